@@ -1,0 +1,1 @@
+"""Corpus stage: load report files, clean them, and cut them into cited chunks."""

@@ -1,0 +1,46 @@
+"""Sentence spans with exact offsets, for answer extraction and deduplication."""
+
+from __future__ import annotations
+
+import re
+
+_CLOSERS = "\"'\u2019\u201d)]"
+# A sentence ends after . ! or ? (and any closing quotes/brackets) when whitespace
+# and then a capital, digit, opening quote or bullet follows. A line break always
+# ends one: headings, bylines and list items carry no full stop.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[" + re.escape(_CLOSERS) + r"]*[ \t]+(?=[\"'\u2018\u201c(\[]?[A-Z0-9\u2022-])"
+    r"|\s*\n\s*"
+)
+# A full stop after these does not end a sentence ("Mr Allen" is written without one
+# in British style, but "Dr." and "e.g." still occur).
+_ABBREVIATION_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|St|No|Cllr|Rev|Prof|e\.g|i\.e|etc)\.$")
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Return the (start, end) span of each sentence of `text`, shifted by `offset`.
+
+    Spans carry no surrounding whitespace, so `text[start:end]` is the sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        is_line_break = "\n" in match.group(0)
+        if not is_line_break and _ABBREVIATION_END.search(text, start, match.start()):
+            continue
+        end = match.start()
+        while end < len(text) and text[end] in _CLOSERS:
+            end += 1
+        _append(spans, text, start, end, offset)
+        start = match.end()
+    _append(spans, text, start, len(text), offset)
+    return spans
+
+
+def _append(spans: list[tuple[int, int]], text: str, start: int, end: int, offset: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start + offset, end + offset))

@@ -1,0 +1,1 @@
+"""Evaluation stage: gold question sets, metrics and benchmark runners."""

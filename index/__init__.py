@@ -1,0 +1,1 @@
+"""Index stage: embed chunks, store them, and search them (dense FAISS + SQLite store)."""

@@ -1,0 +1,164 @@
+"""Build an index directory from a folder of documents, then switch to it atomically.
+
+Layout on disk:
+    <index_dir>                 symlink to the live build (swapped with os.replace)
+    <index_dir>.builds/<name>/  one directory per build: dense.faiss, store.sqlite3, manifest.json
+
+Building into a fresh directory and swapping a symlink means a crash mid-build
+never touches the index being served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from corpus.chunk import Chunker
+from corpus.load import load_documents
+from corpus.models import Chunk, Document
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.lexical import LexicalIndex
+from index.manifest import Manifest
+from index.store import write_store
+
+log = logging.getLogger(__name__)
+
+DENSE_FILE = "dense.faiss"
+STORE_FILE = "store.sqlite3"
+LEXICAL_DIR = "bm25"
+KEEP_OLD_BUILDS = 2
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    index_dir: Path
+    build_dir: Path
+    documents: int
+    chunks: int
+    seconds: float
+    manifest: Manifest
+
+
+def corpus_hash(documents: list[Document]) -> str:
+    """Hash of every document's id and metadata, in a stable order."""
+    digest = hashlib.sha256()
+    for doc in sorted(documents, key=lambda d: d.doc_id):
+        digest.update(f"{doc.doc_id}|{doc.title}|{doc.date}|{doc.kind}|{doc.source}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _index_version(model: str, chunks: list[Chunk], chunking: dict[str, int]) -> str:
+    digest = hashlib.sha256(f"{model}|{sorted(chunking.items())}".encode())
+    for chunk in chunks:
+        digest.update(chunk.chunk_id.encode())
+    return digest.hexdigest()[:12]
+
+
+def embed_chunks(
+    embedder: Embedder,
+    chunks: list[Chunk],
+    batch_size: int = 32,
+    progress: bool = True,
+) -> np.ndarray:
+    """Encode chunk texts in batches with a progress bar."""
+    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
+        for begin in range(0, len(chunks), batch_size):
+            batch = chunks[begin : begin + batch_size]
+            vectors[begin : begin + len(batch)] = embedder.encode([c.text for c in batch])
+            bar.update(len(batch))
+    return vectors
+
+
+def build_index(
+    documents_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    manifest_path: Path | None = None,
+    target_tokens: int = 160,
+    overlap_tokens: int = 32,
+    progress: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildSummary:
+    """Load, chunk, embed and save the corpus, then make it the live index."""
+    started = time.perf_counter()
+    say = on_stage or (lambda message: log.info(message))
+
+    documents = load_documents(documents_dir, manifest_path)
+    say(f"loaded {len(documents)} documents from {documents_dir}")
+    chunker = Chunker(
+        embedder.count_tokens,
+        max_tokens=embedder.max_tokens,
+        target_tokens=min(target_tokens, embedder.max_tokens),
+        overlap_tokens=overlap_tokens,
+    )
+    chunks = chunker.chunk_all(documents)
+    say(f"cut {len(chunks)} chunks")
+    vectors = embed_chunks(embedder, chunks, progress=progress)
+
+    chunking = {"target_tokens": target_tokens, "overlap_tokens": overlap_tokens}
+    version = _index_version(embedder.name, chunks, chunking)
+    stamp = datetime.now(UTC)
+    builds_root = index_dir.parent / f"{index_dir.name}.builds"
+    build_dir = builds_root / f"{stamp:%Y%m%dT%H%M%S%fZ}-{version}"
+    tmp_dir = build_dir.with_name(build_dir.name + ".partial")
+    tmp_dir.mkdir(parents=True)
+
+    DenseIndex.build(vectors, np.arange(len(chunks))).save(tmp_dir / DENSE_FILE)
+    LexicalIndex.build([c.text for c in chunks]).save(tmp_dir / LEXICAL_DIR)
+    write_store(tmp_dir / STORE_FILE, documents, chunks)
+    manifest = Manifest(
+        model=embedder.name,
+        dimension=embedder.dimension,
+        normalized=True,
+        documents=len(documents),
+        chunks=len(chunks),
+        corpus_hash=corpus_hash(documents),
+        index_version=version,
+        built_at=stamp.isoformat(timespec="seconds"),
+        chunking=chunking,
+        files={"dense": DENSE_FILE, "lexical": LEXICAL_DIR, "store": STORE_FILE},
+    )
+    manifest.write(tmp_dir)  # written last: a build dir with a manifest is complete
+    tmp_dir.rename(build_dir)
+    activate(index_dir, build_dir)
+    _prune_old_builds(builds_root, keep=build_dir)
+    return BuildSummary(
+        index_dir=index_dir,
+        build_dir=build_dir,
+        documents=len(documents),
+        chunks=len(chunks),
+        seconds=time.perf_counter() - started,
+        manifest=manifest,
+    )
+
+
+def activate(index_dir: Path, build_dir: Path) -> None:
+    """Point `index_dir` at `build_dir` in one atomic rename."""
+    link_tmp = index_dir.with_name(f".{index_dir.name}.link-{os.getpid()}")
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(os.path.relpath(build_dir, index_dir.parent))
+    if index_dir.exists() and not index_dir.is_symlink():
+        # A plain directory from an older layout: move it aside rather than delete it.
+        index_dir.rename(index_dir.with_name(f"{index_dir.name}.previous-{int(time.time())}"))
+    os.replace(link_tmp, index_dir)
+
+
+def _prune_old_builds(builds_root: Path, keep: Path) -> None:
+    """Keep the live build and the newest previous one (for a quick roll-back)."""
+    builds = sorted(p for p in builds_root.iterdir() if p.is_dir() and p != keep)
+    for old in builds[: max(0, len(builds) - (KEEP_OLD_BUILDS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,19 @@
+"""Errors raised while building or opening an index."""
+
+from __future__ import annotations
+
+
+class ReportIndexError(Exception):
+    """Base for index problems; the message names the file and what is wrong."""
+
+
+class IndexNotFoundError(ReportIndexError):
+    """No index at the configured location (run `reportqa index`)."""
+
+
+class IndexCorruptError(ReportIndexError):
+    """An index file is missing, truncated or unreadable."""
+
+
+class ManifestMismatchError(ReportIndexError):
+    """The index was built with another model, dimension or format version."""

@@ -1,0 +1,75 @@
+"""Lexical BM25 search with bm25s (sparse scores, saved beside the FAISS file)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from index.errors import IndexCorruptError
+
+_STEMMER = Stemmer.Stemmer("english")
+# bm25s logs every index build at DEBUG through its own handler; keep it quiet.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+_STOPWORDS = "en"
+
+
+def _tokens(texts: Sequence[str]) -> list[list[str]]:
+    return bm25s.tokenize(  # type: ignore[no-any-return]
+        list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
+    )
+
+
+class LexicalIndex:
+    """BM25 over chunk texts; row ids are the chunks' positions, as in the dense index."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+        self._retriever = retriever
+        self._size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        tokens = bm25s.tokenize(
+            list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, show_progress=False
+        )
+        retriever.index(tokens, show_progress=False)
+        return cls(retriever, len(texts))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def search(
+        self, query: str, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k (row id, BM25 score), best first; rows without a query term are dropped.
+
+        `allowed` is an optional boolean mask over rows, applied before the cut to k.
+        """
+        if self._size == 0 or k <= 0:
+            return []
+        query_tokens = _tokens([query])
+        if not query_tokens[0]:
+            return []
+        mask = None if allowed is None else allowed.astype(np.float32)
+        ids, scores = self._retriever.retrieve(
+            query_tokens, k=min(k, self._size), show_progress=False, weight_mask=mask
+        )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def save(self, directory: Path) -> None:
+        self._retriever.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> LexicalIndex:
+        if not (directory / "params.index.json").is_file():
+            raise IndexCorruptError(f"{directory}: BM25 index missing")
+        try:
+            retriever = bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{directory}: BM25 index unreadable ({exc})") from exc
+        return cls(retriever, size)

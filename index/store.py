@@ -1,0 +1,140 @@
+"""SQLite store of documents and chunks: the text every citation points into."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from corpus.models import Chunk, Document
+from index.errors import IndexCorruptError
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY,
+    path   TEXT NOT NULL,
+    title  TEXT NOT NULL,
+    date   TEXT,
+    kind   TEXT NOT NULL,
+    source TEXT NOT NULL,
+    extra  TEXT NOT NULL,
+    text   TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    row_id   INTEGER PRIMARY KEY,  -- the id FAISS stores
+    chunk_id TEXT NOT NULL UNIQUE,
+    doc_id   TEXT NOT NULL REFERENCES documents(doc_id),
+    ordinal  INTEGER NOT NULL,
+    start    INTEGER NOT NULL,
+    "end"    INTEGER NOT NULL,
+    text     TEXT NOT NULL
+);
+CREATE INDEX chunks_by_doc ON chunks(doc_id, ordinal);
+"""
+
+
+def write_store(path: Path, documents: Iterable[Document], chunks: Sequence[Chunk]) -> None:
+    """Write a fresh store; chunk row ids are their positions in `chunks`."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(SCHEMA)
+        conn.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (d.doc_id, d.path, d.title, d.date, d.kind, d.source, json.dumps(d.extra), d.text)
+                for d in documents
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (row, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.text)
+                for row, c in enumerate(chunks)
+            ],
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(
+        doc_id=row["doc_id"],
+        path=row["path"],
+        title=row["title"],
+        date=row["date"],
+        kind=row["kind"],
+        source=row["source"],
+        extra=json.loads(row["extra"]),
+        text=row["text"],
+    )
+
+
+def _chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+    )
+
+
+class Store:
+    """Read-only access to a written store, safe to share across request threads.
+
+    Documents are few and small next to their chunks, so they are cached in memory;
+    chunks are read by row id on demand.
+    """
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise IndexCorruptError(f"{path}: store file missing")
+        try:
+            self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._conn.row_factory = sqlite3.Row
+            rows = self._conn.execute("SELECT * FROM documents ORDER BY path").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"{path}: store unreadable ({exc})") from exc
+        self._lock = threading.Lock()
+        self._documents = {row["doc_id"]: _document(row) for row in rows}
+
+    def documents(self) -> list[Document]:
+        return list(self._documents.values())
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._documents.get(doc_id)
+
+    def chunks_by_row(self, row_ids: Sequence[int]) -> dict[int, Chunk]:
+        if not row_ids:
+            return {}
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT * FROM chunks WHERE row_id IN ({_placeholders(row_ids)})", list(row_ids)
+            ).fetchall()
+        return {row["row_id"]: _chunk(row) for row in rows}
+
+    def rows_for_documents(self, doc_ids: Sequence[str]) -> list[int]:
+        """Chunk row ids of the given documents (for filtering inside retrieval)."""
+        if not doc_ids:
+            return []
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT row_id FROM chunks WHERE doc_id IN ({_placeholders(doc_ids)})",
+                list(doc_ids),
+            ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def chunk_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))

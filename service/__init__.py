@@ -1,0 +1,1 @@
+"""Service stage: retrieval, extractive answers with citations, HTTP API and CLI."""

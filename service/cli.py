@@ -1,0 +1,119 @@
+"""The `reportqa` command: index, serve, ask."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+
+from index.errors import ReportIndexError
+from service.settings import Settings, get_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "index_dir", None):
+        overrides["index_dir"] = args.index_dir
+    settings = get_settings()
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from index.build import build_index
+    from index.embedder import SentenceTransformerEmbedder
+
+    settings = _settings(args)
+    documents_dir = Path(args.documents or settings.documents_dir)
+    embedder = SentenceTransformerEmbedder(settings.model_path)
+    summary = build_index(
+        documents_dir,
+        Path(settings.index_dir),
+        embedder,
+        manifest_path=settings.manifest_path,
+        progress=not args.quiet,
+        on_stage=lambda message: print(message, file=sys.stderr),
+    )
+    print(
+        f"indexed {summary.documents} documents, {summary.chunks} chunks in "
+        f"{summary.seconds:.1f} s -> {summary.index_dir} (version {summary.manifest.index_version})"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = _settings(args)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=settings.log_level,
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from service.engine import QAEngine
+    from service.schemas import AskRequest
+
+    engine = QAEngine.load(_settings(args))
+    response = engine.ask(AskRequest(question=args.question, top_k=args.top_k))
+    if args.json:
+        print(response.model_dump_json(indent=2))
+        return 0
+    print(response.answer if response.answered else "No answer found in the reports.")
+    print(f"(confidence {response.confidence:.2f}, index {response.index_version})\n")
+    for c in response.citations:
+        print(f"[{c.n}] {c.title} ({c.date or 'undated'}) doc {c.doc_id} chars {c.start}-{c.end}")
+        print(textwrap.indent(textwrap.fill(c.text[:400], 96), "    "))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportqa", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build the index from the corpus")
+    p.add_argument("--documents", type=Path, help="documents folder (default corpus/documents)")
+    p.add_argument("--out", dest="index_dir", type=Path, help="index location (default var/index)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("serve", help="run the HTTP service")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--index", dest="index_dir", type=Path, help="index location")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("ask", help="answer one question from the local index")
+    p.add_argument("question")
+    p.add_argument("-k", "--top-k", type=int, default=None)
+    p.add_argument("--index", dest="index_dir", type=Path, help="index location")
+    p.add_argument("--json", action="store_true", help="print the full JSON response")
+    p.set_defaults(func=cmd_ask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except (ReportIndexError, FileNotFoundError) as exc:
+        print(f"reportqa: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

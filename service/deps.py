@@ -1,0 +1,22 @@
+"""FastAPI dependencies: routes get the loaded engine and settings through these aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.engine import QAEngine
+from service.errors import IndexUnavailableError
+from service.settings import Settings, get_settings
+
+
+def get_engine(request: Request) -> QAEngine:
+    engine: QAEngine | None = getattr(request.app.state, "engine", None)
+    if engine is None:
+        raise IndexUnavailableError("the index is not loaded yet")
+    return engine
+
+
+EngineDep = Annotated[QAEngine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

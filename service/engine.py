@@ -1,0 +1,173 @@
+"""The question-answering engine: retrieval + answer + citations, shared by HTTP, CLI and eval."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.reader import ReportIndex
+from service.answer import Answer, Answerer
+from service.errors import DocumentNotFoundError
+from service.retrieve import Passage, Retriever
+from service.schemas import (
+    AskRequest,
+    AskResponse,
+    Citation,
+    DocumentResponse,
+    DocumentSummary,
+    Filters,
+    Highlight,
+    SearchHit,
+    SearchResponse,
+)
+from service.settings import SearchMode, Settings
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+def retrieval_query(request: AskRequest) -> str:
+    """The text used for retrieval: the question, plus the last user turn for follow-ups.
+
+    A follow-up such as "And when was that?" carries no topic of its own; the
+    previous question supplies it.
+    """
+    previous = [turn.content for turn in request.history if turn.role == "user"]
+    if previous:
+        return f"{previous[-1]} {request.question}"
+    return request.question
+
+
+class QAEngine:
+    def __init__(self, index: ReportIndex, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.retriever = Retriever(index, embedder, settings)
+        self.answerer = Answerer(
+            embedder,
+            passages_considered=settings.answer_passages,
+            abstain_below=settings.abstain_below,
+        )
+
+    @classmethod
+    def load(cls, settings: Settings, embedder: Embedder | None = None) -> QAEngine:
+        """Load the embedding model and the index named by `settings`."""
+        embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
+        index = ReportIndex.open(Path(settings.index_dir), embedder)
+        return cls(index, embedder, settings)
+
+    @property
+    def index_version(self) -> str:
+        return self.index.manifest.index_version
+
+    def ask(self, request: AskRequest) -> AskResponse:
+        started = time.perf_counter()
+        k = request.top_k or self.settings.default_top_k
+        query = retrieval_query(request)
+        passages = self.retriever.search(query, k, mode=request.mode, filters=request.filters)
+        retrieved = time.perf_counter()
+        answer = self.answerer.answer(request.question, passages)
+        timing = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "answer": _ms(retrieved),
+            "total": _ms(started),
+        }
+        return AskResponse(
+            question=request.question,
+            answer=answer.best.text if answer.best else None,
+            answered=answer.answered,
+            confidence=round(answer.confidence, 4),
+            citations=self._citations(passages, answer),
+            index_version=self.index_version,
+            timing_ms=timing,
+        )
+
+    def search(
+        self, query: str, k: int, mode: SearchMode | None = None, filters: Filters | None = None
+    ) -> SearchResponse:
+        started = time.perf_counter()
+        mode = mode or self.settings.search_mode
+        passages = self.retriever.search(query, k, mode=mode, filters=filters)
+        hits = [
+            SearchHit(
+                rank=p.rank,
+                doc_id=p.document.doc_id,
+                title=p.document.title,
+                date=p.document.date,
+                kind=p.document.kind,
+                chunk_id=p.chunk.chunk_id,
+                text=p.chunk.text,
+                start=p.chunk.start,
+                end=p.chunk.end,
+                score=round(p.score, 6),
+            )
+            for p in passages
+        ]
+        return SearchResponse(
+            query=query,
+            mode=mode,
+            hits=hits,
+            index_version=self.index_version,
+            timing_ms={"total": _ms(started)},
+        )
+
+    def documents(self) -> list[DocumentSummary]:
+        return [
+            DocumentSummary(
+                doc_id=d.doc_id,
+                title=d.title,
+                date=d.date,
+                kind=d.kind,
+                source=d.source,
+                path=d.path,
+                chars=len(d.text),
+                extra=d.extra,
+            )
+            for d in self.index.store.documents()
+        ]
+
+    def document(self, doc_id: str) -> DocumentResponse:
+        doc = self.index.store.document(doc_id)
+        if doc is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        return DocumentResponse(
+            doc_id=doc.doc_id,
+            title=doc.title,
+            date=doc.date,
+            kind=doc.kind,
+            source=doc.source,
+            path=doc.path,
+            chars=len(doc.text),
+            extra=doc.extra,
+            text=doc.text,
+        )
+
+    def _citations(self, passages: list[Passage], answer: Answer) -> list[Citation]:
+        citations = []
+        for n, p in enumerate(passages, start=1):
+            highlight = None
+            best = answer.best
+            if best and best.passage.chunk.chunk_id == p.chunk.chunk_id:
+                highlight = Highlight(start=best.start - p.chunk.start, end=best.end - p.chunk.start)
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=p.document.doc_id,
+                    title=p.document.title,
+                    date=p.document.date,
+                    kind=p.document.kind,
+                    chunk_id=p.chunk.chunk_id,
+                    text=p.chunk.text,
+                    start=p.chunk.start,
+                    end=p.chunk.end,
+                    highlight=highlight,
+                    score=round(p.score, 6),
+                )
+            )
+        return citations
+
+    def close(self) -> None:
+        self.index.close()

@@ -1,0 +1,64 @@
+"""Domain errors of the service and their mapping to HTTP responses.
+
+Only this module knows about HTTP status codes; the rest of the code raises
+plain domain errors with messages written for the person who made the request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from index.errors import ReportIndexError
+
+log = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """Base for errors a caller can act on."""
+
+    status_code = 400
+
+
+class DocumentNotFoundError(ServiceError):
+    status_code = 404
+
+
+class BadQueryError(ServiceError):
+    status_code = 422
+
+
+class IndexUnavailableError(ServiceError):
+    status_code = 503
+
+
+def _describe(error: dict[str, object]) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")  # type: ignore[attr-defined]
+    return f"{location}: {error.get('msg')}" if location else str(error.get("msg"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """JSON errors with a readable `detail` for every failure; never a stack trace."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        detail = "; ".join(_describe(e) for e in errors) or "invalid request"
+        clean = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
+        return JSONResponse(status_code=422, content={"detail": detail, "errors": clean})
+
+    @app.exception_handler(ServiceError)
+    async def _service(request: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc)})
+
+    @app.exception_handler(ReportIndexError)
+    async def _index(request: Request, exc: ReportIndexError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": f"index unavailable: {exc}"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(status_code=500, content={"detail": "internal error"})

@@ -1,0 +1,142 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings fused by RRF.
+
+Filters are turned into the set of allowed chunk rows and applied inside each
+retriever, so a filter never empties a result list that was cut to top-k first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import faiss
+import numpy as np
+
+from corpus.models import Chunk, Document
+from index.embedder import Embedder
+from index.reader import ReportIndex
+from service.schemas import Filters
+from service.settings import SearchMode, Settings
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its document and fused score."""
+
+    chunk: Chunk
+    document: Document
+    score: float
+    rank: int
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+def reciprocal_rank_fusion(
+    rankings: dict[str, list[int]], weights: dict[str, float], k: int = 60
+) -> list[tuple[int, float]]:
+    """Fuse ranked id lists: score(id) = sum over lists of weight / (k + rank).
+
+    Ranks are 1-based. Ties break on the smaller id, so the order is deterministic.
+    """
+    fused: dict[int, float] = defaultdict(float)
+    for name, ranking in rankings.items():
+        weight = weights.get(name, 1.0)
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] += weight / (k + rank)
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _document_matches(doc: Document, filters: Filters) -> bool:
+    if filters.doc_ids is not None and doc.doc_id not in filters.doc_ids:
+        return False
+    if filters.kinds is not None and doc.kind not in filters.kinds:
+        return False
+    if filters.date_from is not None or filters.date_to is not None:
+        if doc.date is None:
+            return False  # an undated document cannot be shown to fall in a range
+        published = date.fromisoformat(doc.date)
+        if filters.date_from is not None and published < filters.date_from:
+            return False
+        if filters.date_to is not None and published > filters.date_to:
+            return False
+    return True
+
+
+class Retriever:
+    def __init__(self, index: ReportIndex, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def allowed_rows(self, filters: Filters | None) -> np.ndarray | None:
+        """Sorted chunk rows that pass the filters, or None when nothing is filtered."""
+        if filters is None or all(getattr(filters, name) is None for name in Filters.model_fields):
+            return None
+        doc_ids = [d.doc_id for d in self.index.store.documents() if _document_matches(d, filters)]
+        return np.array(sorted(self.index.store.rows_for_documents(doc_ids)), dtype=np.int64)
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        mode: SearchMode | None = None,
+        filters: Filters | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Passage]:
+        """Top-k passages for `query` under `mode`, restricted by `filters`."""
+        mode = mode or self.settings.search_mode
+        allowed = self.allowed_rows(filters)
+        if allowed is not None and len(allowed) == 0:
+            return []
+        depth = max(k, self.settings.candidate_depth)
+        dense_hits: list[tuple[int, float]] = []
+        lexical_hits: list[tuple[int, float]] = []
+        if mode in ("dense", "hybrid"):
+            vector = query_vector if query_vector is not None else self.embedder.encode([query])[0]
+            dense_hits = self._dense(vector, depth, allowed)
+        if mode in ("lexical", "hybrid"):
+            mask = None
+            if allowed is not None:
+                mask = np.zeros(len(self.index.lexical), dtype=bool)
+                mask[allowed] = True
+            lexical_hits = self.index.lexical.search(query, depth, allowed=mask)
+
+        dense_scores = dict(dense_hits)
+        lexical_scores = dict(lexical_hits)
+        if mode == "dense":
+            ranked = dense_hits
+        elif mode == "lexical":
+            ranked = lexical_hits
+        else:
+            ranked = reciprocal_rank_fusion(
+                {"dense": [r for r, _ in dense_hits], "lexical": [r for r, _ in lexical_hits]},
+                {"dense": self.settings.dense_weight, "lexical": self.settings.lexical_weight},
+                k=self.settings.rrf_k,
+            )
+        top = ranked[:k]
+        chunks = self.index.store.chunks_by_row([row for row, _ in top])
+        passages = []
+        for row, score in top:
+            chunk = chunks[row]
+            document = self.index.store.document(chunk.doc_id)
+            assert document is not None  # the store keeps chunks and documents together
+            passages.append(
+                Passage(
+                    chunk=chunk,
+                    document=document,
+                    score=score,
+                    rank=len(passages) + 1,
+                    dense_score=dense_scores.get(row),
+                    lexical_score=lexical_scores.get(row),
+                )
+            )
+        return passages
+
+    def _dense(
+        self, vector: np.ndarray, k: int, allowed: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        if allowed is None:
+            return self.index.dense.search(vector, k)
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        return self.index.dense.search(vector, k, params=params)

@@ -1,0 +1,46 @@
+"""All configuration in one validated place (environment prefix REPORTQA_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
+
+    index_dir: Path = Field(Path("var/index"), description="Live index location (a symlink).")
+    documents_dir: Path = Field(Path("corpus/documents"), description="Report files to index.")
+    manifest_path: Path | None = Field(None, description="Metadata manifest; default beside documents_dir.")
+    model_path: Path | None = Field(
+        None, description="sentence-transformers model directory; default: the bundled MiniLM."
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    default_top_k: int = Field(5, ge=1, le=50)
+    max_top_k: int = Field(50, ge=1, le=200)
+    # How deep each retriever looks before fusion and the cut to top_k.
+    candidate_depth: int = Field(50, ge=1, le=1000)
+    search_mode: SearchMode = "hybrid"
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+    # Passages whose sentences compete to be the answer.
+    answer_passages: int = Field(3, ge=1, le=20)
+    # Below this confidence the service abstains (answer null, passages still shown).
+    abstain_below: float = Field(0.35, ge=0, le=1)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests call `get_settings.cache_clear()` or override."""
+    return Settings()

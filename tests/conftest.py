@@ -1,0 +1,48 @@
+"""Shared fixtures: a fake embedder for fast unit tests, the real model for integration tests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.build import BuildSummary, build_index
+from index.embedder import HashingEmbedder, SentenceTransformerEmbedder
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_DOCUMENTS = REPO / "corpus" / "documents"
+TINY_CORPUS = Path(__file__).resolve().parent / "fixtures" / "tiny"
+
+
+@pytest.fixture(scope="session")
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture()
+def tiny_documents(tmp_path: Path) -> Path:
+    """A writable copy of the tiny corpus (documents/ plus manifest.json)."""
+    target = tmp_path / "tiny"
+    shutil.copytree(TINY_CORPUS, target)
+    return target / "documents"
+
+
+@pytest.fixture()
+def tiny_index(tiny_documents: Path, tmp_path: Path, fake_embedder: HashingEmbedder) -> BuildSummary:
+    return build_index(tiny_documents, tmp_path / "var" / "index", fake_embedder, progress=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_index(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[BuildSummary]:
+    """The bundled corpus indexed once per session with the real model."""
+    out = tmp_path_factory.mktemp("bundled") / "index"
+    yield build_index(BUNDLED_DOCUMENTS, out, real_embedder, progress=False)

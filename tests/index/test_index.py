@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import BuildSummary, build_index
+from index.dense import DenseIndex
+from index.embedder import HashingEmbedder
+from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
+from index.lexical import LexicalIndex
+from index.reader import ReportIndex
+
+
+def test_build_writes_manifest_store_and_vectors(tiny_index: BuildSummary) -> None:
+    live = tiny_index.index_dir
+    assert live.is_symlink()
+    manifest = json.loads((live / "manifest.json").read_text())
+    assert manifest["model"] == "hashing-test-embedder"
+    assert manifest["dimension"] == 64
+    assert manifest["documents"] == 2
+    assert manifest["chunks"] == tiny_index.chunks > 0
+    assert manifest["format_version"] == 1
+    for key in ("corpus_hash", "built_at", "index_version", "normalized"):
+        assert manifest[key]
+
+
+def test_save_load_round_trip_gives_identical_results(
+    tiny_documents: Path, tmp_path: Path, fake_embedder: HashingEmbedder
+) -> None:
+    summary = build_index(tiny_documents, tmp_path / "idx", fake_embedder, progress=False)
+    loaded = ReportIndex.open(summary.index_dir, fake_embedder)
+    query = fake_embedder.encode(["inspection judged inadequate"])[0]
+    first = [(h.chunk.chunk_id, round(h.score, 6)) for h in loaded.search_dense(query, 5)]
+    reopened = ReportIndex.open(summary.index_dir, fake_embedder)
+    second = [(h.chunk.chunk_id, round(h.score, 6)) for h in reopened.search_dense(query, 5)]
+    assert first and first == second
+    assert loaded.search_lexical("adoption", 3)[0].chunk.chunk_id == reopened.search_lexical(
+        "adoption", 3
+    )[0].chunk.chunk_id
+
+
+def test_rebuild_of_same_corpus_is_idempotent(
+    tiny_documents: Path, tmp_path: Path, fake_embedder: HashingEmbedder
+) -> None:
+    a = build_index(tiny_documents, tmp_path / "idx", fake_embedder, progress=False)
+    b = build_index(tiny_documents, tmp_path / "idx", fake_embedder, progress=False)
+    assert a.manifest.index_version == b.manifest.index_version
+    assert a.manifest.corpus_hash == b.manifest.corpus_hash
+    first = ReportIndex.open(a.build_dir, fake_embedder).store.chunks_by_row(range(a.chunks))
+    second = ReportIndex.open(b.build_dir, fake_embedder).store.chunks_by_row(range(b.chunks))
+    assert first == second
+
+
+def test_mismatched_model_is_refused(tiny_index: BuildSummary) -> None:
+    with pytest.raises(ManifestMismatchError, match="built with model"):
+        ReportIndex.open(tiny_index.index_dir, HashingEmbedder(dimension=64, name="other-model"))
+
+
+def test_mismatched_dimension_is_refused(tiny_index: BuildSummary) -> None:
+    with pytest.raises(ManifestMismatchError, match="dimension"):
+        ReportIndex.open(
+            tiny_index.index_dir, HashingEmbedder(dimension=32, name="hashing-test-embedder")
+        )
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
+    with pytest.raises(IndexNotFoundError, match="reportqa index"):
+        ReportIndex.open(tmp_path / "none", fake_embedder)
+
+
+def test_truncated_faiss_file_is_named_in_the_error(
+    tiny_index: BuildSummary, fake_embedder: HashingEmbedder
+) -> None:
+    faiss_file = tiny_index.build_dir / "dense.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:40])
+    with pytest.raises(IndexCorruptError, match="dense.faiss"):
+        ReportIndex.open(tiny_index.index_dir, fake_embedder)
+
+
+def test_failed_build_leaves_previous_index_live(
+    tiny_index: BuildSummary, fake_embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    class ExplodingEmbedder(HashingEmbedder):
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom")
+
+    docs = tmp_path / "tiny" / "documents"
+    with pytest.raises(RuntimeError):
+        build_index(docs, tiny_index.index_dir, ExplodingEmbedder(), progress=False)
+    reopened = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    assert reopened.manifest.index_version == tiny_index.manifest.index_version
+
+
+# One conformance test for both search backends: same contract, same guarantees.
+TEXTS = ["the cat sat on the mat", "dogs run in the park", "a cat and a dog", "stock markets fell"]
+
+
+def _dense(embedder: HashingEmbedder) -> tuple[object, object]:
+    index = DenseIndex.build(embedder.encode(TEXTS), np.arange(len(TEXTS)))
+    return index, lambda q, k: index.search(embedder.encode([q])[0], k)
+
+
+def _lexical(embedder: HashingEmbedder) -> tuple[object, object]:
+    index = LexicalIndex.build(TEXTS)
+    return index, lambda q, k: index.search(q, k)
+
+
+@pytest.mark.parametrize("make", [_dense, _lexical], ids=["dense", "lexical"])
+def test_backend_conformance(make) -> None:  # type: ignore[no-untyped-def]
+    index, search = make(HashingEmbedder(dimension=1024))
+    assert len(index) == len(TEXTS)
+    hits = search("cat", 2)
+    assert 1 <= len(hits) <= 2
+    assert hits[0][0] in (0, 2)
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert search("cat", 0) == []
+    assert all(0 <= row < len(TEXTS) for row, _ in search("markets", 10))
