@@ -35,7 +35,7 @@ index: install
 run: index
 	$(BIN)/reportqa serve --host $(HOST) --port $(PORT)
 
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest
 
 test-fast: install-test

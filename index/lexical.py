@@ -19,7 +19,7 @@ _STOPWORDS = "en"
 
 
 def _tokens(texts: Sequence[str]) -> list[list[str]]:
-    return bm25s.tokenize(  # type: ignore[no-any-return]
+    return bm25s.tokenize(
         list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
     )
 

@@ -27,9 +27,7 @@ _STOP = set(STOPWORDS_EN_PLUS) | {
     "did", "does", "do", "was", "were", "is", "are", "the", "a", "an", "of", "in",
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:(?:19|20)\d\d|{_MONTHS}|Spring|Summer|Autumn|Winter)\b")
 _NUMBER = re.compile(
     r"\b\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
@@ -97,7 +95,9 @@ def confidence_from(candidate: Candidate) -> float:
 
 
 class Answerer:
-    def __init__(self, embedder: Embedder, passages_considered: int = 3, abstain_below: float = 0.35):
+    def __init__(
+        self, embedder: Embedder, passages_considered: int = 3, abstain_below: float = 0.35
+    ):
         self.embedder = embedder
         self.passages_considered = passages_considered
         self.abstain_below = abstain_below

@@ -151,7 +151,9 @@ class QAEngine:
             highlight = None
             best = answer.best
             if best and best.passage.chunk.chunk_id == p.chunk.chunk_id:
-                highlight = Highlight(start=best.start - p.chunk.start, end=best.end - p.chunk.start)
+                highlight = Highlight(
+                    start=best.start - p.chunk.start, end=best.end - p.chunk.start
+                )
             citations.append(
                 Citation(
                     n=n,

@@ -47,7 +47,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = list(exc.errors())
         detail = "; ".join(_describe(e) for e in errors) or "invalid request"
-        clean = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
+        clean = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in errors
+        ]
         return JSONResponse(status_code=422, content={"detail": detail, "errors": clean})
 
     @app.exception_handler(ServiceError)

@@ -116,7 +116,7 @@ class Retriever:
             )
         top = ranked[:k]
         chunks = self.index.store.chunks_by_row([row for row, _ in top])
-        passages = []
+        passages: list[Passage] = []
         for row, score in top:
             chunk = chunks[row]
             document = self.index.store.document(chunk.doc_id)
@@ -138,5 +138,5 @@ class Retriever:
     ) -> list[tuple[int, float]]:
         if allowed is None:
             return self.index.dense.search(vector, k)
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
         return self.index.dense.search(vector, k, params=params)

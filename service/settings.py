@@ -17,7 +17,9 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(Path("var/index"), description="Live index location (a symlink).")
     documents_dir: Path = Field(Path("corpus/documents"), description="Report files to index.")
-    manifest_path: Path | None = Field(None, description="Metadata manifest; default beside documents_dir.")
+    manifest_path: Path | None = Field(
+        None, description="Metadata manifest; default beside documents_dir."
+    )
     model_path: Path | None = Field(
         None, description="sentence-transformers model directory; default: the bundled MiniLM."
     )

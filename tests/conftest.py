@@ -35,7 +35,9 @@ def tiny_documents(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def tiny_index(tiny_documents: Path, tmp_path: Path, fake_embedder: HashingEmbedder) -> BuildSummary:
+def tiny_index(
+    tiny_documents: Path, tmp_path: Path, fake_embedder: HashingEmbedder
+) -> BuildSummary:
     return build_index(tiny_documents, tmp_path / "var" / "index", fake_embedder, progress=False)
 
 

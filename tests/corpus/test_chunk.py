@@ -35,7 +35,9 @@ def test_every_chunk_of_the_corpus_is_an_exact_slice_within_the_token_limit(
         covered = set()
         for chunk in chunks:
             covered.update(range(chunk.start, chunk.end))
-        uncovered = [i for i in range(len(doc.text)) if i not in covered and not doc.text[i].isspace()]
+        uncovered = [
+            i for i in range(len(doc.text)) if i not in covered and not doc.text[i].isspace()
+        ]
         assert not uncovered, f"{doc.path}: characters not in any chunk"
     assert total > 20
 

@@ -37,9 +37,10 @@ def test_save_load_round_trip_gives_identical_results(
     reopened = ReportIndex.open(summary.index_dir, fake_embedder)
     second = [(h.chunk.chunk_id, round(h.score, 6)) for h in reopened.search_dense(query, 5)]
     assert first and first == second
-    assert loaded.search_lexical("adoption", 3)[0].chunk.chunk_id == reopened.search_lexical(
-        "adoption", 3
-    )[0].chunk.chunk_id
+    assert (
+        loaded.search_lexical("adoption", 3)[0].chunk.chunk_id
+        == reopened.search_lexical("adoption", 3)[0].chunk.chunk_id
+    )
 
 
 def test_rebuild_of_same_corpus_is_idempotent(
@@ -66,7 +67,9 @@ def test_mismatched_dimension_is_refused(tiny_index: BuildSummary) -> None:
         )
 
 
-def test_missing_index_says_how_to_build_one(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
+def test_missing_index_says_how_to_build_one(
+    tmp_path: Path, fake_embedder: HashingEmbedder
+) -> None:
     with pytest.raises(IndexNotFoundError, match="reportqa index"):
         ReportIndex.open(tmp_path / "none", fake_embedder)
 

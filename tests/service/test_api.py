@@ -59,7 +59,9 @@ def test_malformed_ask_is_422_naming_the_problem(
 
 
 def test_invalid_json_is_422(client: TestClient) -> None:
-    response = client.post("/ask", content=b"{not json", headers={"content-type": "application/json"})
+    response = client.post(
+        "/ask", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert "JSON" in response.json()["detail"]
 

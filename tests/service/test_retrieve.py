@@ -28,7 +28,9 @@ def test_rrf_weights_scale_each_list() -> None:
 
 @pytest.fixture()
 def retriever(tiny_index: BuildSummary, fake_embedder: HashingEmbedder) -> Retriever:
-    return Retriever(ReportIndex.open(tiny_index.index_dir, fake_embedder), fake_embedder, Settings())
+    return Retriever(
+        ReportIndex.open(tiny_index.index_dir, fake_embedder), fake_embedder, Settings()
+    )
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
