@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     # Below this confidence the service abstains (answer null, passages still shown).
     abstain_below: float = Field(0.35, ge=0, le=1)
 
+    # --- corpus: cleaning and deduplication (issue 3) ---
+
+    # --- retrieval and answers (issue 4) ---
+
+    # --- evaluation (issue 5) ---
+
+    # --- chat widget and streaming (issue 6) ---
+
+    # --- performance (issue 7) ---
+
+    # --- hardening: access, limits, observability (issue 8) ---
+
 
 @lru_cache
 def get_settings() -> Settings:
