@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from tqdm import tqdm
@@ -26,6 +27,7 @@ from tqdm import tqdm
 from corpus.chunk import Chunker
 from corpus.load import load_documents
 from corpus.models import Chunk, Document
+from index.cache import CACHE_FILE, EmbeddingCache, EmbedReport, default_cache_dir, encode_cached
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.lexical import LexicalIndex
@@ -48,6 +50,8 @@ class BuildSummary:
     chunks: int
     seconds: float
     manifest: Manifest
+    encoded: int = 0  # chunks run through the model; the rest came from the embedding cache
+    cached: int = 0
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -91,8 +95,13 @@ def build_index(
     overlap_tokens: int = 32,
     progress: bool = True,
     on_stage: Callable[[str], None] | None = None,
+    cache_dir: Path | None | Literal[False] = None,
 ) -> BuildSummary:
-    """Load, chunk, embed and save the corpus, then make it the live index."""
+    """Load, chunk, embed and save the corpus, then make it the live index.
+
+    Embeddings are cached by model and chunk text in `cache_dir` (default
+    `<index_dir>.cache`; `False` disables it), so unchanged chunks are never re-encoded.
+    """
     started = time.perf_counter()
     say = on_stage or (lambda message: log.info(message))
 
@@ -106,7 +115,14 @@ def build_index(
     )
     chunks = chunker.chunk_all(documents)
     say(f"cut {len(chunks)} chunks")
-    vectors = embed_chunks(embedder, chunks, progress=progress)
+    vectors, embedded = embed_chunks_cached(
+        embedder, chunks, _open_cache(index_dir, embedder, cache_dir), progress=progress
+    )
+    repeats = embedded.total - embedded.cached - embedded.encoded
+    say(
+        f"embedded {embedded.total} chunks: {embedded.encoded} encoded, {embedded.cached} from "
+        f"cache, {repeats} repeated texts encoded once ({embedded.seconds:.1f} s)"
+    )
 
     chunking = {"target_tokens": target_tokens, "overlap_tokens": overlap_tokens}
     version = _index_version(embedder.name, chunks, chunking)
@@ -142,7 +158,33 @@ def build_index(
         chunks=len(chunks),
         seconds=time.perf_counter() - started,
         manifest=manifest,
+        encoded=embedded.encoded,
+        cached=embedded.cached,
     )
+
+
+def _open_cache(
+    index_dir: Path, embedder: Embedder, cache_dir: Path | None | Literal[False]
+) -> EmbeddingCache | None:
+    if cache_dir is False:
+        return None
+    directory = cache_dir or default_cache_dir(index_dir)
+    return EmbeddingCache(directory / CACHE_FILE, embedder.name, embedder.dimension)
+
+
+def embed_chunks_cached(
+    embedder: Embedder,
+    chunks: list[Chunk],
+    cache: EmbeddingCache | None,
+    progress: bool = True,
+) -> tuple[np.ndarray, EmbedReport]:
+    """Encode the chunks not yet in `cache` (shortest first, for tight batches)."""
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
+        try:
+            return encode_cached(embedder, [c.text for c in chunks], cache, on_progress=bar.update)
+        finally:
+            if cache is not None:
+                cache.close()
 
 
 def activate(index_dir: Path, build_dir: Path) -> None:

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -53,7 +53,7 @@ class SentenceTransformerEmbedder:
         if not path.is_dir():
             raise FileNotFoundError(f"embedding model directory not found: {path}")
         self._model = SentenceTransformer(str(path), device="cpu")
-        self.name = _model_name(path)
+        self.name = model_name(path)
         dim = self._model.get_embedding_dimension()
         if dim is None:
             raise ValueError(f"model at {path} does not report an embedding dimension")
@@ -76,7 +76,7 @@ class SentenceTransformerEmbedder:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
-def _model_name(path: Path) -> str:
+def model_name(path: Path) -> str:
     """A readable model name: the sentence-transformers card name if present, else the folder."""
     readme = path / "README.md"
     if readme.is_file():
@@ -84,6 +84,28 @@ def _model_name(path: Path) -> str:
         if match:
             return match.group(1)
     return path.name
+
+
+EncoderBackend = Literal["torch", "onnx"]
+
+
+def load_embedder(
+    backend: EncoderBackend = "torch",
+    model_path: str | Path | None = None,
+    *,
+    onnx_dir: str | Path = Path("var/models"),
+    onnx_optimize: bool = True,
+    threads: int = 0,
+) -> Embedder:
+    """The embedder for `backend`; both give the same vectors (cosine >= 0.999).
+
+    `onnx` exports the model into `onnx_dir` on first use (a few seconds, once).
+    """
+    if backend == "onnx":
+        from index.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(model_path, onnx_dir, optimize=onnx_optimize, threads=threads)
+    return SentenceTransformerEmbedder(model_path)
 
 
 class HashingEmbedder:

@@ -132,6 +132,14 @@ class Store:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
+    def chunk_texts(self, limit: int | None = None) -> list[str]:
+        """Chunk texts in row order (the first `limit` of them), for cache warm-up."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT text FROM chunks ORDER BY row_id LIMIT ?", [-1 if limit is None else limit]
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def close(self) -> None:
         self._conn.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -22,11 +23,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from index.build import build_index
-    from index.embedder import SentenceTransformerEmbedder
+    from service.fastpath import embedding_cache_dir, settings_embedder
 
     settings = _settings(args)
     documents_dir = Path(args.documents or settings.documents_dir)
-    embedder = SentenceTransformerEmbedder(settings.model_path)
+    embedder = settings_embedder(settings)
     summary = build_index(
         documents_dir,
         Path(settings.index_dir),
@@ -34,11 +35,13 @@ def cmd_index(args: argparse.Namespace) -> int:
         manifest_path=settings.manifest_path,
         progress=not args.quiet,
         on_stage=lambda message: print(message, file=sys.stderr),
+        cache_dir=embedding_cache_dir(settings),
     )
     print(
         f"indexed {summary.documents} documents, {summary.chunks} chunks in "
         f"{summary.seconds:.1f} s -> {summary.index_dir} (version {summary.manifest.index_version})"
     )
+    print(f"chunks encoded: {summary.encoded}, from the embedding cache: {summary.cached}")
     return 0
 
 
@@ -48,13 +51,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.app import create_app
 
     settings = _settings(args)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    if workers > 1:
+        # Each worker process loads its own engine from the environment's settings;
+        # the index file is memory-mapped when large, so workers share its pages.
+        os.environ["REPORTQA_INDEX_DIR"] = str(settings.index_dir)
+        uvicorn.run(
+            "service.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=settings.log_level,
+        )
+        return 0
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        log_level=settings.log_level,
-    )
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
     return 0
 
 
@@ -75,6 +89,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from eval.bench import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportqa", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -90,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
+    p.add_argument("--workers", type=int, help="uvicorn worker processes (default 1)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("ask", help="answer one question from the local index")
@@ -98,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
     p.add_argument("--json", action="store_true", help="print the full JSON response")
     p.set_defaults(func=cmd_ask)
+
+    from eval.bench import add_arguments as add_bench_arguments
+
+    p = sub.add_parser("bench", help="measure speed; write docs/benchmarks.md and .json")
+    add_bench_arguments(p)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.cache import CachingEmbedder, pinned
+from index.dense import set_search_threads
+from index.embedder import Embedder
 from index.reader import ReportIndex
 from service.answer import Answer, Answerer
 from service.errors import DocumentNotFoundError
+from service.fastpath import AskCache, settings_embedder, warm_embedder
 from service.retrieve import Passage, Retriever
 from service.schemas import (
     AskRequest,
@@ -51,13 +54,24 @@ class QAEngine:
             passages_considered=settings.answer_passages,
             abstain_below=settings.abstain_below,
         )
+        self.ask_cache = AskCache(settings.ask_cache_size)
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> QAEngine:
-        """Load the embedding model and the index named by `settings`."""
-        embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
-        index = ReportIndex.open(Path(settings.index_dir), embedder)
-        return cls(index, embedder, settings)
+        """Load the embedding model and the index named by `settings`, and warm them.
+
+        The encoder is wrapped in a text -> vector LRU filled with the corpus sentences,
+        so a request encodes only its question (see service/fastpath.py).
+        """
+        inner = embedder or settings_embedder(settings)
+        cached = CachingEmbedder(
+            inner, size=max(1, settings.sentence_cache_size), learn=settings.cache_query_texts
+        )
+        index = ReportIndex.open(Path(settings.index_dir), cached)
+        set_search_threads(settings.dense_threads)
+        index.dense.set_ef_search(settings.hnsw_ef_search)
+        warm_embedder(cached, index, settings)
+        return cls(index, cached, settings)
 
     @property
     def index_version(self) -> str:
@@ -65,17 +79,26 @@ class QAEngine:
 
     def ask(self, request: AskRequest) -> AskResponse:
         started = time.perf_counter()
+        hit = self.ask_cache.get(request, self.index_version)
+        if hit is not None:
+            return hit.model_copy(update={"timing_ms": {"total": _ms(started), "cached": 1.0}})
         k = request.top_k or self.settings.default_top_k
         query = retrieval_query(request)
-        passages = self.retriever.search(query, k, mode=request.mode, filters=request.filters)
+        # Encode the question once: retrieval and the answer stage both need its vector.
+        mode = request.mode or self.settings.search_mode
+        vector = self.embedder.encode([query])[0] if mode != "lexical" else None
+        passages = self.retriever.search(
+            query, k, mode=request.mode, filters=request.filters, query_vector=vector
+        )
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(request.question, passages)
+        with pinned(self.embedder, {query: vector} if vector is not None else {}):
+            answer = self.answerer.answer(request.question, passages)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": _ms(retrieved),
             "total": _ms(started),
         }
-        return AskResponse(
+        response = AskResponse(
             question=request.question,
             answer=answer.best.text if answer.best else None,
             answered=answer.answered,
@@ -84,6 +107,8 @@ class QAEngine:
             index_version=self.index_version,
             timing_ms=timing,
         )
+        self.ask_cache.put(request, self.index_version, response)
+        return response
 
     def search(
         self, query: str, k: int, mode: SearchMode | None = None, filters: Filters | None = None

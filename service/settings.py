@@ -50,6 +50,28 @@ class Settings(BaseSettings):
     # --- chat widget and streaming (issue 6) ---
 
     # --- performance (issue 7) ---
+    # onnx: the bundled model exported to ONNX once (into onnx_dir) and run by onnxruntime;
+    # same vectors as torch (cosine >= 0.999) and ~3x faster per query (docs/benchmarks.md).
+    encoder_backend: Literal["torch", "onnx"] = "onnx"
+    onnx_optimize: bool = Field(True, description="Apply onnxruntime's BERT fusions (O2).")
+    onnx_dir: Path | None = Field(
+        None, description="Exported models; default <index_dir>/../models."
+    )
+    encoder_threads: int = Field(0, ge=0, le=64, description="0: min(2, cores).")
+    embedding_cache_dir: Path | None = Field(
+        None, description="Persistent embedding cache; default <index_dir>.cache."
+    )
+    # In-memory text -> vector LRU for queries and answer sentences.
+    sentence_cache_size: int = Field(50_000, ge=0)
+    # Also keep texts first seen at query time (questions, sentences beyond the warm set).
+    cache_query_texts: bool = True
+    # Corpus sentences encoded (or read from the embedding cache) at start-up, so the
+    # answer stage never encodes them per request. 0 disables the warm-up.
+    warm_sentences: int = Field(20_000, ge=0)
+    ask_cache_size: int = Field(256, ge=0, description="Repeated questions; 0 disables.")
+    dense_threads: int = Field(1, ge=1, le=64, description="FAISS threads per query.")
+    hnsw_ef_search: int = Field(64, ge=1, le=4096)
+    workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes.")
 
     # --- hardening: access, limits, observability (issue 8) ---
 

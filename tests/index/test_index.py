@@ -87,6 +87,10 @@ def test_failed_build_leaves_previous_index_live(
     tiny_index: BuildSummary, fake_embedder: HashingEmbedder, tmp_path: Path
 ) -> None:
     class ExplodingEmbedder(HashingEmbedder):
+        # Another model name, so the embedding cache of the first build cannot serve it.
+        def __init__(self) -> None:
+            super().__init__(name="exploding-embedder")
+
         def encode(self, texts):  # type: ignore[no-untyped-def]
             raise RuntimeError("boom")
 
