@@ -121,6 +121,7 @@ class HttpLevel:
     errors: int
     latency: Latency
     requests_per_s: float
+    error_kinds: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ class ScaleRow:
     hnsw_load_mmap_s: float
     rss_mib_after_load: float
     recall_at_10: float
+    # efSearch -> (recall@10, query p50 ms): the price of more recall on the same graph
+    ef_sweep: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -367,9 +370,12 @@ def _free_port() -> int:
 
 
 def start_server(
-    index_dir: Path, models_dir: Path, workers: int = 1
+    index_dir: Path, models_dir: Path, workers: int = 1, log_path: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """A real uvicorn server on a free loopback port, with the benchmark's cache settings."""
+    """A real uvicorn server on a free loopback port, with the benchmark's cache settings.
+
+    Its output goes to `log_path` (a file: an unread pipe could fill and stall the server).
+    """
     import httpx
 
     port = _free_port()
@@ -383,15 +389,18 @@ def start_server(
         "REPORTQA_LOG_LEVEL": "warning",
         "REPORTQA_WORKERS": str(workers),
     }
+    log_path = log_path or index_dir.parent / "server.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            error = proc.stderr.read().decode() if proc.stderr else ""
+            error = log_path.read_text(errors="replace")
             raise RuntimeError(f"server exited early:\n{error[-2000:]}")
         try:
             if httpx.get(f"{base}/health", timeout=2).status_code == 200:
@@ -406,22 +415,25 @@ async def _load(base: str, concurrency: int, total: int) -> HttpLevel:
     import httpx
 
     latencies: list[float] = []
-    errors = 0
+    kinds: dict[str, int] = {}
+
+    def failed(kind: str) -> None:
+        kinds[kind] = kinds.get(kind, 0) + 1
+
     queue = iter(range(total))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async def client_loop(client: httpx.AsyncClient) -> None:
-        nonlocal errors
         for n in queue:
             question = QUESTIONS[n % len(QUESTIONS)]
             started = time.perf_counter()
             try:
                 response = await client.post("/ask", json={"question": question})
                 if response.status_code != 200:
-                    errors += 1
+                    failed(f"HTTP {response.status_code}: {response.text[:120]}")
                     continue
-            except httpx.HTTPError:
-                errors += 1
+            except httpx.HTTPError as exc:
+                failed(f"{type(exc).__name__}: {exc}"[:160])
                 continue
             latencies.append(time.perf_counter() - started)
 
@@ -434,9 +446,10 @@ async def _load(base: str, concurrency: int, total: int) -> HttpLevel:
     return HttpLevel(
         concurrency,
         total,
-        errors,
+        sum(kinds.values()),
         Latency.of(latencies or [0.0]),
         round(len(latencies) / elapsed, 1),
+        kinds,
     )
 
 
@@ -452,7 +465,7 @@ def bench_http(
             results.append(level)
             print(
                 f"http c={concurrency}: p50 {level.latency.p50_ms} ms p95 {level.latency.p95_ms} "
-                f"ms {level.requests_per_s} req/s errors {level.errors}"
+                f"ms {level.requests_per_s} req/s errors {level.errors} {level.error_kinds or ''}"
             )
     finally:
         proc.terminate()
@@ -565,7 +578,7 @@ def scale_row(
 ) -> ScaleRow:
     import faiss
 
-    from index.dense import DenseIndex, set_search_threads
+    from index.dense import DenseIndex, HnswOptions, set_search_threads
 
     size = len(vectors)
     # Exact ground truth, batched; faiss only uses BLAS for batches above this threshold.
@@ -599,9 +612,15 @@ def scale_row(
     set_search_threads(1)
     counter = iter(range(10**9))
     hnsw_query = _timed(lambda: dense.search(queries[next(counter) % len(queries)], 10), runs)
-    _, approx = dense.search_batch(queries, 10)
+    recall = _recall(dense, queries, exact)
     rss_after = _rss_mib()
-    recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)]))
+    sweep: dict[str, tuple[float, float]] = {}
+    for ef in (32, 64, 128, 256):
+        dense.set_ef_search(ef)
+        queries_cycle = itertools.cycle(queries)
+        p50 = _timed(lambda: dense.search(next(queries_cycle), 10), max(20, runs // 2)).p50_ms  # noqa: B023
+        sweep[str(ef)] = (round(_recall(dense, queries, exact), 4), p50)
+    dense.set_ef_search(HnswOptions().ef_search)
     row = ScaleRow(
         size=size,
         vectors=kind,
@@ -614,13 +633,21 @@ def scale_row(
         hnsw_load_mmap_s=round(mmap_s, 3),
         rss_mib_after_load=round(rss_after - rss_before + 0.0, 1),
         recall_at_10=round(recall, 4),
+        ef_sweep=sweep,
     )
     path.unlink()
     print(
         f"scale {size} ({kind}): flat p50 {flat_query.p50_ms} ms, hnsw p50 {hnsw_query.p50_ms} ms, "
-        f"build {build_s:.1f} s, recall@10 {recall:.4f}, file {row.hnsw_bytes / 2**20:.0f} MiB"
+        f"build {build_s:.1f} s, recall@10 {recall:.4f}, file {row.hnsw_bytes / 2**20:.0f} MiB, "
+        f"ef sweep {sweep}",
+        flush=True,
     )
     return row
+
+
+def _recall(dense: Any, queries: np.ndarray, exact: np.ndarray) -> float:
+    _, approx = dense.search_batch(queries, 10)
+    return float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)]))
 
 
 def bench_scale(
@@ -768,6 +795,18 @@ def render_markdown(results: dict[str, Any]) -> str:
                 r["recall_at_10"],
             ]
             lines.append(_row(cells))
+        lines += ["", "HNSW efSearch sweep on the same graphs (recall@10 / query p50 ms):", ""]
+        efs = sorted(
+            {ef for r in sections["scale"]["data"] for ef in r.get("ef_sweep", {})}, key=int
+        )
+        lines += [_row(["vectors", *[f"ef {ef}" for ef in efs]]), _row(["---:"] * (len(efs) + 1))]
+        for r in sections["scale"]["data"]:
+            sweep = r.get("ef_sweep", {})
+            lines.append(
+                _row([f"{r['size']:,}", *[
+                    f"{sweep[ef][0]} / {sweep[ef][1]}" if ef in sweep else "" for ef in efs
+                ]])
+            )  # fmt: skip
         lines.append("")
         notes("scale")
     lines.append(END)

@@ -186,6 +186,7 @@ class OnnxEmbedder:
         self._session = ort.InferenceSession(
             str(self.onnx_path), options, providers=["CPUExecutionProvider"]
         )
+        self._run_lock = threading.Lock()
         self._inputs = {i.name for i in self._session.get_inputs()}
         output = self._session.get_outputs()[0]
         self.dimension = int(output.shape[-1]) if isinstance(output.shape[-1], int) else 0
@@ -203,7 +204,10 @@ class OnnxEmbedder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        hidden = self._session.run(None, feeds)[0]
+        # One model run at a time: each already uses every core it is given, and
+        # concurrent runs (one per request thread) only oversubscribe them.
+        with self._run_lock:
+            hidden = self._session.run(None, feeds)[0]
         # Mean over real tokens only, then unit length: sentence-transformers' Pooling + Normalize.
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)

@@ -48,7 +48,7 @@ def settings_embedder(settings: Settings) -> Embedder:
 def corpus_sentences(index: ReportIndex, limit: int) -> list[str]:
     """Distinct sentences of the indexed chunks, as the answer stage cuts them, at most `limit`."""
     sentences: dict[str, None] = {}
-    for text in index.store.chunk_texts():
+    for text in index.store.chunk_texts(limit):  # every chunk holds at least one sentence
         for start, end in sentence_spans(text):
             sentences[text[start:end]] = None
             if len(sentences) >= limit:
