@@ -29,7 +29,7 @@
   };
   var SLOW_HINT_MS = 6000;
   var HISTORY_TURNS = 10; // the API accepts up to 20 turns
-  var CONTEXT_CHARS = 160; // passage shown either side of the highlighted answer
+  var CONTEXT_CHARS = 120; // passage shown either side of the highlighted answer
   var EXCERPT_CHARS = 220; // passage shown of a card without the answer
 
   var MESSAGES = {
