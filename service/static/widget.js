@@ -329,6 +329,19 @@
       answerText.hidden = false;
       var cited = citations.filter(function (c) { return c.highlight; })[0];
       if (cited) answerText.appendChild(el("span", "ref", " [" + cited.n + "]"));
+      if (cited) {
+        var ref = answerText.lastChild;
+        ref.setAttribute("role", "button");
+        ref.setAttribute("aria-label", "Go to source " + cited.n);
+        ref.tabIndex = 0;
+        ref.addEventListener("click", function () { goToCard(reply, cited.n); });
+        ref.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            goToCard(reply, cited.n);
+          }
+        });
+      }
     } else {
       answerText.remove();
       reply.appendChild(el("p", "bubble abstain", MESSAGES.noAnswer));
@@ -341,6 +354,13 @@
     reply.appendChild(list);
   }
 
+  function goToCard(reply, n) {
+    var target = reply.querySelector('.card[data-n="' + Number(n) + '"]');
+    if (!target) return;
+    target.scrollIntoView({ block: "nearest" });
+    target.focus();
+  }
+
   function documentLink(docId, start, end) {
     return (
       config.endpoint + "/documents/" + encodeURIComponent(docId) + "/view?start=" +
@@ -350,6 +370,8 @@
 
   function card(citation) {
     var item = el("li", "card");
+    item.setAttribute("data-n", String(Number(citation.n)));
+    item.tabIndex = -1;
     if (citation.highlight) item.classList.add("is-answer");
     var top = el("div", "card-top");
     top.appendChild(el("span", "num", citation.n));

@@ -127,6 +127,8 @@ def test_question_streams_answer_with_highlighted_citation_then_follow_up(
     expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_have_text(f"Answer: {expected['answer']}")
     expect(widget.input).to_be_focused()
+    answer.locator(".ref").click()  # the reference takes you to its card
+    expect(card).to_be_focused()
 
     follow_up = widget.ask("Who was stripped of control of children's services?")
     assert widget.asked[-1]["history"] == [
