@@ -2,7 +2,7 @@
 
 Measured on these 2-core machines (384-d, k=10, one query, one thread): a flat scan
 costs ~0.18 ms per 1,000 vectors (1.8 ms at 10k, ~15 ms at 100k, ~134 ms at 1M);
-HNSW32 with efSearch 64 costs ~1.5 ms at any of those sizes. Above
+HNSW32 costs ~0.1-1 ms at efSearch 64-256 on MiniLM embeddings. Above
 `HNSW_THRESHOLD` chunks (where a flat scan passes ~4 ms) the index is HNSW, whose
 recall@10 against exact search on real MiniLM embeddings is reported by
 `reportqa bench` (docs/benchmarks.md). Below it, exact search is both fast enough
@@ -28,11 +28,15 @@ MMAP_ABOVE_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class HnswOptions:
-    """HNSW graph parameters; the defaults give recall@10 >= 0.98 on MiniLM vectors."""
+    """HNSW graph parameters.
+
+    efSearch 256 keeps recall@10 >= 0.99 from 10k to 100k MiniLM-like vectors at under
+    1 ms a query; 64 drops to ~0.97 at 100k (docs/benchmarks.md, efSearch sweep).
+    """
 
     m: int = 32
     ef_construction: int = 80
-    ef_search: int = 64
+    ef_search: int = 256
 
 
 def set_search_threads(threads: int) -> None:

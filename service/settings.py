@@ -82,7 +82,8 @@ class Settings(BaseSettings):
     warm_sentences: int = Field(20_000, ge=0)
     ask_cache_size: int = Field(256, ge=0, description="Repeated questions; 0 disables.")
     dense_threads: int = Field(1, ge=1, le=64, description="FAISS threads per query.")
-    hnsw_ef_search: int = Field(64, ge=1, le=4096)
+    # HNSW beam width: recall@10 against exact search versus time (docs/benchmarks.md).
+    hnsw_ef_search: int = Field(256, ge=1, le=4096)
     workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes.")
 
     # --- hardening: access, limits, observability (issue 8) ---
