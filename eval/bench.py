@@ -732,6 +732,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             "",
         ]
     sections = results.get("sections", {})
+    lines += _targets(sections)
 
     def head(name: str, title: str) -> None:
         s = sections[name]
@@ -848,6 +849,60 @@ def render_markdown(results: dict[str, Any]) -> str:
         notes("scale")
     lines.append(END)
     return "\n".join(lines)
+
+
+def _targets(sections: dict[str, Any]) -> list[str]:
+    """The issue's targets against the figures measured, where a section has them."""
+    rows: list[tuple[str, str, bool]] = []
+    if "encode" in sections:
+        onnx = [r for r in sections["encode"]["data"] if r["backend"].startswith("onnx")]
+        if onnx:
+            default = [r for r in onnx if "default" in r["backend"]] or onnx
+            p50 = default[-1]["latency"]["p50_ms"]
+            rows.append(("query encode p50 <= 8 ms (default backend)", f"{p50} ms", p50 <= 8))
+            cosine = min(r["min_cosine_vs_torch"] for r in onnx)
+            rows.append(
+                ("ONNX vectors agree with torch, cosine >= 0.999", f"{cosine}", cosine >= 0.999)
+            )
+    if "baseline" in sections:
+        for name, value in sections["baseline"]["data"]["ratios"].items():
+            if name.startswith("http"):
+                rows.append(
+                    ("/ask p50 over HTTP <= 0.5x LangChain in-process", f"{value}x", value <= 0.5)
+                )
+    if "build" in sections:
+        warm = [r for r in sections["build"]["data"] if r["label"].startswith("warm")]
+        if warm:
+            encoded = max(r["encoded"] for r in warm)
+            slowest = max(r["seconds"] for r in warm)
+            met = encoded == 0 and slowest < 5
+            rows.append(
+                ("unchanged re-index: 0 encoded, < 5 s", f"{encoded} encoded, {slowest} s", met)
+            )
+    if "http" in sections:
+        for level in sections["http"]["data"]:
+            if level["concurrency"] == 32:
+                rows.append(("32 concurrent clients: zero errors", f"{level['errors']} errors",
+                             level["errors"] == 0))  # fmt: skip
+    if "scale" in sections:
+        from index.dense import HnswOptions
+
+        default_ef = str(HnswOptions().ef_search)
+        for r in sections["scale"]["data"]:
+            if r["size"] >= 1_000_000:
+                recall, p50 = r.get("ef_sweep", {}).get(
+                    default_ef, (r["recall_at_10"], r["hnsw_query"]["p50_ms"])
+                )
+                figures = f"{p50} ms, {recall} ({r['vectors']})"
+                met = p50 <= 20 and recall >= 0.98
+                rows.append(
+                    (f"{r['size']:,} vectors: p50 <= 20 ms, recall@10 >= 0.98", figures, met)
+                )
+    if not rows:
+        return []
+    out = ["### Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+    out += [_row([t, m, "yes" if ok else "**no**"]) for t, m, ok in rows]
+    return [*out, ""]
 
 
 def _row(cells: Sequence[object]) -> str:
