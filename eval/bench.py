@@ -46,6 +46,7 @@ DEFAULT_JSON = REPO / "docs" / "benchmarks.json"
 DEFAULT_MARKDOWN = REPO / "docs" / "benchmarks.md"
 DEFAULT_SCIFACT = REPO.parent / "shared" / "data" / "scifact"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+EF_SWEEP = (32, 64, 128, 256, 512, 1024)
 SECTIONS = ("encode", "build", "ask", "http", "baseline", "scale")
 
 # Questions a member of staff might ask of the bundled reports. Written for the
@@ -643,7 +644,7 @@ def scale_row(
     recall = _recall(dense, queries, exact)
     rss_after = _rss_mib()
     sweep: dict[str, tuple[float, float]] = {}
-    for ef in (32, 64, 128, 256):
+    for ef in EF_SWEEP:
         dense.set_ef_search(ef)
         queries_cycle = itertools.cycle(queries)
         p50 = _timed(lambda: dense.search(next(queries_cycle), 10), max(20, runs // 2)).p50_ms  # noqa: B023
@@ -716,6 +717,22 @@ def _load_results(path: Path) -> dict[str, Any]:
         except json.JSONDecodeError:
             return {}
     return {}
+
+
+def merge_sections(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """Sections of `other` replace those of `base`; scale rows are merged by size."""
+    out = dict(base)
+    for name, section in other.items():
+        if name == "scale" and "scale" in base:
+            rows = {r["size"]: r for r in base["scale"]["data"]}
+            rows.update({r["size"]: r for r in section["data"]})
+            notes = list(
+                dict.fromkeys([*base["scale"].get("notes", []), *section.get("notes", [])])
+            )
+            out[name] = {**section, "data": [rows[k] for k in sorted(rows)], "notes": notes}
+        else:
+            out[name] = section
+    return out
 
 
 def render_markdown(results: dict[str, Any]) -> str:
@@ -965,6 +982,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="real embeddings to make for recall (encoded once, then cached)",
     )
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
+    parser.add_argument(
+        "--merge", type=Path, action="append", default=[],
+        help="also take the sections of another results JSON (scale rows merge by size)",
+    )  # fmt: skip
     parser.add_argument("--json", dest="json_path", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--markdown", type=Path, default=DEFAULT_MARKDOWN)  # fmt: skip
 
@@ -972,7 +993,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen sections, merge into the JSON file, rewrite the Markdown block."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    chosen = [s.strip() for s in args.sections.split(",") if s.strip()]
+    chosen = [s.strip() for s in args.sections.split(",") if s.strip() and s.strip() != "none"]
     unknown = set(chosen) - set(SECTIONS)
     if unknown:
         raise SystemExit(
@@ -1017,10 +1038,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if scratch is not None:
             scratch.cleanup()
-    results = {
-        "machine": machine(),
-        "sections": {**stored.get("sections", {}), **_jsonable(sections)},
-    }
+    merged = {**stored.get("sections", {}), **_jsonable(sections)}
+    for other in args.merge:
+        merged = merge_sections(merged, _load_results(other).get("sections", {}))
+    results = {"machine": machine(), "sections": merged}
     args.json_path.parent.mkdir(parents=True, exist_ok=True)
     args.json_path.write_text(json.dumps(results, indent=2) + "\n")
     write_markdown(args.markdown, render_markdown(results))
