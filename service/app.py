@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service import api
+from service import api, hardening
 from service.engine import QAEngine
 from service.errors import install_error_handlers
 from service.settings import Settings, get_settings
@@ -47,4 +47,5 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     )
     install_error_handlers(app)
     app.include_router(api.router)
+    hardening.install(app, settings or get_settings())
     return app

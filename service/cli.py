@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.config
 import sys
 import textwrap
 from pathlib import Path
 
 from index.errors import ReportIndexError
+from service.errors import ConfigurationError
 from service.settings import Settings, get_settings
 
 
@@ -46,15 +48,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.engine import QAEngine
+    from service.observability import log_config
 
     settings = _settings(args)
-    app = create_app(settings)
+    logging.config.dictConfig(log_config(settings))
+    # Load before serving: a missing, corrupt or mismatched index (or a bad keys
+    # file) stops here with one line naming the file, not a lifespan traceback.
+    engine = QAEngine.load(settings)
+    app = create_app(settings, engine=engine)
     uvicorn.run(
         app,
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings),
+        access_log=False,  # reportqa.access logs each request with its route and request id
     )
+    return 0
+
+
+def cmd_new_key(args: argparse.Namespace) -> int:
+    import json
+
+    from service.security import key_digest, new_key
+
+    key = new_key()
+    entry = {"name": args.name, "sha256": key_digest(key).hex(), "scopes": args.scope or ["query"]}
+    print(f"key (give it to the client; it is not stored): {key}")
+    print("entry for REPORTQA_API_KEYS_FILE:")
+    print(json.dumps(entry))
     return 0
 
 
@@ -92,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("new-key", help="make an API key and its entry for the keys file")
+    p.add_argument("--name", required=True, help="name shown in logs and metrics")
+    p.add_argument(
+        "--scope", action="append", choices=["query", "admin", "metrics"], help="repeatable"
+    )
+    p.set_defaults(func=cmd_new_key)
+
     p = sub.add_parser("ask", help="answer one question from the local index")
     p.add_argument("question")
     p.add_argument("-k", "--top-k", type=int, default=None)
@@ -109,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.func(args))
-    except (ReportIndexError, FileNotFoundError) as exc:
+    except (ReportIndexError, FileNotFoundError, ConfigurationError) as exc:
         print(f"reportqa: {exc}", file=sys.stderr)
         return 2
 

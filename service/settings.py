@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
@@ -52,6 +52,32 @@ class Settings(BaseSettings):
     # --- performance (issue 7) ---
 
     # --- hardening: access, limits, observability (issue 8) ---
+    # API keys are optional; with none configured the query routes are open and the
+    # admin routes (reload, ingestion) are refused.
+    api_keys: SecretStr | None = Field(
+        None, description='Comma-separated keys, each "KEY" (query scope) or "KEY:admin+query".'
+    )
+    api_keys_file: Path | None = Field(
+        None, description="JSON file of named keys (or their SHA-256) with scopes and rate limits."
+    )
+    rate_limit: str | None = Field(
+        None, description='Per key (or client address) limit in `limits` notation, "60/minute".'
+    )
+    rate_limit_storage: str = Field(
+        "memory://", description="`limits` storage URI; memory is per process."
+    )
+    max_body_bytes: int = Field(256 * 1024, ge=1024, description="Largest JSON request body.")
+    max_upload_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest document accepted by POST /documents."
+    )
+    content_security_policy: str = Field(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'",
+        description="Content-Security-Policy sent with HTML pages (the demo page).",
+    )
+    log_format: Literal["json", "text"] = "json"
+    reload_on_sighup: bool = Field(True, description="SIGHUP reloads the index in place.")
 
 
 @lru_cache
