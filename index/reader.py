@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,17 @@ class ReportIndex:
         lexical = LexicalIndex.load(
             resolved / manifest.files.get("lexical", LEXICAL_DIR), manifest.chunks
         )
-        store = Store(resolved / manifest.files.get("store", STORE_FILE))
+        store_path = resolved / manifest.files.get("store", STORE_FILE)
+        store = Store(store_path)
+        try:
+            stored_chunks = store.chunk_count()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"{store_path}: store unreadable ({exc})") from exc
+        if stored_chunks != manifest.chunks:
+            # A truncated store can still open; its chunk table gives it away.
+            raise IndexCorruptError(
+                f"{store_path}: holds {stored_chunks} chunks, manifest says {manifest.chunks}"
+            )
         if dense.dimension != manifest.dimension or len(dense) != manifest.chunks:
             raise IndexCorruptError(
                 f"{resolved / DENSE_FILE}: holds {len(dense)} vectors of dimension "

@@ -49,12 +49,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from service.app import create_app
     from service.engine import QAEngine
+    from service.hardening import check_configuration
     from service.observability import log_config
 
     settings = _settings(args)
     logging.config.dictConfig(log_config(settings))
-    # Load before serving: a missing, corrupt or mismatched index (or a bad keys
-    # file) stops here with one line naming the file, not a lifespan traceback.
+    # Check and load before serving: a bad keys file, or a missing, corrupt or
+    # mismatched index, stops here with one line naming the file, not a traceback.
+    check_configuration(settings)
     engine = QAEngine.load(settings)
     app = create_app(settings, engine=engine)
     uvicorn.run(
@@ -140,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (ReportIndexError, FileNotFoundError, ConfigurationError) as exc:
-        print(f"reportqa: {exc}", file=sys.stderr)
+        # One line, whatever the library wrote: the message names the file at fault.
+        print(f"reportqa: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
 
 

@@ -44,7 +44,12 @@ def _describe(error: dict[str, object]) -> str:
     if error.get("type") == "json_invalid":
         reason = (error.get("ctx") or {}).get("error", "")  # type: ignore[attr-defined]
         return f"body: not valid JSON ({reason})" if reason else "body: not valid JSON"
+    not_an_object = error.get("type") in ("model_attributes_type", "dict_type")
+    if error.get("loc") == ("body",) and not_an_object:
+        return "body: expected a JSON object (send it with Content-Type: application/json)"
     location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")  # type: ignore[attr-defined]
+    if not location and error.get("loc") == ("body",):
+        location = "body"  # the body as a whole, e.g. missing
     return f"{location}: {error.get('msg')}" if location else str(error.get("msg"))
 
 

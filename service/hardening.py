@@ -29,14 +29,20 @@ from service.security import AccessMiddleware, KeyRing
 from service.settings import Settings
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    """Add the production middleware, the ops/admin routes and the lifespan hooks."""
-    keyring = KeyRing.from_settings(settings)  # bad key config fails here, at start-up
+def check_configuration(settings: Settings) -> tuple[KeyRing, RateLimiter | None]:
+    """Read the keys and rate limits; raises ConfigurationError naming what is wrong."""
+    keyring = KeyRing.from_settings(settings)
     limiter = (
         RateLimiter(settings.rate_limit, settings.rate_limit_storage)
         if settings.rate_limit or keyring.has_rate_limits
         else None
     )
+    return keyring, limiter
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the production middleware, the ops/admin routes and the lifespan hooks."""
+    keyring, limiter = check_configuration(settings)
     app.state.keyring = keyring
 
     app.add_middleware(AccessMiddleware, keyring=keyring, limiter=limiter)

@@ -24,7 +24,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from pydantic import BaseModel
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.engine import QAEngine
@@ -93,19 +93,30 @@ def observe_index(engine: QAEngine) -> None:
 def route_label(scope: Scope) -> str:
     """The route template ("/documents/{doc_id}"), never the raw path, to bound label values.
 
-    Requests refused before routing (401, 413, 429) are matched here against the
-    app's routes so they are counted under the route they asked for.
+    Requests refused before routing (401, 413, 429) are matched against the path
+    templates of the app's OpenAPI document so they count under the route they asked for.
     """
-    route = scope.get("route")
-    if route is None:
-        app = scope.get("app")
-        for candidate in getattr(app, "routes", ()):
-            match, _ = candidate.matches(scope)
-            if match is not Match.NONE:
-                route = candidate
-                break
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "unmatched"
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str):
+        return path
+    app = scope.get("app")
+    if isinstance(app, FastAPI):
+        for template, pattern in _route_templates(app):
+            if pattern.match(scope["path"]):
+                return template
+    return "unmatched"
+
+
+def _route_templates(app: FastAPI) -> list[tuple[str, re.Pattern[str]]]:
+    templates: list[tuple[str, re.Pattern[str]]] | None = getattr(
+        app.state, "route_templates", None
+    )
+    if templates is None:
+        docs = [app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url]
+        paths = [*app.openapi().get("paths", {}), *(p for p in docs if p)]
+        templates = [(path, compile_path(path)[0]) for path in paths]
+        app.state.route_templates = templates
+    return templates
 
 
 class RequestMetricsMiddleware:
