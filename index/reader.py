@@ -12,7 +12,7 @@ from corpus.models import Chunk
 from index.build import DENSE_FILE, LEXICAL_DIR, STORE_FILE
 from index.dense import DenseIndex
 from index.embedder import Embedder
-from index.errors import IndexCorruptError, IndexNotFoundError
+from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
 from index.lexical import LexicalIndex
 from index.manifest import MANIFEST_FILE, Manifest
 from index.store import Store
@@ -53,7 +53,10 @@ class ReportIndex:
             raise IndexCorruptError(f"{index_dir / MANIFEST_FILE}: manifest missing")
         resolved = index_dir.resolve()
         manifest = Manifest.read(resolved)
-        manifest.check_compatible(embedder.name, embedder.dimension)
+        try:
+            manifest.check_compatible(embedder.name, embedder.dimension)
+        except ManifestMismatchError as exc:
+            raise ManifestMismatchError(f"{resolved / MANIFEST_FILE}: {exc}") from exc
         dense = DenseIndex.load(resolved / manifest.files.get("dense", DENSE_FILE))
         lexical = LexicalIndex.load(
             resolved / manifest.files.get("lexical", LEXICAL_DIR), manifest.chunks

@@ -24,6 +24,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from pydantic import BaseModel
+from pythonjsonlogger.core import RESERVED_ATTRS
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -191,6 +192,8 @@ def log_config(settings: Settings) -> dict[str, Any]:
                 "name": "logger",
                 "correlation_id": "request_id",
             },
+            # uvicorn adds an ANSI-coloured copy of some messages; not for JSON.
+            "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
         }
     else:
         formatter = {
