@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -14,6 +13,7 @@ from index.errors import ReportIndexError
 from service.errors import IndexUnavailableError
 from service.ingest import DocumentIngestor
 from service.lifecycle import EngineManager
+from service.schemas import IsoDate
 
 router = APIRouter()
 
@@ -115,7 +115,7 @@ def upload_document(
     response: Response,
     file: Annotated[UploadFile, File(description="A UTF-8 .txt or .md file")],
     title: Annotated[str | None, Form(max_length=300)] = None,
-    date: Annotated[dt.date | None, Form(description="Publication date, YYYY-MM-DD")] = None,
+    date: Annotated[IsoDate | None, Form(description="Publication date, YYYY-MM-DD")] = None,
     kind: Annotated[str, Form(min_length=1, max_length=60)] = "report",
     source: Annotated[str, Form(min_length=1, max_length=200)] = "upload",
 ) -> UploadResponse:

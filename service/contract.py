@@ -76,6 +76,8 @@ def install_error_contract(app: FastAPI) -> None:
                 errors = dict(_COMMON_ERRORS)
                 if method in ("post", "put", "patch"):
                     errors.update(_BODY_ERRORS)
+                if "{" in path:
+                    errors["404"] = "No such item"
                 for status, description in errors.items():
                     responses.setdefault(status, {"description": description, **reference})
                 for status, body in responses.items():
