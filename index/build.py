@@ -38,6 +38,7 @@ DENSE_FILE = "dense.faiss"
 STORE_FILE = "store.sqlite3"
 LEXICAL_DIR = "bm25"
 KEEP_OLD_BUILDS = 2
+STALE_PARTIAL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,16 @@ def activate(index_dir: Path, build_dir: Path) -> None:
 
 
 def _prune_old_builds(builds_root: Path, keep: Path) -> None:
-    """Keep the live build and the newest previous one (for a quick roll-back)."""
-    builds = sorted(p for p in builds_root.iterdir() if p.is_dir() and p != keep)
+    """Keep the live build and the newest previous one (for a quick roll-back).
+
+    Leftovers of killed builds (`*.partial`) never count as the previous build;
+    they are removed once stale, so that a build still writing is left alone.
+    """
+    builds = sorted(
+        p for p in builds_root.iterdir() if p.is_dir() and p != keep and p.suffix != ".partial"
+    )
     for old in builds[: max(0, len(builds) - (KEEP_OLD_BUILDS - 1))]:
         shutil.rmtree(old, ignore_errors=True)
+    for partial in builds_root.glob("*.partial"):
+        if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+            shutil.rmtree(partial, ignore_errors=True)
