@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
@@ -32,7 +29,7 @@ from service.engine import QAEngine
 from service.settings import Settings
 from tests.conftest import TINY_CORPUS
 from tests.hardening.conftest import ADMIN_KEY, KEYS, auth
-from tests.hardening.server import free_port
+from tests.hardening.server import thread_server
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 
@@ -50,19 +47,9 @@ def fuzz_server(
     )
     engine = QAEngine.load(app_settings, embedder=fake_embedder)
     app = create_app(app_settings, engine=engine)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "fuzz server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    app.state.engine_manager.wait_for_build(timeout=60)
-    server.should_exit = True
-    thread.join(timeout=30)
+    with thread_server(app) as url:
+        yield url
+        app.state.engine_manager.wait_for_build(timeout=60)
 
 
 # The OpenAPI document does not depend on the index, so it is read from an app built
