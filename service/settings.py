@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
 
@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     # --- evaluation (issue 5) ---
 
     # --- chat widget and streaming (issue 6) ---
+    # Origins whose pages may call the API from a browser (the embedded widget), e.g.
+    # "https://intranet.example.org,https://wiki.example.org" or "*". Empty: CORS off.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Words per `answer` event of the streamed answer (POST /ask/stream).
+    stream_words_per_event: int = Field(3, ge=1, le=1000)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
     # --- performance (issue 7) ---
 
@@ -71,9 +83,11 @@ class Settings(BaseSettings):
         2 * 1024 * 1024, ge=1024, description="Largest document accepted by POST /documents."
     )
     content_security_policy: str = Field(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'; form-action 'self'",
+        # Inline styles are allowed (the demo and document pages have a <style> block);
+        # scripts only from this origin.
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         description="Content-Security-Policy sent with HTML pages (the demo page).",
     )
     log_format: Literal["json", "text"] = "json"

@@ -68,8 +68,11 @@ def test_probes_and_static_assets_need_no_key(make_client: ClientFactory) -> Non
     client = make_client(api_keys=KEYS)
     assert client.get("/health").status_code == 200
     assert client.get("/ready").status_code == 200
-    # Static widget files are public (404 here only because this build has none).
-    assert client.get("/widget.js").status_code in (200, 404)
+    # The demo page and the widget's files carry no data; browsers fetch them bare.
+    for path in ("/", "/widget.js", "/widget.css"):
+        assert client.get(path).status_code == 200, path
+    # What the widget then asks for does need the key.
+    assert client.post("/ask/stream", json=ASK).status_code == 401
 
 
 @pytest.mark.parametrize(

@@ -122,8 +122,14 @@ def test_security_headers(make_client: ClientFactory) -> None:
     html = client.get("/page-for-test")
     csp = html.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'"  # no inline or foreign scripts
+    assert directives["connect-src"] == "'self'"
     assert html.headers["X-Frame-Options"] == "DENY"
+
+    demo = client.get("/")  # the widget's demo page
+    assert demo.headers["Content-Security-Policy"] == csp
+    assert "/widget.js" in demo.text
 
     docs = client.get("/docs")
     assert docs.status_code == 200
