@@ -163,10 +163,8 @@ async def run_load(
 def markdown(result: LoadResult, note: str = "") -> str:
     """The benchmarks.md section for one run."""
     lines = [
-        "## Load test (issue 8)",
-        "",
-        f"`python -m tests.hardening.loadgen --clients {result.clients} --seconds "
-        f"{round(result.seconds)}` against `reportqa serve` (one uvicorn worker, API keys on) "
+        f"`python -m tests.hardening.loadgen --clients {result.clients}` for {result.seconds} s "
+        "against `reportqa serve` (one uvicorn worker, API keys on) "
         f"over loopback, on {platform.machine()} with 2 cores shared with other work; "
         f"{datetime.now(UTC):%Y-%m-%d}. Closed loop: each client sends its next request "
         "when the previous one is answered (70% /ask, 20% /search, 10% /documents/{id}).",
