@@ -77,13 +77,18 @@ def install(app: FastAPI, settings: Settings) -> None:
             ingestor = DocumentIngestor(
                 Path(active.documents_dir), active.manifest_path, settings.max_upload_bytes
             )
-            manager.after_swap.append(lambda fresh: ingestor.forget_indexed(_indexed_in(fresh)))
+
+            def forget_indexed_uploads(fresh: QAEngine) -> None:
+                ingestor.forget_indexed(_indexed_in(fresh))
+
+            manager.after_swap.append(forget_indexed_uploads)
             app.state.ingestor = ingestor
             undo = install_sighup(manager) if settings.reload_on_sighup else (lambda: None)
             try:
                 yield state
             finally:
                 undo()
+                manager.after_swap.remove(forget_indexed_uploads)
 
     app.router.lifespan_context = lifespan
 
