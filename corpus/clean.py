@@ -30,7 +30,9 @@ _MOJIBAKE_REMNANT = re.compile(
     r"(?<=['\"\u2018\u201c])[\u02dc\u2122]|[\u02dc\u2122](?=['\"\u2019\u201d])"
 )
 # "in Autumn 2021.Riana Nelson": a sentence end glued to the next sentence.
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9%)\]][.!?])(['\"\u2019\u201d]?)(?=[A-Z][a-z])")
+_GLUED_SENTENCE = re.compile(
+    r"(?<=[a-z0-9%)\]'\"\u2019\u201d][.!?])(['\"\u2019\u201d]?)(?=[A-Z][a-z])"
+)
 _SPACES = re.compile(r"[ \t]{2,}")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"\u2019\u201d)\]]*$")
 _PAGE_CONTINUATION = re.compile(r"^[a-z]")

@@ -60,6 +60,10 @@ class CorpusConfig:
         shingle_words: words per shingle.
         minhash_permutations: MinHash size (candidate search; the decision uses
             the exact Jaccard of the shingle sets).
+        near_duplicate_same_words: only drop a near-duplicate chunk when each of its
+            sentences also occurs in the kept chunk's document. A variant with words of
+            its own ("57 children" vs "39 children") then stays searchable; turn off
+            to fold such variants into `also_in` too.
     """
 
     max_file_bytes: int = 20 * 1024 * 1024
@@ -73,6 +77,7 @@ class CorpusConfig:
     near_duplicate_threshold: float = 0.8
     shingle_words: int = 5
     minhash_permutations: int = 128
+    near_duplicate_same_words: bool = True
     extra_boilerplate_patterns: tuple[str, ...] = field(default_factory=tuple)
 
     def all_boilerplate_patterns(self) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ least `near_duplicate_threshold` (0.8 by default) are one passage. MinHash LSH
 (datasketch) finds candidates; the exact Jaccard of the shingle sets decides, so the
 result is deterministic. The first chunk (corpus order) is kept and lists the others
 in `also_in`; the others are not embedded. A chunk is only dropped when every sentence
-of it also occurs in the kept chunk's document, so no words are lost.
+of it also occurs in the kept chunk's document (`near_duplicate_same_words`), so no
+words become unsearchable; variants with words of their own are counted, not dropped.
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ class ChunkDedupe:
     kept: list[Chunk]  # what is embedded, with `also_in` filled
     dropped: list[Chunk]
     groups: list[NearDuplicateGroup]
+    variants_kept: int = 0  # near-duplicates kept because they hold words of their own
 
 
 def dedupe_chunks(
@@ -173,6 +175,7 @@ def dedupe_chunks(
     shingle_sets: list[set[str]] = []
     canonical_of: dict[int, int] = {}
     similarity: dict[int, float] = {}
+    variants = 0
     for index, chunk in enumerate(chunks):
         sig = shingles(chunk.text, config.shingle_words)
         shingle_sets.append(sig)
@@ -187,10 +190,14 @@ def dedupe_chunks(
             score = jaccard(sig, shingle_sets[candidate])
             if score >= config.near_duplicate_threshold and (best is None or score > best[0]):
                 best = (score, candidate)
-        if best is not None and _words_survive(chunk, texts[chunks[best[1]].doc_id]):
+        if best is not None and (
+            not config.near_duplicate_same_words
+            or _words_survive(chunk, texts[chunks[best[1]].doc_id])
+        ):
             canonical_of[index] = best[1]
             similarity[index] = best[0]
         else:
+            variants += best is not None
             lsh.insert(index, minhash)
 
     members: dict[int, list[int]] = {}
@@ -217,7 +224,7 @@ def dedupe_chunks(
             )
         kept.append(chunk)
     dropped = [chunks[i] for i in sorted(canonical_of)]
-    return ChunkDedupe(kept=kept, dropped=dropped, groups=groups)
+    return ChunkDedupe(kept=kept, dropped=dropped, groups=groups, variants_kept=variants)
 
 
 def _words_survive(chunk: Chunk, canonical_document_text: str) -> bool:

@@ -69,6 +69,7 @@ class CorpusReport:
     chunks_in: int = 0
     chunks_kept: int = 0
     near_duplicate_groups: list[NearDuplicateGroup] = field(default_factory=list)
+    near_duplicate_variants_kept: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready form (written beside the index as corpus_report.json)."""
@@ -102,7 +103,8 @@ class CorpusReport:
         dropped = self.chunks_in - self.chunks_kept
         lines.append(
             f"  chunks: {self.chunks_in} cut, {self.chunks_kept} embedded, {dropped} "
-            f"near-duplicates in {len(self.near_duplicate_groups)} groups (shown as also_in)"
+            f"near-duplicates in {len(self.near_duplicate_groups)} groups (shown as also_in), "
+            f"{self.near_duplicate_variants_kept} similar chunks kept for words of their own"
         )
         for skipped in self.skipped:
             lines.append(f"  skipped {skipped.path}: {skipped.reason}")

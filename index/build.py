@@ -124,6 +124,7 @@ def build_index(
     chunks = deduped.kept
     report.chunks_in, report.chunks_kept = len(all_chunks), len(chunks)
     report.near_duplicate_groups = deduped.groups
+    report.near_duplicate_variants_kept = deduped.variants_kept
     say(
         f"cut {len(all_chunks)} chunks; {len(chunks)} to embed after "
         f"{len(deduped.groups)} near-duplicate groups"

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     )
     shingle_words: int = Field(CorpusConfig.shingle_words, ge=1, le=20)
     minhash_permutations: int = Field(CorpusConfig.minhash_permutations, ge=16, le=1024)
+    near_duplicate_same_words: bool = Field(
+        CorpusConfig.near_duplicate_same_words,
+        description="Drop a near-duplicate chunk only if all its sentences occur elsewhere.",
+    )
 
     @field_validator("extra_boilerplate_patterns")
     @classmethod
@@ -92,6 +96,7 @@ class Settings(BaseSettings):
             near_duplicate_threshold=self.near_duplicate_threshold,
             shingle_words=self.shingle_words,
             minhash_permutations=self.minhash_permutations,
+            near_duplicate_same_words=self.near_duplicate_same_words,
         )
 
     # --- retrieval and answers (issue 4) ---
