@@ -100,6 +100,35 @@ def _read_html(data: bytes) -> Extracted:
     )
 
 
+_LINE_ENDS_PARAGRAPH = re.compile(r"[.!?:]['\"\u2019\u201d)]*$")
+_BULLET = re.compile(r"^([-\u2022*\u25aa]|\d+[.)])\s")
+
+
+def unwrap_pdf_lines(page: str) -> str:
+    """Undo a PDF's line wrapping: paragraphs become one line, separated by blank lines.
+
+    A PDF text layer has a line break at every wrapped line and no paragraph marks. A
+    line ends its paragraph when it ends a sentence, is short (a heading or date) or
+    is followed by a list item.
+    """
+    paragraphs: list[list[str]] = [[]]
+    for raw in page.splitlines():
+        line = raw.strip()
+        current = paragraphs[-1]
+        if not line:
+            if current:
+                paragraphs.append([])
+            continue
+        if current and (
+            _LINE_ENDS_PARAGRAPH.search(current[-1])
+            or len(current[-1].split()) <= 6
+            or _BULLET.match(line)
+        ):
+            paragraphs.append([])
+        paragraphs[-1].append(line)
+    return "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
+
+
 def _read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -115,16 +144,18 @@ def _read_pdf(data: bytes) -> Extracted:
             f"PDF has no text layer on any of its {len(pages)} pages "
             "(a scanned image?); OCR is not supported"
         )
-    return Extracted(pages=pages, paged=True, title=title or None)
+    return Extracted(pages=[unwrap_pdf_lines(p) for p in pages], paged=True, title=title or None)
 
 
 def _read_docx(data: bytes) -> Extracted:
+    import zipfile
+
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ExtractionError(f"unreadable DOCX ({exc})") from exc
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
@@ -134,9 +165,9 @@ def _read_docx(data: bytes) -> Extracted:
                 paragraphs.append(" | ".join(dict.fromkeys(cells)))
     if not paragraphs:
         raise ExtractionError("DOCX has no text")
-    props = document.core_properties
-    created = props.created.date().isoformat() if props.created else None
-    return Extracted(pages=["\n\n".join(paragraphs)], title=props.title or None, date=created)
+    # Core-property dates are when the file was made, not when the report was published.
+    title = document.core_properties.title or None
+    return Extracted(pages=["\n\n".join(paragraphs)], title=title)
 
 
 _READERS: dict[str, Callable[[bytes], Extracted]] = {
