@@ -180,7 +180,15 @@ def remove_boilerplate(
 
     result: list[Block] = []
     previous_line: str | None = None
-    for block in kept:
+    edges = _furniture_candidates(kept, config)
+    for index, block in enumerate(kept):
+        if index in edges and edges[index] in furniture:
+            reason = (
+                f"line repeated at the top or foot of {config.source_repeat_min_docs}+ "
+                "documents of the same source"
+            )
+            removals.append(Removal(path, "source-furniture", reason, block.text))
+            continue
         lines: list[str] = []
         for line in block.lines:
             matched = _is_boilerplate_line(line, config)
@@ -189,13 +197,6 @@ def remove_boilerplate(
                 removals.append(Removal(path, "boilerplate-line", reason, line))
                 continue
             key = norm_key(line)
-            if key in furniture:
-                reason = (
-                    f"line repeated in {config.source_repeat_min_docs}+ documents "
-                    "of the same source"
-                )
-                removals.append(Removal(path, "source-furniture", reason, line))
-                continue
             if previous_line is not None and key == previous_line and is_short(line, config):
                 removals.append(
                     Removal(path, "repeated-line", "same line repeated back to back", line)
@@ -208,10 +209,35 @@ def remove_boilerplate(
     return result, removals
 
 
+# Site furniture sits at the top or foot of a page: bylines, "All rights reserved".
+_FURNITURE_EDGE = 3
+
+
+def _furniture_candidates(blocks: list[Block], config: CorpusConfig) -> dict[int, str]:
+    """Index -> key of the one-line blocks near either end of a document that could be
+    furniture. Dates and salutations are not: letters to one person share them."""
+    from corpus.metadata import parse_date  # metadata builds on this module
+
+    edge = set(range(min(_FURNITURE_EDGE, len(blocks))))
+    edge |= set(range(max(0, len(blocks) - _FURNITURE_EDGE), len(blocks)))
+    candidates = {}
+    for i in sorted(edge):
+        line = blocks[i].text
+        if (
+            len(blocks[i].lines) == 1
+            and config.source_repeat_min_words <= word_count(line)
+            and is_short(line, config)
+            and not line.startswith("Dear ")
+            and not parse_date(line)
+        ):
+            candidates[i] = norm_key(line)
+    return candidates
+
+
 def source_furniture(
     documents: Iterable[tuple[str, list[Block]]], config: CorpusConfig
 ) -> dict[str, frozenset[str]]:
-    """Per source, the short lines that recur in many of its documents (site furniture).
+    """Per source, the one-line blocks found at the top or foot of many of its documents.
 
     Args:
         documents: (source, blocks) of every document.
@@ -221,12 +247,7 @@ def source_furniture(
         return {}
     counts: dict[str, Counter[str]] = {}
     for source, blocks in documents:
-        keys = {
-            norm_key(line)
-            for block in blocks
-            for line in block.lines
-            if config.source_repeat_min_words <= word_count(line) and is_short(line, config)
-        }
+        keys = set(_furniture_candidates(blocks, config).values())
         counts.setdefault(source, Counter()).update(keys)
     return {
         source: frozenset(k for k, n in c.items() if n >= config.source_repeat_min_docs)

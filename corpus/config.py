@@ -48,8 +48,9 @@ class CorpusConfig:
         boilerplate_max_words: only lines this short can be boilerplate.
         price_pattern: regex of a subscription price line; the box of short lines
             above it is removed with it.
-        source_repeat_min_docs: a short line (or block) found in at least this many
-            documents of the same source is site furniture (0 disables the rule).
+        source_repeat_min_docs: a one-line paragraph found among the first or last
+            three paragraphs of at least this many documents of the same source is
+            site furniture (0 disables the rule). Dates and salutations never are.
         source_repeat_min_words: ... and has at least this many words, so that
             one-word headings ("Overview") survive.
         min_repeat_chars: sentences and paragraphs shorter than this are only

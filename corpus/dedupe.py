@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from corpus.clean import Block, norm_key
 from corpus.config import CorpusConfig
-from corpus.metadata import is_letterhead
+from corpus.metadata import letterhead_flags
 from corpus.models import Chunk, Document, Location
 from corpus.report import NearDuplicateGroup, Removal
 from corpus.sentences import sentence_spans
@@ -44,7 +44,7 @@ def collapse_repeats(
             repeat[i] = True
         else:
             first_seen[key] = i
-    letterhead = [is_letterhead(b) and not repeat[i] for i, b in enumerate(blocks)]
+    letterhead = [flag and not repeat[i] for i, flag in enumerate(letterhead_flags(blocks))]
 
     def neighbour_repeats(i: int) -> bool:
         """Is the nearest non-letterhead block on either side a repeat?"""

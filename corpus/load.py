@@ -13,13 +13,14 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.clean import (
     Block,
     assemble,
     merge_page_splits,
+    norm_key,
     remove_boilerplate,
     repair,
     source_furniture,
@@ -29,14 +30,16 @@ from corpus.config import CorpusConfig
 from corpus.dedupe import collapse_repeats
 from corpus.formats import SUPPORTED_SUFFIXES, Extracted, ExtractionError, extract
 from corpus.metadata import (
+    Letterhead,
     extract_date,
     extract_letterhead,
     extract_title,
     guess_kind,
+    letterhead_flags,
     parse_date,
 )
 from corpus.models import Document, MetadataValue, content_hash
-from corpus.report import CorpusReport, Skipped
+from corpus.report import CorpusReport, Removal, Skipped
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class LoadResult:
     documents: list[Document]
     report: CorpusReport
     inputs: dict[str, str] = field(default_factory=dict)
+    # A file holding the same letter as another, to another addressee -> that file.
+    merged_into: dict[str, str] = field(default_factory=dict)
 
 
 def default_manifest_path(documents_dir: Path) -> Path:
@@ -163,6 +168,8 @@ def load_corpus(
     furniture = source_furniture(((p.source, p.blocks) for p in pending), config)
     documents: dict[str, Document] = {}
     inputs: dict[str, str] = {}
+    letters: dict[str, str] = {}  # letter body key -> doc id
+    merged_into: dict[str, str] = {}
     for item in pending:
         blocks, removals = remove_boilerplate(
             item.blocks, item.rel, config, furniture.get(item.source, frozenset())
@@ -182,6 +189,32 @@ def load_corpus(
         if doc_id in documents:
             _skip(report, item.rel, f"same text as {documents[doc_id].path} after cleaning")
             continue
+        body_key = _letter_body_key(blocks) if letterhead.addressees else None
+        if body_key is not None and body_key in letters:
+            target = documents[letters[body_key]]
+            documents[target.doc_id] = _add_addressees(target, letterhead)
+            _skip(
+                report,
+                item.rel,
+                f"same letter as {target.path} to another addressee; "
+                f"its addressee is added to {target.path}'s metadata",
+            )
+            flags = letterhead_flags(blocks)
+            headers = [b.text for b, f in zip(blocks, flags, strict=True) if f]
+            report.removals.append(
+                Removal(
+                    item.rel,
+                    "letter-copy-file",
+                    f"same letter as {target.path}",
+                    "\n".join(headers),
+                    kept_in="metadata",
+                )
+            )
+            merged_into[item.rel] = target.path
+            inputs[item.rel] = input_text
+            continue
+        if body_key is not None:
+            letters[body_key] = doc_id
         extra: dict[str, MetadataValue] = {}
         if item.meta.author:
             extra["author"] = item.meta.author
@@ -217,7 +250,33 @@ def load_corpus(
     kept = sorted(documents.values(), key=lambda d: d.path)
     report.documents = len(kept)
     report.chars_out = sum(len(d.text) for d in kept)
-    return LoadResult(documents=kept, report=report, inputs=inputs)
+    return LoadResult(documents=kept, report=report, inputs=inputs, merged_into=merged_into)
+
+
+def _letter_body_key(blocks: list[Block]) -> str:
+    """A letter's text without its addressee and salutation."""
+    flags = letterhead_flags(blocks)
+    return content_hash(
+        "\n".join(norm_key(b.text) for b, f in zip(blocks, flags, strict=True) if not f)
+    )
+
+
+def _add_addressees(doc: Document, letterhead: Letterhead) -> Document:
+    """`doc` with the addressees (people, organisations) of another copy of it added."""
+    extra = dict(doc.extra)
+    for key, values in (
+        ("addressees", letterhead.addressees),
+        ("people", [a["name"] for a in letterhead.addressees]),
+        (
+            "organisations",
+            [a["organisation"] for a in letterhead.addressees if "organisation" in a],
+        ),
+    ):
+        current = list(extra.get(key, []))
+        current += [v for v in values if v not in current]
+        if current:
+            extra[key] = current  # type: ignore[assignment]
+    return replace(doc, extra=extra)
 
 
 def load_documents(

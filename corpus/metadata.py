@@ -58,6 +58,20 @@ def is_letterhead(block: Block) -> bool:
     return is_addressee_block(block) or is_salutation(block)
 
 
+def letterhead_flags(blocks: list[Block]) -> list[bool]:
+    """Which blocks belong to a letterhead: addressee, salutation, and a date line
+    directly above an addressee (copies of one letter may be dated differently)."""
+    flags = [is_letterhead(b) for b in blocks]
+    for i in range(len(blocks) - 1):
+        if (
+            is_addressee_block(blocks[i + 1])
+            and len(blocks[i].lines) == 1
+            and parse_date(blocks[i].text)
+        ):
+            flags[i] = True
+    return flags
+
+
 @dataclass
 class Letterhead:
     addressees: list[dict[str, str]] = field(default_factory=list)
@@ -83,6 +97,7 @@ def extract_letterhead(blocks: list[Block]) -> Letterhead:
                 date = parse_date(before.text) if len(before.lines) == 1 else None
                 if date:
                     entry["date"] = date
+                    entry["date_as_written"] = before.text
             for after in blocks[i + 1 : i + 3]:
                 if is_salutation(after):
                     entry["salutation"] = after.text

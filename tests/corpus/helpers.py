@@ -59,7 +59,7 @@ def lost_sentences(result: LoadResult, dedupe: ChunkDedupe) -> list[tuple[str, s
     by_path = {d.path: d for d in result.documents}
     lost = []
     for path, text in result.inputs.items():
-        metadata = _metadata_text(by_path[path])
+        metadata = _metadata_text(by_path[result.merged_into.get(path, path)])
         for start, end in sentence_spans(text):
             key = norm_key(text[start:end])
             if not any(key in piece for piece in covered) and key not in metadata:

@@ -94,16 +94,32 @@ def test_back_to_back_repeated_lines_are_collapsed() -> None:
 
 def test_lines_shared_by_many_documents_of_one_source_are_furniture() -> None:
     docs = [
-        ("Gazette", split_blocks([f"Story {i} text.\n\nAll rights reserved Gazette Media"]))
+        (
+            "Gazette",
+            split_blocks(
+                [
+                    f"Story {i}\n\nIntro {i}.\n\nMore.\n\nFindings of the review\n\nText {i}."
+                    "\n\nMore.\n\nEnd.\n\nAll rights reserved Gazette Media"
+                ]
+            ),
+        )
         for i in range(3)
     ] + [("Other", split_blocks(["All rights reserved Gazette Media"]))]
     furniture = source_furniture(docs, CONFIG)
+    # The footer recurs at the foot of every story; the heading in the middle is kept.
     assert furniture["Gazette"] == frozenset({"all rights reserved gazette media"})
     assert furniture["Other"] == frozenset()
     kept, removals = remove_boilerplate(docs[0][1], "x", CONFIG, furniture["Gazette"])
-    assert _lines(kept) == ["Story 0 text."]
-    assert removals[0].rule == "source-furniture"
+    assert "All rights reserved Gazette Media" not in _lines(kept)
+    assert "Findings of the review" in _lines(kept)
+    assert [r.rule for r in removals] == ["source-furniture"]
     assert source_furniture(docs, CorpusConfig(source_repeat_min_docs=0)) == {}
+
+
+def test_letters_to_one_addressee_keep_their_letterhead() -> None:
+    letter = "2 May 2020\n\nMs Beth Jones\nBeta Trust\nBE2 2BB\n\nDear Ms Jones\n\nText {}."
+    docs = [("Ofsted", split_blocks([letter.format(i)])) for i in range(4)]
+    assert source_furniture(docs, CONFIG)["Ofsted"] == frozenset()
 
 
 def test_paragraph_split_by_a_page_break_is_rejoined_with_its_page_recorded() -> None:

@@ -176,3 +176,55 @@ def test_a_heading_that_recurs_between_unique_paragraphs_is_kept(tmp_path: Path)
     _write(tmp_path, "r.txt", text)
     [doc] = load_corpus(tmp_path).documents
     assert doc.text.count("Summary") == 2
+
+
+LETTER_BODY = (
+    "Focused visit to Kappa children's services\n\nThis letter summarises the findings of the "
+    "focused visit to Kappa children's services. Inspectors looked at the quality of care "
+    "planning for children in need.\n\nPlans are clear and reviewed on time for most "
+    "children.\n\nYours sincerely\n\nSam Patel\nHer Majesty's Inspector"
+)
+
+
+def test_one_letter_in_two_files_to_two_addressees_is_one_document(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "to-council.txt",
+        f"3 April 2019\n\nMrs Ann Lee\nKappa Council\nCivic Centre\nKA1 2TA\n\n"
+        f"Dear Mrs Lee\n\n{LETTER_BODY}",
+    )
+    _write(
+        tmp_path,
+        "to-trust.txt",
+        f"4 April 2019\n\nMr Tom Hart\nKappa Trust\nMill Lane\nKA3 4TB\n\n"
+        f"Dear Mr Hart\n\n{LETTER_BODY}",
+    )
+    result = load_corpus(tmp_path)
+    [letter] = result.documents
+    assert letter.path == "to-council.txt"
+    addressees = letter.extra["addressees"]
+    assert [(a["name"], a["date"]) for a in addressees] == [  # type: ignore[index]
+        ("Mrs Ann Lee", "2019-04-03"),
+        ("Mr Tom Hart", "2019-04-04"),
+    ]
+    assert letter.extra["organisations"] == ["Kappa Council", "Kappa Trust"]
+    [skipped] = result.report.skipped
+    assert skipped.path == "to-trust.txt" and "same letter as to-council.txt" in skipped.reason
+    assert result.merged_into == {"to-trust.txt": "to-council.txt"}
+    assert lost_sentences(result, chunk_and_dedupe(result)) == []
+
+
+def test_a_letter_held_twice_with_different_dates_keeps_one_body(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "both.txt",
+        f"3 April 2019\n\nMrs Ann Lee\nKappa Council\nCivic Centre\nKA1 2TA\n\n"
+        f"Dear Mrs Lee\n\n{LETTER_BODY}\n\n4 April 2019\n\nMr Tom Hart\nKappa Trust\n"
+        f"Mill Lane\nKA3 4TB\n\nDear Mr Hart\n\n{LETTER_BODY}",
+    )
+    result = load_corpus(tmp_path)
+    [letter] = result.documents
+    assert letter.text.count("Plans are clear") == 1
+    assert "4 April 2019" not in letter.text and "Mr Tom Hart" not in letter.text
+    assert [a["date"] for a in letter.extra["addressees"]] == ["2019-04-03", "2019-04-04"]  # type: ignore[index]
+    assert lost_sentences(result, chunk_and_dedupe(result)) == []
