@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from service import api
+from service import api, stream, widget
 from service.engine import QAEngine
 from service.errors import install_error_handlers
 from service.settings import Settings, get_settings
@@ -47,4 +48,21 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     )
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(stream.router)
+    app.include_router(widget.router)
+    add_cors(app, settings or (engine.settings if engine else get_settings()))
     return app
+
+
+def add_cors(app: FastAPI, settings: Settings) -> None:
+    """Let pages on `settings.cors_origins` call the API (the embedded widget); off when empty."""
+    if not settings.cors_origins:
+        return
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        # X-API-Key: the optional key an embedding page passes to the widget.
+        allow_headers=["Content-Type", "Accept", "X-API-Key"],
+        max_age=600,
+    )

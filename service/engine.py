@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus.models import Chunk
@@ -65,12 +66,28 @@ class QAEngine:
     def index_version(self) -> str:
         return self.index.manifest.index_version
 
-    def ask(self, request: AskRequest) -> AskResponse:
+    def ask(
+        self,
+        request: AskRequest,
+        on_retrieved: Callable[[list[Citation]], None] | None = None,
+    ) -> AskResponse:
+        """Answer `request` with citations.
+
+        Args:
+            request: the question, options and conversation history.
+            on_retrieved: called with the citations (no highlight yet) as soon as
+                retrieval is done, before the answer is chosen; the streaming route
+                uses it to show the passages early.
+        """
         started = time.perf_counter()
         k = request.top_k or self.settings.default_top_k
         query = retrieval_query(request)
         passages = self.retriever.search(query, k, mode=request.mode, filters=request.filters)
         retrieved = time.perf_counter()
+        if on_retrieved is not None:
+            on_retrieved(
+                self._citations(passages, Answer(best=None, confidence=0.0, answered=False))
+            )
         answer = self.answerer.answer(request.question, passages)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),

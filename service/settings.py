@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from corpus.config import CorpusConfig
 
@@ -104,6 +104,18 @@ class Settings(BaseSettings):
     # --- evaluation (issue 5) ---
 
     # --- chat widget and streaming (issue 6) ---
+    # Origins whose pages may call the API from a browser (the embedded widget), e.g.
+    # "https://intranet.example.org,https://wiki.example.org" or "*". Empty: CORS off.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Words per `answer` event of the streamed answer (POST /ask/stream).
+    stream_words_per_event: int = Field(3, ge=1, le=1000)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
     # --- performance (issue 7) ---
 
