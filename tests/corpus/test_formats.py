@@ -134,12 +134,12 @@ def test_bad_files_are_skipped_with_clear_warnings_and_the_rest_loads(
     shutil.copy(formats_dir / "eta-council-visit.txt", formats_dir / "eta-visit-copy.txt")
 
     with caplog.at_level(logging.WARNING):
-        result = load_corpus(formats_dir, config=CorpusConfig(max_file_bytes=10 * 1024 * 1024))
+        result = load_corpus(formats_dir)  # default size limit: 20 MiB
     messages = {r.path: r.reason for r in result.report.skipped}
     assert messages["empty.txt"] == "empty file"
     assert "binary content" in messages["junk.txt"]
     assert "no text layer" in messages["scanned.pdf"]
-    assert "over the 10,485,760-byte limit" in messages["huge.txt"]
+    assert "over the 20,971,520-byte limit" in messages["huge.txt"]
     assert "unreadable DOCX" in messages["broken.docx"]
     assert messages["eta-visit-copy.txt"] == "identical file: same text as eta-council-visit.txt"
     logged = " ".join(r.getMessage() for r in caplog.records)
@@ -154,6 +154,14 @@ def test_bad_files_are_skipped_with_clear_warnings_and_the_rest_loads(
         "£2m on foster care - a rise" in theta.text or "£2m on foster care – a rise" in theta.text
     )
     assert result.report.files_seen == 12
+
+
+def test_the_size_limit_is_a_setting(tmp_path: Path) -> None:
+    (tmp_path / "report.txt").write_text("Lambda report\n\n" + "Text of the report. " * 100)
+    small = CorpusConfig(max_file_bytes=1000)
+    assert load_corpus(tmp_path, config=small).documents == []
+    assert "1,000-byte limit" in load_corpus(tmp_path, config=small).report.skipped[0].reason
+    assert len(load_corpus(tmp_path).documents) == 1
 
 
 @pytest.mark.parametrize(

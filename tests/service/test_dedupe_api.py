@@ -161,3 +161,14 @@ def test_reindexing_the_bundled_corpus_is_idempotent(
     assert first.manifest.corpus_hash == second.manifest.corpus_hash
     assert first.chunks == second.chunks
     assert first.report.summary_lines() == second.report.summary_lines()
+
+
+def test_corpus_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTQA_EXTRA_BOILERPLATE_PATTERNS", '["^most read$"]')
+    monkeypatch.setenv("REPORTQA_NEAR_DUPLICATE_THRESHOLD", "0.9")
+    config = Settings().corpus_config()
+    assert config.extra_boilerplate_patterns == ("^most read$",)
+    assert config.near_duplicate_threshold == 0.9
+    monkeypatch.setenv("REPORTQA_EXTRA_BOILERPLATE_PATTERNS", '["(unclosed"]')
+    with pytest.raises(ValueError, match="invalid regex"):
+        Settings()
