@@ -102,22 +102,22 @@ def admin_status(request: Request) -> AdminStatus:
     "/documents",
     response_model=UploadResponse,
     status_code=202,
-    summary="Upload a .txt or .md document; it is indexed by a background rebuild",
+    summary="Upload a document (.txt .md .html .pdf .docx); a background rebuild indexes it",
     responses={
         200: {"model": UploadResponse, "description": "Already indexed or waiting: not stored"},
         413: {"description": "File too large"},
-        415: {"description": "Not a UTF-8 .txt or .md file"},
+        415: {"description": "Not a readable document of a supported type"},
     },
     tags=["admin"],
 )
 def upload_document(
     request: Request,
     response: Response,
-    file: Annotated[UploadFile, File(description="A UTF-8 .txt or .md file")],
+    file: Annotated[UploadFile, File(description="A .txt, .md, .html, .pdf or .docx file")],
     title: Annotated[str | None, Form(max_length=300)] = None,
     date: Annotated[IsoDate | None, Form(description="Publication date, YYYY-MM-DD")] = None,
-    kind: Annotated[str, Form(min_length=1, max_length=60)] = "report",
-    source: Annotated[str, Form(min_length=1, max_length=200)] = "upload",
+    kind: Annotated[str | None, Form(min_length=1, max_length=60)] = None,
+    source: Annotated[str | None, Form(min_length=1, max_length=200)] = None,
 ) -> UploadResponse:
     manager = _manager(request)
     ingestor = _ingestor(request)

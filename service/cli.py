@@ -37,11 +37,16 @@ def cmd_index(args: argparse.Namespace) -> int:
         manifest_path=settings.manifest_path,
         progress=not args.quiet,
         on_stage=lambda message: print(message, file=sys.stderr),
+        corpus_config=settings.corpus_config(),
     )
     print(
         f"indexed {summary.documents} documents, {summary.chunks} chunks in "
         f"{summary.seconds:.1f} s -> {summary.index_dir} (version {summary.manifest.index_version})"
     )
+    print("\n".join(summary.report.summary_lines()))
+    if args.explain:
+        print("\nremovals and near-duplicates:")
+        print("\n".join(summary.report.explain_lines()) or "  (none)")
     return 0
 
 
@@ -112,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--documents", type=Path, help="documents folder (default corpus/documents)")
     p.add_argument("--out", dest="index_dir", type=Path, help="index location (default var/index)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--explain", action="store_true", help="list every removal and near-duplicate, with why"
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("serve", help="run the HTTP service")

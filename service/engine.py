@@ -6,12 +6,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corpus.models import Chunk
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.reader import ReportIndex
 from service.answer import Answer, Answerer
 from service.errors import DocumentNotFoundError
 from service.retrieve import Passage, Retriever
 from service.schemas import (
+    AlsoIn,
     AskRequest,
     AskResponse,
     Citation,
@@ -120,6 +122,8 @@ class QAEngine:
                 start=p.chunk.start,
                 end=p.chunk.end,
                 score=round(p.score, 6),
+                also_in=self._also_in(p.chunk),
+                page=p.document.page_at(p.chunk.start),
             )
             for p in passages
         ]
@@ -184,9 +188,20 @@ class QAEngine:
                     end=p.chunk.end,
                     highlight=highlight,
                     score=round(p.score, 6),
+                    also_in=self._also_in(p.chunk),
+                    page=p.document.page_at(p.chunk.start),
                 )
             )
         return citations
+
+    def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
+        """Where else the passage occurs (near-duplicates that were not embedded)."""
+        found = []
+        for where in chunk.also_in:
+            doc = self.index.store.document(where.doc_id)
+            title = doc.title if doc is not None else where.doc_id
+            found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
+        return found
 
     def close(self) -> None:
         self.index.close()

@@ -75,7 +75,10 @@ def install(app: FastAPI, settings: Settings) -> None:
             # Uploads go where the served engine's settings say (tests pass their own).
             active = manager.active_settings
             ingestor = DocumentIngestor(
-                Path(active.documents_dir), active.manifest_path, settings.max_upload_bytes
+                Path(active.documents_dir),
+                active.manifest_path,
+                settings.max_upload_bytes,
+                active.corpus_config(),
             )
 
             def forget_indexed_uploads(fresh: QAEngine) -> None:

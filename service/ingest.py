@@ -1,10 +1,11 @@
 """Documents uploaded over HTTP: checked, deduplicated, stored beside the bundled corpus.
 
-An upload is read exactly as the index build reads a file (`corpus.load`), so its
-`doc_id` is the one the next build will give it; a document whose cleaned text is
-already indexed (or already uploaded and waiting for a build) is not stored twice.
-Stored files go to `<documents_dir>/uploads/` and their metadata into the corpus
-manifest, so a later `reportqa index` sees them like any other document.
+An upload is read exactly as the index build reads a file (`corpus.load.load_corpus`
+on a folder holding only that file), so its `doc_id` is the one the next build will
+give it; a document whose cleaned text is already indexed (or already uploaded and
+waiting for a build) is not stored twice. Stored files go to
+`<documents_dir>/uploads/` and their metadata into the corpus manifest, so a later
+`reportqa index` sees them like any other document.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from corpus.load import SUPPORTED_SUFFIXES, DocumentMetadata, default_manifest_path, load_document
+from corpus.config import CorpusConfig
+from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract
+from corpus.load import MANIFEST_NAME, DocumentMetadata, default_manifest_path, load_corpus
 from service.errors import BadQueryError, ServiceError
 
 UPLOADS_DIR = "uploads"
@@ -49,8 +52,15 @@ def safe_stem(filename: str) -> str:
 class DocumentIngestor:
     """Validates and stores uploads; thread-safe."""
 
-    def __init__(self, documents_dir: Path, manifest_path: Path | None, max_bytes: int) -> None:
+    def __init__(
+        self,
+        documents_dir: Path,
+        manifest_path: Path | None,
+        max_bytes: int,
+        corpus_config: CorpusConfig | None = None,
+    ) -> None:
         self.documents_dir = documents_dir
+        self.corpus_config = corpus_config or CorpusConfig()
         self.manifest_path = manifest_path or default_manifest_path(documents_dir)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
@@ -68,12 +78,12 @@ class DocumentIngestor:
             raise DocumentTooLargeError(
                 f"document too large: {len(data)} bytes, the limit is {self.max_bytes}"
             )
-        if b"\x00" in data:
-            raise UnsupportedDocumentError("the file is binary, not text")
+        if not data.strip():
+            raise BadQueryError("the file is empty")
         try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UnsupportedDocumentError(f"the file is not UTF-8 text ({exc.reason})") from exc
+            extract(Path(f"upload{suffix}"), data)
+        except ExtractionError as exc:
+            raise UnsupportedDocumentError(f"cannot read the file: {exc}") from exc
         return suffix
 
     def store(
@@ -88,16 +98,23 @@ class DocumentIngestor:
         Args:
             filename: the client's file name (only its stem and suffix are used).
             data: the file's bytes.
-            metadata: title, date, kind, source for the manifest.
+            metadata: title, date, kind, source for the manifest (None: found in the text).
             indexed: doc_id -> path of that document in the served index, or None.
         """
         suffix = self.check(filename, data)
         with tempfile.TemporaryDirectory(prefix="reportqa-upload-") as staging:
-            staged = Path(staging) / f"upload{suffix}"
-            staged.write_bytes(data)
-            document = load_document(staged, metadata, Path(staging))
-        if document is None:
-            raise BadQueryError("the file holds no text once cleaned")
+            folder = Path(staging) / "documents"
+            folder.mkdir()
+            (folder / f"upload{suffix}").write_bytes(data)
+            entry = {k: v for k, v in asdict(metadata).items() if v is not None}
+            (Path(staging) / MANIFEST_NAME).write_text(
+                json.dumps({"documents": {f"upload{suffix}": entry}})
+            )
+            loaded = load_corpus(folder, config=self.corpus_config)
+        if not loaded.documents:
+            reasons = "; ".join(s.reason for s in loaded.report.skipped) or "no text"
+            raise BadQueryError(f"the file holds no usable text ({reasons})")
+        document = loaded.documents[0]
 
         with self._lock:
             existing = indexed(document.doc_id) or self._waiting.get(document.doc_id)

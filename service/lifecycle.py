@@ -168,6 +168,7 @@ class EngineManager:
                 engine.embedder,
                 manifest_path=settings.manifest_path,
                 progress=False,
+                corpus_config=settings.corpus_config(),
             )
             version = self.reload("build").index_version
             log.info("background build finished: index %s", summary.manifest.index_version)

@@ -80,7 +80,10 @@ class Citation(BaseModel):
     end: int
     highlight: Highlight | None
     score: float
-    also_in: list[AlsoIn] = Field(default_factory=list)
+    also_in: list[AlsoIn] = Field(
+        default_factory=list, description="Other documents holding the same passage."
+    )
+    page: int | None = Field(None, description="Page of a paged source (PDF) where it starts.")
 
 
 class AskResponse(BaseModel):
@@ -105,6 +108,7 @@ class SearchHit(BaseModel):
     end: int
     score: float
     also_in: list[AlsoIn] = Field(default_factory=list)
+    page: int | None = None
 
 
 class SearchResponse(BaseModel):
@@ -123,7 +127,11 @@ class DocumentSummary(BaseModel):
     source: str
     path: str
     chars: int
-    extra: dict[str, str | list[str]] = Field(default_factory=dict)
+    extra: dict[str, str | list[str] | list[dict[str, str]]] = Field(
+        default_factory=dict,
+        description="Further metadata, e.g. author, addressees (a letter held once per "
+        "recipient lists each), signatories, people, organisations, pages.",
+    )
 
 
 class DocumentResponse(DocumentSummary):

@@ -130,11 +130,11 @@ def test_upload_is_stored_indexed_and_deduplicated(
 def test_upload_refusals(make_client: ClientFactory, tiny_documents: Path) -> None:
     client = make_client(api_keys=KEYS, max_upload_bytes=2048)
     cases = [
-        ("report.pdf", b"%PDF-1.7", 415, "unsupported file type '.pdf'"),
+        ("sheet.xlsx", b"PK\x03\x04", 415, "unsupported file type '.xlsx'"),
         ("noext", b"text", 415, "unsupported file type '(none)'"),
-        ("latin1.txt", "caf\u00e9".encode("latin-1"), 415, "not UTF-8 text"),
-        ("nul.txt", b"abc\x00def", 415, "binary"),
-        ("blank.txt", b"   \n\n ", 422, "no text once cleaned"),
+        ("report.pdf", b"%PDF-1.7 truncated", 415, "unreadable PDF"),
+        ("nul.txt", b"abc\x00def", 415, "binary content"),
+        ("blank.txt", b"   \n\n ", 422, "the file is empty"),
         ("big.txt", b"word " * 1000, 413, "limit is 2048"),
     ]
     for name, data, status, fragment in cases:
@@ -149,6 +149,30 @@ def test_upload_refusals(make_client: ClientFactory, tiny_documents: Path) -> No
     )
     assert response.status_code == 422 and "date" in response.json()["detail"]
     assert not (tiny_documents / "uploads").exists()
+
+
+def test_html_upload_is_read_like_the_corpus(
+    make_client: ClientFactory, tiny_documents: Path
+) -> None:
+    client = make_client(api_keys=KEYS)
+    page = (
+        "<html><head><title>Epsilon fostering review</title></head><body>"
+        "<nav>Home | News | Subscribe to our newsletter</nav><article>"
+        "<h1>Epsilon fostering review</h1>"
+        "<p>The Epsilon county fostering service recruited forty new carers in 2023, "
+        "inspectors said, and placements with quokka-friendly families rose.</p>"
+        "<p>Leaders were praised for stable staffing across the service this year.</p>"
+        "</article></body></html>"
+    )
+    status, body = _upload(client, "epsilon.html", page.encode())
+    assert status == 202, body
+    assert _manager(client).wait_for_build(timeout=60)
+    document = client.get(f"/documents/{body['doc_id']}", headers=ADMIN).json()
+    assert document["path"] == body["path"] and document["path"].endswith(".html")
+    assert "forty new carers" in document["text"]
+    assert "<p>" not in document["text"]
+    hits = client.get("/search", params={"q": "quokka"}, headers=ADMIN).json()["hits"]
+    assert hits and hits[0]["doc_id"] == body["doc_id"]
 
 
 def test_upload_needs_admin(make_client: ClientFactory) -> None:
