@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import logging.config
 import re
 
+import pytest
+from asgi_correlation_id import correlation_id
 from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from index.build import BuildSummary
 from service.app import create_app
+from service.observability import log_config
 from service.settings import Settings
 from tests.hardening.conftest import KEYS, METRICS_KEY, ClientFactory, auth
 
@@ -147,3 +153,30 @@ def test_openapi_documents_the_real_error_answers(make_client: ClientFactory) ->
         "description": "What was wrong, for a person to read.",
     }
     assert "security" not in schema["paths"]["/health"]["get"]
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_log_config_formats_carry_the_request_id(
+    log_format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    token = correlation_id.set("req-7")
+    try:
+        logging.config.dictConfig(log_config(Settings(log_format=log_format)))
+        logging.getLogger("reportqa.access").info("GET /x 200", extra={"route": "/x"})
+        uvicorn_line = logging.getLogger("uvicorn.error")
+        uvicorn_line.info("Started", extra={"color_message": "\x1b[36mStarted\x1b[0m"})
+    finally:
+        correlation_id.reset(token)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2
+    if log_format == "json":
+        first, second = (json.loads(line) for line in lines)
+        assert first["request_id"] == "req-7" and first["route"] == "/x"
+        assert first["level"] == "INFO" and first["logger"] == "reportqa.access"
+        assert "color_message" not in second
+    else:
+        assert "[req-7] reportqa.access: GET /x 200" in lines[0]
