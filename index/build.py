@@ -11,12 +11,13 @@ never touches the index being served.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -25,9 +26,19 @@ import numpy as np
 from tqdm import tqdm
 
 from corpus.chunk import Chunker
-from corpus.load import load_documents
+from corpus.config import CorpusConfig
+from corpus.dedupe import dedupe_chunks
+from corpus.load import load_corpus
 from corpus.models import Chunk, Document
-from index.cache import CACHE_FILE, EmbeddingCache, EmbedReport, default_cache_dir, encode_cached
+from corpus.report import CorpusReport
+from index.cache import (
+    CACHE_FILE,
+    CachingEmbedder,
+    EmbeddingCache,
+    EmbedReport,
+    default_cache_dir,
+    encode_cached,
+)
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.lexical import LexicalIndex
@@ -39,7 +50,9 @@ log = logging.getLogger(__name__)
 DENSE_FILE = "dense.faiss"
 STORE_FILE = "store.sqlite3"
 LEXICAL_DIR = "bm25"
+REPORT_FILE = "corpus_report.json"
 KEEP_OLD_BUILDS = 2
+STALE_PARTIAL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,8 @@ class BuildSummary:
     manifest: Manifest
     encoded: int = 0  # chunks run through the model; the rest came from the embedding cache
     cached: int = 0
+    # What cleaning and deduplication removed, repaired, skipped and merged.
+    report: CorpusReport = field(default_factory=CorpusReport)
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -66,6 +81,8 @@ def _index_version(model: str, chunks: list[Chunk], chunking: dict[str, int]) ->
     digest = hashlib.sha256(f"{model}|{sorted(chunking.items())}".encode())
     for chunk in chunks:
         digest.update(chunk.chunk_id.encode())
+        for where in chunk.also_in:
+            digest.update(f"+{where.doc_id}:{where.start}:{where.end}".encode())
     return digest.hexdigest()[:12]
 
 
@@ -95,17 +112,21 @@ def build_index(
     overlap_tokens: int = 32,
     progress: bool = True,
     on_stage: Callable[[str], None] | None = None,
+    corpus_config: CorpusConfig | None = None,
     cache_dir: Path | None | Literal[False] = None,
 ) -> BuildSummary:
-    """Load, chunk, embed and save the corpus, then make it the live index.
+    """Load, clean, chunk, deduplicate, embed and save the corpus; make it the live index.
 
+    Near-duplicate chunks are never embedded: the kept chunk lists them in `also_in`.
     Embeddings are cached by model and chunk text in `cache_dir` (default
     `<index_dir>.cache`; `False` disables it), so unchanged chunks are never re-encoded.
     """
     started = time.perf_counter()
     say = on_stage or (lambda message: log.info(message))
+    corpus_config = corpus_config or CorpusConfig()
 
-    documents = load_documents(documents_dir, manifest_path)
+    loaded = load_corpus(documents_dir, manifest_path, corpus_config)
+    documents, report = loaded.documents, loaded.report
     say(f"loaded {len(documents)} documents from {documents_dir}")
     chunker = Chunker(
         embedder.count_tokens,
@@ -113,8 +134,16 @@ def build_index(
         target_tokens=min(target_tokens, embedder.max_tokens),
         overlap_tokens=overlap_tokens,
     )
-    chunks = chunker.chunk_all(documents)
-    say(f"cut {len(chunks)} chunks")
+    all_chunks = chunker.chunk_all(documents)
+    deduped = dedupe_chunks(all_chunks, documents, corpus_config)
+    chunks = deduped.kept
+    report.chunks_in, report.chunks_kept = len(all_chunks), len(chunks)
+    report.near_duplicate_groups = deduped.groups
+    report.near_duplicate_variants_kept = deduped.variants_kept
+    say(
+        f"cut {len(all_chunks)} chunks; {len(chunks)} to embed after "
+        f"{len(deduped.groups)} near-duplicate groups"
+    )
     vectors, embedded = embed_chunks_cached(
         embedder, chunks, _open_cache(index_dir, embedder, cache_dir), progress=progress
     )
@@ -135,6 +164,7 @@ def build_index(
     DenseIndex.build(vectors, np.arange(len(chunks))).save(tmp_dir / DENSE_FILE)
     LexicalIndex.build([c.text for c in chunks]).save(tmp_dir / LEXICAL_DIR)
     write_store(tmp_dir / STORE_FILE, documents, chunks)
+    (tmp_dir / REPORT_FILE).write_text(json.dumps(report.to_dict(), indent=1) + "\n")
     manifest = Manifest(
         model=embedder.name,
         dimension=embedder.dimension,
@@ -145,7 +175,12 @@ def build_index(
         index_version=version,
         built_at=stamp.isoformat(timespec="seconds"),
         chunking=chunking,
-        files={"dense": DENSE_FILE, "lexical": LEXICAL_DIR, "store": STORE_FILE},
+        files={
+            "dense": DENSE_FILE,
+            "lexical": LEXICAL_DIR,
+            "store": STORE_FILE,
+            "corpus_report": REPORT_FILE,
+        },
     )
     manifest.write(tmp_dir)  # written last: a build dir with a manifest is complete
     tmp_dir.rename(build_dir)
@@ -158,6 +193,7 @@ def build_index(
         chunks=len(chunks),
         seconds=time.perf_counter() - started,
         manifest=manifest,
+        report=report,
         encoded=embedded.encoded,
         cached=embedded.cached,
     )
@@ -179,6 +215,8 @@ def embed_chunks_cached(
     progress: bool = True,
 ) -> tuple[np.ndarray, EmbedReport]:
     """Encode the chunks not yet in `cache` (shortest first, for tight batches)."""
+    if isinstance(embedder, CachingEmbedder):
+        embedder = embedder.inner  # chunk texts would only crowd the query-time LRU
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
         try:
             return encode_cached(embedder, [c.text for c in chunks], cache, on_progress=bar.update)
@@ -200,7 +238,16 @@ def activate(index_dir: Path, build_dir: Path) -> None:
 
 
 def _prune_old_builds(builds_root: Path, keep: Path) -> None:
-    """Keep the live build and the newest previous one (for a quick roll-back)."""
-    builds = sorted(p for p in builds_root.iterdir() if p.is_dir() and p != keep)
+    """Keep the live build and the newest previous one (for a quick roll-back).
+
+    Leftovers of killed builds (`*.partial`) never count as the previous build;
+    they are removed once stale, so that a build still writing is left alone.
+    """
+    builds = sorted(
+        p for p in builds_root.iterdir() if p.is_dir() and p != keep and p.suffix != ".partial"
+    )
     for old in builds[: max(0, len(builds) - (KEEP_OLD_BUILDS - 1))]:
         shutil.rmtree(old, ignore_errors=True)
+    for partial in builds_root.glob("*.partial"):
+        if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+            shutil.rmtree(partial, ignore_errors=True)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corpus.models import Chunk
 from index.cache import CachingEmbedder, pinned
 from index.dense import set_search_threads
 from index.embedder import Embedder
@@ -15,6 +16,7 @@ from service.errors import DocumentNotFoundError
 from service.fastpath import AskCache, settings_embedder, warm_embedder
 from service.retrieve import Passage, Retriever
 from service.schemas import (
+    AlsoIn,
     AskRequest,
     AskResponse,
     Citation,
@@ -64,10 +66,14 @@ class QAEngine:
         The encoder is wrapped in a text -> vector LRU filled with the corpus sentences,
         so a request encodes only its question (see service/fastpath.py).
         """
-        inner = embedder or settings_embedder(settings)
-        cached = CachingEmbedder(
-            inner, size=max(1, settings.sentence_cache_size), learn=settings.cache_query_texts
-        )
+        if isinstance(embedder, CachingEmbedder):
+            cached = embedder  # a reload reuses the warm cache of the engine it replaces
+        else:
+            cached = CachingEmbedder(
+                embedder or settings_embedder(settings),
+                size=max(1, settings.sentence_cache_size),
+                learn=settings.cache_query_texts,
+            )
         index = ReportIndex.open(Path(settings.index_dir), cached)
         set_search_threads(settings.dense_threads)
         index.dense.set_ef_search(settings.hnsw_ef_search)
@@ -147,6 +153,8 @@ class QAEngine:
                 start=p.chunk.start,
                 end=p.chunk.end,
                 score=round(p.score, 6),
+                also_in=self._also_in(p.chunk),
+                page=p.document.page_at(p.chunk.start),
             )
             for p in passages
         ]
@@ -211,9 +219,20 @@ class QAEngine:
                     end=p.chunk.end,
                     highlight=highlight,
                     score=round(p.score, 6),
+                    also_in=self._also_in(p.chunk),
+                    page=p.document.page_at(p.chunk.start),
                 )
             )
         return citations
+
+    def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
+        """Where else the passage occurs (near-duplicates that were not embedded)."""
+        found = []
+        for where in chunk.also_in:
+            doc = self.index.store.document(where.doc_id)
+            title = doc.title if doc is not None else where.doc_id
+            found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
+        return found
 
     def close(self) -> None:
         self.index.close()
