@@ -8,7 +8,10 @@ from pathlib import Path
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.reader import ReportIndex
 from service.answer import Answer, Answerer
+from service.dates import asks_for_latest, evidence_date
 from service.errors import DocumentNotFoundError
+from service.followup import resolve
+from service.generate import Generator
 from service.retrieve import Passage, Retriever
 from service.schemas import (
     AskRequest,
@@ -17,6 +20,7 @@ from service.schemas import (
     DocumentResponse,
     DocumentSummary,
     Filters,
+    Fusion,
     Highlight,
     SearchHit,
     SearchResponse,
@@ -29,15 +33,31 @@ def _ms(since: float) -> float:
 
 
 def retrieval_query(request: AskRequest) -> str:
-    """The text used for retrieval: the question, plus the last user turn for follow-ups.
+    """The text used for retrieval: the question, resolved against the history.
 
     A follow-up such as "And when was that?" carries no topic of its own; the
-    previous question supplies it.
+    previous turns supply it (`service.followup`).
     """
-    previous = [turn.content for turn in request.history if turn.role == "user"]
-    if previous:
-        return f"{previous[-1]} {request.question}"
-    return request.question
+    return resolve(request.question, request.history).retrieval_query
+
+
+def _date_value(passage: Passage) -> str | None:
+    when = evidence_date(passage.document)
+    return when.value if when else None
+
+
+def _date_inferred(passage: Passage) -> bool:
+    when = evidence_date(passage.document)
+    return bool(when and when.inferred)
+
+
+def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
+    """The top `k` passages, keeping the one the answer comes from if it ranked lower."""
+    top = passages[:k]
+    best = answer.best
+    if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
+        top = [*top[: k - 1], best.passage]
+    return top
 
 
 class QAEngine:
@@ -50,7 +70,9 @@ class QAEngine:
             embedder,
             passages_considered=settings.answer_passages,
             abstain_below=settings.abstain_below,
+            term_statistics=index.lexical,
         )
+        self.generator = Generator.from_settings(settings)
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> QAEngine:
@@ -66,15 +88,41 @@ class QAEngine:
     def ask(self, request: AskRequest) -> AskResponse:
         started = time.perf_counter()
         k = request.top_k or self.settings.default_top_k
-        query = retrieval_query(request)
-        passages = self.retriever.search(query, k, mode=request.mode, filters=request.filters)
+        resolved = resolve(request.question, request.history)
+        prefer_recent = request.prefer_recent
+        if prefer_recent is None:
+            prefer_recent = asks_for_latest(resolved.scoring_question)
+        # The answer may rest on any passage the answerer considers, so retrieve at
+        # least that many even when fewer citations are asked for.
+        depth = max(k, self.settings.answer_passages)
+        passages = self.retriever.search(
+            resolved.retrieval_query,
+            depth,
+            mode=request.mode,
+            filters=request.filters,
+            fusion=request.fusion,
+            prefer_recent=prefer_recent,
+        )
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(request.question, passages)
+        answer = self.answerer.answer(
+            request.question,
+            passages,
+            scoring_question=resolved.scoring_question,
+            prefer_recent=prefer_recent,
+        )
+        passages = _cited(passages, answer, k)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": _ms(retrieved),
-            "total": _ms(started),
         }
+        generated = None
+        if self.generator is not None and answer.answered:
+            generating = time.perf_counter()
+            composed = self.generator.compose(resolved.scoring_question, passages)
+            generated = composed.text if composed else None
+            timing["generate"] = _ms(generating)
+        timing["total"] = _ms(started)
+        as_of = evidence_date(answer.best.passage.document) if answer.best else None
         return AskResponse(
             question=request.question,
             answer=answer.best.text if answer.best else None,
@@ -83,14 +131,26 @@ class QAEngine:
             citations=self._citations(passages, answer),
             index_version=self.index_version,
             timing_ms=timing,
+            as_of=as_of.value if as_of else None,
+            prefer_recent=prefer_recent,
+            retrieval_query=resolved.retrieval_query,
+            generated_answer=generated,
         )
 
     def search(
-        self, query: str, k: int, mode: SearchMode | None = None, filters: Filters | None = None
+        self,
+        query: str,
+        k: int,
+        mode: SearchMode | None = None,
+        filters: Filters | None = None,
+        fusion: Fusion | None = None,
+        prefer_recent: bool = False,
     ) -> SearchResponse:
         started = time.perf_counter()
         mode = mode or self.settings.search_mode
-        passages = self.retriever.search(query, k, mode=mode, filters=filters)
+        passages = self.retriever.search(
+            query, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
+        )
         hits = [
             SearchHit(
                 rank=p.rank,
@@ -103,6 +163,8 @@ class QAEngine:
                 start=p.chunk.start,
                 end=p.chunk.end,
                 score=round(p.score, 6),
+                evidence_date=_date_value(p),
+                evidence_date_inferred=_date_inferred(p),
             )
             for p in passages
         ]
@@ -167,6 +229,8 @@ class QAEngine:
                     end=p.chunk.end,
                     highlight=highlight,
                     score=round(p.score, 6),
+                    evidence_date=_date_value(p),
+                    evidence_date_inferred=_date_inferred(p),
                 )
             )
         return citations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.settings import SearchMode
 
@@ -20,6 +20,20 @@ class Filters(_Strict):
     kinds: list[str] | None = Field(None, max_length=20, description='e.g. ["inspection letter"]')
     date_from: date | None = Field(None, description="Publication date on or after (inclusive).")
     date_to: date | None = Field(None, description="Publication date on or before (inclusive).")
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Filters:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        return self
+
+
+class Fusion(_Strict):
+    """Per-request reciprocal rank fusion parameters; unset fields take the settings."""
+
+    k: int | None = Field(None, ge=1, le=10000, description="RRF constant (default 60).")
+    dense_weight: float | None = Field(None, ge=0, le=100, description="Weight of the dense list.")
+    lexical_weight: float | None = Field(None, ge=0, le=100, description="Weight of the BM25 list.")
 
 
 class Turn(_Strict):
@@ -39,6 +53,12 @@ class AskRequest(_Strict):
     filters: Filters | None = None
     history: list[Turn] = Field(default_factory=list, max_length=20)
     mode: SearchMode | None = Field(None, description="hybrid (default), dense or lexical.")
+    fusion: Fusion | None = Field(None, description="RRF k and list weights for hybrid mode.")
+    prefer_recent: bool | None = Field(
+        None,
+        description="Prefer the most recent evidence; default: detected from the question "
+        '("current", "latest", "now", ...).',
+    )
 
     _question_not_blank = field_validator("question")(_not_blank)
 
@@ -68,6 +88,12 @@ class Citation(BaseModel):
     highlight: Highlight | None
     score: float
     also_in: list[AlsoIn] = Field(default_factory=list)
+    evidence_date: str | None = Field(
+        None,
+        description="The document's date, or for an undated document the latest month it "
+        "mentions (then evidence_date_inferred is true).",
+    )
+    evidence_date_inferred: bool = False
 
 
 class AskResponse(BaseModel):
@@ -78,6 +104,20 @@ class AskResponse(BaseModel):
     citations: list[Citation]
     index_version: str
     timing_ms: dict[str, float]
+    as_of: str | None = Field(
+        None, description="Date of the evidence the answer rests on (see evidence_date)."
+    )
+    prefer_recent: bool = Field(
+        False, description="Whether the most recent evidence was preferred."
+    )
+    retrieval_query: str | None = Field(
+        None, description="The text searched: the question, resolved against history if needed."
+    )
+    generated_answer: str | None = Field(
+        None,
+        description="Optional answer composed by a language model (REPORTQA_LLM_URL) with [n] "
+        "markers; only sentences supported by the cited passage are kept.",
+    )
 
 
 class SearchHit(BaseModel):
@@ -92,6 +132,8 @@ class SearchHit(BaseModel):
     end: int
     score: float
     also_in: list[AlsoIn] = Field(default_factory=list)
+    evidence_date: str | None = None
+    evidence_date_inferred: bool = False
 
 
 class SearchResponse(BaseModel):
