@@ -62,20 +62,28 @@ def content_stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
 
 
+_QUESTION_TYPES = (
+    (
+        "number",
+        re.compile(
+            r"\bhow (?:many|much|long)\b|\b(?:what|which) (?:percentage|proportion|share|"
+            r"fraction|number)\b"
+        ),
+    ),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b")),
+    ("person", re.compile(r"\bwho(?:se|m)?\b")),
+)
+
+
 def question_type(question: str) -> str | None:
-    """The kind of fact asked for: "number", "date", "person" or None."""
+    """The kind of fact asked for: "number", "date", "person" or None.
+
+    The earliest question phrase decides: "Who was chief inspector when ...?" asks
+    for a person, "When did ... who ...?" for a date.
+    """
     q = question.lower()
-    if re.search(
-        r"\bhow (?:many|much|long)\b|\b(?:what|which) (?:percentage|proportion|share|"
-        r"fraction|number)\b",
-        q,
-    ):
-        return "number"
-    if re.search(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b", q):
-        return "date"
-    if re.search(r"\bwho\b|\bwhose\b", q):
-        return "person"
-    return None
+    found = [(m.start(), kind) for kind, rx in _QUESTION_TYPES if (m := rx.search(q))]
+    return min(found)[1] if found else None
 
 
 def _has_type(sentence: str, wanted: str | None) -> bool:
@@ -129,26 +137,34 @@ class Answer:
     answered: bool
 
 
-# Evidence strength = a weighted sum of the best candidate's signals, mapped linearly
-# onto [0, 1] between the two anchors (off-topic questions score near the low one).
-CONFIDENCE_WEIGHTS = {"semantic": 0.5, "overlap": 0.2, "coverage": 0.3}
-CONFIDENCE_LOW, CONFIDENCE_HIGH = 0.2, 0.75
+# Evidence strength: how on-topic the best evidence is (the larger of the answer
+# sentence's and the best passage's similarity to the question) and how much of the
+# question's idf-weighted vocabulary the sentence or its passage holds, mapped
+# linearly onto [0, 1]. Off-topic questions score near 0; the abstention threshold is
+# calibrated on the gold set (scripts/calibrate_abstention.py).
+CONFIDENCE_TOPICAL_WEIGHT = 0.7
+CONFIDENCE_LOW, CONFIDENCE_SPAN = 0.1, 0.5
 # A "how many / when / who" question answered by a sentence without a figure, date
 # or name is weaker evidence.
 MISSING_TYPE_PENALTY = 0.1
 
 
-def confidence_from(candidate: Candidate, wanted: str | None = None) -> float:
-    """Map evidence strength to [0, 1]; rises with similarity and shared terms."""
-    evidence = (
-        CONFIDENCE_WEIGHTS["semantic"] * candidate.semantic
-        + CONFIDENCE_WEIGHTS["overlap"] * candidate.overlap
-        + CONFIDENCE_WEIGHTS["coverage"] * candidate.coverage
-    )
+def confidence_from(
+    candidate: Candidate, wanted: str | None = None, passage_similarity: float = 0.0
+) -> float:
+    """Map evidence strength to [0, 1]; rises with similarity and shared terms.
+
+    Args:
+        candidate: the chosen sentence.
+        wanted: the question's type ("date", "number", "person") or None.
+        passage_similarity: cosine of the question with the best passage, if known.
+    """
+    topical = max(candidate.semantic, passage_similarity)
+    terms = max(candidate.overlap, candidate.coverage)
+    evidence = CONFIDENCE_TOPICAL_WEIGHT * topical + (1 - CONFIDENCE_TOPICAL_WEIGHT) * terms
     if wanted is not None and not candidate.has_type:
         evidence -= MISSING_TYPE_PENALTY
-    scaled = (evidence - CONFIDENCE_LOW) / (CONFIDENCE_HIGH - CONFIDENCE_LOW)
-    return float(np.clip(scaled, 0.0, 1.0))
+    return float(np.clip((evidence - CONFIDENCE_LOW) / CONFIDENCE_SPAN, 0.0, 1.0))
 
 
 def _normalised(text: str) -> str:
@@ -160,7 +176,7 @@ class Answerer:
         self,
         embedder: Embedder,
         passages_considered: int = 5,
-        abstain_below: float = 0.35,
+        abstain_below: float = 0.2,
         term_statistics: TermStatistics | None = None,
     ):
         """
@@ -263,7 +279,9 @@ class Answerer:
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False)
         best = ranked[0]
-        confidence = confidence_from(best, question_type(question))
+        similarities = [p.dense_score for p in passages[: self.passages_considered]]
+        passage_similarity = max((x for x in similarities if x is not None), default=0.0)
+        confidence = confidence_from(best, question_type(question), passage_similarity)
         answered = confidence >= self.abstain_below
         return Answer(best=best if answered else None, confidence=confidence, answered=answered)
 
