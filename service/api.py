@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from service.deps import EngineDep
+from service.observability import record_timings
 from service.schemas import (
     AskRequest,
     AskResponse,
@@ -30,7 +31,9 @@ router = APIRouter()
 
 @router.post("/ask", response_model=AskResponse, summary="Answer a question with citations")
 def ask(request: AskRequest, engine: EngineDep) -> AskResponse:
-    return engine.ask(request)
+    response = engine.ask(request)
+    record_timings("ask", response.timing_ms)
+    return response
 
 
 @router.get("/search", response_model=SearchResponse, summary="Ranked passages, no answer")
@@ -59,9 +62,11 @@ def search(
     except ValidationError as exc:  # e.g. date_from after date_to: a 422 like any bad query
         raise RequestValidationError(exc.errors()) from exc
     fusion = Fusion(k=rrf_k, dense_weight=dense_weight, lexical_weight=lexical_weight)
-    return engine.search(
+    response = engine.search(
         q, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
     )
+    record_timings("search", response.timing_ms)
+    return response
 
 
 @router.get("/documents", response_model=list[DocumentSummary], summary="All documents")

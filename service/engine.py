@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from corpus.models import Chunk
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.reader import ReportIndex
 from service.answer import Answer, Answerer
@@ -14,6 +16,7 @@ from service.followup import resolve
 from service.generate import Generator
 from service.retrieve import Passage, Retriever
 from service.schemas import (
+    AlsoIn,
     AskRequest,
     AskResponse,
     Citation,
@@ -85,7 +88,19 @@ class QAEngine:
     def index_version(self) -> str:
         return self.index.manifest.index_version
 
-    def ask(self, request: AskRequest) -> AskResponse:
+    def ask(
+        self,
+        request: AskRequest,
+        on_retrieved: Callable[[list[Citation]], None] | None = None,
+    ) -> AskResponse:
+        """Answer `request` with citations.
+
+        Args:
+            request: the question, options and conversation history.
+            on_retrieved: called with the citations (no highlight yet) as soon as
+                retrieval is done, before the answer is chosen; the streaming route
+                uses it to show the passages early.
+        """
         started = time.perf_counter()
         k = request.top_k or self.settings.default_top_k
         resolved = resolve(request.question, request.history)
@@ -104,6 +119,10 @@ class QAEngine:
             prefer_recent=prefer_recent,
         )
         retrieved = time.perf_counter()
+        if on_retrieved is not None:
+            on_retrieved(
+                self._citations(passages[:k], Answer(best=None, confidence=0.0, answered=False))
+            )
         answer = self.answerer.answer(
             request.question,
             passages,
@@ -163,6 +182,8 @@ class QAEngine:
                 start=p.chunk.start,
                 end=p.chunk.end,
                 score=round(p.score, 6),
+                also_in=self._also_in(p.chunk),
+                page=p.document.page_at(p.chunk.start),
                 evidence_date=_date_value(p),
                 evidence_date_inferred=_date_inferred(p),
             )
@@ -229,11 +250,22 @@ class QAEngine:
                     end=p.chunk.end,
                     highlight=highlight,
                     score=round(p.score, 6),
+                    also_in=self._also_in(p.chunk),
+                    page=p.document.page_at(p.chunk.start),
                     evidence_date=_date_value(p),
                     evidence_date_inferred=_date_inferred(p),
                 )
             )
         return citations
+
+    def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
+        """Where else the passage occurs (near-duplicates that were not embedded)."""
+        found = []
+        for where in chunk.also_in:
+            doc = self.index.store.document(where.doc_id)
+            title = doc.title if doc is not None else where.doc_id
+            found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
+        return found
 
     def close(self) -> None:
         self.index.close()
