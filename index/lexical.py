@@ -61,6 +61,14 @@ class LexicalIndex:
         )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
+    def document_frequency(self, term: str) -> int:
+        """Rows whose text holds `term`, a token as the index stores it (stemmed, lower case)."""
+        token_id = self._retriever.vocab_dict.get(term)
+        if token_id is None:
+            return 0
+        indptr = self._retriever.scores["indptr"]
+        return int(indptr[token_id + 1] - indptr[token_id])
+
     def save(self, directory: Path) -> None:
         self._retriever.save(str(directory), show_progress=False)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from service.deps import EngineDep
 from service.observability import record_timings
@@ -13,6 +16,8 @@ from service.schemas import (
     AskResponse,
     DocumentResponse,
     DocumentSummary,
+    Filters,
+    Fusion,
     HealthResponse,
     SearchResponse,
 )
@@ -37,8 +42,29 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=2000, description="Search text")],
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: SearchMode | None = None,
+    doc_id: Annotated[
+        list[str] | None, Query(max_length=100, description="Only these documents (repeatable).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, Query(max_length=20, description="Only these kinds (repeatable).")
+    ] = None,
+    date_from: Annotated[date | None, Query(description="Published on or after.")] = None,
+    date_to: Annotated[date | None, Query(description="Published on or before.")] = None,
+    rrf_k: Annotated[int | None, Query(ge=1, le=10000, description="RRF constant.")] = None,
+    dense_weight: Annotated[float | None, Query(ge=0, le=100)] = None,
+    lexical_weight: Annotated[float | None, Query(ge=0, le=100)] = None,
+    prefer_recent: Annotated[
+        bool, Query(description="Re-rank on relevance plus evidence date.")
+    ] = False,
 ) -> SearchResponse:
-    response = engine.search(q, k, mode=mode)
+    try:
+        filters = Filters(doc_ids=doc_id, kinds=kind, date_from=date_from, date_to=date_to)
+    except ValidationError as exc:  # e.g. date_from after date_to: a 422 like any bad query
+        raise RequestValidationError(exc.errors()) from exc
+    fusion = Fusion(k=rrf_k, dense_weight=dense_weight, lexical_weight=lexical_weight)
+    response = engine.search(
+        q, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
+    )
     record_timings("search", response.timing_ms)
     return response
 

@@ -12,8 +12,11 @@ from index.dense import set_search_threads
 from index.embedder import Embedder
 from index.reader import ReportIndex
 from service.answer import Answer, Answerer
+from service.dates import asks_for_latest, evidence_date
 from service.errors import DocumentNotFoundError
 from service.fastpath import AskCache, settings_embedder, warm_embedder
+from service.followup import resolve
+from service.generate import Generator
 from service.retrieve import Passage, Retriever
 from service.schemas import (
     AlsoIn,
@@ -23,6 +26,7 @@ from service.schemas import (
     DocumentResponse,
     DocumentSummary,
     Filters,
+    Fusion,
     Highlight,
     SearchHit,
     SearchResponse,
@@ -35,15 +39,31 @@ def _ms(since: float) -> float:
 
 
 def retrieval_query(request: AskRequest) -> str:
-    """The text used for retrieval: the question, plus the last user turn for follow-ups.
+    """The text used for retrieval: the question, resolved against the history.
 
     A follow-up such as "And when was that?" carries no topic of its own; the
-    previous question supplies it.
+    previous turns supply it (`service.followup`).
     """
-    previous = [turn.content for turn in request.history if turn.role == "user"]
-    if previous:
-        return f"{previous[-1]} {request.question}"
-    return request.question
+    return resolve(request.question, request.history).retrieval_query
+
+
+def _date_value(passage: Passage) -> str | None:
+    when = evidence_date(passage.document)
+    return when.value if when else None
+
+
+def _date_inferred(passage: Passage) -> bool:
+    when = evidence_date(passage.document)
+    return bool(when and when.inferred)
+
+
+def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
+    """The top `k` passages, keeping the one the answer comes from if it ranked lower."""
+    top = passages[:k]
+    best = answer.best
+    if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
+        top = [*top[: k - 1], best.passage]
+    return top
 
 
 class QAEngine:
@@ -56,8 +76,10 @@ class QAEngine:
             embedder,
             passages_considered=settings.answer_passages,
             abstain_below=settings.abstain_below,
+            term_statistics=index.lexical,
         )
         self.ask_cache = AskCache(settings.ask_cache_size)
+        self.generator = Generator.from_settings(settings)
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> QAEngine:
@@ -104,25 +126,51 @@ class QAEngine:
                 on_retrieved(hit.citations)
             return hit.model_copy(update={"timing_ms": {"total": _ms(started), "cached": 1.0}})
         k = request.top_k or self.settings.default_top_k
-        query = retrieval_query(request)
-        # Encode the question once: retrieval and the answer stage both need its vector.
+        resolved = resolve(request.question, request.history)
+        query = resolved.retrieval_query
+        prefer_recent = request.prefer_recent
+        if prefer_recent is None:
+            prefer_recent = asks_for_latest(resolved.scoring_question)
+        # Encode the query once: retrieval and the answer stage both need its vector.
         mode = request.mode or self.settings.search_mode
         vector = self.embedder.encode([query])[0] if mode != "lexical" else None
+        # The answer may rest on any passage the answerer considers, so retrieve at
+        # least that many even when fewer citations are asked for.
+        depth = max(k, self.settings.answer_passages)
         passages = self.retriever.search(
-            query, k, mode=request.mode, filters=request.filters, query_vector=vector
+            query,
+            depth,
+            mode=request.mode,
+            filters=request.filters,
+            fusion=request.fusion,
+            prefer_recent=prefer_recent,
+            query_vector=vector,
         )
         retrieved = time.perf_counter()
         if on_retrieved is not None:
             on_retrieved(
-                self._citations(passages, Answer(best=None, confidence=0.0, answered=False))
+                self._citations(passages[:k], Answer(best=None, confidence=0.0, answered=False))
             )
         with pinned(self.embedder, {query: vector} if vector is not None else {}):
-            answer = self.answerer.answer(request.question, passages)
+            answer = self.answerer.answer(
+                request.question,
+                passages,
+                scoring_question=resolved.scoring_question,
+                prefer_recent=prefer_recent,
+            )
+        passages = _cited(passages, answer, k)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": _ms(retrieved),
-            "total": _ms(started),
         }
+        generated = None
+        if self.generator is not None and answer.answered:
+            generating = time.perf_counter()
+            composed = self.generator.compose(resolved.scoring_question, passages)
+            generated = composed.text if composed else None
+            timing["generate"] = _ms(generating)
+        timing["total"] = _ms(started)
+        as_of = evidence_date(answer.best.passage.document) if answer.best else None
         response = AskResponse(
             question=request.question,
             answer=answer.best.text if answer.best else None,
@@ -131,16 +179,28 @@ class QAEngine:
             citations=self._citations(passages, answer),
             index_version=self.index_version,
             timing_ms=timing,
+            as_of=as_of.value if as_of else None,
+            prefer_recent=prefer_recent,
+            retrieval_query=resolved.retrieval_query,
+            generated_answer=generated,
         )
         self.ask_cache.put(request, self.index_version, response)
         return response
 
     def search(
-        self, query: str, k: int, mode: SearchMode | None = None, filters: Filters | None = None
+        self,
+        query: str,
+        k: int,
+        mode: SearchMode | None = None,
+        filters: Filters | None = None,
+        fusion: Fusion | None = None,
+        prefer_recent: bool = False,
     ) -> SearchResponse:
         started = time.perf_counter()
         mode = mode or self.settings.search_mode
-        passages = self.retriever.search(query, k, mode=mode, filters=filters)
+        passages = self.retriever.search(
+            query, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
+        )
         hits = [
             SearchHit(
                 rank=p.rank,
@@ -155,6 +215,8 @@ class QAEngine:
                 score=round(p.score, 6),
                 also_in=self._also_in(p.chunk),
                 page=p.document.page_at(p.chunk.start),
+                evidence_date=_date_value(p),
+                evidence_date_inferred=_date_inferred(p),
             )
             for p in passages
         ]
@@ -221,6 +283,8 @@ class QAEngine:
                     score=round(p.score, 6),
                     also_in=self._also_in(p.chunk),
                     page=p.document.page_at(p.chunk.start),
+                    evidence_date=_date_value(p),
+                    evidence_date_inferred=_date_inferred(p),
                 )
             )
         return citations

@@ -2,6 +2,8 @@
 
 Filters are turned into the set of allowed chunk rows and applied inside each
 retriever, so a filter never empties a result list that was cut to top-k first.
+For questions about the latest state, the candidates are re-ranked on relevance
+plus the date of their evidence (`service.dates`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import faiss
 import numpy as np
@@ -16,8 +19,11 @@ import numpy as np
 from corpus.models import Chunk, Document
 from index.embedder import Embedder
 from index.reader import ReportIndex
-from service.schemas import Filters
+from service.dates import evidence_date, without_recency_words
+from service.schemas import Filters, Fusion
 from service.settings import SearchMode, Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,28 @@ class Retriever:
         mode: SearchMode | None = None,
         filters: Filters | None = None,
         query_vector: np.ndarray | None = None,
+        fusion: Fusion | None = None,
+        prefer_recent: bool = False,
     ) -> list[Passage]:
-        """Top-k passages for `query` under `mode`, restricted by `filters`."""
+        """Top-k passages for `query` under `mode`, restricted by `filters`.
+
+        Args:
+            query: search text.
+            k: passages to return.
+            mode: hybrid, dense or lexical; default from the settings.
+            filters: document, kind and date-range restrictions, applied before the cut.
+            query_vector: the query's embedding, if the caller already has it.
+            fusion: per-request RRF constant and weights; unset fields use the settings.
+            prefer_recent: re-rank the candidates on relevance plus evidence date.
+        """
         mode = mode or self.settings.search_mode
         allowed = self.allowed_rows(filters)
         if allowed is not None and len(allowed) == 0:
             return []
+        if prefer_recent:
+            # "current" in the question must not pull in old text on that word.
+            query = without_recency_words(query)
+            query_vector = None
         depth = max(k, self.settings.candidate_depth)
         dense_hits: list[tuple[int, float]] = []
         lexical_hits: list[tuple[int, float]] = []
@@ -109,18 +131,33 @@ class Retriever:
         elif mode == "lexical":
             ranked = lexical_hits
         else:
+            fusion = fusion or Fusion()
             ranked = reciprocal_rank_fusion(
                 {"dense": [r for r, _ in dense_hits], "lexical": [r for r, _ in lexical_hits]},
-                {"dense": self.settings.dense_weight, "lexical": self.settings.lexical_weight},
-                k=self.settings.rrf_k,
+                {
+                    "dense": _or(fusion.dense_weight, self.settings.dense_weight),
+                    "lexical": _or(fusion.lexical_weight, self.settings.lexical_weight),
+                },
+                k=_or(fusion.k, self.settings.rrf_k),
             )
-        top = ranked[:k]
-        chunks = self.index.store.chunks_by_row([row for row, _ in top])
+        pool = ranked if prefer_recent else ranked[:k]
+        chunks = self.index.store.chunks_by_row([row for row, _ in pool])
+        documents: dict[str, Document] = {}
+        for chunk in chunks.values():
+            if chunk.doc_id not in documents:
+                document = self.index.store.document(chunk.doc_id)
+                assert document is not None  # the store keeps chunks and documents together
+                documents[chunk.doc_id] = document
+        if prefer_recent:
+            pool = prefer_recent_evidence(
+                pool,
+                {row: documents[chunk.doc_id] for row, chunk in chunks.items()},
+                self.settings.recency_weight,
+            )
         passages: list[Passage] = []
-        for row, score in top:
+        for row, score in pool[:k]:
             chunk = chunks[row]
-            document = self.index.store.document(chunk.doc_id)
-            assert document is not None  # the store keeps chunks and documents together
+            document = documents[chunk.doc_id]
             passages.append(
                 Passage(
                     chunk=chunk,
@@ -140,3 +177,33 @@ class Retriever:
             return self.index.dense.search(vector, k)
         params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
         return self.index.dense.search(vector, k, params=params)
+
+
+def _or(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def prefer_recent_evidence(
+    ranked: list[tuple[int, float]], documents: dict[int, Document], weight: float
+) -> list[tuple[int, float]]:
+    """Re-rank on relevance plus recency: score / best score + weight * recency.
+
+    Recency is the evidence date scaled to [0, 1] across the candidates (newest 1,
+    oldest or undated 0), so a newer report overtakes an older one only when the two
+    are comparably relevant. Returns (row, new score) pairs, best first.
+    """
+    if not ranked or weight <= 0:
+        return ranked
+    dates = {row: evidence_date(documents[row]) for row, _ in ranked}
+    ordinals = [d.ordinal for d in dates.values() if d is not None]
+    if not ordinals:
+        return ranked
+    oldest, newest = min(ordinals), max(ordinals)
+    span = max(newest - oldest, 1)
+    best = ranked[0][1] or 1.0
+    rescored = []
+    for row, score in ranked:
+        when = dates[row]
+        recency = (when.ordinal - oldest) / span if when is not None else 0.0
+        rescored.append((row, score / best + weight * recency))
+    return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))

@@ -6,7 +6,14 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from service.settings import SearchMode
 
@@ -34,6 +41,20 @@ class Filters(_Strict):
     date_from: IsoDate | None = Field(None, description="Publication date on or after (inclusive).")
     date_to: IsoDate | None = Field(None, description="Publication date on or before (inclusive).")
 
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Filters:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        return self
+
+
+class Fusion(_Strict):
+    """Per-request reciprocal rank fusion parameters; unset fields take the settings."""
+
+    k: int | None = Field(None, ge=1, le=10000, description="RRF constant (default 60).")
+    dense_weight: float | None = Field(None, ge=0, le=100, description="Weight of the dense list.")
+    lexical_weight: float | None = Field(None, ge=0, le=100, description="Weight of the BM25 list.")
+
 
 class Turn(_Strict):
     role: Literal["user", "assistant"]
@@ -52,6 +73,12 @@ class AskRequest(_Strict):
     filters: Filters | None = None
     history: list[Turn] = Field(default_factory=list, max_length=20)
     mode: SearchMode | None = Field(None, description="hybrid (default), dense or lexical.")
+    fusion: Fusion | None = Field(None, description="RRF k and list weights for hybrid mode.")
+    prefer_recent: bool | None = Field(
+        None,
+        description="Prefer the most recent evidence; default: detected from the question "
+        '("current", "latest", "now", ...).',
+    )
 
     _question_not_blank = field_validator("question")(_not_blank)
 
@@ -84,6 +111,12 @@ class Citation(BaseModel):
         default_factory=list, description="Other documents holding the same passage."
     )
     page: int | None = Field(None, description="Page of a paged source (PDF) where it starts.")
+    evidence_date: str | None = Field(
+        None,
+        description="The document's date, or for an undated document the latest month it "
+        "mentions (then evidence_date_inferred is true).",
+    )
+    evidence_date_inferred: bool = False
 
 
 class AskResponse(BaseModel):
@@ -94,6 +127,20 @@ class AskResponse(BaseModel):
     citations: list[Citation]
     index_version: str
     timing_ms: dict[str, float]
+    as_of: str | None = Field(
+        None, description="Date of the evidence the answer rests on (see evidence_date)."
+    )
+    prefer_recent: bool = Field(
+        False, description="Whether the most recent evidence was preferred."
+    )
+    retrieval_query: str | None = Field(
+        None, description="The text searched: the question, resolved against history if needed."
+    )
+    generated_answer: str | None = Field(
+        None,
+        description="Optional answer composed by a language model (REPORTQA_LLM_URL) with [n] "
+        "markers; only sentences supported by the cited passage are kept.",
+    )
 
 
 class SearchHit(BaseModel):
@@ -109,6 +156,8 @@ class SearchHit(BaseModel):
     score: float
     also_in: list[AlsoIn] = Field(default_factory=list)
     page: int | None = None
+    evidence_date: str | None = None
+    evidence_date_inferred: bool = False
 
 
 class SearchResponse(BaseModel):

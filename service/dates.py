@@ -1,0 +1,101 @@
+"""Dates of evidence and questions about the latest state.
+
+Reports supersede each other: a rating from 2015 is history once a 2017 inspection
+exists. Two general rules live here:
+  - a question asks about the latest state when it uses words such as "current",
+    "latest", "now" or "still" (`asks_for_latest`);
+  - every document has an evidence date: its publication date, or for an undated
+    document the latest month/year its text mentions (`evidence_date`), marked as
+    inferred so the answer never claims more than the text says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from corpus.models import Document
+
+# Words that ask for the present state. "Still" and "now" count: "Is the trust still
+# rated good?" is a question about today.
+_LATEST = re.compile(
+    r"\b(?:current(?:ly)?|latest|most\s+recent(?:ly)?|newest|now|nowadays|today|"
+    r"at\s+present|presently|still|these\s+days|up[\s-]to[\s-]date|recent(?:ly)?)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+# "April 2022", "30 June 2016", "Autumn 2021" or a bare year; months before a year
+# sharpen the date, a bare year counts as its first month.
+_MENTION = re.compile(
+    r"\b(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE
+)
+_YEAR_ONLY = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def asks_for_latest(question: str) -> bool:
+    """True when the question asks about the current or most recent state."""
+    return bool(_LATEST.search(question))
+
+
+def without_recency_words(question: str) -> str:
+    """The question minus its recency words, for lexical matching.
+
+    "What is the current rating?" should not match "the current rates for matching"
+    in an old letter on the word "current"; the recency itself is handled by dates.
+    """
+    stripped = _LATEST.sub(" ", question)
+    return re.sub(r"\s+", " ", stripped).strip() or question
+
+
+@dataclass(frozen=True)
+class EvidenceDate:
+    """When a document's evidence dates from, and how that was established."""
+
+    value: str  # ISO date
+    inferred: bool  # True: the latest date mentioned in an undated document's text
+
+    @property
+    def ordinal(self) -> int:
+        return date.fromisoformat(self.value).toordinal()
+
+
+def evidence_date(document: Document) -> EvidenceDate | None:
+    """The publication date, else the latest month/year the text mentions, else None."""
+    if document.date:
+        return EvidenceDate(document.date, inferred=False)
+    inferred = latest_mentioned_date(document.text)
+    return EvidenceDate(inferred, inferred=True) if inferred else None
+
+
+@lru_cache(maxsize=4096)
+def latest_mentioned_date(text: str) -> str | None:
+    """ISO date (first of the month) of the latest month/year mentioned in `text`."""
+    best: tuple[int, int] | None = None
+    for match in _MENTION.finditer(text):
+        year = int(match.group("year"))
+        month_name = match.group("month")
+        month = _MONTHS.index(month_name.lower()) + 1 if month_name else 1
+        if best is None or (year, month) > best:
+            best = (year, month)
+    if best is None:
+        return None
+    return date(best[0], best[1], 1).isoformat()
+
+
+def mentions_year(text: str) -> bool:
+    return bool(_YEAR_ONLY.search(text))
