@@ -1,4 +1,4 @@
-"""The `reportqa` command: index, serve, ask."""
+"""The `reportqa` command: index, serve, ask, eval."""
 
 from __future__ import annotations
 
@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
     p.add_argument("--json", action="store_true", help="print the full JSON response")
     p.set_defaults(func=cmd_ask)
+
+    from eval.cli import add_eval_parser
+
+    add_eval_parser(sub)
     return parser
 
 
