@@ -108,7 +108,7 @@ class HttpClient:
         self.base_url = base_url.rstrip("/")
         self._http: httpx.Client = httpx.Client(base_url=self.base_url, timeout=timeout)
 
-    def _get(self, path: str, **params: object) -> httpx.Response:
+    def _get(self, path: str, **params: str | int) -> httpx.Response:
         response = self._http.get(path, params=params or None)
         response.raise_for_status()
         return response
