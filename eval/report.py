@@ -128,8 +128,10 @@ def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun]) -> str:
         DOCS_START,
         "## Accuracy",
         "",
-        "Regenerate with `reportqa eval docs` (see eval/README.md). Figures are from one run "
-        "on this machine; the gold set is `eval/gold/bundled.jsonl`.",
+        "Regenerate: `reportqa eval --baseline`, `reportqa eval beir ../shared/data/scifact "
+        "--mode M` for each mode, then `reportqa eval docs` (see eval/README.md). Latency "
+        "here is the client's wall time on a 2-core machine shared with other jobs, so it "
+        "only ranks systems within one run; speed is measured in the bench section.",
     ]
     if gold is not None:
         first = gold.runs[0]
@@ -142,7 +144,8 @@ def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun]) -> str:
             f"unanswerable), same documents, same model, same run ({gold.created_at}). "
             "The baseline (RecursiveCharacterTextSplitter 1000/200, HuggingFaceEmbeddings, "
             "FAISS.similarity_search) has no answer extraction: its answer is its top "
-            "passage, so exact match and F1 are not comparable, and it never abstains. "
+            "passage (up to 1000 characters, which makes *contains gold* lenient for it), "
+            "so exact match and F1 are not comparable, and it never abstains. "
             "Retrieval metrics count only answerable questions.",
             "",
             systems_table(gold.runs),
