@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 
-.PHONY: install install-test index run test test-fast lint format clean
+.PHONY: install install-test index run test test-fast lint format clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,18 @@ index: install
 run: index
 	$(BIN)/reportqa serve --host $(HOST) --port $(PORT)
 
-test: install-test lint
+test: install-test lint chromium
 	$(BIN)/python -m pytest
+
+# The widget's browser tests drive Debian's chromium (never a downloaded browser).
+# CI runs as root on a fresh machine, so apt-get works there.
+chromium:
+	@command -v chromium >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# Regenerate the widget screenshots shown in the README.
+screenshots: install-test chromium
+	REPORTQA_SCREENSHOTS_DIR=docs $(BIN)/python -m pytest -q tests/widget -k "demo_page or phone_width"
 
 test-fast: install-test
 	$(BIN)/python -m pytest -m "not integration"

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
+
+# Document metadata values: plain strings, lists of names, or small records such as
+# the addressees of a letter ({"name": ..., "address": ...}).
+MetadataValue = str | list[str] | list[dict[str, str]]
 
 
 def content_hash(text: str, length: int = 16) -> str:
@@ -26,7 +31,25 @@ class Document:
     kind: str  # "news article", "inspection letter", ...
     source: str  # publisher or issuing body
     path: str  # file name inside the corpus directory
-    extra: dict[str, str | list[str]] = field(default_factory=dict)
+    extra: dict[str, MetadataValue] = field(default_factory=dict)
+    # Paged sources (PDF): `page_starts[i]` is the offset in `text` where page i + 1
+    # begins. Empty for unpaged formats.
+    page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding `offset`, or None for documents without pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect_right(self.page_starts, offset))
+
+
+@dataclass(frozen=True)
+class Location:
+    """A passage of a document: `document.text[start:end]`."""
+
+    doc_id: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +65,8 @@ class Chunk:
     start: int
     end: int
     text: str
+    # Other places the same passage occurs (near-duplicate chunks that were not embedded).
+    also_in: tuple[Location, ...] = ()
 
     @staticmethod
     def make_id(doc_id: str, start: int, text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +46,7 @@ def cmd_gold(args: argparse.Namespace) -> int:
 
     clients: list[QAClient] = []
     if args.url:
-        clients.append(HttpClient(args.url))
+        clients.append(HttpClient(args.url, api_key=args.api_key))
     else:
         from service.engine import QAEngine
 
@@ -115,7 +116,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
     client: QAClient
     if args.url:
-        client = HttpClient(args.url)
+        client = HttpClient(args.url, api_key=args.api_key)
     else:
         from service.engine import QAEngine
 
@@ -158,6 +159,11 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold JSONL file")
     p.add_argument("--url", help="evaluate a running server through its HTTP API")
+    p.add_argument(
+        "--api-key",
+        default=os.environ.get("REPORTQA_EVAL_API_KEY"),
+        help="key for a server with access control (default $REPORTQA_EVAL_API_KEY)",
+    )
     p.add_argument("--index", dest="index_dir", type=Path, help="index location (in-process)")
     p.add_argument("-k", "--top-k", type=int, default=5, help="citations per answer")
     p.add_argument("--baseline", action="store_true", help="also run the LangChain baseline")
@@ -187,6 +193,7 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     r = eval_sub.add_parser("resolve", help="write gold questions with resolved ids and offsets")
     r.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     r.add_argument("--url", help="resolve against a running server")
+    r.add_argument("--api-key", default=os.environ.get("REPORTQA_EVAL_API_KEY"))
     r.add_argument("--index", dest="index_dir", type=Path)
     r.add_argument("--out", type=Path, help="output JSONL (default: stdout)")
     r.set_defaults(func=cmd_resolve)

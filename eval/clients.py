@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eval.datasets import IndexedDocument
 
@@ -102,16 +102,30 @@ class HttpClient:
 
     name = "reportqa"
 
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+    def __init__(
+        self, base_url: str, api_key: str | None = None, timeout: float = 60.0, retries: int = 5
+    ) -> None:
         import httpx
 
         self.base_url = base_url.rstrip("/")
-        self._http: httpx.Client = httpx.Client(base_url=self.base_url, timeout=timeout)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http: httpx.Client = httpx.Client(
+            base_url=self.base_url, timeout=timeout, headers=headers
+        )
+        self.retries = retries
 
-    def _get(self, path: str, **params: str | int) -> httpx.Response:
-        response = self._http.get(path, params=params or None)
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a 429 is retried after its Retry-After, as a polite client would."""
+        for _ in range(self.retries):
+            response = self._http.request(method, path, **kwargs)
+            if response.status_code != 429:
+                break
+            time.sleep(min(float(response.headers.get("retry-after", "1") or 1), 30.0))
         response.raise_for_status()
         return response
+
+    def _get(self, path: str, **params: str | int) -> httpx.Response:
+        return self._send("GET", path, params=params or None)
 
     def documents(self) -> list[IndexedDocument]:
         summaries = self._get("/documents").json()
@@ -123,9 +137,8 @@ class HttpClient:
 
     def ask(self, question: str, top_k: int) -> Prediction:
         started = time.perf_counter()
-        response = self._http.post("/ask", json={"question": question, "top_k": top_k})
+        response = self._send("POST", "/ask", json={"question": question, "top_k": top_k})
         latency = (time.perf_counter() - started) * 1000
-        response.raise_for_status()
         body = response.json()
         return Prediction(
             answer=body["answer"],

@@ -126,8 +126,6 @@ def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun]) -> str:
     """The text between the eval markers of docs/benchmarks.md."""
     parts = [
         DOCS_START,
-        "## Accuracy",
-        "",
         "Regenerate: `reportqa eval --baseline`, `reportqa eval beir ../shared/data/scifact "
         "--mode M` for each mode, then `reportqa eval docs` (see eval/README.md). Latency "
         "here is the client's wall time on a 2-core machine shared with other jobs, so it "

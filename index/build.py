@@ -11,12 +11,13 @@ never touches the index being served.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,8 +25,11 @@ import numpy as np
 from tqdm import tqdm
 
 from corpus.chunk import Chunker
-from corpus.load import load_documents
+from corpus.config import CorpusConfig
+from corpus.dedupe import dedupe_chunks
+from corpus.load import load_corpus
 from corpus.models import Chunk, Document
+from corpus.report import CorpusReport
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.lexical import LexicalIndex
@@ -37,7 +41,9 @@ log = logging.getLogger(__name__)
 DENSE_FILE = "dense.faiss"
 STORE_FILE = "store.sqlite3"
 LEXICAL_DIR = "bm25"
+REPORT_FILE = "corpus_report.json"
 KEEP_OLD_BUILDS = 2
+STALE_PARTIAL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class BuildSummary:
     chunks: int
     seconds: float
     manifest: Manifest
+    # What cleaning and deduplication removed, repaired, skipped and merged.
+    report: CorpusReport = field(default_factory=CorpusReport)
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -62,6 +70,8 @@ def _index_version(model: str, chunks: list[Chunk], chunking: dict[str, int]) ->
     digest = hashlib.sha256(f"{model}|{sorted(chunking.items())}".encode())
     for chunk in chunks:
         digest.update(chunk.chunk_id.encode())
+        for where in chunk.also_in:
+            digest.update(f"+{where.doc_id}:{where.start}:{where.end}".encode())
     return digest.hexdigest()[:12]
 
 
@@ -91,12 +101,18 @@ def build_index(
     overlap_tokens: int = 32,
     progress: bool = True,
     on_stage: Callable[[str], None] | None = None,
+    corpus_config: CorpusConfig | None = None,
 ) -> BuildSummary:
-    """Load, chunk, embed and save the corpus, then make it the live index."""
+    """Load, clean, chunk, deduplicate, embed and save the corpus; make it the live index.
+
+    Near-duplicate chunks are never embedded: the kept chunk lists them in `also_in`.
+    """
     started = time.perf_counter()
     say = on_stage or (lambda message: log.info(message))
+    corpus_config = corpus_config or CorpusConfig()
 
-    documents = load_documents(documents_dir, manifest_path)
+    loaded = load_corpus(documents_dir, manifest_path, corpus_config)
+    documents, report = loaded.documents, loaded.report
     say(f"loaded {len(documents)} documents from {documents_dir}")
     chunker = Chunker(
         embedder.count_tokens,
@@ -104,8 +120,16 @@ def build_index(
         target_tokens=min(target_tokens, embedder.max_tokens),
         overlap_tokens=overlap_tokens,
     )
-    chunks = chunker.chunk_all(documents)
-    say(f"cut {len(chunks)} chunks")
+    all_chunks = chunker.chunk_all(documents)
+    deduped = dedupe_chunks(all_chunks, documents, corpus_config)
+    chunks = deduped.kept
+    report.chunks_in, report.chunks_kept = len(all_chunks), len(chunks)
+    report.near_duplicate_groups = deduped.groups
+    report.near_duplicate_variants_kept = deduped.variants_kept
+    say(
+        f"cut {len(all_chunks)} chunks; {len(chunks)} to embed after "
+        f"{len(deduped.groups)} near-duplicate groups"
+    )
     vectors = embed_chunks(embedder, chunks, progress=progress)
 
     chunking = {"target_tokens": target_tokens, "overlap_tokens": overlap_tokens}
@@ -119,6 +143,7 @@ def build_index(
     DenseIndex.build(vectors, np.arange(len(chunks))).save(tmp_dir / DENSE_FILE)
     LexicalIndex.build([c.text for c in chunks]).save(tmp_dir / LEXICAL_DIR)
     write_store(tmp_dir / STORE_FILE, documents, chunks)
+    (tmp_dir / REPORT_FILE).write_text(json.dumps(report.to_dict(), indent=1) + "\n")
     manifest = Manifest(
         model=embedder.name,
         dimension=embedder.dimension,
@@ -129,7 +154,12 @@ def build_index(
         index_version=version,
         built_at=stamp.isoformat(timespec="seconds"),
         chunking=chunking,
-        files={"dense": DENSE_FILE, "lexical": LEXICAL_DIR, "store": STORE_FILE},
+        files={
+            "dense": DENSE_FILE,
+            "lexical": LEXICAL_DIR,
+            "store": STORE_FILE,
+            "corpus_report": REPORT_FILE,
+        },
     )
     manifest.write(tmp_dir)  # written last: a build dir with a manifest is complete
     tmp_dir.rename(build_dir)
@@ -142,6 +172,7 @@ def build_index(
         chunks=len(chunks),
         seconds=time.perf_counter() - started,
         manifest=manifest,
+        report=report,
     )
 
 
@@ -158,7 +189,16 @@ def activate(index_dir: Path, build_dir: Path) -> None:
 
 
 def _prune_old_builds(builds_root: Path, keep: Path) -> None:
-    """Keep the live build and the newest previous one (for a quick roll-back)."""
-    builds = sorted(p for p in builds_root.iterdir() if p.is_dir() and p != keep)
+    """Keep the live build and the newest previous one (for a quick roll-back).
+
+    Leftovers of killed builds (`*.partial`) never count as the previous build;
+    they are removed once stale, so that a build still writing is left alone.
+    """
+    builds = sorted(
+        p for p in builds_root.iterdir() if p.is_dir() and p != keep and p.suffix != ".partial"
+    )
     for old in builds[: max(0, len(builds) - (KEEP_OLD_BUILDS - 1))]:
         shutil.rmtree(old, ignore_errors=True)
+    for partial in builds_root.glob("*.partial"):
+        if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+            shutil.rmtree(partial, ignore_errors=True)

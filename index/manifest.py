@@ -8,7 +8,8 @@ from pathlib import Path
 
 from index.errors import IndexCorruptError, ManifestMismatchError
 
-FORMAT_VERSION = 1
+# 2: chunks carry `also_in` (near-duplicates), documents carry page starts.
+FORMAT_VERSION = 2
 MANIFEST_FILE = "manifest.json"
 
 

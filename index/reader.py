@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from corpus.models import Chunk
 from index.build import DENSE_FILE, LEXICAL_DIR, STORE_FILE
 from index.dense import DenseIndex
 from index.embedder import Embedder
-from index.errors import IndexCorruptError, IndexNotFoundError
+from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
 from index.lexical import LexicalIndex
 from index.manifest import MANIFEST_FILE, Manifest
 from index.store import Store
@@ -52,12 +53,25 @@ class ReportIndex:
             raise IndexCorruptError(f"{index_dir / MANIFEST_FILE}: manifest missing")
         resolved = index_dir.resolve()
         manifest = Manifest.read(resolved)
-        manifest.check_compatible(embedder.name, embedder.dimension)
+        try:
+            manifest.check_compatible(embedder.name, embedder.dimension)
+        except ManifestMismatchError as exc:
+            raise ManifestMismatchError(f"{resolved / MANIFEST_FILE}: {exc}") from exc
         dense = DenseIndex.load(resolved / manifest.files.get("dense", DENSE_FILE))
         lexical = LexicalIndex.load(
             resolved / manifest.files.get("lexical", LEXICAL_DIR), manifest.chunks
         )
-        store = Store(resolved / manifest.files.get("store", STORE_FILE))
+        store_path = resolved / manifest.files.get("store", STORE_FILE)
+        store = Store(store_path)
+        try:
+            stored_chunks = store.chunk_count()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"{store_path}: store unreadable ({exc})") from exc
+        if stored_chunks != manifest.chunks:
+            # A truncated store can still open; its chunk table gives it away.
+            raise IndexCorruptError(
+                f"{store_path}: holds {stored_chunks} chunks, manifest says {manifest.chunks}"
+            )
         if dense.dimension != manifest.dimension or len(dense) != manifest.chunks:
             raise IndexCorruptError(
                 f"{resolved / DENSE_FILE}: holds {len(dense)} vectors of dimension "

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from corpus.models import Chunk, Document
+from corpus.models import Chunk, Document, Location
 from index.errors import IndexCorruptError
 
 SCHEMA = """
@@ -20,7 +20,8 @@ CREATE TABLE documents (
     kind   TEXT NOT NULL,
     source TEXT NOT NULL,
     extra  TEXT NOT NULL,
-    text   TEXT NOT NULL
+    text   TEXT NOT NULL,
+    page_starts TEXT NOT NULL DEFAULT '[]'  -- JSON offsets where pages begin (PDF)
 );
 CREATE TABLE chunks (
     row_id   INTEGER PRIMARY KEY,  -- the id FAISS stores
@@ -29,7 +30,8 @@ CREATE TABLE chunks (
     ordinal  INTEGER NOT NULL,
     start    INTEGER NOT NULL,
     "end"    INTEGER NOT NULL,
-    text     TEXT NOT NULL
+    text     TEXT NOT NULL,
+    also_in  TEXT NOT NULL DEFAULT '[]'  -- JSON [[doc_id, start, end], ...]: near-duplicates
 );
 CREATE INDEX chunks_by_doc ON chunks(doc_id, ordinal);
 """
@@ -41,16 +43,35 @@ def write_store(path: Path, documents: Iterable[Document], chunks: Sequence[Chun
     try:
         conn.executescript(SCHEMA)
         conn.executemany(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (d.doc_id, d.path, d.title, d.date, d.kind, d.source, json.dumps(d.extra), d.text)
+                (
+                    d.doc_id,
+                    d.path,
+                    d.title,
+                    d.date,
+                    d.kind,
+                    d.source,
+                    json.dumps(d.extra),
+                    d.text,
+                    json.dumps(list(d.page_starts)),
+                )
                 for d in documents
             ],
         )
         conn.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (row, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.text)
+                (
+                    row,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.ordinal,
+                    c.start,
+                    c.end,
+                    c.text,
+                    json.dumps([[w.doc_id, w.start, w.end] for w in c.also_in]),
+                )
                 for row, c in enumerate(chunks)
             ],
         )
@@ -69,6 +90,7 @@ def _document(row: sqlite3.Row) -> Document:
         source=row["source"],
         extra=json.loads(row["extra"]),
         text=row["text"],
+        page_starts=tuple(json.loads(row["page_starts"])),
     )
 
 
@@ -80,6 +102,7 @@ def _chunk(row: sqlite3.Row) -> Chunk:
         start=row["start"],
         end=row["end"],
         text=row["text"],
+        also_in=tuple(Location(d, s, e) for d, s, e in json.loads(row["also_in"])),
     )
 
 

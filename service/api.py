@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from service.deps import EngineDep
+from service.observability import record_timings
 from service.schemas import (
     AskRequest,
     AskResponse,
@@ -25,7 +26,9 @@ router = APIRouter()
 
 @router.post("/ask", response_model=AskResponse, summary="Answer a question with citations")
 def ask(request: AskRequest, engine: EngineDep) -> AskResponse:
-    return engine.ask(request)
+    response = engine.ask(request)
+    record_timings("ask", response.timing_ms)
+    return response
 
 
 @router.get("/search", response_model=SearchResponse, summary="Ranked passages, no answer")
@@ -35,7 +38,9 @@ def search(
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: SearchMode | None = None,
 ) -> SearchResponse:
-    return engine.search(q, k, mode=mode)
+    response = engine.search(q, k, mode=mode)
+    record_timings("search", response.timing_ms)
+    return response
 
 
 @router.get("/documents", response_model=list[DocumentSummary], summary="All documents")

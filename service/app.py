@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from service import api
+from service import api, hardening, stream, widget
 from service.engine import QAEngine
 from service.errors import install_error_handlers
 from service.settings import Settings, get_settings
@@ -47,4 +48,26 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     )
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(stream.router)
+    app.include_router(widget.router)
+    active = settings or (engine.settings if engine else get_settings())
+    hardening.install(app, active)
+    # Added last, so it wraps the hardening middleware: refusals get CORS headers too.
+    add_cors(app, active)
     return app
+
+
+def add_cors(app: FastAPI, settings: Settings) -> None:
+    """Let pages on `settings.cors_origins` call the API (the embedded widget); off when empty."""
+    if not settings.cors_origins:
+        return
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        # X-API-Key: the optional key an embedding page passes to the widget.
+        allow_headers=["Content-Type", "Accept", "X-API-Key"],
+        # Let the page read the request id (to quote it) and when to retry after a 429.
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )

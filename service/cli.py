@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.config
+import os
 import sys
 import textwrap
 from pathlib import Path
 
 from index.errors import ReportIndexError
+from service.errors import ConfigurationError
 from service.settings import Settings, get_settings
 
 
@@ -34,27 +37,57 @@ def cmd_index(args: argparse.Namespace) -> int:
         manifest_path=settings.manifest_path,
         progress=not args.quiet,
         on_stage=lambda message: print(message, file=sys.stderr),
+        corpus_config=settings.corpus_config(),
     )
     print(
         f"indexed {summary.documents} documents, {summary.chunks} chunks in "
         f"{summary.seconds:.1f} s -> {summary.index_dir} (version {summary.manifest.index_version})"
     )
+    print("\n".join(summary.report.summary_lines()))
+    if args.explain:
+        print("\nremovals and near-duplicates:")
+        print("\n".join(summary.report.explain_lines()) or "  (none)")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Model-loading progress bars would interleave with the JSON log lines.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import uvicorn
 
     from service.app import create_app
+    from service.engine import QAEngine
+    from service.hardening import check_configuration
+    from service.observability import log_config
 
     settings = _settings(args)
-    app = create_app(settings)
+    logging.config.dictConfig(log_config(settings))
+    # Check and load before serving: a bad keys file, or a missing, corrupt or
+    # mismatched index, stops here with one line naming the file, not a traceback.
+    check_configuration(settings)
+    engine = QAEngine.load(settings)
+    app = create_app(settings, engine=engine)
     uvicorn.run(
         app,
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings),
+        access_log=False,  # reportqa.access logs each request with its route and request id
     )
+    return 0
+
+
+def cmd_new_key(args: argparse.Namespace) -> int:
+    import json
+
+    from service.security import key_digest, new_key
+
+    key = new_key()
+    entry = {"name": args.name, "sha256": key_digest(key).hex(), "scopes": args.scope or ["query"]}
+    print(f"key (give it to the client; it is not stored): {key}")
+    print("entry for REPORTQA_API_KEYS_FILE:")
+    print(json.dumps(entry))
     return 0
 
 
@@ -84,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--documents", type=Path, help="documents folder (default corpus/documents)")
     p.add_argument("--out", dest="index_dir", type=Path, help="index location (default var/index)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--explain", action="store_true", help="list every removal and near-duplicate, with why"
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("serve", help="run the HTTP service")
@@ -91,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("new-key", help="make an API key and its entry for the keys file")
+    p.add_argument("--name", required=True, help="name shown in logs and metrics")
+    p.add_argument(
+        "--scope", action="append", choices=["query", "admin", "metrics"], help="repeatable"
+    )
+    p.set_defaults(func=cmd_new_key)
 
     p = sub.add_parser("ask", help="answer one question from the local index")
     p.add_argument("question")
@@ -113,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.func(args))
-    except (ReportIndexError, FileNotFoundError) as exc:
-        print(f"reportqa: {exc}", file=sys.stderr)
+    except (ReportIndexError, FileNotFoundError, ConfigurationError) as exc:
+        # One line, whatever the library wrote: the message names the file at fault.
+        print(f"reportqa: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
 
 

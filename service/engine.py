@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from corpus.models import Chunk
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.reader import ReportIndex
 from service.answer import Answer, Answerer
 from service.errors import DocumentNotFoundError
 from service.retrieve import Passage, Retriever
 from service.schemas import (
+    AlsoIn,
     AskRequest,
     AskResponse,
     Citation,
@@ -63,12 +66,28 @@ class QAEngine:
     def index_version(self) -> str:
         return self.index.manifest.index_version
 
-    def ask(self, request: AskRequest) -> AskResponse:
+    def ask(
+        self,
+        request: AskRequest,
+        on_retrieved: Callable[[list[Citation]], None] | None = None,
+    ) -> AskResponse:
+        """Answer `request` with citations.
+
+        Args:
+            request: the question, options and conversation history.
+            on_retrieved: called with the citations (no highlight yet) as soon as
+                retrieval is done, before the answer is chosen; the streaming route
+                uses it to show the passages early.
+        """
         started = time.perf_counter()
         k = request.top_k or self.settings.default_top_k
         query = retrieval_query(request)
         passages = self.retriever.search(query, k, mode=request.mode, filters=request.filters)
         retrieved = time.perf_counter()
+        if on_retrieved is not None:
+            on_retrieved(
+                self._citations(passages, Answer(best=None, confidence=0.0, answered=False))
+            )
         answer = self.answerer.answer(request.question, passages)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -103,6 +122,8 @@ class QAEngine:
                 start=p.chunk.start,
                 end=p.chunk.end,
                 score=round(p.score, 6),
+                also_in=self._also_in(p.chunk),
+                page=p.document.page_at(p.chunk.start),
             )
             for p in passages
         ]
@@ -167,9 +188,20 @@ class QAEngine:
                     end=p.chunk.end,
                     highlight=highlight,
                     score=round(p.score, 6),
+                    also_in=self._also_in(p.chunk),
+                    page=p.document.page_at(p.chunk.start),
                 )
             )
         return citations
+
+    def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
+        """Where else the passage occurs (near-duplicates that were not embedded)."""
+        found = []
+        for where in chunk.also_in:
+            doc = self.index.store.document(where.doc_id)
+            title = doc.title if doc is not None else where.doc_id
+            found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
+        return found
 
     def close(self) -> None:
         self.index.close()

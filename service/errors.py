@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -35,8 +36,20 @@ class IndexUnavailableError(ServiceError):
     status_code = 503
 
 
+class ConfigurationError(Exception):
+    """A setting or file read at start-up is invalid; the message names it."""
+
+
 def _describe(error: dict[str, object]) -> str:
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "")  # type: ignore[attr-defined]
+        return f"body: not valid JSON ({reason})" if reason else "body: not valid JSON"
+    not_an_object = error.get("type") in ("model_attributes_type", "dict_type")
+    if error.get("loc") == ("body",) and not_an_object:
+        return "body: expected a JSON object (send it with Content-Type: application/json)"
     location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")  # type: ignore[attr-defined]
+    if not location and error.get("loc") == ("body",):
+        location = "body"  # the body as a whole, e.g. missing
     return f"{location}: {error.get('msg')}" if location else str(error.get("msg"))
 
 
@@ -64,4 +77,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(status_code=500, content={"detail": "internal error"})
+        # This response is made outside the middleware stack, so the request id
+        # header is added here for the caller to quote.
+        request_id = correlation_id.get()
+        return JSONResponse(
+            status_code=500,
+            content={"detail": "internal error"},
+            headers={"X-Request-ID": request_id} if request_id else None,
+        )

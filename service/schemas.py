@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from service.settings import SearchMode
 
@@ -15,11 +16,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _iso_date_text(value: object) -> object:
+    # Lax parsing would read 0 or "1700000000" as a Unix time; the contract is YYYY-MM-DD.
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    if isinstance(value, date):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+
+
 class Filters(_Strict):
     doc_ids: list[str] | None = Field(None, max_length=100, description="Only these documents.")
     kinds: list[str] | None = Field(None, max_length=20, description='e.g. ["inspection letter"]')
-    date_from: date | None = Field(None, description="Publication date on or after (inclusive).")
-    date_to: date | None = Field(None, description="Publication date on or before (inclusive).")
+    date_from: IsoDate | None = Field(None, description="Publication date on or after (inclusive).")
+    date_to: IsoDate | None = Field(None, description="Publication date on or before (inclusive).")
 
 
 class Turn(_Strict):
@@ -67,7 +80,10 @@ class Citation(BaseModel):
     end: int
     highlight: Highlight | None
     score: float
-    also_in: list[AlsoIn] = Field(default_factory=list)
+    also_in: list[AlsoIn] = Field(
+        default_factory=list, description="Other documents holding the same passage."
+    )
+    page: int | None = Field(None, description="Page of a paged source (PDF) where it starts.")
 
 
 class AskResponse(BaseModel):
@@ -92,6 +108,7 @@ class SearchHit(BaseModel):
     end: int
     score: float
     also_in: list[AlsoIn] = Field(default_factory=list)
+    page: int | None = None
 
 
 class SearchResponse(BaseModel):
@@ -110,7 +127,11 @@ class DocumentSummary(BaseModel):
     source: str
     path: str
     chars: int
-    extra: dict[str, str | list[str]] = Field(default_factory=dict)
+    extra: dict[str, str | list[str] | list[dict[str, str]]] = Field(
+        default_factory=dict,
+        description="Further metadata, e.g. author, addressees (a letter held once per "
+        "recipient lists each), signatories, people, organisations, pages.",
+    )
 
 
 class DocumentResponse(DocumentSummary):

@@ -2,57 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from index.build import BuildSummary
-from tests.conftest import REPO
+from tests.serving import running_server
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(bundled_index: BuildSummary) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "REPORTQA_INDEX_DIR": str(bundled_index.index_dir)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                output = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"server exited early:\n{output}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).json().get("index_version"):
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("server did not become healthy in 120 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with running_server(bundled_index.index_dir) as running:
+        yield running.base
 
 
 def test_launch_question_is_answered_with_an_exact_citation(server: str) -> None:

@@ -11,6 +11,7 @@ from index.dense import DenseIndex
 from index.embedder import HashingEmbedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
 from index.lexical import LexicalIndex
+from index.manifest import FORMAT_VERSION
 from index.reader import ReportIndex
 
 
@@ -22,7 +23,7 @@ def test_build_writes_manifest_store_and_vectors(tiny_index: BuildSummary) -> No
     assert manifest["dimension"] == 64
     assert manifest["documents"] == 2
     assert manifest["chunks"] == tiny_index.chunks > 0
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == FORMAT_VERSION == 2
     for key in ("corpus_hash", "built_at", "index_version", "normalized"):
         assert manifest[key]
 

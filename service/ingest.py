@@ -1,0 +1,163 @@
+"""Documents uploaded over HTTP: checked, deduplicated, stored beside the bundled corpus.
+
+An upload is read exactly as the index build reads a file (`corpus.load.load_corpus`
+on a folder holding only that file), so its `doc_id` is the one the next build will
+give it; a document whose cleaned text is already indexed (or already uploaded and
+waiting for a build) is not stored twice. Stored files go to
+`<documents_dir>/uploads/` and their metadata into the corpus manifest, so a later
+`reportqa index` sees them like any other document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from corpus.config import CorpusConfig
+from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract
+from corpus.load import MANIFEST_NAME, DocumentMetadata, default_manifest_path, load_corpus
+from service.errors import BadQueryError, ServiceError
+
+UPLOADS_DIR = "uploads"
+
+
+class UnsupportedDocumentError(ServiceError):
+    status_code = 415
+
+
+class DocumentTooLargeError(ServiceError):
+    status_code = 413
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    doc_id: str
+    path: str  # relative to the documents folder
+    duplicate: bool
+
+
+def safe_stem(filename: str) -> str:
+    """A file-system-safe stem of the client's file name (no directories, no dots first)."""
+    stem = Path(filename.replace("\\", "/")).stem
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60]
+    return cleaned or "document"
+
+
+class DocumentIngestor:
+    """Validates and stores uploads; thread-safe."""
+
+    def __init__(
+        self,
+        documents_dir: Path,
+        manifest_path: Path | None,
+        max_bytes: int,
+        corpus_config: CorpusConfig | None = None,
+    ) -> None:
+        self.documents_dir = documents_dir
+        self.corpus_config = corpus_config or CorpusConfig()
+        self.manifest_path = manifest_path or default_manifest_path(documents_dir)
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._waiting: dict[str, str] = {}  # doc_id -> path, stored but not yet indexed
+
+    def check(self, filename: str, data: bytes) -> str:
+        """Refuse what the index cannot read; returns the lower-case suffix."""
+        suffix = Path(filename).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            allowed = ", ".join(SUPPORTED_SUFFIXES)
+            raise UnsupportedDocumentError(
+                f"unsupported file type {suffix or '(none)'!r}: upload one of {allowed}"
+            )
+        if len(data) > self.max_bytes:
+            raise DocumentTooLargeError(
+                f"document too large: {len(data)} bytes, the limit is {self.max_bytes}"
+            )
+        if not data.strip():
+            raise BadQueryError("the file is empty")
+        try:
+            extract(Path(f"upload{suffix}"), data)
+        except ExtractionError as exc:
+            raise UnsupportedDocumentError(f"cannot read the file: {exc}") from exc
+        return suffix
+
+    def store(
+        self,
+        filename: str,
+        data: bytes,
+        metadata: DocumentMetadata,
+        indexed: Callable[[str], str | None],
+    ) -> StoredDocument:
+        """Store one upload unless its text is already known.
+
+        Args:
+            filename: the client's file name (only its stem and suffix are used).
+            data: the file's bytes.
+            metadata: title, date, kind, source for the manifest (None: found in the text).
+            indexed: doc_id -> path of that document in the served index, or None.
+        """
+        suffix = self.check(filename, data)
+        with tempfile.TemporaryDirectory(prefix="reportqa-upload-") as staging:
+            folder = Path(staging) / "documents"
+            folder.mkdir()
+            (folder / f"upload{suffix}").write_bytes(data)
+            entry = {k: v for k, v in asdict(metadata).items() if v is not None}
+            (Path(staging) / MANIFEST_NAME).write_text(
+                json.dumps({"documents": {f"upload{suffix}": entry}})
+            )
+            loaded = load_corpus(folder, config=self.corpus_config)
+        if not loaded.documents:
+            reasons = "; ".join(s.reason for s in loaded.report.skipped) or "no text"
+            raise BadQueryError(f"the file holds no usable text ({reasons})")
+        document = loaded.documents[0]
+
+        with self._lock:
+            existing = indexed(document.doc_id) or self._waiting.get(document.doc_id)
+            if existing is not None:
+                return StoredDocument(document.doc_id, existing, duplicate=True)
+            relative = f"{UPLOADS_DIR}/{safe_stem(filename)}-{document.doc_id[:8]}{suffix}"
+            target = self.documents_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, data)
+            self._add_to_manifest(relative, metadata)
+            self._waiting[document.doc_id] = relative
+        return StoredDocument(document.doc_id, relative, duplicate=False)
+
+    def forget_indexed(self, indexed: Callable[[str], str | None]) -> None:
+        """Drop waiting uploads that a finished build has indexed."""
+        with self._lock:
+            for doc_id in [d for d in self._waiting if indexed(d) is not None]:
+                del self._waiting[doc_id]
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._waiting)
+
+    def _add_to_manifest(self, relative: str, metadata: DocumentMetadata) -> None:
+        manifest: dict[str, object] = {"documents": {}}
+        if self.manifest_path.is_file():
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        entries = manifest.setdefault("documents", {})
+        assert isinstance(entries, dict)
+        entries[relative] = {k: v for k, v in asdict(metadata).items() if v is not None}
+        _write_atomically(
+            self.manifest_path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+        )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
