@@ -144,7 +144,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if gold is None and not beir:
         print("reportqa: no results to write; run `reportqa eval` first", file=sys.stderr)
         return 2
-    write_docs_section(args.docs, docs_section(gold, beir))
+    write_docs_section(args.docs, docs_section(gold, beir, args.beir_note))
     print(f"updated the eval section of {args.docs}", file=sys.stderr)
     return 0
 
@@ -202,4 +202,5 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     d.add_argument("--gold-result", type=Path, help=f"default {DEFAULT_OUT}/bundled.json")
     d.add_argument("--beir-result", type=Path, nargs="*", help="default var/eval/beir-*.json")
     d.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    d.add_argument("--beir-note", default="", help="a sentence added under the BEIR table")
     d.set_defaults(func=cmd_docs)

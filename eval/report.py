@@ -122,7 +122,7 @@ def beir_table(runs: Sequence[BeirRun]) -> str:
     return "\n".join(lines)
 
 
-def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun]) -> str:
+def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun], beir_note: str = "") -> str:
     """The text between the eval markers of docs/benchmarks.md."""
     parts = [
         DOCS_START,
@@ -163,7 +163,7 @@ def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun]) -> str:
             "",
             "The BEIR corpus goes through reportqa's own pipeline (clean, chunk, "
             "all-MiniLM-L6-v2, FAISS + BM25); a document's score is its best chunk's. "
-            "Test split, all judged queries.",
+            "Test split, all judged queries." + (f" {beir_note}" if beir_note else ""),
             "",
             beir_table(beir),
         ]
