@@ -3,7 +3,7 @@
 The BEIR corpus goes through the same pipeline as the reports: written out as one
 file per document, then `index.build.build_index` loads, cleans, chunks, embeds and
 saves it. The index is cached under `var/beir/<name>/` and rebuilt only when the
-corpus file, the model or the build code's chunking settings change. A document's
+corpus file, the model or the index format change (`--rebuild` forces it). A document's
 score is its best chunk's score, so a ranking of chunks becomes a ranking of
 documents by keeping each document's first appearance.
 """
@@ -102,7 +102,10 @@ def ensure_index(
     from index.embedder import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(settings.model_path)
-    key = _cache_key(folder / "corpus.jsonl", embedder.name)
+    from index.manifest import FORMAT_VERSION
+
+    # The index format is in the key: a build by older code cannot be opened by newer.
+    key = f"{_cache_key(folder / 'corpus.jsonl', embedder.name)}-f{FORMAT_VERSION}"
     index_dir = work_dir / "index"
     key_file = work_dir / CACHE_KEY_FILE
     if (
