@@ -1,4 +1,4 @@
-"""The `reportqa` command: index, serve, ask."""
+"""The `reportqa` command: index, serve, ask, eval."""
 
 from __future__ import annotations
 
@@ -174,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure speed; write docs/benchmarks.md and .json")
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
+
+    from eval.cli import add_eval_parser
+
+    add_eval_parser(sub)
     return parser
 
 

@@ -1,0 +1,173 @@
+"""Gold format, quote resolution against cleaned text, and the BEIR reader."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from corpus.load import load_documents
+from eval.datasets import (
+    GoldFormatError,
+    GoldQuestion,
+    GoldResolutionError,
+    IndexedDocument,
+    find_all,
+    normalise_for_match,
+    read_beir,
+    read_gold,
+    resolve_gold,
+    resolved_record,
+)
+from tests.conftest import BUNDLED_DOCUMENTS, REPO
+
+BUNDLED_GOLD = REPO / "eval" / "gold" / "bundled.jsonl"
+
+
+def _question(**fields: object) -> GoldQuestion:
+    base: dict[str, object] = {
+        "id": "q1",
+        "question": "When?",
+        "type": "date",
+        "answerable": True,
+        "answers": ["2014"],
+        "doc_paths": ["a.txt"],
+        "evidence": [{"doc_path": "a.txt", "quote": "in 2014"}],
+    }
+    return GoldQuestion.model_validate(base | fields)
+
+
+def test_normalised_match_maps_back_to_exact_offsets() -> None:
+    text = "He said \u201cHello\u00a0 World\u201d \u2013 twice.\nHe said \u201chello world\u201d."
+    spans = find_all(text, 'said "hello world" - twice')
+    assert len(spans) == 1
+    start, end = spans[0]
+    assert text[start:end] == "said \u201cHello\u00a0 World\u201d \u2013 twice"
+    assert [text[s:e] for s, e in find_all(text, "HELLO WORLD")] == [
+        "Hello\u00a0 World",
+        "hello world",
+    ]
+    assert find_all(text, "goodbye") == []
+    assert find_all(text, "   ") == []
+
+
+def test_normalisation_collapses_whitespace_and_quotes() -> None:
+    norm = normalise_for_match("  A\u2019s \n\n\u201cB\u201d ")
+    assert norm.text == 'a\'s "b"'
+    assert len(norm.origin) == len(norm.text)
+
+
+def test_resolution_pins_ids_and_every_occurrence() -> None:
+    docs = [IndexedDocument("id-a", "a.txt", "Launched in 2014. Again: launched in 2014.")]
+    [resolved] = resolve_gold([_question()], docs)
+    assert resolved.doc_ids == ("id-a",)
+    spans = resolved.evidence[0].spans
+    assert [(s.start, s.end) for s in spans] == [(9, 16), (34, 41)]
+    assert all(docs[0].text[s.start : s.end] == "in 2014" for s in spans)
+    record = resolved_record(resolved)
+    assert record["doc_ids"] == ["id-a"]
+    assert record["evidence"] == [
+        {
+            "doc_path": "a.txt",
+            "quote": "in 2014",
+            "spans": [
+                {"doc_id": "id-a", "start": 9, "end": 16},
+                {"doc_id": "id-a", "start": 34, "end": 41},
+            ],
+        }
+    ]
+
+
+def test_resolution_matches_a_file_name_in_a_subfolder() -> None:
+    docs = [IndexedDocument("id-a", "reports/a.txt", "Launched in 2014.")]
+    [resolved] = resolve_gold([_question()], docs)
+    assert resolved.doc_ids == ("id-a",)
+
+
+def test_resolution_reports_every_missing_document_and_quote() -> None:
+    docs = [IndexedDocument("id-a", "a.txt", "Launched in 2015.")]
+    q2 = _question(id="q2", doc_paths=["b.txt"], evidence=[{"doc_path": "b.txt", "quote": "x"}])
+    questions = [_question(), q2]
+    with pytest.raises(GoldResolutionError) as error:
+        resolve_gold(questions, docs)
+    message = str(error.value)
+    assert "q1: quote not found in a.txt" in message
+    assert "q2: document 'b.txt' is not in the index" in message
+
+
+@pytest.mark.parametrize(
+    "fields, problem",
+    [
+        ({"type": "unanswerable"}, "answerable must be false"),
+        ({"answers": []}, "needs answers and evidence"),
+        ({"doc_paths": []}, "not in doc_paths"),
+        ({"type": "guess"}, "type"),
+    ],
+)
+def test_gold_validation(fields: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        _question(**fields)
+
+
+def test_read_gold_names_the_bad_line(tmp_path: Path) -> None:
+    good = _question().model_dump_json()
+    path = tmp_path / "g.jsonl"
+    path.write_text(f"# comment\n{good}\n\n{good}\n")
+    with pytest.raises(GoldFormatError, match=r"g.jsonl:4: duplicate id 'q1'"):
+        read_gold(path)
+    path.write_text('{"id": "x"}\n')
+    with pytest.raises(GoldFormatError, match=r"g.jsonl:1:"):
+        read_gold(path)
+
+
+def test_bundled_gold_meets_the_issue_minimums() -> None:
+    questions = read_gold(BUNDLED_GOLD)
+    types = Counter(q.type for q in questions)
+    assert len(questions) >= 80
+    assert types["unanswerable"] >= 10
+    assert types["paraphrase"] >= 10
+    assert sum(1 for q in questions if q.answerable and len(q.doc_paths) >= 2) >= 5
+    for kind in ("fact", "number", "date", "person", "temporal", "multi_doc"):
+        assert types[kind] > 0, kind
+    tags = Counter(t for q in questions if not q.answerable for t in q.tags)
+    assert tags["on_topic"] > 0 and tags["off_topic"] > 0
+
+
+def test_every_bundled_quote_resolves_in_the_cleaned_text() -> None:
+    documents = load_documents(BUNDLED_DOCUMENTS)
+    indexed = [IndexedDocument(d.doc_id, d.path, d.text) for d in documents]
+    by_id = {d.doc_id: d.text for d in documents}
+    for q in resolve_gold(read_gold(BUNDLED_GOLD), indexed):
+        for ev in q.evidence:
+            assert ev.spans, (q.gold.id, ev.quote)
+            for span in ev.spans:
+                found = by_id[span.doc_id][span.start : span.end]
+                assert normalise_for_match(found).text == normalise_for_match(ev.quote).text
+
+
+def test_every_bundled_answer_appears_in_its_evidence() -> None:
+    for q in read_gold(BUNDLED_GOLD):
+        if not q.answerable:
+            continue
+        evidence = normalise_for_match(" ".join(e.quote for e in q.evidence)).text
+        assert any(normalise_for_match(a).text in evidence for a in q.answers), q.id
+
+
+def test_read_beir(tmp_path: Path) -> None:
+    (tmp_path / "qrels").mkdir()
+    corpus = [{"_id": "d1", "title": "T1", "text": "alpha"}, {"_id": "d2", "text": "beta"}]
+    (tmp_path / "corpus.jsonl").write_text("\n".join(json.dumps(r) for r in corpus) + "\n")
+    queries = [{"_id": "q1", "text": "alpha?"}, {"_id": "q9", "text": "unjudged"}]
+    (tmp_path / "queries.jsonl").write_text("\n".join(json.dumps(r) for r in queries))
+    (tmp_path / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t0\n"
+    )
+    data = read_beir(tmp_path)
+    assert [(d.doc_id, d.title, d.text) for d in data.corpus] == [
+        ("d1", "T1", "alpha"),
+        ("d2", "", "beta"),
+    ]
+    assert data.queries == {"q1": "alpha?"}
+    assert data.qrels == {"q1": {"d1": 1, "d2": 0}}
