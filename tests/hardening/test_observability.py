@@ -44,8 +44,8 @@ def test_metrics_count_routes_stages_and_index(
 ) -> None:
     client = make_client()
     before = _samples(client)
-    for _ in range(3):
-        assert client.post("/ask", json=ASK).status_code == 200
+    for top_k in (1, 2, 3):  # three different requests: a repeat is served by the answer cache
+        assert client.post("/ask", json={**ASK, "top_k": top_k}).status_code == 200
     assert client.get("/documents/0123456789abcdef").status_code == 404
     after = _samples(client)
 

@@ -52,7 +52,7 @@ def serve_in_process(
     restore_logging: None,
 ) -> Callable[[list[str]], tuple[int, str]]:
     """Run `main(["serve", ...])` with the fake embedder; uvicorn must never start."""
-    monkeypatch.setattr("service.engine.SentenceTransformerEmbedder", lambda path: fake_embedder)
+    monkeypatch.setattr("service.fastpath.settings_embedder", lambda settings: fake_embedder)
 
     def no_server(*args: object, **kwargs: object) -> None:
         raise AssertionError("the server started despite the broken index")

@@ -63,10 +63,10 @@ def test_repeated_question_is_served_from_the_answer_cache(tiny_index: BuildSumm
     inner.seen.clear()
     second = engine.ask(request)
     assert inner.seen == []
-    assert second.timing_ms.get("cached") == 1.0
+    assert set(second.timing_ms) == {"cache", "total"}
     assert second.model_dump(exclude={"timing_ms"}) == first.model_dump(exclude={"timing_ms"})
     other = engine.ask(AskRequest(question="What does the beta report say?", top_k=1))
-    assert "cached" not in other.timing_ms and len(other.citations) <= 1
+    assert "cache" not in other.timing_ms and len(other.citations) <= 1
     engine.close()
 
 
@@ -78,6 +78,6 @@ def test_answer_cache_off_answers_every_time(tiny_index: BuildSummary) -> None:
     request = AskRequest(question="What does the beta report say?")
     engine.ask(request)
     inner.seen.clear()
-    assert "cached" not in engine.ask(request).timing_ms
+    assert "cache" not in engine.ask(request).timing_ms
     assert inner.seen == [request.question]
     engine.close()

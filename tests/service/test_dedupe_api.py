@@ -88,7 +88,7 @@ def test_index_command_prints_the_deduplication_report(
     capsys: pytest.CaptureFixture[str],
     fake_embedder: HashingEmbedder,
 ) -> None:
-    monkeypatch.setattr("index.embedder.SentenceTransformerEmbedder", lambda _path: fake_embedder)
+    monkeypatch.setattr("service.fastpath.settings_embedder", lambda _settings: fake_embedder)
     docs = tmp_path / "corpus" / "documents"
     shutil.copytree(BUNDLED_DOCUMENTS, docs)
     shutil.copy(BUNDLED_DOCUMENTS.parent / "manifest.json", docs.parent / "manifest.json")
