@@ -39,6 +39,15 @@ class HnswOptions:
     ef_search: int = 256
 
 
+def auto_ef_search(size: int) -> int:
+    """HNSW beam width for an index of `size` vectors, from the benchmark's efSearch sweep.
+
+    recall@10 against exact search: 256 gives >= 0.99 up to 100k vectors (< 1 ms);
+    at 1M, 256 gives 0.94 and 1024 gives 0.987 (~1.5-15 ms under load).
+    """
+    return 256 if size <= 200_000 else 1024
+
+
 def set_search_threads(threads: int) -> None:
     """FAISS OpenMP threads. One is fastest for a lone query (two make it slower here)."""
     faiss.omp_set_num_threads(max(1, threads))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.models import Chunk
 from index.cache import CachingEmbedder, pinned
-from index.dense import set_search_threads
+from index.dense import auto_ef_search, set_search_threads
 from index.embedder import Embedder
 from index.reader import ReportIndex
 from service import fastpath
@@ -99,7 +99,7 @@ class QAEngine:
             )
         index = ReportIndex.open(Path(settings.index_dir), cached)
         set_search_threads(settings.dense_threads)
-        index.dense.set_ef_search(settings.hnsw_ef_search)
+        index.dense.set_ef_search(settings.hnsw_ef_search or auto_ef_search(len(index.dense)))
         warm_embedder(cached, index, settings)
         return cls(index, cached, settings)
 

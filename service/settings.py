@@ -153,7 +153,8 @@ class Settings(BaseSettings):
     ask_cache_size: int = Field(256, ge=0, description="Repeated questions; 0 disables.")
     dense_threads: int = Field(1, ge=1, le=64, description="FAISS threads per query.")
     # HNSW beam width: recall@10 against exact search versus time (docs/benchmarks.md).
-    hnsw_ef_search: int = Field(256, ge=1, le=4096)
+    # 0: by index size (256 up to 200k vectors, 1024 above; see index/dense.py).
+    hnsw_ef_search: int = Field(0, ge=0, le=4096)
     workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes.")
 
     # --- hardening: access, limits, observability (issue 8) ---
