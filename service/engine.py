@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus.models import Chunk
+from corpus.models import Chunk, Document
 from index.cache import CachingEmbedder, pinned
 from index.dense import auto_ef_search, set_search_threads
 from index.embedder import Embedder
@@ -65,6 +65,19 @@ def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
     if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
         top = [*top[: k - 1], best.passage]
     return top
+
+
+def _summary(doc: Document) -> DocumentSummary:
+    return DocumentSummary(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        date=doc.date,
+        kind=doc.kind,
+        source=doc.source,
+        path=doc.path,
+        chars=len(doc.text),
+        extra=doc.extra,
+    )
 
 
 class QAEngine:
@@ -232,35 +245,13 @@ class QAEngine:
         )
 
     def documents(self) -> list[DocumentSummary]:
-        return [
-            DocumentSummary(
-                doc_id=d.doc_id,
-                title=d.title,
-                date=d.date,
-                kind=d.kind,
-                source=d.source,
-                path=d.path,
-                chars=len(d.text),
-                extra=d.extra,
-            )
-            for d in self.index.store.documents()
-        ]
+        return [_summary(d) for d in self.index.store.documents()]
 
     def document(self, doc_id: str) -> DocumentResponse:
         doc = self.index.store.document(doc_id)
         if doc is None:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-        return DocumentResponse(
-            doc_id=doc.doc_id,
-            title=doc.title,
-            date=doc.date,
-            kind=doc.kind,
-            source=doc.source,
-            path=doc.path,
-            chars=len(doc.text),
-            extra=doc.extra,
-            text=doc.text,
-        )
+        return DocumentResponse(**_summary(doc).model_dump(), text=doc.text)
 
     def _citations(self, passages: list[Passage], answer: Answer) -> list[Citation]:
         citations = []
