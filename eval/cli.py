@@ -130,6 +130,37 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit_answer(args: argparse.Namespace) -> int:
+    from eval.datasets import read_gold
+    from eval.fit_answer import collect, cross_validate, fit_all, operating_point, write_model
+    from service.engine import QAEngine
+
+    engine = QAEngine.load(_settings(args))
+    groups = collect(engine, read_gold(args.gold))
+    cv = cross_validate(engine, groups, folds=args.folds, l2=args.l2)
+    fitted = fit_all(engine, groups, args.l2)
+    chosen = operating_point(cv.sweep)
+    print(
+        f"{cv.questions} questions ({cv.answerable} answerable, {cv.learnable} of them with a "
+        f"right candidate); {cv.folds}-fold held out: top-1 contains gold {cv.top1_fitted:.3f} "
+        f"(hand weights {cv.top1_hand:.3f}); in sample {fitted.top1_in_sample:.3f}"
+    )
+    print(
+        f"held-out operating point: abstain below {chosen.threshold:.2f}: unanswerable "
+        f"abstaining {chosen.abstain_recall:.3f}, answerable abstaining "
+        f"{chosen.answerable_abstaining:.3f}, accuracy {chosen.accuracy:.3f}"
+    )
+    print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in fitted.weights.items()))
+    print(
+        f"confidence: bias {fitted.confidence.bias:+.3f}, "
+        + ", ".join(f"{k} {v:+.3f}" for k, v in fitted.confidence.weights.items())
+    )
+    if args.out:
+        write_model(args.out, fitted, cv, args.gold, args.l2)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from eval.beir import BeirRun
     from eval.report import docs_section, write_docs_section
@@ -197,6 +228,18 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     r.add_argument("--index", dest="index_dir", type=Path)
     r.add_argument("--out", type=Path, help="output JSONL (default: stdout)")
     r.set_defaults(func=cmd_resolve)
+
+    f = eval_sub.add_parser(
+        "fit-answer", help="fit the answer-sentence weights on a gold set (cross-validated)"
+    )
+    f.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    f.add_argument("--index", dest="index_dir", type=Path)
+    f.add_argument("--folds", type=int, default=5)
+    f.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
+    f.add_argument(
+        "--out", type=Path, help="write the weights file (e.g. service/answer_weights.json)"
+    )
+    f.set_defaults(func=cmd_fit_answer)
 
     d = eval_sub.add_parser("docs", help="regenerate the accuracy section of docs/benchmarks.md")
     d.add_argument("--gold-result", type=Path, help=f"default {DEFAULT_OUT}/bundled.json")

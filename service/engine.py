@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from corpus.models import Chunk, Document
 from index.cache import CachingEmbedder, pinned
@@ -12,11 +16,11 @@ from index.dense import auto_ef_search, set_search_threads
 from index.embedder import Embedder
 from index.reader import ReportIndex
 from service import fastpath
-from service.answer import Answer, Answerer
+from service.answer import Answer, Answerer, Candidate
 from service.dates import asks_for_latest, evidence_date
 from service.errors import DocumentNotFoundError
 from service.fastpath import AskCache, warm_embedder
-from service.followup import resolve
+from service.followup import ResolvedQuestion, resolve
 from service.generate import Generator
 from service.retrieve import Passage, Retriever
 from service.schemas import (
@@ -78,6 +82,31 @@ def _summary(doc: Document) -> DocumentSummary:
         chars=len(doc.text),
         extra=doc.extra,
     )
+
+
+@dataclass(frozen=True)
+class _Retrieved:
+    """What the answer stage starts from: the resolved question and its passages."""
+
+    resolved: ResolvedQuestion
+    prefer_recent: bool
+    passages: list[Passage]
+    query: str
+    vector: np.ndarray | None
+
+    def pinned(self, embedder: Embedder) -> AbstractContextManager[None]:
+        """Serve the already-encoded query vector from the embedder's cache."""
+        return pinned(embedder, {self.query: self.vector} if self.vector is not None else {})
+
+
+@dataclass(frozen=True)
+class AnswerInputs:
+    """What the answer stage weighs for one question (see `QAEngine.answer_inputs`)."""
+
+    question: str
+    scoring_question: str
+    passages: list[Passage]
+    candidates: list[Candidate]
 
 
 class QAEngine:
@@ -142,39 +171,23 @@ class QAEngine:
             elapsed = _ms(started)
             return hit.model_copy(update={"timing_ms": {"cache": elapsed, "total": elapsed}})
         k = request.top_k or self.settings.default_top_k
-        resolved = resolve(request.question, request.history)
-        query = resolved.retrieval_query
-        prefer_recent = request.prefer_recent
-        if prefer_recent is None:
-            prefer_recent = asks_for_latest(resolved.scoring_question)
-        # Encode the query once: retrieval and the answer stage both need its vector.
-        mode = request.mode or self.settings.search_mode
-        vector = self.embedder.encode([query])[0] if mode != "lexical" else None
-        # The answer may rest on any passage the answerer considers, so retrieve at
-        # least that many even when fewer citations are asked for.
-        depth = max(k, self.settings.answer_passages)
-        passages = self.retriever.search(
-            query,
-            depth,
-            mode=request.mode,
-            filters=request.filters,
-            fusion=request.fusion,
-            prefer_recent=prefer_recent,
-            query_vector=vector,
-        )
+        found = self._retrieve(request)
         retrieved = time.perf_counter()
         if on_retrieved is not None:
             on_retrieved(
-                self._citations(passages[:k], Answer(best=None, confidence=0.0, answered=False))
+                self._citations(
+                    found.passages[:k], Answer(best=None, confidence=0.0, answered=False)
+                )
             )
-        with pinned(self.embedder, {query: vector} if vector is not None else {}):
+        with found.pinned(self.embedder):
             answer = self.answerer.answer(
                 request.question,
-                passages,
-                scoring_question=resolved.scoring_question,
-                prefer_recent=prefer_recent,
+                found.passages,
+                scoring_question=found.resolved.scoring_question,
+                prefer_recent=found.prefer_recent,
             )
-        passages = _cited(passages, answer, k)
+        resolved, prefer_recent = found.resolved, found.prefer_recent
+        passages = _cited(found.passages, answer, k)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": _ms(retrieved),
@@ -202,6 +215,49 @@ class QAEngine:
         )
         self.ask_cache.put(request, self.index_version, response)
         return response
+
+    def _retrieve(self, request: AskRequest) -> _Retrieved:
+        """Resolve the question against its history and retrieve its passages."""
+        k = request.top_k or self.settings.default_top_k
+        resolved = resolve(request.question, request.history)
+        query = resolved.retrieval_query
+        prefer_recent = request.prefer_recent
+        if prefer_recent is None:
+            prefer_recent = asks_for_latest(resolved.scoring_question)
+        # Encode the query once: retrieval and the answer stage both need its vector.
+        mode = request.mode or self.settings.search_mode
+        vector = self.embedder.encode([query])[0] if mode != "lexical" else None
+        # The answer may rest on any passage the answerer considers, so retrieve at
+        # least that many even when fewer citations are asked for.
+        depth = max(k, self.settings.answer_passages)
+        passages = self.retriever.search(
+            query,
+            depth,
+            mode=request.mode,
+            filters=request.filters,
+            fusion=request.fusion,
+            prefer_recent=prefer_recent,
+            query_vector=vector,
+        )
+        return _Retrieved(resolved, prefer_recent, passages, query, vector)
+
+    def answer_inputs(self, request: AskRequest) -> AnswerInputs:
+        """The passages and every candidate sentence `ask` would weigh, best first.
+
+        The answer-model fitter (`eval/fit_answer.py`) learns from these, so it sees
+        exactly what the service scores.
+        """
+        found = self._retrieve(request)
+        with found.pinned(self.embedder):
+            ranked = self.answerer.candidates(
+                request.question,
+                found.passages,
+                scoring_question=found.resolved.scoring_question,
+                prefer_recent=found.prefer_recent,
+            )
+        return AnswerInputs(
+            request.question, found.resolved.scoring_question, found.passages, ranked
+        )
 
     def search(
         self,

@@ -42,9 +42,9 @@ class Settings(BaseSettings):
     # Passages whose sentences compete to be the answer.
     answer_passages: int = Field(5, ge=1, le=20)
     # Below this confidence the service abstains (answer null, passages still shown).
-    # Calibrated on the bundled gold set (scripts/calibrate_abstention.py): 0.10-0.26 is
-    # one plateau (all off-topic questions abstain, 1 of 93 answerable does); 0.2 sits in it.
-    abstain_below: float = Field(0.2, ge=0, le=1)
+    # Unset: the operating point stored with the fitted answer model
+    # (service/answer_weights.json, chosen on held-out confidences by `reportqa eval fit-answer`).
+    abstain_below: float | None = Field(None, ge=0, le=1)
 
     # --- corpus: cleaning and deduplication (issue 3) ---
     # Defaults and meanings: corpus/config.py (CorpusConfig).

@@ -82,7 +82,7 @@ def test_off_topic_questions_abstain_but_show_passages(engine: QAEngine, questio
     response = ask(engine, question)
     assert response.answered is False and response.answer is None
     assert response.citations, "related passages are still returned"
-    assert 0.0 <= response.confidence < engine.settings.abstain_below
+    assert 0.0 <= response.confidence < engine.answerer.abstain_below
     assert_exact_offsets(engine, response)
 
 

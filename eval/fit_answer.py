@@ -1,0 +1,372 @@
+"""Fit the answer model on a gold set, and check it by cross-validation.
+
+The answer stage has two learned parts (`service/answer.py`):
+
+1. **Ranking.** Every sentence of the top passages is scored as a weighted sum of a
+   few features (`FEATURES`). For each answerable gold question the engine lists
+   exactly the candidates `/ask` would weigh; a candidate is positive when it contains
+   a gold answer (the figure the harness reports). The weights maximise the softmax
+   probability of the positive candidates within each question (a conditional logit
+   with an L2 penalty), fitted by L-BFGS.
+2. **Confidence.** A logistic model of "the chosen sentence contains a gold answer"
+   over question-level evidence (`CONFIDENCE_FEATURES`), fitted on every gold
+   question: unanswerable ones and wrongly answered ones are the negatives. Its
+   probability is the response's `confidence`; below `REPORTQA_ABSTAIN_BELOW` the
+   service abstains.
+
+Fitting and scoring on the same questions flatters the result, so the command also
+reports k-fold cross-validation: each fold's questions are answered, and their
+confidence computed, by models fitted on the other folds only. The held-out figures
+are the honest ones, and the threshold sweep that picks the operating point is done
+on held-out confidences. All of it is written into the model file.
+
+    reportqa eval fit-answer [--gold FILE] [--index DIR] [--out service/answer_weights.json]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from eval.datasets import GoldQuestion
+from eval.metrics import answer_contains_gold
+from service.answer import (
+    CONFIDENCE_FEATURES,
+    FEATURES,
+    HAND_WEIGHTS,
+    Candidate,
+    ConfidenceModel,
+    score,
+)
+from service.engine import AnswerInputs, QAEngine
+from service.schemas import AskRequest
+
+DEFAULT_L2 = 1.0
+DEFAULT_FOLDS = 5
+
+
+@dataclass(frozen=True)
+class QuestionCandidates:
+    """One gold question: its answer inputs, candidate features (n x d) and labels (n)."""
+
+    id: str
+    answerable: bool
+    inputs: AnswerInputs
+    features: np.ndarray
+    positive: np.ndarray  # bool per candidate: it contains a gold answer
+
+    @property
+    def learnable(self) -> bool:
+        """Some candidate is right, so the question says which features matter."""
+        return bool(self.positive.any())
+
+
+def collect(engine: QAEngine, questions: Sequence[GoldQuestion]) -> list[QuestionCandidates]:
+    """The candidates the engine weighs for every gold question, labelled."""
+    groups = []
+    for q in questions:
+        inputs = engine.answer_inputs(AskRequest(question=q.question))
+        candidates = inputs.candidates
+        features = np.array(
+            [[c.features.get(name, 0.0) for name in FEATURES] for c in candidates],
+            dtype=np.float64,
+        ).reshape(len(candidates), len(FEATURES))
+        positive = np.array(
+            [q.answerable and answer_contains_gold(c.text, q.answers) > 0 for c in candidates],
+            dtype=bool,
+        )
+        groups.append(QuestionCandidates(q.id, q.answerable, inputs, features, positive))
+    return groups
+
+
+# --- ranking ------------------------------------------------------------------
+
+
+def _ranking_loss(
+    w: np.ndarray, groups: Sequence[QuestionCandidates], l2: float
+) -> tuple[float, np.ndarray]:
+    """Negative log-probability of the positive candidates, summed over questions."""
+    loss = 0.5 * l2 * float(w @ w)
+    grad = l2 * w
+    for g in groups:
+        scores = g.features @ w
+        scores -= scores.max()
+        p = np.exp(scores)
+        p /= p.sum()
+        p_pos = p[g.positive]
+        mass = p_pos.sum()
+        loss -= float(np.log(mass))
+        # d/dw of -log(sum_pos p) = E_p[x] - E_{p restricted to positives}[x]
+        grad += p @ g.features - (p_pos / mass) @ g.features[g.positive]
+    return loss, grad
+
+
+def fit(groups: Sequence[QuestionCandidates], l2: float = DEFAULT_L2) -> dict[str, float]:
+    """Ranking weights maximising the positives' softmax probability.
+
+    Questions without a right candidate (unanswerable ones among them) say nothing
+    about ranking and are skipped.
+    """
+    learnable = [g for g in groups if g.learnable]
+    if not learnable:
+        raise ValueError("no question has a candidate that contains its gold answer")
+    result = minimize(
+        _ranking_loss,
+        np.zeros(len(FEATURES)),
+        args=(learnable, l2),
+        jac=True,
+        method="L-BFGS-B",
+    )
+    return {name: round(float(v), 4) for name, v in zip(FEATURES, result.x, strict=True)}
+
+
+def _best(g: QuestionCandidates, w: np.ndarray) -> int | None:
+    # Ties go to the earlier candidate, as in the service's stable sort.
+    return int(np.argmax(g.features @ w)) if len(g.positive) else None
+
+
+def top1_correct(g: QuestionCandidates, weights: Mapping[str, float]) -> bool:
+    """The best-scored candidate under `weights` contains a gold answer."""
+    best = _best(g, np.array([weights.get(name, 0.0) for name in FEATURES]))
+    return best is not None and bool(g.positive[best])
+
+
+def top1_accuracy(groups: Sequence[QuestionCandidates], weights: Mapping[str, float]) -> float:
+    """Share of answerable questions whose best candidate contains a gold answer.
+
+    A question with no right candidate counts as a miss, as it does for the service.
+    """
+    answerable = [g for g in groups if g.answerable]
+    if not answerable:
+        return 0.0
+    return sum(top1_correct(g, weights) for g in answerable) / len(answerable)
+
+
+# --- confidence ---------------------------------------------------------------
+
+
+def _reranked(g: QuestionCandidates, weights: Mapping[str, float]) -> list[Candidate]:
+    rescored = [
+        dataclasses.replace(c, score=score(c.features, weights)) for c in g.inputs.candidates
+    ]
+    return sorted(rescored, key=lambda c: -c.score)
+
+
+def confidence_matrix(
+    engine: QAEngine, groups: Sequence[QuestionCandidates], weights: Mapping[str, float]
+) -> np.ndarray:
+    """The confidence model's inputs per question, with candidates ranked by `weights`.
+
+    Computed by the service's own `Answerer.confidence_inputs`, so the fitter and the
+    service can never disagree on what a feature means.
+    """
+    rows = []
+    for g in groups:
+        ranked = _reranked(g, weights)
+        if not ranked:
+            rows.append([0.0] * len(CONFIDENCE_FEATURES))
+            continue
+        inputs = engine.answerer.confidence_inputs(
+            g.inputs.question, ranked, g.inputs.passages, g.inputs.scoring_question
+        )
+        rows.append([inputs[name] for name in CONFIDENCE_FEATURES])
+    return np.array(rows, dtype=np.float64).reshape(len(groups), len(CONFIDENCE_FEATURES))
+
+
+def _logistic_loss(
+    params: np.ndarray, x: np.ndarray, y: np.ndarray, l2: float
+) -> tuple[float, np.ndarray]:
+    bias, w = params[0], params[1:]
+    z = bias + x @ w
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+    eps = 1e-12
+    loss = -float(np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+    loss += 0.5 * l2 * float(w @ w)  # the bias is not penalised
+    residual = p - y
+    grad = np.concatenate([[residual.sum()], x.T @ residual + l2 * w])
+    return loss, grad
+
+
+def fit_confidence(x: np.ndarray, correct: np.ndarray, l2: float = DEFAULT_L2) -> ConfidenceModel:
+    """Logistic regression of `correct` on the confidence features `x`."""
+    result = minimize(
+        _logistic_loss,
+        np.zeros(x.shape[1] + 1),
+        args=(x, correct.astype(np.float64), l2),
+        jac=True,
+        method="L-BFGS-B",
+    )
+    bias, w = float(result.x[0]), result.x[1:]
+    return ConfidenceModel(
+        round(bias, 4),
+        {name: round(float(v), 4) for name, v in zip(CONFIDENCE_FEATURES, w, strict=True)},
+    )
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    threshold: float
+    abstain_recall: float  # unanswerable questions that abstain
+    abstain_precision: float  # abstentions that were on unanswerable questions
+    answerable_abstaining: float
+    right_answers_withheld: float  # answerable questions answered right without abstention
+    accuracy: float  # answered with gold, or abstained when unanswerable
+
+
+def sweep(
+    confidences: Sequence[float], answerable: Sequence[bool], correct: Sequence[bool]
+) -> list[SweepRow]:
+    """Abstention trade-off at every threshold 0.00, 0.05, ..., 1.00."""
+    rows = []
+    n_unanswerable = sum(not a for a in answerable)
+    n_answerable = len(answerable) - n_unanswerable
+    for step in range(21):
+        t = step / 20
+        abstains = [c < t for c in confidences]
+        hit = sum(ab and not a for ab, a in zip(abstains, answerable, strict=True))
+        total = sum(abstains)
+        wrongly = sum(ab and a for ab, a in zip(abstains, answerable, strict=True))
+        withheld = sum(
+            ab and a and ok for ab, a, ok in zip(abstains, answerable, correct, strict=True)
+        )
+        right = sum(
+            (ab and not a) or (not ab and a and ok)
+            for ab, a, ok in zip(abstains, answerable, correct, strict=True)
+        )
+        rows.append(
+            SweepRow(
+                threshold=t,
+                abstain_recall=round(hit / n_unanswerable, 4) if n_unanswerable else 0.0,
+                abstain_precision=round(hit / total, 4) if total else 0.0,
+                answerable_abstaining=round(wrongly / n_answerable, 4) if n_answerable else 0.0,
+                right_answers_withheld=round(withheld / n_answerable, 4) if n_answerable else 0.0,
+                accuracy=round(right / len(answerable), 4) if answerable else 0.0,
+            )
+        )
+    return rows
+
+
+def operating_point(rows: Sequence[SweepRow]) -> SweepRow:
+    """The threshold with the best accuracy (the lowest of equals).
+
+    Accuracy counts a right answer and an abstention on an unanswerable question
+    alike; an abstention on an answerable question costs only when the answer would
+    have been right (`right_answers_withheld`), and the related passages are still shown.
+    """
+    return max(rows, key=lambda r: (r.accuracy, -r.threshold))
+
+
+# --- cross-validation ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    folds: int
+    questions: int
+    answerable: int
+    learnable: int
+    top1_fitted: float  # held-out top-1 contains gold, answerable questions
+    top1_hand: float  # the hand-set weights on the same questions
+    sweep: list[SweepRow]  # on held-out confidences
+
+
+def _folds(n: int, folds: int, seed: int) -> list[int]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    assignment = [0] * n
+    for position, index in enumerate(order):
+        assignment[index] = position % folds
+    return assignment
+
+
+def cross_validate(
+    engine: QAEngine,
+    groups: Sequence[QuestionCandidates],
+    folds: int = DEFAULT_FOLDS,
+    l2: float = DEFAULT_L2,
+    seed: int = 0,
+) -> CrossValidation:
+    """k-fold cross-validation over questions (a fixed shuffle, so it is reproducible)."""
+    assignment = _folds(len(groups), folds, seed)
+    correct = [False] * len(groups)
+    confidence = [0.0] * len(groups)
+    for fold in range(folds):
+        train = [g for g, a in zip(groups, assignment, strict=True) if a != fold]
+        held = [i for i, a in enumerate(assignment) if a == fold]
+        weights = fit(train, l2)
+        train_correct = np.array([top1_correct(g, weights) for g in train])
+        model = fit_confidence(confidence_matrix(engine, train, weights), train_correct, l2)
+        held_x = confidence_matrix(engine, [groups[i] for i in held], weights)
+        for row, i in zip(held_x, held, strict=True):
+            correct[i] = top1_correct(groups[i], weights)
+            confidence[i] = model.probability(dict(zip(CONFIDENCE_FEATURES, row, strict=True)))
+    answerable = [g.answerable for g in groups]
+    n_answerable = sum(answerable)
+    hand = sum(top1_correct(g, HAND_WEIGHTS) for g in groups if g.answerable)
+    return CrossValidation(
+        folds=folds,
+        questions=len(groups),
+        answerable=n_answerable,
+        learnable=sum(g.learnable for g in groups),
+        top1_fitted=round(
+            sum(c for c, a in zip(correct, answerable, strict=True) if a) / n_answerable, 4
+        ),
+        top1_hand=round(hand / n_answerable, 4),
+        sweep=sweep(confidence, answerable, correct),
+    )
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    weights: dict[str, float]
+    confidence: ConfidenceModel
+    top1_in_sample: float
+
+
+def fit_all(engine: QAEngine, groups: Sequence[QuestionCandidates], l2: float) -> FittedModel:
+    """Both parts fitted on every question (what the service ships)."""
+    weights = fit(groups, l2)
+    correct = np.array([top1_correct(g, weights) for g in groups])
+    model = fit_confidence(confidence_matrix(engine, groups, weights), correct, l2)
+    return FittedModel(weights, model, top1_accuracy(groups, weights))
+
+
+def write_model(
+    path: Path, fitted: FittedModel, cv: CrossValidation, gold: Path, l2: float
+) -> None:
+    """The file `service.answer.load_model` reads, with how it was made."""
+    chosen = operating_point(cv.sweep)
+    record = {
+        "about": (
+            "Answer model fitted by `reportqa eval fit-answer` (eval/fit_answer.py): "
+            "ranking weights of candidate sentences and the logistic confidence model. "
+            "`cross_validation` holds held-out figures; `abstain_below` is the operating "
+            "point chosen on held-out confidences."
+        ),
+        "weights": fitted.weights,
+        "confidence": {"bias": fitted.confidence.bias, "weights": dict(fitted.confidence.weights)},
+        "abstain_below": chosen.threshold,
+        "fitted_on": str(gold),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "l2": l2,
+        "top1_contains_gold_in_sample": round(fitted.top1_in_sample, 4),
+        "cross_validation": {
+            "folds": cv.folds,
+            "questions": cv.questions,
+            "answerable": cv.answerable,
+            "answerable_with_a_right_candidate": cv.learnable,
+            "top1_contains_gold_fitted": cv.top1_fitted,
+            "top1_contains_gold_hand_weights": cv.top1_hand,
+            "operating_point": dataclasses.asdict(chosen),
+            "sweep": [dataclasses.asdict(r) for r in cv.sweep],
+        },
+    }
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

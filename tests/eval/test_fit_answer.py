@@ -1,0 +1,160 @@
+"""The answer-model fitter: ranking fit, confidence fit, sweep and operating point on
+hand-made data, then cross-validation on the bundled gold set with the real model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eval.datasets import read_gold
+from eval.fit_answer import (
+    QuestionCandidates,
+    SweepRow,
+    _ranking_loss,
+    collect,
+    cross_validate,
+    fit,
+    fit_confidence,
+    operating_point,
+    sweep,
+    top1_accuracy,
+)
+from index.build import BuildSummary
+from index.embedder import SentenceTransformerEmbedder
+from index.reader import ReportIndex
+from service.answer import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
+from service.engine import AnswerInputs, QAEngine
+from service.settings import Settings
+from tests.conftest import REPO
+
+NO_INPUTS = AnswerInputs("q", "q", [], [])
+
+
+def group(rows: list[dict[str, float]], positive: list[bool], answerable: bool = True):
+    features = np.array([[r.get(n, 0.0) for n in FEATURES] for r in rows], dtype=np.float64)
+    return QuestionCandidates("q", answerable, NO_INPUTS, features, np.array(positive))
+
+
+def test_fit_learns_the_feature_that_marks_the_right_candidate() -> None:
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(30):
+        right = int(rng.integers(0, 5))
+        rows = [
+            {"overlap": 1.0 if i == right else 0.0, "semantic": float(rng.random())}
+            for i in range(5)
+        ]
+        groups.append(group(rows, [i == right for i in range(5)]))
+    weights = fit(groups, l2=0.1)
+    assert weights["overlap"] > 1.0
+    assert abs(weights["semantic"]) < weights["overlap"]
+    assert top1_accuracy(groups, weights) == 1.0
+
+
+def test_top1_accuracy_counts_questions_without_a_right_candidate_as_misses() -> None:
+    picks_first = group([{"semantic": 0.9}, {"semantic": 0.1}], [True, False])
+    picks_wrong = group([{"semantic": 0.9}, {"semantic": 0.1}], [False, True])
+    nothing_right = group([{"semantic": 0.5}], [False])
+    unanswerable = group([{"semantic": 0.5}], [False], answerable=False)
+    groups = [picks_first, picks_wrong, nothing_right, unanswerable]
+    # 1 right of the 3 answerable questions; the unanswerable one is not counted.
+    assert top1_accuracy(groups, {"semantic": 1.0}) == pytest.approx(1 / 3)
+
+
+def test_ranking_gradient_matches_finite_differences() -> None:
+    rng = np.random.default_rng(1)
+    groups = [
+        QuestionCandidates(
+            "q", True, NO_INPUTS, rng.random((4, len(FEATURES))), np.array([1, 0, 1, 0], bool)
+        )
+        for _ in range(3)
+    ]
+    w = rng.normal(size=len(FEATURES))
+    _, grad = _ranking_loss(w, groups, l2=0.5)
+    step = 1e-6
+    for i in range(len(FEATURES)):
+        e = np.zeros_like(w)
+        e[i] = step
+        numeric = (_ranking_loss(w + e, groups, 0.5)[0] - _ranking_loss(w - e, groups, 0.5)[0]) / (
+            2 * step
+        )
+        assert grad[i] == pytest.approx(numeric, rel=1e-4, abs=1e-6)
+
+
+def test_confidence_model_ranks_stronger_evidence_higher() -> None:
+    x = np.zeros((40, len(CONFIDENCE_FEATURES)))
+    x[:20, 0] = np.linspace(2.0, 4.0, 20)  # "score": high for right answers
+    x[20:, 0] = np.linspace(0.0, 2.5, 20)
+    correct = np.array([True] * 20 + [False] * 20)
+    model = fit_confidence(x, correct, l2=0.1)
+    strong = model.probability({"score": 4.0})
+    weak = model.probability({"score": 0.0})
+    assert 0.0 <= weak < 0.5 < strong <= 1.0
+
+
+def test_sweep_on_a_hand_computed_example() -> None:
+    rows = {
+        r.threshold: r for r in sweep([0.1, 0.6, 0.3], [False, True, True], [False, True, True])
+    }
+    at_half = rows[0.5]
+    # abstains on q0 (unanswerable: right) and q2 (answerable, would have been right)
+    assert at_half.abstain_recall == 1.0
+    assert at_half.abstain_precision == 0.5
+    assert at_half.answerable_abstaining == 0.5
+    assert at_half.right_answers_withheld == 0.5
+    assert at_half.accuracy == pytest.approx(0.6667, abs=1e-4)
+    assert rows[0.0].accuracy == pytest.approx(0.6667, abs=1e-4)  # answers all three
+    assert rows[0.2].accuracy == 1.0  # abstains on q0 only
+
+
+def test_operating_point_is_the_most_accurate_lowest_threshold() -> None:
+    def row(t: float, acc: float) -> SweepRow:
+        return SweepRow(t, 0.0, 0.0, 0.0, 0.0, acc)
+
+    assert (
+        operating_point([row(0.0, 0.5), row(0.2, 0.7), row(0.4, 0.7), row(0.6, 0.6)]).threshold
+        == 0.2
+    )
+
+
+def test_shipped_model_file_is_complete() -> None:
+    model = load_model(WEIGHTS_PATH)
+    assert set(model.weights) == set(FEATURES)
+    assert model.confidence is not None
+    assert set(model.confidence.weights) == set(CONFIDENCE_FEATURES)
+    assert 0.0 <= model.abstain_below <= 1.0
+
+
+def test_model_file_with_an_unknown_feature_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "weights.json"
+    path.write_text('{"weights": {"semantic": 1.0, "shoe_size": 2.0}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="shoe_size"):
+        load_model(path)
+
+
+@pytest.fixture(scope="module")
+def engine(
+    bundled_index: BuildSummary, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[QAEngine]:
+    settings = Settings(index_dir=bundled_index.index_dir)
+    engine = QAEngine(
+        ReportIndex.open(Path(bundled_index.index_dir), real_embedder), real_embedder, settings
+    )
+    yield engine
+    engine.close()
+
+
+@pytest.mark.integration
+def test_cross_validated_model_is_no_worse_than_the_hand_weights(engine: QAEngine) -> None:
+    groups = collect(engine, read_gold(REPO / "eval" / "gold" / "bundled.jsonl"))
+    cv = cross_validate(engine, groups, folds=5)
+    assert cv.questions >= 80 and cv.answerable < cv.questions
+    # Held-out questions, answered by weights fitted without them.
+    assert cv.top1_fitted >= cv.top1_hand - 0.02
+    best = operating_point(cv.sweep)
+    no_abstention = cv.sweep[0]
+    assert best.accuracy >= no_abstention.accuracy
+    assert best.abstain_recall > 0.0
