@@ -30,6 +30,7 @@ class LexicalIndex:
     def __init__(self, retriever: bm25s.BM25, size: int) -> None:
         self._retriever = retriever
         self._size = size
+        self._document_frequencies: np.ndarray | None = None
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -66,8 +67,11 @@ class LexicalIndex:
         token_id = self._retriever.vocab_dict.get(term)
         if token_id is None:
             return 0
-        indptr = self._retriever.scores["indptr"]
-        return int(indptr[token_id + 1] - indptr[token_id])
+        if self._document_frequencies is None:
+            # One vocabulary-sized array, computed once: indexing the memory-mapped
+            # index pointer element by element costs more than the whole diff.
+            self._document_frequencies = np.diff(np.asarray(self._retriever.scores["indptr"]))
+        return int(self._document_frequencies[token_id])
 
     def save(self, directory: Path) -> None:
         self._retriever.save(str(directory), show_progress=False)

@@ -72,10 +72,14 @@ SHORT_LINE_WORDS = 5
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
-def content_stems(text: str) -> set[str]:
-    """Stemmed, lower-case content words of `text` (stop words and possessives dropped)."""
+@lru_cache(maxsize=65536)
+def content_stems(text: str) -> frozenset[str]:
+    """Stemmed, lower-case content words of `text` (stop words and possessives dropped).
+
+    Cached: the same corpus sentences are candidates for many questions.
+    """
     words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
-    return set(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
+    return frozenset(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
 
 
 _QUESTION_TYPES = (
@@ -137,6 +141,9 @@ def idf_weights(statistics: TermStatistics | None) -> Callable[[str], float]:
         return lambda term: 1.0
     total = len(statistics)
 
+    # Per index (the statistics never change under one engine); bounded because
+    # questions bring terms the corpus does not have.
+    @lru_cache(maxsize=65536)
     def idf(term: str) -> float:
         df = statistics.document_frequency(term)
         return math.log(1 + (total - df + 0.5) / (df + 0.5))
