@@ -29,6 +29,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -321,7 +322,7 @@ class Answerer:
         )
         self.weights = dict(weights) if weights is not None else dict(self.model.weights)
 
-    def _share(self, wanted: set[str], found: set[str], total: float) -> float:
+    def _share(self, wanted: AbstractSet[str], found: AbstractSet[str], total: float) -> float:
         return sum(self.idf(t) for t in wanted & found) / total if total else 0.0
 
     def candidates(
