@@ -37,6 +37,7 @@ class Prediction:
     confidence: float
     citations: list[Passage]
     latency_ms: float  # wall time of the request as the caller sees it
+    short_answer: str | None = None  # the asked-for fact inside the answer, if the system gives one
 
 
 class QAClient(Protocol):
@@ -82,6 +83,7 @@ class EngineClient:
             confidence=response.confidence,
             citations=[Passage(c.doc_id, c.start, c.end, c.text) for c in response.citations],
             latency_ms=latency,
+            short_answer=response.short_answer.text if response.short_answer else None,
         )
 
     def search(self, query: str, k: int) -> list[Passage]:
@@ -148,6 +150,7 @@ class HttpClient:
                 Passage(c["doc_id"], c["start"], c["end"], c["text"]) for c in body["citations"]
             ],
             latency_ms=latency,
+            short_answer=(body.get("short_answer") or {}).get("text"),
         )
 
     def search(self, query: str, k: int) -> list[Passage]:

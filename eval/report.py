@@ -19,6 +19,8 @@ _SYSTEM_ROWS = [
     ("answer contains gold", "answer.contains_gold"),
     ("exact match (SQuAD)", "answer.exact_match"),
     ("token F1 (SQuAD)", "answer.f1"),
+    ("exact match, short answer where given", "answer.short_exact_match"),
+    ("token F1, short answer where given", "answer.short_f1"),
     ("answer verbatim in a cited passage", "answer.answer_supported"),
     ("citation precision (cited passage holds the gold span)", "answer.citation_precision"),
     ("citation precision (cited passage from a gold document)", "answer.citation_doc_precision"),

@@ -47,6 +47,7 @@ class QuestionResult(BaseModel):
     doc_ids: list[str] = Field(..., description="Gold documents resolved against the index.")
     evidence: list[EvidenceOut] = Field(..., description="Gold evidence offsets in the index.")
     answer: str | None
+    short_answer: str | None = None
     answered: bool
     confidence: float
     latency_ms: float
@@ -122,8 +123,14 @@ def retrieval_metrics(ranked: Sequence[str], relevant: set[str]) -> dict[str, fl
 def score_question(
     q: ResolvedQuestion, prediction_answer: str | None, answered: bool,
     citations: Sequence[Passage], retrieved: Sequence[Passage],
+    short_answer: str | None = None,
 ) -> tuple[dict[str, float], bool]:  # fmt: skip
-    """Per-question metrics and whether the question was handled correctly."""
+    """Per-question metrics and whether the question was handled correctly.
+
+    `short_answer` (the fact inside the answer, where the system gives one) is scored
+    by exact match and F1 as `short_exact_match` / `short_f1`, falling back to the
+    answer itself, the way a script that prefers the shortest given answer would.
+    """
     gold = q.gold
     if not gold.answerable:
         return {}, not answered
@@ -136,11 +143,14 @@ def score_question(
         {f"span_{k}": v for k, v in retrieval_metrics(span_ranking, span_relevant).items()}
     )
     answer = prediction_answer if answered else None
+    short = (short_answer or answer) if answered else None
     cited = _intervals(citations)
     scores.update(
         {
             "exact_match": m.exact_match(answer, gold.answers),
             "f1": m.token_f1(answer, gold.answers),
+            "short_exact_match": m.exact_match(short, gold.answers),
+            "short_f1": m.token_f1(short, gold.answers),
             "contains_gold": m.answer_contains_gold(answer, gold.answers),
             "citation_precision": m.citation_precision(cited, evidence),
             "citation_doc_precision": (
@@ -168,7 +178,7 @@ def _means(rows: Sequence[dict[str, float]], keys: Sequence[str]) -> dict[str, f
 
 
 ANSWER_KEYS = [
-    "exact_match", "f1", "contains_gold", "answer_supported",
+    "exact_match", "f1", "short_exact_match", "short_f1", "contains_gold", "answer_supported",
     "citation_precision", "citation_doc_precision",
 ]  # fmt: skip
 RETRIEVAL_KEYS = ["hit@1", "hit@3", "hit@5", "recall@5", "recall@10", "mrr", "ndcg@10"]
@@ -224,8 +234,9 @@ def evaluate(
         prediction = client.ask(q.gold.question, top_k)
         retrieved = client.search(q.gold.question, RETRIEVAL_DEPTH)
         scores, correct = score_question(
-            q, prediction.answer, prediction.answered, prediction.citations, retrieved
-        )
+            q, prediction.answer, prediction.answered, prediction.citations, retrieved,
+            prediction.short_answer,
+        )  # fmt: skip
         results.append(
             QuestionResult(
                 **q.gold.model_dump(exclude={"evidence"}),
@@ -241,6 +252,7 @@ def evaluate(
                     for ev in q.evidence
                 ],
                 answer=prediction.answer,
+                short_answer=prediction.short_answer,
                 answered=prediction.answered,
                 confidence=prediction.confidence,
                 latency_ms=round(prediction.latency_ms, 2),

@@ -16,7 +16,7 @@ from index.dense import auto_ef_search, set_search_threads
 from index.embedder import Embedder
 from index.reader import ReportIndex
 from service import fastpath
-from service.answer import Answer, Answerer, Candidate
+from service.answer import Answer, Answerer, Candidate, question_type
 from service.dates import asks_for_latest, evidence_date
 from service.errors import DocumentNotFoundError
 from service.fastpath import AskCache, warm_embedder
@@ -35,8 +35,10 @@ from service.schemas import (
     Highlight,
     SearchHit,
     SearchResponse,
+    ShortAnswer,
 )
 from service.settings import SearchMode, Settings
+from service.short_answer import short_answer
 
 
 def _ms(since: float) -> float:
@@ -69,6 +71,26 @@ def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
     if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
         top = [*top[: k - 1], best.passage]
     return top
+
+
+def _short(
+    question: str, scoring_question: str, answer: Answer, citations: list[Citation]
+) -> ShortAnswer | None:
+    """The asked-for fact inside the answer sentence, placed in its citation."""
+    best = answer.best
+    if best is None:
+        return None
+    span = short_answer(best.text, scoring_question, question_type(question))
+    if span is None:
+        return None
+    for citation in citations:
+        if citation.highlight is not None:
+            start = citation.highlight.start + span.start
+            end = citation.highlight.start + span.end
+            return ShortAnswer(
+                text=best.text[span.start : span.end], citation=citation.n, start=start, end=end
+            )
+    return None
 
 
 def _summary(doc: Document) -> DocumentSummary:
@@ -200,12 +222,14 @@ class QAEngine:
             timing["generate"] = _ms(generating)
         timing["total"] = _ms(started)
         as_of = evidence_date(answer.best.passage.document) if answer.best else None
+        citations = self._citations(passages, answer)
         response = AskResponse(
             question=request.question,
             answer=answer.best.text if answer.best else None,
             answered=answer.answered,
             confidence=round(answer.confidence, 4),
-            citations=self._citations(passages, answer),
+            short_answer=_short(request.question, resolved.scoring_question, answer, citations),
+            citations=citations,
             index_version=self.index_version,
             timing_ms=timing,
             as_of=as_of.value if as_of else None,

@@ -88,6 +88,16 @@ class Highlight(BaseModel):
     end: int
 
 
+class ShortAnswer(BaseModel):
+    """The date, number or name inside the answer sentence that a "when / how many / who"
+    question asks for; a verbatim span of the cited passage that holds the answer."""
+
+    text: str
+    citation: int = Field(..., description="`n` of the citation holding it.")
+    start: int = Field(..., description="Offset inside that citation's text, as `highlight`.")
+    end: int
+
+
 class AlsoIn(BaseModel):
     doc_id: str
     title: str
@@ -124,6 +134,11 @@ class AskResponse(BaseModel):
     answer: str | None
     answered: bool
     confidence: float = Field(..., ge=0, le=1)
+    short_answer: ShortAnswer | None = Field(
+        None,
+        description="For when / how many / who questions: the date, number or name inside "
+        "`answer` (null when abstaining or when the sentence holds none).",
+    )
     citations: list[Citation]
     index_version: str
     timing_ms: dict[str, float]

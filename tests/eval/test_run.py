@@ -31,7 +31,8 @@ class ScriptedClient:
 
     def ask(self, question: str, top_k: int) -> Prediction:
         answer, confidence, citations = self.script[question]
-        return Prediction(answer, answer is not None, confidence, citations[:top_k], 10.0)
+        short = SHORT.get(question)
+        return Prediction(answer, answer is not None, confidence, citations[:top_k], 10.0, short)
 
     def search(self, query: str, k: int) -> list[Passage]:
         return self.script[query][2][:k]
@@ -73,6 +74,10 @@ SCRIPT = {
 }
 
 
+# The system's short answer (the asked-for fact), where it gives one.
+SHORT = {"When did it launch?": "October 2014"}
+
+
 def _run() -> EvalResult:
     resolved = resolve_gold(_gold(), [DOC])
     run = evaluate(ScriptedClient(SCRIPT), resolved, top_k=5, progress=False)
@@ -86,6 +91,10 @@ def test_per_question_scores() -> None:
     assert q1.evidence[0].spans[0].start == TEXT.index("launched")
     assert q1.metrics["contains_gold"] == 1.0
     assert q1.metrics["exact_match"] == 0.0
+    # The short answer is scored on its own; without one the answer stands in for it.
+    assert q1.metrics["short_exact_match"] == 1.0 and q1.metrics["short_f1"] == 1.0
+    assert q2.metrics["short_exact_match"] == q2.metrics["exact_match"] == 0.0
+    assert q2.metrics["short_f1"] == q2.metrics["f1"]
     assert q1.metrics["answer_supported"] == 1.0
     assert q1.metrics["citation_precision"] == 0.5
     assert q1.metrics["span_mrr"] == 0.5

@@ -48,6 +48,11 @@ def assert_exact_offsets(engine: QAEngine, response: AskResponse) -> None:
             end = citation.start + citation.highlight.end
             assert text[start:end] == response.answer
     assert highlighted == (1 if response.answered else 0)
+    short = response.short_answer
+    if short is not None:
+        cited = next(c for c in response.citations if c.n == short.citation)
+        assert cited.text[short.start : short.end] == short.text
+        assert response.answer is not None and short.text in response.answer
 
 
 PROBES = [
@@ -67,6 +72,21 @@ def test_answer_is_the_sentence_holding_the_fact(
     response = ask(engine, question)
     assert response.answered, response
     assert response.answer is not None and expected in response.answer
+    assert_exact_offsets(engine, response)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When was Doncaster Children's Services Trust officially launched?", "October 2014"),
+        ("Who chairs the Doncaster Safeguarding Children Board?", "John Harris"),
+    ],
+)
+def test_short_answer_is_the_fact_inside_the_answer(
+    engine: QAEngine, question: str, expected: str
+) -> None:
+    response = ask(engine, question)
+    assert response.short_answer is not None and response.short_answer.text == expected
     assert_exact_offsets(engine, response)
 
 
