@@ -146,7 +146,10 @@ def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun], beir_note: st
             "FAISS.similarity_search) has no answer extraction: its answer is its top "
             "passage (up to 1000 characters, which makes *contains gold* lenient for it), "
             "so exact match and F1 are not comparable, and it never abstains. "
-            "Retrieval metrics count only answerable questions.",
+            "Retrieval metrics count only answerable questions. reportqa's answer model "
+            "(sentence ranking and confidence) is fitted on this gold set by "
+            "`reportqa eval fit-answer`, so its answer and abstention figures here are in "
+            "sample; the cross-validated (held-out) figures are in docs/answers.md.",
             "",
             systems_table(gold.runs),
             "",

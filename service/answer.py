@@ -412,6 +412,16 @@ class Answerer:
         ranked = self.candidates(
             question, passages, scoring_question=scoring_question, prefer_recent=prefer_recent
         )
+        return self.choose(question, ranked, passages, scoring_question)
+
+    def choose(
+        self,
+        question: str,
+        ranked: Sequence[Candidate],
+        passages: Sequence[Passage],
+        scoring_question: str | None = None,
+    ) -> Answer:
+        """The best of the `ranked` candidates, or an abstention when confidence is low."""
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False)
         best = ranked[0]

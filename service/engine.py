@@ -201,13 +201,10 @@ class QAEngine:
                     found.passages[:k], Answer(best=None, confidence=0.0, answered=False)
                 )
             )
-        with found.pinned(self.embedder):
-            answer = self.answerer.answer(
-                request.question,
-                found.passages,
-                scoring_question=found.resolved.scoring_question,
-                prefer_recent=found.prefer_recent,
-            )
+        inputs = self._answer_inputs(request, found)
+        answer = self.answerer.choose(
+            request.question, inputs.candidates, found.passages, inputs.scoring_question
+        )
         resolved, prefer_recent = found.resolved, found.prefer_recent
         passages = _cited(found.passages, answer, k)
         timing = {
@@ -271,7 +268,9 @@ class QAEngine:
         The answer-model fitter (`eval/fit_answer.py`) learns from these, so it sees
         exactly what the service scores.
         """
-        found = self._retrieve(request)
+        return self._answer_inputs(request, self._retrieve(request))
+
+    def _answer_inputs(self, request: AskRequest, found: _Retrieved) -> AnswerInputs:
         with found.pinned(self.embedder):
             ranked = self.answerer.candidates(
                 request.question,

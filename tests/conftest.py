@@ -10,6 +10,9 @@ import pytest
 
 from index.build import BuildSummary, build_index
 from index.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from index.reader import ReportIndex
+from service.engine import QAEngine
+from service.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_DOCUMENTS = REPO / "corpus" / "documents"
@@ -48,3 +51,16 @@ def bundled_index(
     """The bundled corpus indexed once per session with the real model."""
     out = tmp_path_factory.mktemp("bundled") / "index"
     yield build_index(BUNDLED_DOCUMENTS, out, real_embedder, progress=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_engine(
+    bundled_index: BuildSummary, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[QAEngine]:
+    """The engine over the bundled index with default settings and the real model."""
+    settings = Settings(index_dir=bundled_index.index_dir)
+    engine = QAEngine(
+        ReportIndex.open(Path(bundled_index.index_dir), real_embedder), real_embedder, settings
+    )
+    yield engine
+    engine.close()

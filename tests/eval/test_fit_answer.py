@@ -3,7 +3,6 @@ hand-made data, then cross-validation on the bundled gold set with the real mode
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +21,8 @@ from eval.fit_answer import (
     sweep,
     top1_accuracy,
 )
-from index.build import BuildSummary
-from index.embedder import SentenceTransformerEmbedder
-from index.reader import ReportIndex
 from service.answer import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
 from service.engine import AnswerInputs, QAEngine
-from service.settings import Settings
 from tests.conftest import REPO
 
 NO_INPUTS = AnswerInputs("q", "q", [], [])
@@ -136,15 +131,8 @@ def test_model_file_with_an_unknown_feature_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def engine(
-    bundled_index: BuildSummary, real_embedder: SentenceTransformerEmbedder
-) -> Iterator[QAEngine]:
-    settings = Settings(index_dir=bundled_index.index_dir)
-    engine = QAEngine(
-        ReportIndex.open(Path(bundled_index.index_dir), real_embedder), real_embedder, settings
-    )
-    yield engine
-    engine.close()
+def engine(bundled_engine: QAEngine) -> QAEngine:
+    return bundled_engine
 
 
 @pytest.mark.integration

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,10 +17,7 @@ from eval.clients import EngineClient, HttpClient
 from eval.datasets import IndexedDocument, normalise_for_match
 from eval.run import EvalResult, check_floors, read_floors, run_gold
 from index.build import BuildSummary
-from index.embedder import SentenceTransformerEmbedder
-from index.reader import ReportIndex
 from service.engine import QAEngine
-from service.settings import Settings
 from tests.conftest import BUNDLED_DOCUMENTS, REPO
 
 pytestmark = pytest.mark.integration
@@ -31,14 +27,8 @@ FLOORS = REPO / "eval" / "floors.json"
 
 
 @pytest.fixture(scope="module")
-def engine(
-    bundled_index: BuildSummary, real_embedder: SentenceTransformerEmbedder
-) -> Iterator[QAEngine]:
-    settings = Settings(index_dir=bundled_index.index_dir)
-    index = ReportIndex.open(Path(bundled_index.index_dir), real_embedder)
-    engine = QAEngine(index, real_embedder, settings)
-    yield engine
-    engine.close()
+def engine(bundled_engine: QAEngine) -> QAEngine:
+    return bundled_engine
 
 
 @pytest.fixture(scope="module")

@@ -4,32 +4,20 @@ abstention, filters and fusion. Documents are found by title/kind, never by id."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
-from index.build import BuildSummary
-from index.embedder import SentenceTransformerEmbedder
-from index.reader import ReportIndex
 from service.dates import evidence_date
 from service.engine import QAEngine
 from service.schemas import AskRequest, AskResponse, Filters, Fusion, Turn
-from service.settings import Settings
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def engine(
-    bundled_index: BuildSummary, real_embedder: SentenceTransformerEmbedder
-) -> Iterator[QAEngine]:
-    settings = Settings(index_dir=bundled_index.index_dir)
-    engine = QAEngine(
-        ReportIndex.open(bundled_index.index_dir, real_embedder), real_embedder, settings
-    )
-    yield engine
-    engine.close()
+def engine(bundled_engine: QAEngine) -> QAEngine:
+    return bundled_engine
 
 
 def ask(engine: QAEngine, question: str, **kwargs: object) -> AskResponse:
