@@ -15,6 +15,17 @@ from service.engine import QAEngine
 from service.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# From ../shared/DESIGN.md: headless, no sandbox (CI runs as root), nothing fetched.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BUNDLED_DOCUMENTS = REPO / "corpus" / "documents"
 TINY_CORPUS = Path(__file__).resolve().parent / "fixtures" / "tiny"
 
@@ -64,3 +75,23 @@ def bundled_engine(
     )
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium, launched once per session through playwright's sync API.
+
+    One playwright instance for every browser test: a second `sync_playwright()` in the
+    same process, while this one runs, is refused ("Sync API inside the asyncio loop").
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is needed for the browser tests: apt-get install -y chromium "
+            "(make test installs it when missing)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -38,6 +38,7 @@
     noAnswer: "No answer found in the reports.",
     related: "Related passages",
     sources: "Sources",
+    inShort: "In short: ",
     down: "Cannot reach the reports service. It may be down; please try again in a few minutes.",
     timeout: "The reports service is taking too long to answer. Please try again in a moment.",
     failed: "Something went wrong while answering: ",
@@ -327,6 +328,12 @@
       // The streamed pieces already hold the answer; make sure it is exactly the final one.
       if (answerText.textContent !== response.answer) answerText.textContent = response.answer;
       answerText.hidden = false;
+      if (response.short_answer && response.short_answer.text) {
+        // The date, number or name asked for, above the sentence it comes from.
+        var short = el("p", "short-answer", MESSAGES.inShort);
+        short.appendChild(el("strong", null, response.short_answer.text));
+        reply.insertBefore(short, answerText);
+      }
       var cited = citations.filter(function (c) { return c.highlight; })[0];
       if (cited) answerText.appendChild(el("span", "ref", " [" + cited.n + "]"));
       if (cited) {

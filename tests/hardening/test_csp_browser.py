@@ -8,9 +8,9 @@ work without a single CSP violation. (tests/widget asks questions on the same pa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from index.build import BuildSummary
 from index.embedder import HashingEmbedder
@@ -21,17 +21,6 @@ from tests.hardening.server import thread_server
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture()
 def site(tiny_index: BuildSummary, fake_embedder: HashingEmbedder) -> Iterator[str]:
@@ -41,49 +30,46 @@ def site(tiny_index: BuildSummary, fake_embedder: HashingEmbedder) -> Iterator[s
         yield url
 
 
-def test_demo_page_runs_under_its_policy_and_inline_script_is_blocked(site: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("chromium is missing: `make chromium` installs Debian's package")
-    from playwright.sync_api import sync_playwright
+def test_demo_page_runs_under_its_policy_and_inline_script_is_blocked(
+    site: str, browser: Browser
+) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        response = page.goto(f"{site}/", wait_until="networkidle")
+        assert response is not None and response.ok
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        # The widget script ran (it adds its host element) and its stylesheet loaded.
+        page.wait_for_function(
+            """() => { const host = document.querySelector('[data-reportqa-widget]');
+            return host && !host.hidden && host.shadowRoot.querySelector('link').sheet; }"""
+        )
+        assert not [line for line in console if "Content Security Policy" in line]
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            console: list[str] = []
-            page.on("console", lambda message: console.append(message.text))
-            response = page.goto(f"{site}/", wait_until="networkidle")
-            assert response is not None and response.ok
-            assert "script-src 'self'" in response.headers["content-security-policy"]
-            # The widget script ran (it adds its host element) and its stylesheet loaded.
-            page.wait_for_function(
-                """() => { const host = document.querySelector('[data-reportqa-widget]');
-                return host && !host.hidden && host.shadowRoot.querySelector('link').sheet; }"""
-            )
-            assert not [line for line in console if "Content Security Policy" in line]
+        # Same-origin API calls are allowed by connect-src 'self'.
+        status = page.evaluate(
+            """() => fetch('/ask', {method: 'POST', headers: {'Content-Type':
+            'application/json'}, body: JSON.stringify({question: 'Beta trust'})})
+            .then(r => r.status)"""
+        )
+        assert status == 200
 
-            # Same-origin API calls are allowed by connect-src 'self'.
-            status = page.evaluate(
-                """() => fetch('/ask', {method: 'POST', headers: {'Content-Type':
-                'application/json'}, body: JSON.stringify({question: 'Beta trust'})})
-                .then(r => r.status)"""
-            )
-            assert status == 200
+        # Injected inline script is refused by the policy.
+        page.evaluate(
+            """() => { const s = document.createElement('script');
+            s.textContent = 'window.__injected = true'; document.body.appendChild(s); }"""
+        )
+        assert page.evaluate("() => window.__injected === undefined")
+        assert any("Content Security Policy" in line for line in console)
 
-            # Injected inline script is refused by the policy.
-            page.evaluate(
-                """() => { const s = document.createElement('script');
-                s.textContent = 'window.__injected = true'; document.body.appendChild(s); }"""
-            )
-            assert page.evaluate("() => window.__injected === undefined")
-            assert any("Content Security Policy" in line for line in console)
-
-            # The document view's inline <style> applies (style-src allows it).
-            doc_id = page.evaluate("() => fetch('/documents').then(r => r.json())")[0]["doc_id"]
-            page.goto(f"{site}/documents/{doc_id}/view?start=0&end=5")
-            background = page.evaluate(
-                "() => getComputedStyle(document.querySelector('mark')).backgroundColor"
-            )
-            assert background == "rgb(255, 229, 138)"
-        finally:
-            browser.close()
+        # The document view's inline <style> applies (style-src allows it).
+        doc_id = page.evaluate("() => fetch('/documents').then(r => r.json())")[0]["doc_id"]
+        page.goto(f"{site}/documents/{doc_id}/view?start=0&end=5")
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector('mark')).backgroundColor"
+        )
+        assert background == "rgb(255, 229, 138)"
+    finally:
+        context.close()

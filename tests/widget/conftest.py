@@ -16,18 +16,6 @@ from index.build import BuildSummary, build_index
 from index.embedder import SentenceTransformerEmbedder
 from tests.serving import Server, running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-# From ../shared/DESIGN.md: headless, no sandbox (CI runs as root), nothing fetched.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 # Runs if the widget ever turns report or user text into HTML.
 XSS_IMG = '<img src=x onerror="window.__xss=(window.__xss||0)+1;alert(document.domain)">'
 XSS_SCRIPT = "<script>window.__xss=(window.__xss||0)+1</script>"
@@ -87,21 +75,6 @@ HOST_PAGE = """<!doctype html>
 <body><h1>Staff intranet</h1><p>News, policies and the reports assistant.</p>
 {script}
 </body></html>"""
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Debian's chromium is needed for the widget tests: apt-get install -y chromium "
-            "(make test installs it when missing)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

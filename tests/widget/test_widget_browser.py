@@ -104,6 +104,9 @@ def test_question_streams_answer_with_highlighted_citation_then_follow_up(
     answer = reply.locator(".answer")
     expect(answer).to_contain_text(expected["answer"])
     assert page.evaluate("window.__pieces") > 1, "the answer should arrive in several pieces"
+    # The asked-for fact stands above the sentence it comes from.
+    assert expected["short_answer"]["text"] == "October 2014"
+    expect(reply.locator(".short-answer")).to_have_text("In short: October 2014")
     # The answer is highlighted inside its numbered citation card.
     cited = next(c for c in expected["citations"] if c["highlight"])
     card = reply.locator(".card.is-answer")
