@@ -77,12 +77,13 @@ def bundled_engine(
     engine.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's chromium, launched once per session through playwright's sync API.
+    """Debian's chromium, launched once per test module through playwright's sync API.
 
-    One playwright instance for every browser test: a second `sync_playwright()` in the
-    same process, while this one runs, is refused ("Sync API inside the asyncio loop").
+    Playwright's sync API runs an event loop on this thread while it is open, so it
+    must not outlive its module: a second `sync_playwright()` ("Sync API inside the
+    asyncio loop") or a later test's `asyncio.run()` would be refused.
     """
     if not CHROMIUM.exists():
         pytest.fail(
