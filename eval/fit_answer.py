@@ -37,7 +37,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from eval.datasets import GoldQuestion
-from eval.metrics import answer_contains_gold
+from eval.metrics import abstention_sweep, answer_contains_gold
 from service.answer import (
     CONFIDENCE_FEATURES,
     FEATURES,
@@ -224,16 +224,18 @@ class SweepRow:
 def sweep(
     confidences: Sequence[float], answerable: Sequence[bool], correct: Sequence[bool]
 ) -> list[SweepRow]:
-    """Abstention trade-off at every threshold 0.00, 0.05, ..., 1.00."""
+    """Abstention trade-off at every threshold 0.00, 0.05, ..., 1.00.
+
+    Precision, recall and answered share come from `eval.metrics.abstention_sweep`;
+    the rows add what abstaining costs and gains in accuracy.
+    """
+    thresholds = [step / 20 for step in range(21)]
+    n_answerable = sum(answerable)
     rows = []
-    n_unanswerable = sum(not a for a in answerable)
-    n_answerable = len(answerable) - n_unanswerable
-    for step in range(21):
-        t = step / 20
+    for t, scored in zip(
+        thresholds, abstention_sweep(confidences, answerable, thresholds), strict=True
+    ):
         abstains = [c < t for c in confidences]
-        hit = sum(ab and not a for ab, a in zip(abstains, answerable, strict=True))
-        total = sum(abstains)
-        wrongly = sum(ab and a for ab, a in zip(abstains, answerable, strict=True))
         withheld = sum(
             ab and a and ok for ab, a, ok in zip(abstains, answerable, correct, strict=True)
         )
@@ -244,9 +246,11 @@ def sweep(
         rows.append(
             SweepRow(
                 threshold=t,
-                abstain_recall=round(hit / n_unanswerable, 4) if n_unanswerable else 0.0,
-                abstain_precision=round(hit / total, 4) if total else 0.0,
-                answerable_abstaining=round(wrongly / n_answerable, 4) if n_answerable else 0.0,
+                abstain_recall=round(scored.recall, 4),
+                abstain_precision=round(scored.precision, 4),
+                answerable_abstaining=(
+                    round(1 - scored.answered_answerable, 4) if n_answerable else 0.0
+                ),
                 right_answers_withheld=round(withheld / n_answerable, 4) if n_answerable else 0.0,
                 accuracy=round(right / len(answerable), 4) if answerable else 0.0,
             )

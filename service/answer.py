@@ -297,7 +297,6 @@ class Answerer:
         passages_considered: int = 5,
         abstain_below: float | None = None,
         term_statistics: TermStatistics | None = None,
-        weights: Mapping[str, float] | None = None,
         model: AnswerModel | None = None,
     ):
         """
@@ -308,7 +307,6 @@ class Answerer:
                 operating point stored with `model`.
             term_statistics: document frequencies for idf-weighted overlap; without
                 them every term weighs the same.
-            weights: feature weights; default those of `model`.
             model: ranking weights and confidence model; default the fitted
                 `service/answer_weights.json`.
         """
@@ -320,7 +318,7 @@ class Answerer:
         self.abstain_below = (
             abstain_below if abstain_below is not None else self.model.abstain_below
         )
-        self.weights = dict(weights) if weights is not None else dict(self.model.weights)
+        self.weights = self.model.weights
 
     def _share(self, wanted: AbstractSet[str], found: AbstractSet[str], total: float) -> float:
         return sum(self.idf(t) for t in wanted & found) / total if total else 0.0

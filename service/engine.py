@@ -205,7 +205,7 @@ class QAEngine:
         answer = self.answerer.choose(
             request.question, inputs.candidates, found.passages, inputs.scoring_question
         )
-        resolved, prefer_recent = found.resolved, found.prefer_recent
+        resolved = found.resolved
         passages = _cited(found.passages, answer, k)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -230,7 +230,7 @@ class QAEngine:
             index_version=self.index_version,
             timing_ms=timing,
             as_of=as_of.value if as_of else None,
-            prefer_recent=prefer_recent,
+            prefer_recent=found.prefer_recent,
             retrieval_query=resolved.retrieval_query,
             generated_answer=generated,
         )
