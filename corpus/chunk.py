@@ -84,18 +84,22 @@ class Chunker:
         """Locate each split piece in the source text, walking forward.
 
         The splitter returns verbatim substrings (separators are kept, whitespace is
-        only stripped at the ends), so each piece is found at or after the start of
-        the previous one.
+        only stripped at the ends), so each piece is found after the start of the
+        previous one, and it ends after the previous one ends: each piece adds text.
+        In repetitive text the first match after the cursor can lie inside the
+        previous piece (the same words occur earlier), so such matches are skipped.
         """
         spans: list[tuple[int, int]] = []
-        cursor = 0
+        cursor, previous_end = 0, 0
         for piece in self._splitter.split_text(text):
             start = text.find(piece, cursor)
+            while start >= 0 and start + len(piece) <= previous_end:
+                start = text.find(piece, start + 1)
             if start < 0:
                 raise ValueError(f"chunk text not found in document at or after {cursor}")
             end = start + len(piece)
             spans.extend(self._enforce_ceiling(text, start, end))
-            cursor = start + 1
+            cursor, previous_end = start + 1, end
         return spans
 
     def _enforce_ceiling(self, text: str, start: int, end: int) -> list[tuple[int, int]]:

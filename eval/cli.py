@@ -168,6 +168,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     gold_path = args.gold_result or DEFAULT_OUT / "bundled.json"
     gold = read_result(gold_path) if gold_path.exists() else None
+    heldout_path = args.heldout_result or DEFAULT_OUT / "heldout.json"
+    heldout = read_result(heldout_path) if heldout_path.exists() else None
     beir_paths = args.beir_result or sorted(DEFAULT_OUT.glob("beir-*.json"))
     beir = [BeirRun.model_validate_json(p.read_text(encoding="utf-8")) for p in beir_paths]
     order = {"dense": 0, "lexical": 1, "hybrid": 2}
@@ -175,7 +177,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if gold is None and not beir:
         print("reportqa: no results to write; run `reportqa eval` first", file=sys.stderr)
         return 2
-    write_docs_section(args.docs, docs_section(gold, beir, args.beir_note))
+    write_docs_section(args.docs, docs_section(gold, beir, args.beir_note, heldout))
     print(f"updated the eval section of {args.docs}", file=sys.stderr)
     return 0
 
@@ -243,6 +245,11 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     d = eval_sub.add_parser("docs", help="regenerate the accuracy section of docs/benchmarks.md")
     d.add_argument("--gold-result", type=Path, help=f"default {DEFAULT_OUT}/bundled.json")
+    d.add_argument(
+        "--heldout-result",
+        type=Path,
+        help=f"a run on a gold set never fitted on (default {DEFAULT_OUT}/heldout.json)",
+    )
     d.add_argument("--beir-result", type=Path, nargs="*", help="default var/eval/beir-*.json")
     d.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
     d.add_argument("--beir-note", default="", help="a sentence added under the BEIR table")

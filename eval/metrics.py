@@ -136,12 +136,22 @@ def token_f1(prediction: str | None, answers: Sequence[str]) -> float:
     return max(_f1(prediction, a) for a in answers)
 
 
+# Hyphens, dashes and slashes join words ("12-page", "2014/15"); SQuAD's normalisation
+# deletes them, which glues the words together ("12page"), so for containment they
+# separate words instead, on both sides.
+_JOINERS = re.compile("[-/\u2010\u2011\u2013\u2014]")
+
+
 def answer_contains_gold(prediction: str | None, answers: Sequence[str]) -> float:
     """1.0 when the normalised prediction contains any normalised gold answer as whole words."""
     if prediction is None or not answers:
         return 0.0
-    pred = f" {normalize_answer(prediction)} "
-    return 1.0 if any(f" {normalize_answer(a)} " in pred for a in answers) else 0.0
+
+    def words(text: str) -> str:
+        return f" {normalize_answer(_JOINERS.sub(' ', text))} "
+
+    pred = words(prediction)
+    return 1.0 if any(words(a) in pred for a in answers) else 0.0
 
 
 def citation_precision(cited: Sequence[Interval], evidence: Sequence[Sequence[Interval]]) -> float:

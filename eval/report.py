@@ -124,8 +124,17 @@ def beir_table(runs: Sequence[BeirRun]) -> str:
     return "\n".join(lines)
 
 
-def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun], beir_note: str = "") -> str:
-    """The text between the eval markers of docs/benchmarks.md."""
+def docs_section(
+    gold: EvalResult | None,
+    beir: Sequence[BeirRun],
+    beir_note: str = "",
+    heldout: EvalResult | None = None,
+) -> str:
+    """The text between the eval markers of docs/benchmarks.md.
+
+    `heldout` is a run on a gold set the answer model was never fitted on
+    (eval/gold/heldout.jsonl), shown beside the in-sample figures.
+    """
     parts = [
         DOCS_START,
         "Regenerate: `reportqa eval --baseline`, `reportqa eval beir ../shared/data/scifact "
@@ -160,6 +169,23 @@ def docs_section(gold: EvalResult | None, beir: Sequence[BeirRun], beir_note: st
             "reportqa abstention threshold sweep (`REPORTQA_ABSTAIN_BELOW`):",
             "",
             sweep_table(first),
+        ]
+    if heldout is not None:
+        first = heldout.runs[0]
+        parts += [
+            "",
+            f"### Held-out gold set: `{heldout.gold}`",
+            "",
+            f"{first.aggregate.questions} questions ({first.aggregate.answerable} answerable, "
+            f"{first.aggregate.unanswerable} unanswerable) written separately from the set "
+            "above and never used to fit or tune anything, so every figure here is out of "
+            f"sample. Same index and model, run {heldout.created_at}.",
+            "",
+            systems_table(heldout.runs),
+            "",
+            f"reportqa by question type (top_k = {first.top_k}):",
+            "",
+            by_type_table(first),
         ]
     if beir:
         parts += [

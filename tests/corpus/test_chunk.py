@@ -64,3 +64,17 @@ def test_ceiling_split_with_a_fake_counter() -> None:
     for chunk in chunker.chunk(doc):
         assert text[chunk.start : chunk.end] == chunk.text
         assert len(chunk.text.split()) <= 5
+
+
+def test_repetitive_text_is_covered_to_the_end() -> None:
+    # Found by the nothing-lost property test: in text that repeats its words, the next
+    # piece's first match after the cursor lay inside the previous piece, so the end of
+    # the document was never chunked.
+    chunker = Chunker(lambda t: len(t.split()), max_tokens=80, target_tokens=50, overlap_tokens=8)
+    sentence = " ".join(["children"] * 16) + "."
+    text = "Children children children children. " + " ".join([sentence] * 3)
+    doc = Document("2" * 16, text, "t", None, "report", "s", "t.txt")
+    chunks = chunker.chunk(doc)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    assert [c.start for c in chunks] == sorted(c.start for c in chunks)
+    assert max(c.end for c in chunks) == len(text)

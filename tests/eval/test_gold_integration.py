@@ -1,4 +1,4 @@
-"""The harness on the bundled gold set with the real model: floors, HTTP parity, baseline."""
+"""The harness on the gold sets with the real model: floors, HTTP parity, baseline."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ pytestmark = pytest.mark.integration
 
 GOLD = REPO / "eval" / "gold" / "bundled.jsonl"
 FLOORS = REPO / "eval" / "floors.json"
+# The gold set the answer model is never fitted on, and its own floors.
+HELDOUT_GOLD = REPO / "eval" / "gold" / "heldout.jsonl"
+HELDOUT_FLOORS = REPO / "eval" / "floors-heldout.json"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,13 @@ def test_accuracy_stays_above_the_floors(gold_result: EvalResult) -> None:
     assert run.aggregate.questions >= 80
     failures = check_floors(run, floors)
     assert not failures, "accuracy regressed:\n" + "\n".join(failures)
+
+
+def test_out_of_sample_accuracy_stays_above_its_floors(engine: QAEngine) -> None:
+    run = run_gold(HELDOUT_GOLD, [EngineClient(engine)], progress=False).runs[0]
+    assert run.aggregate.questions >= 30
+    failures = check_floors(run, read_floors(HELDOUT_FLOORS)["reportqa"])
+    assert not failures, "held-out accuracy regressed:\n" + "\n".join(failures)
 
 
 def test_resolved_evidence_matches_the_index_text(

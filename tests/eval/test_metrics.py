@@ -83,6 +83,14 @@ def test_answer_contains_gold_on_word_boundaries() -> None:
     assert m.answer_contains_gold(None, ["x"]) == 0.0
 
 
+def test_answer_contains_gold_splits_hyphenated_words() -> None:
+    # "The 12-page report" holds the figure 12; SQuAD's normalisation alone makes "12page".
+    assert m.answer_contains_gold("The 12-page report was published.", ["12"]) == 1.0
+    assert m.answer_contains_gold("Rated good in 2016–17.", ["2016"]) == 1.0
+    assert m.answer_contains_gold("A 112-page report.", ["12"]) == 0.0
+    assert m.normalize_answer("12-page") == "12page"  # EM and F1 keep SQuAD's rule
+
+
 def test_citation_precision_and_support() -> None:
     cited = [m.Interval("d", 0, 100), m.Interval("d", 100, 200)]
     assert m.citation_precision(cited, [[m.Interval("d", 10, 20)]]) == 0.5

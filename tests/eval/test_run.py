@@ -152,6 +152,10 @@ def test_markdown_and_docs_section(tmp_path: Path) -> None:
     assert text.count(DOCS_START) == 1 and text.count(DOCS_END) == 1
     assert "<!-- bench:start -->\nspeed\n<!-- bench:end -->" in text
     assert "scripted" in text
+    assert "Held-out gold set" not in text
+    write_docs_section(docs, docs_section(result, [], heldout=result))
+    text = docs.read_text()
+    assert text.count("### Held-out gold set") == 1 and text.count(DOCS_START) == 1
 
 
 @pytest.mark.parametrize(
