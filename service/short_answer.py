@@ -12,6 +12,9 @@ answer sentence:
   moves in January 2017" asks for a count, not for "three" or "January 2017");
 - a question about a share ("what proportion / percentage") prefers a share
   ("6.7%", "a quarter") over a count;
+- a change "from 57 at January 2016 to 39 at January 2017" answers "how many" with
+  its end state (39), the figure as it now stands, unless the question names the
+  start's date ("... in January 2016?" -> 57);
 - of the rest, the phrase nearest a word of the question is the one the sentence
   says about the question's subject ("...dating back to 2009, with the Trust
   launching in October 2014" for "When did the Trust launch?").
@@ -77,6 +80,10 @@ _PATTERNS = {"date": _DATE, "number": _NUMBER}
 _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
 _IS_SHARE = re.compile(r"%|per\s?cent|quarter|third|half|fifth", re.I)
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_TO_BETWEEN = re.compile(r"\bto\b", re.IGNORECASE)
+# How far past a figure its own date may sit ("39 at January 2017").
+_DATE_REACH = 30
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,10 @@ def short_answer(sentence: str, question: str, wanted: str | None) -> Span | Non
         phrases = [s for s in phrases if _IS_SHARE.search(sentence[s.start : s.end])] or phrases
     if not phrases:
         return None
+    if wanted == "number":
+        change = _change_answer(sentence, phrases, question)
+        if change is not None:
+            return change
     anchors = [
         (m.start() + m.end()) / 2
         for m in _WORD.finditer(sentence)
@@ -168,3 +179,21 @@ def short_answer(sentence: str, question: str, wanted: str | None) -> Span | Non
         return min(min(abs(a - span.start), abs(a - span.end)) for a in outside)
 
     return min(phrases, key=distance)
+
+
+def _change_answer(sentence: str, phrases: list[Span], question: str) -> Span | None:
+    """For a change "from A ... to B" between two figures: B, or A if the question names
+    the date that follows A and not the one that follows B. None when there is no change.
+    """
+    asked_dates = {_normalise(m.group()) for m in _DATE.finditer(question)}
+    for start, end in zip(phrases, phrases[1:], strict=False):
+        between = sentence[start.end : end.start]
+        if not (_FROM_BEFORE.search(sentence[: start.start]) and _TO_BETWEEN.search(between)):
+            continue
+        start_dates = {_normalise(m.group()) for m in _DATE.finditer(between)}
+        after = sentence[end.end : end.end + _DATE_REACH]
+        end_dates = {_normalise(m.group()) for m in _DATE.finditer(after)}
+        if asked_dates & start_dates and not asked_dates & end_dates:
+            return start
+        return end
+    return None

@@ -47,6 +47,31 @@ CASES = [
         "A quarter",
     ),
     (
+        # A change answers "how many" with the figure as it now stands...
+        "How many children had three or more placement moves?",
+        "The numbers of children experiencing three or more moves have reduced from 57 at "
+        "January 2016 to 39 at January 2017.",
+        "39",
+    ),
+    (
+        # ...unless the question asks about the start's date.
+        "How many children had three or more placement moves in January 2016?",
+        "The numbers of children experiencing three or more moves have reduced from 57 at "
+        "January 2016 to 39 at January 2017.",
+        "57",
+    ),
+    (
+        "How many referrals were there?",
+        "Referrals rose from 120 to 150 in the year.",
+        "150",
+    ),
+    (
+        # Two figures that are not a change: the nearest to the question's words.
+        "How many social workers joined?",
+        "In 2017, 12 social workers joined and 30 agency staff left.",
+        "12",
+    ),
+    (
         "Who was briefed on the inspection?",
         "It's understood the Mayor Jones and her cabinet were briefed on the inspection.",
         "Mayor Jones",
