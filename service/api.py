@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -19,6 +18,7 @@ from service.schemas import (
     Filters,
     Fusion,
     HealthResponse,
+    IsoDate,
     SearchResponse,
 )
 from service.settings import SearchMode
@@ -59,8 +59,10 @@ def search(
     kind: Annotated[
         list[str] | None, Query(max_length=20, description="Only these kinds (repeatable).")
     ] = None,
-    date_from: Annotated[date | None, Query(description="Published on or after.")] = None,
-    date_to: Annotated[date | None, Query(description="Published on or before.")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="Published on or after.")] = None,
+    date_to: Annotated[
+        IsoDate | None, Query(description="Published on or before; not before date_from.")
+    ] = None,
     rrf_k: Annotated[int | None, Query(ge=1, le=10000, description="RRF constant.")] = None,
     dense_weight: Annotated[float | None, Query(ge=0, le=100)] = None,
     lexical_weight: Annotated[float | None, Query(ge=0, le=100)] = None,

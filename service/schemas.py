@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     field_validator,
     model_validator,
 )
@@ -35,11 +36,21 @@ def _iso_date_text(value: object) -> object:
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
+def _not_a_bool(value: object) -> object:
+    # Lax parsing reads true as 1 and false as 0.0; in JSON a boolean is not a number
+    # (while 3.0 is the integer 3, as JSON Schema has it).
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
 class Filters(_Strict):
     doc_ids: list[str] | None = Field(None, max_length=100, description="Only these documents.")
     kinds: list[str] | None = Field(None, max_length=20, description='e.g. ["inspection letter"]')
     date_from: IsoDate | None = Field(None, description="Publication date on or after (inclusive).")
-    date_to: IsoDate | None = Field(None, description="Publication date on or before (inclusive).")
+    date_to: IsoDate | None = Field(
+        None, description="Publication date on or before (inclusive); not before date_from."
+    )
 
     @model_validator(mode="after")
     def _range_in_order(self) -> Filters:
@@ -54,6 +65,10 @@ class Fusion(_Strict):
     k: int | None = Field(None, ge=1, le=10000, description="RRF constant (default 60).")
     dense_weight: float | None = Field(None, ge=0, le=100, description="Weight of the dense list.")
     lexical_weight: float | None = Field(None, ge=0, le=100, description="Weight of the BM25 list.")
+
+    _numbers_not_bools = field_validator("k", "dense_weight", "lexical_weight", mode="before")(
+        _not_a_bool
+    )
 
 
 class Turn(_Strict):
@@ -74,13 +89,14 @@ class AskRequest(_Strict):
     history: list[Turn] = Field(default_factory=list, max_length=20)
     mode: SearchMode | None = Field(None, description="hybrid (default), dense or lexical.")
     fusion: Fusion | None = Field(None, description="RRF k and list weights for hybrid mode.")
-    prefer_recent: bool | None = Field(
+    prefer_recent: StrictBool | None = Field(
         None,
         description="Prefer the most recent evidence; default: detected from the question "
         '("current", "latest", "now", ...).',
     )
 
     _question_not_blank = field_validator("question")(_not_blank)
+    _top_k_not_bool = field_validator("top_k", mode="before")(_not_a_bool)
 
 
 class Highlight(BaseModel):

@@ -48,6 +48,14 @@ def test_ask_returns_answer_and_exact_citations(client: TestClient) -> None:
         ({"question": "ok", "top_k": 51}, "top_k: Input should be less than or equal to 50"),
         ({"question": "ok", "colour": "red"}, "colour: Extra inputs are not permitted"),
         ({"question": 5}, "question: Input should be a valid string"),
+        # JSON booleans are not numbers, nor numbers booleans (found by the schema fuzzer).
+        ({"question": "ok", "top_k": True}, "top_k: Value error, must be a number"),
+        ({"question": "ok", "fusion": {"dense_weight": False}}, "dense_weight: Value error"),
+        ({"question": "ok", "prefer_recent": 0}, "prefer_recent: Input should be a valid boolean"),
+        (
+            {"question": "ok", "filters": {"date_from": "2020-02-01", "date_to": "2020-01-01"}},
+            "date_from 2020-02-01 is after date_to 2020-01-01",
+        ),
     ],
 )
 def test_malformed_ask_is_422_naming_the_problem(
@@ -77,6 +85,9 @@ def test_search_and_documents_and_health(client: TestClient) -> None:
     hits = client.get("/search", params={"q": "adoption", "k": 2}).json()["hits"]
     assert hits and hits[0]["title"] == "Alpha council inspection"
     assert client.get("/search", params={"q": "x", "k": 0}).status_code == 422
+    # A date is YYYY-MM-DD text, never a Unix time (found by the schema fuzzer).
+    assert client.get("/search", params={"q": "x", "date_to": "0"}).status_code == 422
+    assert client.get("/search", params={"q": "x", "date_to": "2020-01-01"}).status_code == 200
     docs = client.get("/documents").json()
     assert {d["title"] for d in docs} == {"Alpha council inspection", "Beta trust news"}
     health = client.get("/health").json()
