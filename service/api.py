@@ -13,6 +13,7 @@ from service.observability import record_timings
 from service.schemas import (
     AskRequest,
     AskResponse,
+    DocId,
     DocumentResponse,
     DocumentSummary,
     Filters,
@@ -54,7 +55,8 @@ def search(
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: SearchMode | None = None,
     doc_id: Annotated[
-        list[str] | None, Query(max_length=100, description="Only these documents (repeatable).")
+        list[DocId] | None,
+        Query(max_length=100, description="Only these documents (repeatable; 16 hex digits)."),
     ] = None,
     kind: Annotated[
         list[str] | None, Query(max_length=20, description="Only these kinds (repeatable).")

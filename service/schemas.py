@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -34,6 +35,9 @@ def _iso_date_text(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+# Document ids are 16 hex digits (a hash of the cleaned text); a malformed one in a
+# filter is a client mistake worth a 422, not a filter that silently matches nothing.
+DocId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 
 
 def _not_a_bool(value: object) -> object:
@@ -45,7 +49,9 @@ def _not_a_bool(value: object) -> object:
 
 
 class Filters(_Strict):
-    doc_ids: list[str] | None = Field(None, max_length=100, description="Only these documents.")
+    doc_ids: list[DocId] | None = Field(
+        None, max_length=100, description="Only these documents (ids of 16 hex digits)."
+    )
     kinds: list[str] | None = Field(None, max_length=20, description='e.g. ["inspection letter"]')
     date_from: IsoDate | None = Field(None, description="Publication date on or after (inclusive).")
     date_to: IsoDate | None = Field(
@@ -76,14 +82,23 @@ class Turn(_Strict):
     content: str = Field(..., max_length=4000)
 
 
+# Blank: only whitespace, as Python counts it, or the byte-order mark. The schema says the
+# same in JSON Schema's regex dialect, whose \s lacks \x1c-\x1f and \x85 and has \ufeff.
+_BLANK = re.compile(r"[\s\ufeff]*")
+NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f\x85]"
+
+
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if _BLANK.fullmatch(value):
         raise ValueError("must contain non-whitespace text")
     return value
 
 
 class AskRequest(_Strict):
-    question: str = Field(..., min_length=1, max_length=2000)
+    # The pattern only documents what `_not_blank` checks (with a clearer message).
+    question: str = Field(
+        ..., min_length=1, max_length=2000, json_schema_extra={"pattern": NOT_BLANK_PATTERN}
+    )
     top_k: int | None = Field(None, ge=1, le=50, description="Citations to return (default 5).")
     filters: Filters | None = None
     history: list[Turn] = Field(default_factory=list, max_length=20)

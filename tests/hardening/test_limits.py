@@ -76,8 +76,12 @@ def test_malformed_bodies_are_422_saying_what_is_wrong(
             "history.0.role: Input should be 'user' or 'assistant'",
         ),
         (
-            {"question": "ok", "filters": {"doc_ids": ["a"] * 101}},
+            {"question": "ok", "filters": {"doc_ids": ["0" * 16] * 101}},
             "filters.doc_ids: List should have at most 100 items",
+        ),
+        (
+            {"question": "ok", "filters": {"doc_ids": ["report.txt"]}},
+            "filters.doc_ids.0: String should match pattern '^[0-9a-f]{16}$'",
         ),
         ({"question": "ok", "filters": {"owner": "x"}}, "filters.owner: Extra inputs"),
         ({"question": "ok", "mode": "magic"}, "mode: Input should be"),

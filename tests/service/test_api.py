@@ -43,6 +43,7 @@ def test_ask_returns_answer_and_exact_citations(client: TestClient) -> None:
         ({}, "question: Field required"),
         ({"question": ""}, "question: String should have at least 1 character"),
         ({"question": "   "}, "question: Value error, must contain non-whitespace text"),
+        ({"question": "\x1c\ufeff"}, "question: Value error, must contain non-whitespace text"),
         ({"question": "x" * 2001}, "question: String should have at most 2000 characters"),
         ({"question": "ok", "top_k": 0}, "top_k: Input should be greater than or equal to 1"),
         ({"question": "ok", "top_k": 51}, "top_k: Input should be less than or equal to 50"),
@@ -88,6 +89,7 @@ def test_search_and_documents_and_health(client: TestClient) -> None:
     # A date is YYYY-MM-DD text, never a Unix time (found by the schema fuzzer).
     assert client.get("/search", params={"q": "x", "date_to": "0"}).status_code == 422
     assert client.get("/search", params={"q": "x", "date_to": "2020-01-01"}).status_code == 200
+    assert client.get("/search", params={"q": "x", "doc_id": "true"}).status_code == 422
     docs = client.get("/documents").json()
     assert {d["title"] for d in docs} == {"Alpha council inspection", "Beta trust news"}
     health = client.get("/health").json()
