@@ -84,17 +84,15 @@ class Chunker:
         """Locate each split piece in the source text, walking forward.
 
         The splitter returns verbatim substrings (separators are kept, whitespace is
-        only stripped at the ends), so each piece is found after the start of the
-        previous one, and it ends after the previous one ends: each piece adds text.
-        In repetitive text the first match after the cursor can lie inside the
-        previous piece (the same words occur earlier), so such matches are skipped.
+        only stripped at the ends), so each piece starts after the start of the
+        previous one and ends after its end: each piece adds text. Searching from the
+        first position that satisfies both matters in repetitive text, where the same
+        words also occur inside the previous piece.
         """
         spans: list[tuple[int, int]] = []
         cursor, previous_end = 0, 0
         for piece in self._splitter.split_text(text):
-            start = text.find(piece, cursor)
-            while start >= 0 and start + len(piece) <= previous_end:
-                start = text.find(piece, start + 1)
+            start = text.find(piece, max(cursor, previous_end - len(piece) + 1))
             if start < 0:
                 raise ValueError(f"chunk text not found in document at or after {cursor}")
             end = start + len(piece)
