@@ -124,6 +124,18 @@ def beir_table(runs: Sequence[BeirRun]) -> str:
     return "\n".join(lines)
 
 
+def _result_tables(result: EvalResult) -> list[str]:
+    """The headline table of every system, then reportqa's figures by question type."""
+    first = result.runs[0]
+    return [
+        systems_table(result.runs),
+        "",
+        f"reportqa by question type (top_k = {first.top_k}):",
+        "",
+        by_type_table(first),
+    ]
+
+
 def docs_section(
     gold: EvalResult | None,
     beir: Sequence[BeirRun],
@@ -160,11 +172,7 @@ def docs_section(
             "`reportqa eval fit-answer`, so its answer and abstention figures here are in "
             "sample; the cross-validated (held-out) figures are in docs/answers.md.",
             "",
-            systems_table(gold.runs),
-            "",
-            f"reportqa by question type (top_k = {first.top_k}):",
-            "",
-            by_type_table(first),
+            *_result_tables(gold),
             "",
             "reportqa abstention threshold sweep (`REPORTQA_ABSTAIN_BELOW`):",
             "",
@@ -181,11 +189,7 @@ def docs_section(
             "above and never used to fit or tune anything, so every figure here is out of "
             f"sample. Same index and model, run {heldout.created_at}.",
             "",
-            systems_table(heldout.runs),
-            "",
-            f"reportqa by question type (top_k = {first.top_k}):",
-            "",
-            by_type_table(first),
+            *_result_tables(heldout),
         ]
     if beir:
         parts += [

@@ -7,6 +7,10 @@ import pytest
 from service.answer import question_type
 from service.short_answer import short_answer
 
+PLACEMENT_MOVES_CHANGE = (
+    "The numbers of children experiencing three or more moves have reduced from 57 at "
+    "January 2016 to 39 at January 2017."
+)
 CASES = [
     (
         "When did Doncaster Children's Services Trust officially launch?",
@@ -49,15 +53,13 @@ CASES = [
     (
         # A change answers "how many" with the figure as it now stands...
         "How many children had three or more placement moves?",
-        "The numbers of children experiencing three or more moves have reduced from 57 at "
-        "January 2016 to 39 at January 2017.",
+        PLACEMENT_MOVES_CHANGE,
         "39",
     ),
     (
         # ...unless the question asks about the start's date.
         "How many children had three or more placement moves in January 2016?",
-        "The numbers of children experiencing three or more moves have reduced from 57 at "
-        "January 2016 to 39 at January 2017.",
+        PLACEMENT_MOVES_CHANGE,
         "57",
     ),
     (
