@@ -1,7 +1,7 @@
 # reportqa service image: CPU-only torch, the bundled model, a prebuilt index.
 #   docker build -t reportqa .
 #   docker run --rm -p 8000:8000 -e REPORTQA_API_KEYS="$KEYS" reportqa
-# Checked by tests/hardening/test_dockerfile.py (no Docker engine runs in CI).
+# Checked by tests/test_dockerfile.py (no Docker engine runs in CI).
 ARG PYTHON_IMAGE=python:3.11-slim
 
 # --- build: one virtualenv with the app and its dependencies -----------------

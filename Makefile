@@ -46,7 +46,7 @@ chromium:
 
 # Regenerate the widget screenshots shown in the README.
 screenshots: install-test chromium
-	REPORTQA_SCREENSHOTS_DIR=docs $(BIN)/python -m pytest -q tests/widget -k "demo_page or phone_width"
+	REPORTQA_SCREENSHOTS_DIR=docs $(BIN)/python -m pytest -q tests/service/api/widget -k "demo_page or phone_width"
 
 test-fast: install-test
 	$(BIN)/python -m pytest -m "not integration"

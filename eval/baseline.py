@@ -62,7 +62,7 @@ class LangChainBaseline:
         from langchain_huggingface import HuggingFaceEmbeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from index.embedder import bundled_model_path
+        from index.embedders.base import bundled_model_path
 
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True

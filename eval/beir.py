@@ -99,7 +99,7 @@ def ensure_index(
         The index directory and the build time in seconds (None when cached).
     """
     from index.build import build_index
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedders.base import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(settings.model_path)
     from index.manifest import FORMAT_VERSION
@@ -146,7 +146,7 @@ def run_beir(
     limit: int | None = None,
 ) -> BeirRun:
     """Index (cached) and score every judged test query of a BEIR dataset under `mode`."""
-    from service.engine import QAEngine
+    from service.qa.engine import QAEngine
 
     index_dir, build_seconds = ensure_index(folder, settings, work_dir, rebuild=rebuild)
     dataset = read_beir(folder)

@@ -231,8 +231,8 @@ def _timed(fn: Callable[[], object], runs: int, warmup: int = 3) -> Latency:
 def bench_encode(models_dir: Path, runs: int) -> Section:
     import torch
 
-    from index.embedder import SentenceTransformerEmbedder
-    from index.onnx_embedder import OnnxEmbedder
+    from index.embedders.base import SentenceTransformerEmbedder
+    from index.embedders.onnx import OnnxEmbedder
 
     torch_embedder = SentenceTransformerEmbedder()
     probe = [*QUESTIONS, *_bundled_sentences()[:200]]
@@ -278,7 +278,7 @@ def _bundled_sentences() -> list[str]:
 def bench_build(documents: Path, work: Path, models_dir: Path) -> tuple[Section, Path]:
     """Cold and warm builds of the bundled corpus; returns the index they made."""
     from index.build import build_index
-    from index.onnx_embedder import OnnxEmbedder
+    from index.embedders.onnx import OnnxEmbedder
 
     index_dir = work / "index"
     cache_dir = work / "index.cache"
@@ -339,7 +339,7 @@ def _bench_settings(index_dir: Path, models_dir: Path, **changes: Any) -> Any:
 
 
 def ask_latency(engine: Any, runs: int) -> Latency:
-    from service.schemas import AskRequest
+    from service.qa.contract import AskRequest
 
     counter = iter(range(10**9))
     return _timed(
@@ -348,7 +348,7 @@ def ask_latency(engine: Any, runs: int) -> Latency:
 
 
 def bench_ask(index_dir: Path, models_dir: Path, runs: int) -> Section:
-    from service.engine import QAEngine
+    from service.qa.engine import QAEngine
 
     variants: list[tuple[str, dict[str, Any]]] = [
         ("onnx, warm sentence cache (default)", {"encoder_backend": "onnx"}),
@@ -555,8 +555,8 @@ def real_vectors(
     cache so later runs read them back.
     """
     from corpus.sentences import sentence_spans
-    from index.cache import EmbeddingCache, encode_cached
-    from index.onnx_embedder import OnnxEmbedder
+    from index.embedders.caching import EmbeddingCache, encode_cached
+    from index.embedders.onnx import OnnxEmbedder
 
     texts = _bundled_sentences()
     queries = list(QUESTIONS)

@@ -48,7 +48,7 @@ def cmd_gold(args: argparse.Namespace) -> int:
     if args.url:
         clients.append(HttpClient(args.url, api_key=args.api_key))
     else:
-        from service.engine import QAEngine
+        from service.qa.engine import QAEngine
 
         clients.append(EngineClient(QAEngine.load(_settings(args))))
     if args.baseline:
@@ -118,7 +118,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     if args.url:
         client = HttpClient(args.url, api_key=args.api_key)
     else:
-        from service.engine import QAEngine
+        from service.qa.engine import QAEngine
 
         client = EngineClient(QAEngine.load(_settings(args)))
     resolved = resolve_gold(read_gold(args.gold), client.documents())
@@ -133,7 +133,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.datasets import read_gold
     from eval.fit_answer import collect, cross_validate, fit_all, operating_point, write_model
-    from service.engine import QAEngine
+    from service.qa.engine import QAEngine
 
     engine = QAEngine.load(_settings(args))
     groups = collect(engine, read_gold(args.gold))
@@ -239,7 +239,7 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     f.add_argument("--folds", type=int, default=5)
     f.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
     f.add_argument(
-        "--out", type=Path, help="write the weights file (e.g. service/answer_weights.json)"
+        "--out", type=Path, help="write the weights file (e.g. service/qa/answer_weights.json)"
     )
     f.set_defaults(func=cmd_fit_answer)
 

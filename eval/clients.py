@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import httpx
 
     from eval.baseline import LangChainBaseline
-    from service.engine import QAEngine
+    from service.qa.engine import QAEngine
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class EngineClient:
         ]
 
     def ask(self, question: str, top_k: int) -> Prediction:
-        from service.schemas import AskRequest
+        from service.qa.contract import AskRequest
 
         started = time.perf_counter()
         response = self.engine.ask(AskRequest(question=question, top_k=top_k))

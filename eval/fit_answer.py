@@ -20,7 +20,7 @@ confidence computed, by models fitted on the other folds only. The held-out figu
 are the honest ones, and the threshold sweep that picks the operating point is done
 on held-out confidences. All of it is written into the model file.
 
-    reportqa eval fit-answer [--gold FILE] [--index DIR] [--out service/answer_weights.json]
+    reportqa eval fit-answer [--gold FILE] [--index DIR] [--out service/qa/answer_weights.json]
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from scipy.optimize import minimize
 
 from eval.datasets import GoldQuestion
 from eval.metrics import abstention_sweep, answer_contains_gold
-from service.answer import (
+from service.qa.answer import (
     CONFIDENCE_FEATURES,
     FEATURES,
     HAND_WEIGHTS,
@@ -46,8 +46,8 @@ from service.answer import (
     ConfidenceModel,
     score,
 )
-from service.engine import AnswerInputs, QAEngine
-from service.schemas import AskRequest
+from service.qa.contract import AskRequest
+from service.qa.engine import AnswerInputs, QAEngine
 
 DEFAULT_L2 = 1.0
 DEFAULT_FOLDS = 5
@@ -346,7 +346,7 @@ def fit_all(engine: QAEngine, groups: Sequence[QuestionCandidates], l2: float) -
 def write_model(
     path: Path, fitted: FittedModel, cv: CrossValidation, gold: Path, l2: float
 ) -> None:
-    """The file `service.answer.load_model` reads, with how it was made."""
+    """The file `service.qa.answer.load_model` reads, with how it was made."""
     chosen = operating_point(cv.sweep)
     record = {
         "about": (

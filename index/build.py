@@ -31,7 +31,9 @@ from corpus.dedupe import dedupe_chunks
 from corpus.load import load_corpus
 from corpus.models import Chunk, Document
 from corpus.report import CorpusReport
-from index.cache import (
+from index.dense import DenseIndex
+from index.embedders.base import Embedder
+from index.embedders.caching import (
     CACHE_FILE,
     CachingEmbedder,
     EmbeddingCache,
@@ -39,8 +41,6 @@ from index.cache import (
     default_cache_dir,
     encode_cached,
 )
-from index.dense import DenseIndex
-from index.embedder import Embedder
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.store import write_store

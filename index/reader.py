@@ -11,7 +11,7 @@ import numpy as np
 from corpus.models import Chunk
 from index.build import DENSE_FILE, LEXICAL_DIR, STORE_FILE
 from index.dense import DenseIndex
-from index.embedder import Embedder
+from index.embedders.base import Embedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
 from index.lexical import LexicalIndex
 from index.manifest import MANIFEST_FILE, Manifest

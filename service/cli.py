@@ -25,7 +25,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from index.build import build_index
-    from service.fastpath import embedding_cache_dir, settings_embedder
+    from service.qa.caching import embedding_cache_dir, settings_embedder
 
     settings = _settings(args)
     documents_dir = Path(args.documents or settings.documents_dir)
@@ -57,10 +57,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import uvicorn
 
-    from service.app import create_app
-    from service.engine import QAEngine
-    from service.hardening import check_configuration
-    from service.observability import log_config
+    from service.api.app import create_app
+    from service.api.observability import log_config
+    from service.api.wiring import check_configuration
+    from service.qa.engine import QAEngine
 
     settings = _settings(args)
     logging.config.dictConfig(log_config(settings))
@@ -75,7 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # the index file is memory-mapped when large, so workers share its pages.
         os.environ["REPORTQA_INDEX_DIR"] = str(settings.index_dir)
         uvicorn.run(
-            "service.app:create_app",
+            "service.api.app:create_app",
             factory=True,
             host=host,
             port=port,
@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_new_key(args: argparse.Namespace) -> int:
     import json
 
-    from service.security import key_digest, new_key
+    from service.api.middleware.access import key_digest, new_key
 
     key = new_key()
     entry = {"name": args.name, "sha256": key_digest(key).hex(), "scopes": args.scope or ["query"]}
@@ -112,8 +112,8 @@ def cmd_new_key(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from service.engine import QAEngine
-    from service.schemas import AskRequest
+    from service.qa.contract import AskRequest
+    from service.qa.engine import QAEngine
 
     engine = QAEngine.load(_settings(args))
     response = engine.ask(AskRequest(question=args.question, top_k=args.top_k))

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     answer_passages: int = Field(5, ge=1, le=20)
     # Below this confidence the service abstains (answer null, passages still shown).
     # Unset: the operating point stored with the fitted answer model
-    # (service/answer_weights.json, chosen on held-out confidences by `reportqa eval fit-answer`).
+    # (service/qa/answer_weights.json, chosen on held-out confidences by
+    # `reportqa eval fit-answer`).
     abstain_below: float | None = Field(None, ge=0, le=1)
 
     # --- corpus: cleaning and deduplication (issue 3) ---

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from index.build import BuildSummary, build_index
-from index.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from index.embedders.base import HashingEmbedder, SentenceTransformerEmbedder
 from index.reader import ReportIndex
-from service.engine import QAEngine
+from service.qa.engine import QAEngine
 from service.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

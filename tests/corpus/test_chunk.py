@@ -6,7 +6,7 @@ from transformers import AutoTokenizer
 from corpus.chunk import Chunker
 from corpus.load import load_documents
 from corpus.models import Document
-from index.embedder import bundled_model_path
+from index.embedders.base import bundled_model_path
 from tests.conftest import BUNDLED_DOCUMENTS
 
 MAX_SEQ_LENGTH = 256  # all-MiniLM-L6-v2's max_seq_length

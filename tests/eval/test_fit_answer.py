@@ -21,8 +21,8 @@ from eval.fit_answer import (
     sweep,
     top1_accuracy,
 )
-from service.answer import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
-from service.engine import AnswerInputs, QAEngine
+from service.qa.answer import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
+from service.qa.engine import AnswerInputs, QAEngine
 from tests.conftest import REPO
 
 NO_INPUTS = AnswerInputs("q", "q", [], [])

@@ -17,7 +17,7 @@ from eval.clients import EngineClient, HttpClient
 from eval.datasets import IndexedDocument, normalise_for_match
 from eval.run import EvalResult, check_floors, read_floors, run_gold
 from index.build import BuildSummary
-from service.engine import QAEngine
+from service.qa.engine import QAEngine
 from tests.conftest import BUNDLED_DOCUMENTS, REPO
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import pytest
 
 from index.build import BuildSummary, build_index
 from index.dense import DenseIndex
-from index.embedder import HashingEmbedder
+from index.embedders.base import HashingEmbedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION

@@ -1,0 +1,1 @@
+"""Text encoders: the Protocol, torch, ONNX, caching, the hashing test double."""

@@ -1,0 +1,1 @@
+"""The FastAPI shell around the QA core."""

@@ -1,0 +1,1 @@
+"""Pure-ASGI middleware: access, limits, metrics."""

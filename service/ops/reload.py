@@ -1,0 +1,205 @@
+"""Swap the served index without a restart: reload, SIGHUP, background rebuilds.
+
+Routes take the engine from `app.state.engine` once per request, so replacing that
+reference is the whole swap: requests already running finish on the engine they
+started with, new ones get the new engine, and the old engine is freed (its
+SQLite connection closed) by the garbage collector once the last of them ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from index.build import build_index
+from service.api.observability import INDEX_RELOADS, observe_index
+from service.qa.engine import QAEngine
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReloadOutcome:
+    changed: bool
+    index_version: str
+    previous_version: str | None
+    documents: int
+    chunks: int
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    ok: bool
+    finished_at: str
+    seconds: float
+    index_version: str | None
+    error: str | None
+
+
+class EngineManager:
+    """Owns `app.state.engine`: loads a fresh engine and swaps the reference."""
+
+    def __init__(self, app: FastAPI, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self._reload_lock = threading.Lock()
+        self._build_state = threading.Lock()
+        self._build_pending = False
+        self._builder: threading.Thread | None = None
+        self.last_build: BuildReport | None = None
+        # Called with the new engine after each swap (e.g. to forget indexed uploads).
+        self.after_swap: list[Callable[[QAEngine], None]] = []
+
+    @property
+    def engine(self) -> QAEngine | None:
+        engine: QAEngine | None = getattr(self.app.state, "engine", None)
+        return engine
+
+    @property
+    def active_settings(self) -> Settings:
+        """The settings the served engine was loaded with (tests may pass their own)."""
+        engine = self.engine
+        return engine.settings if engine is not None else self.settings
+
+    @property
+    def building(self) -> bool:
+        with self._build_state:
+            return self._builder is not None
+
+    def reload(self, trigger: str = "api") -> ReloadOutcome:
+        """Open the index the index directory now points to and serve it.
+
+        Raises the index's own error (naming the file) if the new index cannot be
+        opened; the engine being served is then left in place.
+        """
+        with self._reload_lock:
+            current = self.engine
+            try:
+                fresh = QAEngine.load(
+                    self.active_settings, embedder=current.embedder if current else None
+                )
+            except Exception:
+                INDEX_RELOADS.labels("failed", trigger).inc()
+                raise
+            previous = current.index_version if current else None
+            unchanged = current is not None and Path(fresh.index.path) == Path(current.index.path)
+            if unchanged:
+                fresh.close()
+                serving = current
+            else:
+                self.app.state.engine = fresh
+                observe_index(fresh)
+                serving = fresh
+                for callback in self.after_swap:
+                    callback(fresh)
+            assert serving is not None
+            INDEX_RELOADS.labels("unchanged" if unchanged else "swapped", trigger).inc()
+            log.info("index reload (%s): %s -> %s", trigger, previous, serving.index_version)
+            return ReloadOutcome(
+                changed=not unchanged,
+                index_version=serving.index_version,
+                previous_version=previous,
+                documents=serving.index.manifest.documents,
+                chunks=serving.index.manifest.chunks,
+            )
+
+    def reload_logged(self, trigger: str) -> None:
+        """Reload, logging instead of raising (for signal handlers and threads)."""
+        try:
+            self.reload(trigger)
+        except Exception as exc:
+            log.error("index reload (%s) failed, still serving the old index: %s", trigger, exc)
+
+    def request_build(self) -> None:
+        """Rebuild the index from the documents folder in a background thread, then swap.
+
+        Uploads arriving during a build ask for one more build after it, so every
+        stored file ends up indexed without running builds in parallel.
+        """
+        with self._build_state:
+            self._build_pending = True
+            if self._builder is not None:
+                return
+            self._builder = threading.Thread(
+                target=self._build_loop, name="reportqa-index-build", daemon=True
+            )
+            self._builder.start()
+
+    def wait_for_build(self, timeout: float) -> bool:
+        """Block until no build is running or queued (tests, orderly shutdown)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.building:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def _build_loop(self) -> None:
+        while True:
+            with self._build_state:
+                if not self._build_pending:
+                    self._builder = None
+                    return
+                self._build_pending = False
+            self._build_once()
+
+    def _build_once(self) -> None:
+        started = time.perf_counter()
+        settings = self.active_settings
+        engine = self.engine
+        version = None
+        error = None
+        try:
+            if engine is None:
+                raise RuntimeError("no engine loaded to build with")
+            summary = build_index(
+                Path(settings.documents_dir),
+                Path(settings.index_dir),
+                engine.embedder,
+                manifest_path=settings.manifest_path,
+                progress=False,
+                corpus_config=settings.corpus_config(),
+            )
+            version = self.reload("build").index_version
+            log.info("background build finished: index %s", summary.manifest.index_version)
+        except Exception as exc:  # the old index keeps serving; the status says why
+            error = str(exc) or type(exc).__name__
+            log.error("background index build failed, old index still served: %s", error)
+        self.last_build = BuildReport(
+            ok=error is None,
+            finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=round(time.perf_counter() - started, 2),
+            index_version=version,
+            error=error,
+        )
+
+
+def install_sighup(manager: EngineManager) -> Callable[[], None]:
+    """Reload on SIGHUP (main thread of a running loop only); returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+
+    def on_hangup() -> None:
+        log.info("SIGHUP received: reloading the index")
+        loop.run_in_executor(None, manager.reload_logged, "sighup")
+
+    try:
+        loop.add_signal_handler(signal.SIGHUP, on_hangup)
+    except (NotImplementedError, RuntimeError, ValueError):  # no signals on this platform
+        return lambda: None
+
+    def undo() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)
+
+    return undo

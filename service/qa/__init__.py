@@ -1,0 +1,1 @@
+"""The question-answering core: no FastAPI here."""

@@ -1,0 +1,375 @@
+"""The question-answering engine: retrieval + answer + citations, shared by HTTP, CLI and eval."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.models import Chunk, Document
+from index.dense import auto_ef_search, set_search_threads
+from index.embedders.base import Embedder
+from index.embedders.caching import CachingEmbedder, pinned
+from index.reader import ReportIndex
+from service.errors import DocumentNotFoundError
+from service.qa import caching as fastpath
+from service.qa.answer import Answer, Answerer, Candidate, question_type
+from service.qa.caching import AskCache, warm_embedder
+from service.qa.contract import (
+    AlsoIn,
+    AskRequest,
+    AskResponse,
+    Citation,
+    DocumentResponse,
+    DocumentSummary,
+    Filters,
+    Fusion,
+    Highlight,
+    SearchHit,
+    SearchResponse,
+    ShortAnswer,
+)
+from service.qa.dates import asks_for_latest, evidence_date
+from service.qa.followup import ResolvedQuestion, resolve
+from service.qa.generate import Generator
+from service.qa.retrieve import Passage, Retriever
+from service.qa.short_answer import short_answer
+from service.settings import SearchMode, Settings
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+def retrieval_query(request: AskRequest) -> str:
+    """The text used for retrieval: the question, resolved against the history.
+
+    A follow-up such as "And when was that?" carries no topic of its own; the
+    previous turns supply it (`service.qa.followup`).
+    """
+    return resolve(request.question, request.history).retrieval_query
+
+
+def _date_value(passage: Passage) -> str | None:
+    when = evidence_date(passage.document)
+    return when.value if when else None
+
+
+def _date_inferred(passage: Passage) -> bool:
+    when = evidence_date(passage.document)
+    return bool(when and when.inferred)
+
+
+def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
+    """The top `k` passages, keeping the one the answer comes from if it ranked lower."""
+    top = passages[:k]
+    best = answer.best
+    if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
+        top = [*top[: k - 1], best.passage]
+    return top
+
+
+def _short(
+    question: str, scoring_question: str, answer: Answer, citations: list[Citation]
+) -> ShortAnswer | None:
+    """The asked-for fact inside the answer sentence, placed in its citation."""
+    best = answer.best
+    if best is None:
+        return None
+    span = short_answer(best.text, scoring_question, question_type(question))
+    if span is None:
+        return None
+    for citation in citations:
+        if citation.highlight is not None:
+            start = citation.highlight.start + span.start
+            end = citation.highlight.start + span.end
+            return ShortAnswer(
+                text=best.text[span.start : span.end], citation=citation.n, start=start, end=end
+            )
+    return None
+
+
+def _summary(doc: Document) -> DocumentSummary:
+    return DocumentSummary(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        date=doc.date,
+        kind=doc.kind,
+        source=doc.source,
+        path=doc.path,
+        chars=len(doc.text),
+        extra=doc.extra,
+    )
+
+
+@dataclass(frozen=True)
+class _Retrieved:
+    """What the answer stage starts from: the resolved question and its passages."""
+
+    resolved: ResolvedQuestion
+    prefer_recent: bool
+    passages: list[Passage]
+    query: str
+    vector: np.ndarray | None
+
+    def pinned(self, embedder: Embedder) -> AbstractContextManager[None]:
+        """Serve the already-encoded query vector from the embedder's cache."""
+        return pinned(embedder, {self.query: self.vector} if self.vector is not None else {})
+
+
+@dataclass(frozen=True)
+class AnswerInputs:
+    """What the answer stage weighs for one question (see `QAEngine.answer_inputs`)."""
+
+    question: str
+    scoring_question: str
+    passages: list[Passage]
+    candidates: list[Candidate]
+
+
+class QAEngine:
+    def __init__(self, index: ReportIndex, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.retriever = Retriever(index, embedder, settings)
+        self.answerer = Answerer(
+            embedder,
+            passages_considered=settings.answer_passages,
+            abstain_below=settings.abstain_below,
+            term_statistics=index.lexical,
+        )
+        self.ask_cache = AskCache(settings.ask_cache_size)
+        self.generator = Generator.from_settings(settings)
+
+    @classmethod
+    def load(cls, settings: Settings, embedder: Embedder | None = None) -> QAEngine:
+        """Load the embedding model and the index named by `settings`, and warm them.
+
+        The encoder is wrapped in a text -> vector LRU filled with the corpus sentences,
+        so a request encodes only its question (see service/fastpath.py).
+        """
+        if isinstance(embedder, CachingEmbedder):
+            cached = embedder  # a reload reuses the warm cache of the engine it replaces
+        else:
+            cached = CachingEmbedder(
+                embedder or fastpath.settings_embedder(settings),
+                size=max(1, settings.sentence_cache_size),
+                learn=settings.cache_query_texts,
+            )
+        index = ReportIndex.open(Path(settings.index_dir), cached)
+        set_search_threads(settings.dense_threads)
+        index.dense.set_ef_search(settings.hnsw_ef_search or auto_ef_search(len(index.dense)))
+        warm_embedder(cached, index, settings)
+        return cls(index, cached, settings)
+
+    @property
+    def index_version(self) -> str:
+        return self.index.manifest.index_version
+
+    def ask(
+        self,
+        request: AskRequest,
+        on_retrieved: Callable[[list[Citation]], None] | None = None,
+    ) -> AskResponse:
+        """Answer `request` with citations.
+
+        Args:
+            request: the question, options and conversation history.
+            on_retrieved: called with the citations (no highlight yet) as soon as
+                retrieval is done, before the answer is chosen; the streaming route
+                uses it to show the passages early.
+        """
+        started = time.perf_counter()
+        hit = self.ask_cache.get(request, self.index_version)
+        if hit is not None:
+            if on_retrieved is not None:
+                on_retrieved(hit.citations)
+            # Every timing key is a duration (they feed the stage metrics): a hit has one stage.
+            elapsed = _ms(started)
+            return hit.model_copy(update={"timing_ms": {"cache": elapsed, "total": elapsed}})
+        k = request.top_k or self.settings.default_top_k
+        found = self._retrieve(request)
+        retrieved = time.perf_counter()
+        if on_retrieved is not None:
+            on_retrieved(
+                self._citations(
+                    found.passages[:k], Answer(best=None, confidence=0.0, answered=False)
+                )
+            )
+        inputs = self._answer_inputs(request, found)
+        answer = self.answerer.choose(
+            request.question, inputs.candidates, found.passages, inputs.scoring_question
+        )
+        resolved = found.resolved
+        passages = _cited(found.passages, answer, k)
+        timing = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "answer": _ms(retrieved),
+        }
+        generated = None
+        if self.generator is not None and answer.answered:
+            generating = time.perf_counter()
+            composed = self.generator.compose(resolved.scoring_question, passages)
+            generated = composed.text if composed else None
+            timing["generate"] = _ms(generating)
+        timing["total"] = _ms(started)
+        as_of = evidence_date(answer.best.passage.document) if answer.best else None
+        citations = self._citations(passages, answer)
+        response = AskResponse(
+            question=request.question,
+            answer=answer.best.text if answer.best else None,
+            answered=answer.answered,
+            confidence=round(answer.confidence, 4),
+            short_answer=_short(request.question, resolved.scoring_question, answer, citations),
+            citations=citations,
+            index_version=self.index_version,
+            timing_ms=timing,
+            as_of=as_of.value if as_of else None,
+            prefer_recent=found.prefer_recent,
+            retrieval_query=resolved.retrieval_query,
+            generated_answer=generated,
+        )
+        self.ask_cache.put(request, self.index_version, response)
+        return response
+
+    def _retrieve(self, request: AskRequest) -> _Retrieved:
+        """Resolve the question against its history and retrieve its passages."""
+        k = request.top_k or self.settings.default_top_k
+        resolved = resolve(request.question, request.history)
+        query = resolved.retrieval_query
+        prefer_recent = request.prefer_recent
+        if prefer_recent is None:
+            prefer_recent = asks_for_latest(resolved.scoring_question)
+        # Encode the query once: retrieval and the answer stage both need its vector.
+        mode = request.mode or self.settings.search_mode
+        vector = self.embedder.encode([query])[0] if mode != "lexical" else None
+        # The answer may rest on any passage the answerer considers, so retrieve at
+        # least that many even when fewer citations are asked for.
+        depth = max(k, self.settings.answer_passages)
+        passages = self.retriever.search(
+            query,
+            depth,
+            mode=request.mode,
+            filters=request.filters,
+            fusion=request.fusion,
+            prefer_recent=prefer_recent,
+            query_vector=vector,
+        )
+        return _Retrieved(resolved, prefer_recent, passages, query, vector)
+
+    def answer_inputs(self, request: AskRequest) -> AnswerInputs:
+        """The passages and every candidate sentence `ask` would weigh, best first.
+
+        The answer-model fitter (`eval/fit_answer.py`) learns from these, so it sees
+        exactly what the service scores.
+        """
+        return self._answer_inputs(request, self._retrieve(request))
+
+    def _answer_inputs(self, request: AskRequest, found: _Retrieved) -> AnswerInputs:
+        with found.pinned(self.embedder):
+            ranked = self.answerer.candidates(
+                request.question,
+                found.passages,
+                scoring_question=found.resolved.scoring_question,
+                prefer_recent=found.prefer_recent,
+            )
+        return AnswerInputs(
+            request.question, found.resolved.scoring_question, found.passages, ranked
+        )
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        mode: SearchMode | None = None,
+        filters: Filters | None = None,
+        fusion: Fusion | None = None,
+        prefer_recent: bool = False,
+    ) -> SearchResponse:
+        started = time.perf_counter()
+        mode = mode or self.settings.search_mode
+        passages = self.retriever.search(
+            query, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
+        )
+        hits = [
+            SearchHit(
+                rank=p.rank,
+                doc_id=p.document.doc_id,
+                title=p.document.title,
+                date=p.document.date,
+                kind=p.document.kind,
+                chunk_id=p.chunk.chunk_id,
+                text=p.chunk.text,
+                start=p.chunk.start,
+                end=p.chunk.end,
+                score=round(p.score, 6),
+                also_in=self._also_in(p.chunk),
+                page=p.document.page_at(p.chunk.start),
+                evidence_date=_date_value(p),
+                evidence_date_inferred=_date_inferred(p),
+            )
+            for p in passages
+        ]
+        return SearchResponse(
+            query=query,
+            mode=mode,
+            hits=hits,
+            index_version=self.index_version,
+            timing_ms={"total": _ms(started)},
+        )
+
+    def documents(self) -> list[DocumentSummary]:
+        return [_summary(d) for d in self.index.store.documents()]
+
+    def document(self, doc_id: str) -> DocumentResponse:
+        doc = self.index.store.document(doc_id)
+        if doc is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        return DocumentResponse(**_summary(doc).model_dump(), text=doc.text)
+
+    def _citations(self, passages: list[Passage], answer: Answer) -> list[Citation]:
+        citations = []
+        for n, p in enumerate(passages, start=1):
+            highlight = None
+            best = answer.best
+            if best and best.passage.chunk.chunk_id == p.chunk.chunk_id:
+                highlight = Highlight(
+                    start=best.start - p.chunk.start, end=best.end - p.chunk.start
+                )
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=p.document.doc_id,
+                    title=p.document.title,
+                    date=p.document.date,
+                    kind=p.document.kind,
+                    chunk_id=p.chunk.chunk_id,
+                    text=p.chunk.text,
+                    start=p.chunk.start,
+                    end=p.chunk.end,
+                    highlight=highlight,
+                    score=round(p.score, 6),
+                    also_in=self._also_in(p.chunk),
+                    page=p.document.page_at(p.chunk.start),
+                    evidence_date=_date_value(p),
+                    evidence_date_inferred=_date_inferred(p),
+                )
+            )
+        return citations
+
+    def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
+        """Where else the passage occurs (near-duplicates that were not embedded)."""
+        found = []
+        for where in chunk.also_in:
+            doc = self.index.store.document(where.doc_id)
+            title = doc.title if doc is not None else where.doc_id
+            found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
+        return found
+
+    def close(self) -> None:
+        self.index.close()

@@ -1,0 +1,287 @@
+"""The chat widget in a real browser (Debian chromium via playwright) against real servers.
+
+The widget is embedded in a page served from another origin (a second loopback server),
+as on the intranet, and talks to a real uvicorn server running the real model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from index.build import BuildSummary
+from tests.service.api.widget.conftest import XSS_IMG, HostSite
+from tests.support.serving import Server, running_server
+
+pytestmark = pytest.mark.integration
+
+WAIT_MS = 45_000  # an answer takes well under a second; the machine may be busy
+expect.set_options(timeout=WAIT_MS)
+LAUNCH_QUESTION = "When did Doncaster Children's Services Trust launch?"
+
+# Counts text nodes added to answer bubbles: more than one means the answer streamed in.
+COUNT_STREAMED_PIECES = """() => {
+  window.__pieces = 0;
+  const root = document.querySelector('[data-reportqa-widget]').shadowRoot;
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (!m.target.classList || !m.target.classList.contains('answer')) continue;
+      for (const node of m.addedNodes) if (node.nodeType === Node.TEXT_NODE) window.__pieces++;
+    }
+  }).observe(root, {childList: true, subtree: true});
+}"""
+
+
+class Widget:
+    """The widget as a user sees it on `page`."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.asked: list[dict[str, Any]] = []
+        self.api_keys: list[str | None] = []
+        page.on("request", self._record)
+
+    def _record(self, request: Any) -> None:
+        if request.url.endswith("/ask/stream") and request.method == "POST":
+            self.asked.append(request.post_data_json)
+            self.api_keys.append(request.headers.get("x-api-key"))
+
+    def load(self, url: str) -> Widget:
+        self.page.goto(url)
+        # Shown once its stylesheet has loaded.
+        expect(self.launcher).to_be_visible()
+        return self
+
+    @property
+    def launcher(self) -> Any:
+        return self.page.locator(".launcher")
+
+    @property
+    def input(self) -> Any:
+        return self.page.get_by_label("Your question")
+
+    def replies(self) -> Any:
+        return self.page.locator(".message.assistant")
+
+    def ask(self, question: str) -> Any:
+        """Type `question`, press Enter, and wait until the reply is complete."""
+        if self.launcher.get_attribute("aria-expanded") != "true":
+            self.launcher.click()
+        before = self.replies().count()
+        self.input.fill(question)
+        self.input.press("Enter")
+        reply = self.replies().nth(before)
+        # Complete: the status line is gone (answer and cards shown, or an error).
+        expect(reply.locator(".status")).to_have_count(0, timeout=WAIT_MS)
+        return reply
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(WAIT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def test_question_streams_answer_with_highlighted_citation_then_follow_up(
+    page: Page, api: Server, host_site: HostSite
+) -> None:
+    widget = Widget(page).load(host_site.embed("/embed.html", api.base, title="Ask the reports"))
+    assert host_site.origin != api.base  # a cross-origin embed, as on the intranet
+    page.evaluate(COUNT_STREAMED_PIECES)
+
+    reply = widget.ask(LAUNCH_QUESTION)
+
+    expected = httpx.post(f"{api.base}/ask", json={"question": LAUNCH_QUESTION}, timeout=60).json()
+    assert expected["answered"] is True
+    answer = reply.locator(".answer")
+    expect(answer).to_contain_text(expected["answer"])
+    assert page.evaluate("window.__pieces") > 1, "the answer should arrive in several pieces"
+    # The asked-for fact stands above the sentence it comes from.
+    assert expected["short_answer"]["text"] == "October 2014"
+    expect(reply.locator(".short-answer")).to_have_text("In short: October 2014")
+    # The answer is highlighted inside its numbered citation card.
+    cited = next(c for c in expected["citations"] if c["highlight"])
+    card = reply.locator(".card.is-answer")
+    expect(card).to_have_count(1)
+    expect(card.locator(".num")).to_have_text(str(cited["n"]))
+    expect(card.locator(".card-title")).to_have_text(cited["title"])
+    expect(card.locator(".card-meta")).to_contain_text(cited["date"])
+    expect(card.locator("mark")).to_have_text(expected["answer"])
+    expect(reply.locator(".card")).to_have_count(len(expected["citations"]))
+    expect(answer.locator(".ref")).to_have_text(f" [{cited['n']}]")
+    # The card links to the document at the cited offsets.
+    href = card.locator(".card-title").get_attribute("href")
+    assert href == (
+        f"{api.base}/documents/{cited['doc_id']}/view"
+        f"?start={cited['start']}&end={cited['end']}#cited"
+    )
+    view = page.request.get(href)
+    assert view.status == 200 and '<mark id="cited">' in view.text()
+    # Screen readers hear the whole answer once, from a polite live region.
+    status = page.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text(f"Answer: {expected['answer']}")
+    expect(widget.input).to_be_focused()
+    answer.locator(".ref").click()  # the reference takes you to its card
+    expect(card).to_be_focused()
+
+    follow_up = widget.ask("Who was stripped of control of children's services?")
+    assert widget.asked[-1]["history"] == [
+        {"role": "user", "content": LAUNCH_QUESTION},
+        {"role": "assistant", "content": expected["answer"]},
+    ]
+    assert widget.asked[0]["history"] == []
+    expect(follow_up.locator(".answer, .abstain")).to_have_count(1)
+    expect(follow_up.locator(".card").first).to_be_visible()
+    assert widget.dialogs == []
+
+
+def test_off_topic_question_shows_the_abstention_with_related_passages(
+    page: Page, api: Server, host_site: HostSite
+) -> None:
+    url = host_site.embed("/keyed.html", api.base, api_key="staff-key-1")
+    widget = Widget(page).load(url)
+    reply = widget.ask("What is the boiling point of tungsten?")
+    assert widget.api_keys == ["staff-key-1"]  # from data-api-key, as X-API-Key
+    expect(reply.locator(".abstain")).to_have_text("No answer found in the reports.")
+    expect(reply.locator(".answer")).to_have_count(0)
+    expect(reply.locator(".citations-heading")).to_have_text("Related passages")
+    assert reply.locator(".card").count() >= 1
+    expect(reply.locator("mark")).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text("No answer found in the reports.")
+
+
+def test_keyboard_focus_and_isolation_from_host_page_styles(
+    page: Page, api: Server, host_site: HostSite
+) -> None:
+    widget = Widget(page).load(host_site.embed("/embed.html", api.base))
+    launcher = widget.launcher
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Ask the reports")
+    expect(panel).to_be_visible()
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    expect(widget.input).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(launcher).to_be_focused()
+    # The host page paints every button lime and all text red; the widget is untouched.
+    assert launcher.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(0, 255, 0)"
+    launcher.click()
+    assert panel.evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)"
+    assert "cursive" not in panel.evaluate("e => getComputedStyle(e).fontFamily")
+
+
+def test_demo_page_shows_the_widget(browser: Browser, api: Server, screenshot_dir: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = context.new_page()
+        widget = Widget(page).load(f"{api.base}/")
+        expect(page.locator("h1")).to_have_text("reportqa")
+        reply = widget.ask(LAUNCH_QUESTION)
+        expect(reply.locator(".answer")).to_be_visible()
+        expect(reply.locator(".card.is-answer mark")).to_be_in_viewport()
+        page.screenshot(path=str(screenshot_dir / "widget-desktop.png"))
+    finally:
+        context.close()
+
+
+def test_phone_width_panel_fills_the_screen(
+    browser: Browser, api: Server, screenshot_dir: Path
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 780}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = context.new_page()
+        widget = Widget(page).load(f"{api.base}/")
+        reply = widget.ask("How many children had three or more placement moves?")
+        box = page.get_by_role("dialog").bounding_box()
+        assert box is not None
+        assert box["x"] == 0 and box["width"] == 390
+        expect(reply.locator(".card").first).to_be_in_viewport()
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= 390, "nothing may overflow the phone's width"
+        page.screenshot(path=str(screenshot_dir / "widget-phone.png"))
+    finally:
+        context.close()
+
+
+def test_report_and_question_text_is_never_run_as_html(
+    page: Page, xss_index: BuildSummary, host_site: HostSite
+) -> None:
+    with running_server(
+        xss_index.index_dir, env={"REPORTQA_CORS_ORIGINS": host_site.origin}
+    ) as server:
+        widget = Widget(page).load(host_site.embed("/xss.html", server.base))
+        question = f"What did the fostering panel approve {XSS_IMG}?"
+        reply = widget.ask(question)
+        expect(page.locator(".message.user .bubble")).to_have_text(question)
+        cards = reply.locator(".card")
+        expect(cards.first).to_be_visible()
+        probe = reply.locator(".card", has_text="fostering panel")
+        expect(probe.locator(".card-title")).to_have_text(f"Panel note {XSS_IMG}")
+        expect(probe.locator(".passage")).to_contain_text("<script>window.__xss")
+        # Open the cited document too: it is escaped as well.
+        view = page.context.new_page()
+        view.on("dialog", lambda dialog: (widget.dialogs.append(dialog.message), dialog.dismiss()))
+        view.goto(probe.locator(".card-title").get_attribute("href") or "")
+        expect(view.locator("#cited")).to_contain_text("<script>window.__xss")
+        page.wait_for_timeout(500)  # an onerror handler would have fired by now
+        assert view.evaluate("window.__xss") is None
+        view.close()
+    assert widget.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert (
+        page.evaluate(
+            "document.querySelector('[data-reportqa-widget]').shadowRoot"
+            ".querySelectorAll('img, script').length"
+        )
+        == 0
+    )
+
+
+def test_stopped_server_shows_a_clear_message(
+    page: Page, xss_index: BuildSummary, host_site: HostSite
+) -> None:
+    with running_server(
+        xss_index.index_dir, env={"REPORTQA_CORS_ORIGINS": host_site.origin}
+    ) as server:
+        widget = Widget(page).load(host_site.embed("/down.html", server.base))
+        server.stop()
+        reply = widget.ask("When did the adoption panel meet?")
+    error = reply.locator(".error")
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).to_contain_text("Cannot reach the reports service")
+    # The user can try again straight away.
+    expect(page.locator(".send")).to_be_enabled()
+
+
+def test_slow_server_times_out_with_a_clear_message(
+    page: Page, api: Server, host_site: HostSite, hanging_endpoint: str
+) -> None:
+    url = host_site.embed("/slow.html", api.base, endpoint=hanging_endpoint, timeout="1500")
+    widget = Widget(page).load(url)
+    reply = widget.ask("When did Doncaster Children's Services Trust launch?")
+    expect(reply.locator(".error")).to_contain_text("taking too long")
+
+
+def test_page_from_an_origin_not_allowed_cannot_use_the_api(page: Page, api: Server) -> None:
+    other = HostSite()  # another port: another origin, not in REPORTQA_CORS_ORIGINS
+    try:
+        widget = Widget(page).load(other.embed("/embed.html", api.base))
+        reply = widget.ask("When did Doncaster Children's Services Trust launch?")
+        expect(reply.locator(".error")).to_contain_text("Cannot reach the reports service")
+    finally:
+        other.close()

@@ -1,0 +1,166 @@
+"""Answers on the bundled corpus with the real model: offsets, facts, dates, follow-ups,
+abstention, filters and fusion. Documents are found by title/kind, never by id."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from service.qa.contract import AskRequest, AskResponse, Filters, Fusion, Turn
+from service.qa.dates import evidence_date
+from service.qa.engine import QAEngine
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def engine(bundled_engine: QAEngine) -> QAEngine:
+    return bundled_engine
+
+
+def ask(engine: QAEngine, question: str, **kwargs: object) -> AskResponse:
+    return engine.ask(AskRequest(question=question, **kwargs))  # type: ignore[arg-type]
+
+
+def assert_exact_offsets(engine: QAEngine, response: AskResponse) -> None:
+    """Every citation is document.text[start:end]; the highlight holds the answer."""
+    highlighted = 0
+    for citation in response.citations:
+        text = engine.document(citation.doc_id).text
+        assert text[citation.start : citation.end] == citation.text
+        if citation.highlight is not None:
+            highlighted += 1
+            start = citation.start + citation.highlight.start
+            end = citation.start + citation.highlight.end
+            assert text[start:end] == response.answer
+    assert highlighted == (1 if response.answered else 0)
+    short = response.short_answer
+    if short is not None:
+        cited = next(c for c in response.citations if c.n == short.citation)
+        assert cited.text[short.start : short.end] == short.text
+        assert response.answer is not None and short.text in response.answer
+
+
+PROBES = [
+    # (question, text the answer must contain)
+    ("When was Doncaster Children's Services Trust officially launched?", "October 2014"),
+    ("How many children had three or more placement moves in January 2017?", "39"),
+    ("Who is the chief executive of Doncaster Children's Services Trust?", "Paul Moffat"),
+    ("What share of looked-after children were matched with independent visitors?", "6.7%"),
+    ("Who chairs the Doncaster Safeguarding Children Board?", "John Harris"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), PROBES)
+def test_answer_is_the_sentence_holding_the_fact(
+    engine: QAEngine, question: str, expected: str
+) -> None:
+    response = ask(engine, question)
+    assert response.answered, response
+    assert response.answer is not None and expected in response.answer
+    assert_exact_offsets(engine, response)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When was Doncaster Children's Services Trust officially launched?", "October 2014"),
+        ("Who chairs the Doncaster Safeguarding Children Board?", "John Harris"),
+    ],
+)
+def test_short_answer_is_the_fact_inside_the_answer(
+    engine: QAEngine, question: str, expected: str
+) -> None:
+    response = ask(engine, question)
+    assert response.short_answer is not None and response.short_answer.text == expected
+    assert_exact_offsets(engine, response)
+
+
+OFF_TOPIC = [
+    "What is the boiling point of mercury?",
+    "Who won the football World Cup in 2010?",
+    "How do I bake sourdough bread at home?",
+]
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_abstain_but_show_passages(engine: QAEngine, question: str) -> None:
+    response = ask(engine, question)
+    assert response.answered is False and response.answer is None
+    assert response.citations, "related passages are still returned"
+    assert 0.0 <= response.confidence < engine.answerer.abstain_below
+    assert_exact_offsets(engine, response)
+
+
+def test_confidence_rises_with_evidence(engine: QAEngine) -> None:
+    on_topic = min(ask(engine, q).confidence for q, _ in PROBES)
+    off_topic = max(ask(engine, q).confidence for q in OFF_TOPIC)
+    assert on_topic > off_topic
+
+
+def test_latest_state_question_prefers_the_newest_evidence(engine: QAEngine) -> None:
+    newest = max(
+        d.value for d in map(evidence_date, engine.index.store.documents()) if d is not None
+    )
+    question = "What is the current Ofsted rating of Doncaster's children's services?"
+    response = ask(engine, question)
+    assert response.prefer_recent and response.answered
+    assert response.as_of == newest, response.answer
+    cited = next(c for c in response.citations if c.highlight is not None)
+    assert cited.evidence_date == newest
+    assert all(c.date is None or c.evidence_date == c.date for c in response.citations)
+    assert_exact_offsets(engine, response)
+    # The same question without the preference rests on older evidence.
+    plain = ask(engine, question, prefer_recent=False)
+    assert not plain.prefer_recent and plain.as_of is not None and plain.as_of < newest
+
+
+def test_followup_is_resolved_with_the_history(engine: QAEngine) -> None:
+    first = ask(engine, "Who conducted the third monitoring visit to Doncaster?")
+    assert first.answered and first.answer is not None
+    history = [
+        Turn(role="user", content=first.question),
+        Turn(role="assistant", content=first.answer),
+    ]
+    followup = ask(engine, "And when was that?", history=history)
+    assert followup.retrieval_query and first.question in followup.retrieval_query
+    assert followup.answered and followup.answer is not None
+    assert re.search(r"\b20\d\d\b", followup.answer), followup.answer
+    letter = next(c for c in followup.citations if c.highlight is not None)
+    assert letter.kind == "inspection letter"
+    assert_exact_offsets(engine, followup)
+    # Without the history the same words carry no topic and find no such answer.
+    alone = ask(engine, "And when was that?")
+    assert alone.answer != followup.answer
+
+
+def test_filters_restrict_citations(engine: QAEngine) -> None:
+    question = "How did Ofsted rate Doncaster's children's services?"
+    letters = ask(engine, question, filters=Filters(kinds=["inspection letter"]))
+    assert letters.citations and all(c.kind == "inspection letter" for c in letters.citations)
+
+    since = date(2017, 1, 1)
+    recent = ask(engine, question, filters=Filters(date_from=since), top_k=10)
+    assert recent.citations
+    assert all(c.date is not None and c.date >= since.isoformat() for c in recent.citations)
+
+    until = ask(engine, question, filters=Filters(date_to=date(2016, 12, 31)), top_k=10)
+    assert until.citations and all(c.date and c.date <= "2016-12-31" for c in until.citations)
+
+    target = next(d for d in engine.documents() if d.title.startswith("Peers see"))
+    only = ask(engine, question, filters=Filters(doc_ids=[target.doc_id]), top_k=10)
+    assert only.citations and {c.doc_id for c in only.citations} == {target.doc_id}
+
+
+def test_search_accepts_filters_and_fusion(engine: QAEngine) -> None:
+    query = "placement stability and moves"
+    dense = engine.search(query, 5, mode="dense")
+    dense_only = engine.search(query, 5, fusion=Fusion(lexical_weight=0.0))
+    assert [h.chunk_id for h in dense_only.hits] == [h.chunk_id for h in dense.hits]
+    lexical = engine.search(query, 5, mode="lexical")
+    lexical_only = engine.search(query, 5, fusion=Fusion(dense_weight=0.0))
+    assert [h.chunk_id for h in lexical_only.hits] == [h.chunk_id for h in lexical.hits]
+    filtered = engine.search(query, 5, filters=Filters(kinds=["news article"]))
+    assert filtered.hits and all(h.kind == "news article" for h in filtered.hits)

@@ -1,0 +1,99 @@
+"""The asked-for fact inside an answer sentence (service/short_answer.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.qa.answer import question_type
+from service.qa.short_answer import short_answer
+
+PLACEMENT_MOVES_CHANGE = (
+    "The numbers of children experiencing three or more moves have reduced from 57 at "
+    "January 2016 to 39 at January 2017."
+)
+CASES = [
+    (
+        "When did Doncaster Children's Services Trust officially launch?",
+        "Doncaster Council was stripped of control amid concerns dating back to 2009, "
+        "with Doncaster Children's Services Trust officially launching in October 2014.",
+        "October 2014",
+    ),
+    (
+        "Who was Ofsted's chief inspector when the report was published?",
+        'Ofsted\'s chief inspector, Sir Michael Wilshaw said: "This report shows it."',
+        "Sir Michael Wilshaw",
+    ),
+    (
+        # The number the question repeats ("three") and the date it names are not answers.
+        "How many children had three or more placement moves in January 2017?",
+        "In January 2017, 39 children had three or more placement moves.",
+        "39",
+    ),
+    (
+        "Who is the chief executive of Doncaster Children's Services Trust?",
+        'Chief Executive of Doncaster Children\'s Services Trust Paul Moffat said: "Thanks."',
+        "Paul Moffat",
+    ),
+    (
+        "When was the monitoring visit?",
+        "This letter summarises the findings of the monitoring visit on 28 February and "
+        "1 March 2017.",
+        "28 February and 1 March 2017",
+    ),
+    (
+        "How many pages long was the report?",
+        "The 12-page report, published in April 2022, outlined failings.",
+        "12",
+    ),
+    (
+        "What proportion of authorities were judged inadequate?",
+        "A quarter of the 87 authorities inspected were judged inadequate.",
+        "A quarter",
+    ),
+    (
+        # A change answers "how many" with the figure as it now stands...
+        "How many children had three or more placement moves?",
+        PLACEMENT_MOVES_CHANGE,
+        "39",
+    ),
+    (
+        # ...unless the question asks about the start's date.
+        "How many children had three or more placement moves in January 2016?",
+        PLACEMENT_MOVES_CHANGE,
+        "57",
+    ),
+    (
+        "How many referrals were there?",
+        "Referrals rose from 120 to 150 in the year.",
+        "150",
+    ),
+    (
+        # Two figures that are not a change: the nearest to the question's words.
+        "How many social workers joined?",
+        "In 2017, 12 social workers joined and 30 agency staff left.",
+        "12",
+    ),
+    (
+        "Who was briefed on the inspection?",
+        "It's understood the Mayor Jones and her cabinet were briefed on the inspection.",
+        "Mayor Jones",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), CASES)
+def test_short_answer_is_the_asked_for_fact(question: str, sentence: str, expected: str) -> None:
+    span = short_answer(sentence, question, question_type(question))
+    assert span is not None
+    assert sentence[span.start : span.end] == expected
+
+
+def test_no_short_answer_without_a_fact_of_the_asked_kind() -> None:
+    question = "When did the trust launch?"
+    assert short_answer("The trust was welcomed by staff.", question, "date") is None
+
+
+def test_no_short_answer_for_other_questions() -> None:
+    question = "What did inspectors say?"
+    sentence = "Inspectors said in 2017 that services were good."
+    assert short_answer(sentence, question, question_type(question)) is None

@@ -1,0 +1,1 @@
+"""Shared test helpers: servers, fakes, load generator."""
