@@ -1,12 +1,17 @@
 """Tunable rules of the corpus stage: cleaning, boilerplate, deduplication, limits.
 
-The service exposes every field as a `REPORTQA_` setting (see service/settings.py,
-issue 3 section); the corpus package itself does not depend on the service.
+`CorpusTunables` is the single definition of the corpus settings an operator may
+change: the service inherits its fields as the corpus section of its settings (each
+is the environment variable REPORTQA_<FIELD>, see service/settings.py), and
+`CorpusConfig` adds the built-in rule sets. The corpus package itself does not
+depend on the service.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Navigation and advertising furniture of news sites. Matched case-insensitively
 # (re.search) against whole lines of at most `boilerplate_max_words` words, so a
@@ -36,50 +41,98 @@ DEFAULT_PRICE_PATTERN = (
 )
 
 
-@dataclass(frozen=True)
-class CorpusConfig:
-    """Rules and limits of the corpus stage.
+class CorpusTunables(BaseModel):
+    """Rules of the corpus stage an operator may tune (corpus/config.py)."""
 
-    Attributes:
-        max_file_bytes: files larger than this are skipped with a warning.
-        uncurl_quotes: turn curly quotes into straight ones, so "children’s" and
-            "children's" are one word for search.
-        boilerplate_patterns: regexes for navigation/advertising lines.
-        boilerplate_max_words: only lines this short can be boilerplate.
-        price_pattern: regex of a subscription price line; the box of short lines
-            above it is removed with it.
-        source_repeat_min_docs: a one-line paragraph found among the first or last
-            three paragraphs of at least this many documents of the same source is
-            site furniture (0 disables the rule). Dates and salutations never are.
-        source_repeat_min_words: ... and has at least this many words, so that
-            one-word headings ("Overview") survive.
-        min_repeat_chars: sentences and paragraphs shorter than this are only
-            collapsed as part of a longer repeated run (short lines such as
-            "Overview" legitimately recur).
-        near_duplicate_threshold: Jaccard similarity of word shingles at or above
-            which two chunks of different documents are the same passage.
-        shingle_words: words per shingle.
-        minhash_permutations: MinHash size (candidate search; the decision uses
-            the exact Jaccard of the shingle sets).
-        near_duplicate_same_words: only drop a near-duplicate chunk when each of its
-            sentences also occurs in the kept chunk's document. A variant with words of
-            its own ("57 children" vs "39 children") then stays searchable; turn off
-            to fold such variants into `also_in` too.
+    max_file_bytes: int = Field(
+        20 * 1024 * 1024, ge=1, description="Files larger than this are skipped with a warning."
+    )
+    uncurl_quotes: bool = Field(
+        True,
+        description='Turn curly quotes into straight ones, so "children\u2019s" and '
+        '"children\'s" are one word for search.',
+    )
+    boilerplate_max_words: int = Field(
+        12,
+        ge=1,
+        description="Only lines of at most this many words can be boilerplate "
+        "(navigation, adverts, site furniture).",
+    )
+    extra_boilerplate_patterns: tuple[str, ...] = Field(
+        (),
+        description="More regexes of navigation/advert lines (a JSON list), added to the "
+        "built-in rules; matched case-insensitively against short lines.",
+    )
+    source_repeat_min_docs: int = Field(
+        3,
+        ge=0,
+        description="A one-line paragraph among the first or last three paragraphs of at "
+        "least this many documents of one source is site furniture and removed (0: off); "
+        "dates and salutations never are.",
+    )
+    min_repeat_chars: int = Field(
+        40,
+        ge=1,
+        description="Repeated sentences and paragraphs shorter than this are collapsed only "
+        'as part of a longer repeated run (short lines such as "Overview" legitimately recur).',
+    )
+    near_duplicate_threshold: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="Jaccard similarity of word shingles at or above which chunks of two "
+        "documents are one passage.",
+    )
+    shingle_words: int = Field(
+        5, ge=1, le=20, description="Words per shingle of the near-duplicate test."
+    )
+    minhash_permutations: int = Field(
+        128,
+        ge=16,
+        le=1024,
+        description="MinHash size of the near-duplicate candidate search (the decision "
+        "uses the exact Jaccard of the shingle sets).",
+    )
+    near_duplicate_same_words: bool = Field(
+        True,
+        description="Drop a near-duplicate chunk only if each of its sentences also occurs "
+        'in the kept chunk\'s document, so a variant with words of its own ("57 children" '
+        'vs "39 children") stays searchable; off: fold such variants into `also_in` too.',
+    )
+
+    @field_validator("extra_boilerplate_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+        return patterns
+
+
+class CorpusConfig(CorpusTunables):
+    """Rules and limits of the corpus stage: the tunables plus the built-in rule sets.
+
+    Immutable and hashable; unknown field names are an error. Derive a variant with
+    `config.model_copy(update={...})` or build a new one.
     """
 
-    max_file_bytes: int = 20 * 1024 * 1024
-    uncurl_quotes: bool = True
-    boilerplate_patterns: tuple[str, ...] = DEFAULT_BOILERPLATE_PATTERNS
-    boilerplate_max_words: int = 12
-    price_pattern: str = DEFAULT_PRICE_PATTERN
-    source_repeat_min_docs: int = 3
-    source_repeat_min_words: int = 3
-    min_repeat_chars: int = 40
-    near_duplicate_threshold: float = 0.8
-    shingle_words: int = 5
-    minhash_permutations: int = 128
-    near_duplicate_same_words: bool = True
-    extra_boilerplate_patterns: tuple[str, ...] = field(default_factory=tuple)
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    boilerplate_patterns: tuple[str, ...] = Field(
+        DEFAULT_BOILERPLATE_PATTERNS, description="Regexes of navigation/advertising lines."
+    )
+    price_pattern: str = Field(
+        DEFAULT_PRICE_PATTERN,
+        description="Regex of a subscription price line; the box of short lines above it "
+        "is removed with it.",
+    )
+    source_repeat_min_words: int = Field(
+        3,
+        description="A furniture line (see `source_repeat_min_docs`) also has at least this "
+        'many words, so that one-word headings ("Overview") survive.',
+    )
 
     def all_boilerplate_patterns(self) -> tuple[str, ...]:
         return self.boilerplate_patterns + self.extra_boilerplate_patterns

@@ -99,10 +99,10 @@ def ensure_index(
         The index directory and the build time in seconds (None when cached).
     """
     from index.build import build_index
-    from index.embedders.base import SentenceTransformerEmbedder
+    from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(settings.model_path)
-    from index.manifest import FORMAT_VERSION
+    from index.layout import FORMAT_VERSION
 
     # The index format is in the key: a build by older code cannot be opened by newer.
     key = f"{_cache_key(folder / 'corpus.jsonl', embedder.name)}-f{FORMAT_VERSION}"
@@ -146,13 +146,13 @@ def run_beir(
     limit: int | None = None,
 ) -> BeirRun:
     """Index (cached) and score every judged test query of a BEIR dataset under `mode`."""
-    from service.qa.engine import QAEngine
+    from service.qa import QAEngine
 
     index_dir, build_seconds = ensure_index(folder, settings, work_dir, rebuild=rebuild)
     dataset = read_beir(folder)
     engine = QAEngine.load(settings.model_copy(update={"index_dir": index_dir}))
     try:
-        paths_to_ids = {d.path: Path(d.path).stem for d in engine.index.store.documents()}
+        paths_to_ids = {d.path: Path(d.path).stem for d in engine.stored_documents()}
         # File names are reversible except for ids with unsafe characters; map those back.
         by_name = {beir_file_name(d.doc_id): d.doc_id for d in dataset.corpus}
         paths_to_ids = {p: by_name.get(p, stem) for p, stem in paths_to_ids.items()}

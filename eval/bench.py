@@ -231,8 +231,8 @@ def _timed(fn: Callable[[], object], runs: int, warmup: int = 3) -> Latency:
 def bench_encode(models_dir: Path, runs: int) -> Section:
     import torch
 
-    from index.embedders.base import SentenceTransformerEmbedder
     from index.embedders.onnx import OnnxEmbedder
+    from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 
     torch_embedder = SentenceTransformerEmbedder()
     probe = [*QUESTIONS, *_bundled_sentences()[:200]]
@@ -339,7 +339,7 @@ def _bench_settings(index_dir: Path, models_dir: Path, **changes: Any) -> Any:
 
 
 def ask_latency(engine: Any, runs: int) -> Latency:
-    from service.qa.contract import AskRequest
+    from service.qa import AskRequest
 
     counter = iter(range(10**9))
     return _timed(
@@ -348,7 +348,7 @@ def ask_latency(engine: Any, runs: int) -> Latency:
 
 
 def bench_ask(index_dir: Path, models_dir: Path, runs: int) -> Section:
-    from service.qa.engine import QAEngine
+    from service.qa import QAEngine
 
     variants: list[tuple[str, dict[str, Any]]] = [
         ("onnx, warm sentence cache (default)", {"encoder_backend": "onnx"}),

@@ -48,7 +48,7 @@ def cmd_gold(args: argparse.Namespace) -> int:
     if args.url:
         clients.append(HttpClient(args.url, api_key=args.api_key))
     else:
-        from service.qa.engine import QAEngine
+        from service.qa import QAEngine
 
         clients.append(EngineClient(QAEngine.load(_settings(args))))
     if args.baseline:
@@ -118,7 +118,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     if args.url:
         client = HttpClient(args.url, api_key=args.api_key)
     else:
-        from service.qa.engine import QAEngine
+        from service.qa import QAEngine
 
         client = EngineClient(QAEngine.load(_settings(args)))
     resolved = resolve_gold(read_gold(args.gold), client.documents())
@@ -133,7 +133,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.datasets import read_gold
     from eval.fit_answer import collect, cross_validate, fit_all, operating_point, write_model
-    from service.qa.engine import QAEngine
+    from service.qa import QAEngine
 
     engine = QAEngine.load(_settings(args))
     groups = collect(engine, read_gold(args.gold))

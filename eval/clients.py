@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import httpx
 
     from eval.baseline import LangChainBaseline
-    from service.qa.engine import QAEngine
+    from service.qa import QAEngine
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,10 @@ class EngineClient:
         self.engine = engine
 
     def documents(self) -> list[IndexedDocument]:
-        return [
-            IndexedDocument(d.doc_id, d.path, d.text) for d in self.engine.index.store.documents()
-        ]
+        return [IndexedDocument(d.doc_id, d.path, d.text) for d in self.engine.stored_documents()]
 
     def ask(self, question: str, top_k: int) -> Prediction:
-        from service.qa.contract import AskRequest
+        from service.qa import AskRequest
 
         started = time.perf_counter()
         response = self.engine.ask(AskRequest(question=question, top_k=top_k))
@@ -94,7 +92,7 @@ class EngineClient:
         return {
             "client": "in-process",
             "index_version": self.engine.index_version,
-            "model": self.engine.index.manifest.model,
+            "model": self.engine.manifest.model,
             "search_mode": self.engine.settings.search_mode,
         }
 

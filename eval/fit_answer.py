@@ -38,16 +38,17 @@ from scipy.optimize import minimize
 
 from eval.datasets import GoldQuestion
 from eval.metrics import abstention_sweep, answer_contains_gold
-from service.qa.answer import (
+from service.qa import (
     CONFIDENCE_FEATURES,
     FEATURES,
     HAND_WEIGHTS,
+    AnswerInputs,
+    AskRequest,
     Candidate,
     ConfidenceModel,
+    QAEngine,
     score,
 )
-from service.qa.contract import AskRequest
-from service.qa.engine import AnswerInputs, QAEngine
 
 DEFAULT_L2 = 1.0
 DEFAULT_FOLDS = 5

@@ -41,16 +41,13 @@ from index.embedders.caching import (
     default_cache_dir,
     encode_cached,
 )
+from index.layout import DENSE_FILE, LEXICAL_DIR, REPORT_FILE, STORE_FILE
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.store import write_store
 
 log = logging.getLogger(__name__)
 
-DENSE_FILE = "dense.faiss"
-STORE_FILE = "store.sqlite3"
-LEXICAL_DIR = "bm25"
-REPORT_FILE = "corpus_report.json"
 KEEP_OLD_BUILDS = 2
 STALE_PARTIAL_SECONDS = 3600
 
@@ -84,22 +81,6 @@ def _index_version(model: str, chunks: list[Chunk], chunking: dict[str, int]) ->
         for where in chunk.also_in:
             digest.update(f"+{where.doc_id}:{where.start}:{where.end}".encode())
     return digest.hexdigest()[:12]
-
-
-def embed_chunks(
-    embedder: Embedder,
-    chunks: list[Chunk],
-    batch_size: int = 32,
-    progress: bool = True,
-) -> np.ndarray:
-    """Encode chunk texts in batches with a progress bar."""
-    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
-        for begin in range(0, len(chunks), batch_size):
-            batch = chunks[begin : begin + batch_size]
-            vectors[begin : begin + len(batch)] = embedder.encode([c.text for c in batch])
-            bar.update(len(batch))
-    return vectors
 
 
 def build_index(

@@ -7,10 +7,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from index.errors import IndexCorruptError, ManifestMismatchError
+from index.layout import FORMAT_VERSION, MANIFEST_FILE
 
 # 2: chunks carry `also_in` (near-duplicates), documents carry page starts.
-FORMAT_VERSION = 2
-MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from corpus.models import Chunk
-from index.build import DENSE_FILE, LEXICAL_DIR, STORE_FILE
 from index.dense import DenseIndex
 from index.embedders.base import Embedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
+from index.layout import DENSE_FILE, LEXICAL_DIR, MANIFEST_FILE, STORE_FILE
 from index.lexical import LexicalIndex
-from index.manifest import MANIFEST_FILE, Manifest
+from index.manifest import Manifest
 from index.store import Store
-
-
-@dataclass(frozen=True)
-class ScoredChunk:
-    chunk: Chunk
-    score: float
-    rank: int  # 1-based
 
 
 class ReportIndex:
@@ -78,21 +67,6 @@ class ReportIndex:
                 f"{dense.dimension}, manifest says {manifest.chunks} of {manifest.dimension}"
             )
         return cls(resolved, manifest, dense, lexical, store)
-
-    def search_dense(self, query_vector: np.ndarray, k: int) -> list[ScoredChunk]:
-        return self.resolve(self.dense.search(query_vector, k))
-
-    def search_lexical(self, query: str, k: int) -> list[ScoredChunk]:
-        return self.resolve(self.lexical.search(query, k))
-
-    def resolve(self, hits: list[tuple[int, float]]) -> list[ScoredChunk]:
-        """Turn (row id, score) pairs into ranked chunks from the store."""
-        chunks = self.store.chunks_by_row([row for row, _ in hits])
-        return [
-            ScoredChunk(chunk=chunks[row], score=score, rank=rank)
-            for rank, (row, score) in enumerate(hits, start=1)
-            if row in chunks
-        ]
 
     def close(self) -> None:
         self.store.close()

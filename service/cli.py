@@ -25,7 +25,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from index.build import build_index
-    from service.qa.caching import embedding_cache_dir, settings_embedder
+    from service.qa.encoder import embedding_cache_dir, settings_embedder
 
     settings = _settings(args)
     documents_dir = Path(args.documents or settings.documents_dir)
@@ -57,9 +57,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import uvicorn
 
-    from service.api.app import create_app
-    from service.api.observability import log_config
-    from service.api.wiring import check_configuration
+    from service.api.app import check_configuration, create_app
+    from service.api.logs import log_config
     from service.qa.engine import QAEngine
 
     settings = _settings(args)
@@ -101,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_new_key(args: argparse.Namespace) -> int:
     import json
 
-    from service.api.middleware.access import key_digest, new_key
+    from service.api.keys import key_digest, new_key
 
     key = new_key()
     entry = {"name": args.name, "sha256": key_digest(key).hex(), "scopes": args.scope or ["query"]}

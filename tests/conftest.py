@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from index.build import BuildSummary, build_index
-from index.embedders.base import HashingEmbedder, SentenceTransformerEmbedder
+from index.embedders.hashing import HashingEmbedder
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.reader import ReportIndex
 from service.qa.engine import QAEngine
 from service.settings import Settings
@@ -96,3 +97,9 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the ONNX export of the bundled model is cached for the whole session."""
+    return tmp_path_factory.mktemp("models")

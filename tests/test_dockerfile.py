@@ -20,7 +20,7 @@ import pytest
 from dockerfile_parse import DockerfileParser
 
 from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from service.api.app import create_app
 from service.qa.engine import QAEngine
 from service.settings import Settings

@@ -1,46 +1,92 @@
-"""Application factory: the index and model load once, in the lifespan."""
+"""Application factory: middleware, routes and one lifespan that loads the index once.
+
+Middleware, outermost first (each sees what the next one answers):
+    CORS -> request id -> metrics + access log -> security headers -> body size -> keys + rate limit
+CORS is outermost so its headers reach 401/413/429 answers too.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from service.api import wiring
-from service.api.routes import query as api
-from service.api.routes import stream, widget
-from service.errors import install_error_handlers
+from service.api import metrics
+from service.api.errors import install_error_handlers
+from service.api.keys import KeyRing
+from service.api.middleware.access import AccessMiddleware
+from service.api.middleware.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from service.api.middleware.metrics import RequestMetricsMiddleware, install_request_id
+from service.api.openapi import install_error_contract
+from service.api.ratelimit import RateLimiter
+from service.api.routes import admin, ask, documents, ops, search, widget
+from service.api.state import AppState
+from service.ops.ingest import DocumentIngestor
+from service.ops.reload import EngineManager, install_sighup
 from service.qa.engine import QAEngine
 from service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 
+def check_configuration(settings: Settings) -> tuple[KeyRing, RateLimiter | None]:
+    """Read the keys and rate limits; raises ConfigurationError naming what is wrong."""
+    keyring = KeyRing.from_settings(settings)
+    limiter = (
+        RateLimiter(settings.rate_limit, settings.rate_limit_storage)
+        if settings.rate_limit or keyring.has_rate_limits
+        else None
+    )
+    return keyring, limiter
+
+
 def create_app(settings: Settings | None = None, engine: QAEngine | None = None) -> FastAPI:
-    """Build the app. Pass `engine` to reuse an already loaded one (tests, benchmarks)."""
+    """Build the app. Pass `engine` to serve an already loaded one (tests, benchmarks)."""
+    active = settings or (engine.settings if engine else get_settings())
+    keyring, limiter = check_configuration(active)
+    manager = EngineManager(active)
+    manager.after_swap.append(metrics.observe_index)
+    manager.on_reload.append(metrics.count_reload)
+    state = AppState(settings=active, manager=manager, keyring=keyring)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if engine is not None:
-            app.state.engine = engine
-            yield
-            return
-        active = settings or get_settings()
-        loaded = QAEngine.load(active)
-        log.info(
-            "index %s loaded: %d documents, %d chunks",
-            loaded.index_version,
-            loaded.index.manifest.documents,
-            loaded.index.manifest.chunks,
+        served = engine if engine is not None else QAEngine.load(active)
+        if engine is None:
+            log.info(
+                "index %s loaded: %d documents, %d chunks",
+                served.index_version,
+                served.manifest.documents,
+                served.manifest.chunks,
+            )
+        manager.engine = served
+        metrics.observe_index(served)
+        # Uploads go where the served engine's settings say (tests pass their own).
+        where = manager.active_settings
+        ingestor = DocumentIngestor(
+            Path(where.documents_dir),
+            where.manifest_path,
+            active.max_upload_bytes,
+            where.corpus_config(),
         )
-        app.state.engine = loaded
+
+        def forget_indexed_uploads(fresh: QAEngine) -> None:
+            ingestor.forget_indexed(_indexed_path(fresh))
+
+        manager.after_swap.append(forget_indexed_uploads)
+        state.ingestor = ingestor
+        undo = install_sighup(manager) if active.reload_on_sighup else (lambda: None)
         try:
             yield
         finally:
-            loaded.close()
+            undo()
+            manager.after_swap.remove(forget_indexed_uploads)
+            if engine is None and manager.engine is not None:
+                manager.engine.close()
 
     app = FastAPI(
         title="reportqa",
@@ -48,15 +94,37 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.reportqa = state
     install_error_handlers(app)
-    app.include_router(api.router)
-    app.include_router(stream.router)
+    for router in (ask.router, search.router, documents.router, ops.router, admin.router):
+        app.include_router(router)
     app.include_router(widget.router)
-    active = settings or (engine.settings if engine else get_settings())
-    wiring.install(app, active)
-    # Added last, so it wraps the hardening middleware: refusals get CORS headers too.
+    install_error_contract(app)
+
+    # add_middleware wraps what is there, so the innermost is added first.
+    app.add_middleware(AccessMiddleware, keyring=keyring, limiter=limiter)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_body_bytes=active.max_body_bytes,
+        max_upload_bytes=active.max_upload_bytes,
+    )
+    app.add_middleware(
+        SecurityHeadersMiddleware, content_security_policy=active.content_security_policy
+    )
+    app.add_middleware(RequestMetricsMiddleware)
+    install_request_id(app)
     add_cors(app, active)
     return app
+
+
+def _indexed_path(engine: QAEngine) -> Callable[[str], str | None]:
+    """doc_id -> the indexed document's path, or None when it is not in `engine`'s index."""
+
+    def indexed(doc_id: str) -> str | None:
+        document = engine.stored_document(doc_id)
+        return document.path if document else None
+
+    return indexed
 
 
 def add_cors(app: FastAPI, settings: Settings) -> None:

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: routes get the loaded engine and settings through these aliases."""
+"""FastAPI dependencies: routes get the typed state, the engine and the ingestor through these."""
 
 from __future__ import annotations
 
@@ -6,19 +6,39 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from service.api.state import AppState, app_state
 from service.errors import IndexUnavailableError
+from service.ops.ingest import DocumentIngestor
+from service.ops.reload import EngineManager
 from service.qa.engine import QAEngine
-from service.settings import Settings, get_settings
+
+# The dependencies are async: plain attribute reads, so they run on the event loop
+# instead of costing a thread-pool hop before every request.
+
+
+async def get_state(request: Request) -> AppState:
+    return app_state(request.app)
 
 
 async def get_engine(request: Request) -> QAEngine:
-    # async: a plain attribute read, so it runs on the event loop instead of costing
-    # a thread-pool hop before every request.
-    engine: QAEngine | None = getattr(request.app.state, "engine", None)
+    engine = app_state(request.app).engine
     if engine is None:
         raise IndexUnavailableError("the index is not loaded yet")
     return engine
 
 
+async def get_manager(request: Request) -> EngineManager:
+    return app_state(request.app).manager
+
+
+async def get_ingestor(request: Request) -> DocumentIngestor:
+    ingestor = app_state(request.app).ingestor
+    if ingestor is None:
+        raise IndexUnavailableError("uploads are not open yet: the index is not loaded")
+    return ingestor
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
 EngineDep = Annotated[QAEngine, Depends(get_engine)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+ManagerDep = Annotated[EngineManager, Depends(get_manager)]
+IngestorDep = Annotated[DocumentIngestor, Depends(get_ingestor)]

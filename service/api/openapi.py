@@ -11,6 +11,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from service.api.keys import required_scope
+
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
     "type": "object",
@@ -45,7 +47,6 @@ _BODY_ERRORS = {
     "400": "Content-Length is not a number",
     "413": "Request body too large",
 }
-_PUBLIC_PATHS = ("/health", "/ready")
 
 
 def install_error_contract(app: FastAPI) -> None:
@@ -59,7 +60,7 @@ def install_error_contract(app: FastAPI) -> None:
         components = schema.setdefault("components", {})
         schemas = components.setdefault("schemas", {})
         schemas["Error"] = ERROR_SCHEMA
-        # 422 bodies come from service.errors, not FastAPI's default handler.
+        # 422 bodies come from service.api.errors, not FastAPI's default handler.
         schemas["HTTPValidationError"] = ERROR_SCHEMA
         components.setdefault("securitySchemes", {}).update(
             {
@@ -83,7 +84,7 @@ def install_error_contract(app: FastAPI) -> None:
                 for status, body in responses.items():
                     if status.startswith(("4", "5")) and "content" not in body:
                         body.update(reference)
-                if path not in _PUBLIC_PATHS:
+                if required_scope(method.upper(), path) is not None:
                     # Keys are optional: either scheme, or none when keys are off.
                     operation["security"] = [{"bearer": []}, {"apiKey": []}, {}]
         app.openapi_schema = schema

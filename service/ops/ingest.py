@@ -22,17 +22,9 @@ from pathlib import Path
 from corpus.config import CorpusConfig
 from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract
 from corpus.load import MANIFEST_NAME, DocumentMetadata, default_manifest_path, load_corpus
-from service.errors import BadQueryError, ServiceError
+from service.errors import BadQueryError, DocumentTooLargeError, UnsupportedDocumentError
 
 UPLOADS_DIR = "uploads"
-
-
-class UnsupportedDocumentError(ServiceError):
-    status_code = 415
-
-
-class DocumentTooLargeError(ServiceError):
-    status_code = 413
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Swap the served index without a restart: reload, SIGHUP, background rebuilds.
 
-Routes take the engine from `app.state.engine` once per request, so replacing that
+Routes take the engine from the manager once per request, so replacing that
 reference is the whole swap: requests already running finish on the engine they
 started with, new ones get the new engine, and the old engine is freed (its
 SQLite connection closed) by the garbage collector once the last of them ends.
@@ -18,10 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-
 from index.build import build_index
-from service.api.observability import INDEX_RELOADS, observe_index
 from service.qa.engine import QAEngine
 from service.settings import Settings
 
@@ -47,11 +44,11 @@ class BuildReport:
 
 
 class EngineManager:
-    """Owns `app.state.engine`: loads a fresh engine and swaps the reference."""
+    """Owns the served engine: loads a fresh one and swaps the reference."""
 
-    def __init__(self, app: FastAPI, settings: Settings) -> None:
-        self.app = app
+    def __init__(self, settings: Settings, engine: QAEngine | None = None) -> None:
         self.settings = settings
+        self.engine = engine
         self._reload_lock = threading.Lock()
         self._build_state = threading.Lock()
         self._build_pending = False
@@ -59,11 +56,8 @@ class EngineManager:
         self.last_build: BuildReport | None = None
         # Called with the new engine after each swap (e.g. to forget indexed uploads).
         self.after_swap: list[Callable[[QAEngine], None]] = []
-
-    @property
-    def engine(self) -> QAEngine | None:
-        engine: QAEngine | None = getattr(self.app.state, "engine", None)
-        return engine
+        # Called with (outcome, trigger) after each reload: "swapped", "unchanged", "failed".
+        self.on_reload: list[Callable[[str, str], None]] = []
 
     @property
     def active_settings(self) -> Settings:
@@ -89,29 +83,32 @@ class EngineManager:
                     self.active_settings, embedder=current.embedder if current else None
                 )
             except Exception:
-                INDEX_RELOADS.labels("failed", trigger).inc()
+                self._reloaded("failed", trigger)
                 raise
             previous = current.index_version if current else None
-            unchanged = current is not None and Path(fresh.index.path) == Path(current.index.path)
+            unchanged = current is not None and fresh.index_path == current.index_path
             if unchanged:
                 fresh.close()
                 serving = current
             else:
-                self.app.state.engine = fresh
-                observe_index(fresh)
+                self.engine = fresh
                 serving = fresh
                 for callback in self.after_swap:
                     callback(fresh)
             assert serving is not None
-            INDEX_RELOADS.labels("unchanged" if unchanged else "swapped", trigger).inc()
+            self._reloaded("unchanged" if unchanged else "swapped", trigger)
             log.info("index reload (%s): %s -> %s", trigger, previous, serving.index_version)
             return ReloadOutcome(
                 changed=not unchanged,
                 index_version=serving.index_version,
                 previous_version=previous,
-                documents=serving.index.manifest.documents,
-                chunks=serving.index.manifest.chunks,
+                documents=serving.manifest.documents,
+                chunks=serving.manifest.chunks,
             )
+
+    def _reloaded(self, outcome: str, trigger: str) -> None:
+        for callback in self.on_reload:
+            callback(outcome, trigger)
 
     def reload_logged(self, trigger: str) -> None:
         """Reload, logging instead of raising (for signal handlers and threads)."""

@@ -1,1 +1,29 @@
-"""The question-answering core: no FastAPI here."""
+"""The question-answering core: analyse, retrieve, choose and cite. No FastAPI here.
+
+The public entry points, used by the HTTP shell, the CLI and the evaluation harness.
+"""
+
+from service.qa.answer import Candidate
+from service.qa.answer_model import (
+    CONFIDENCE_FEATURES,
+    FEATURES,
+    HAND_WEIGHTS,
+    ConfidenceModel,
+    score,
+)
+from service.qa.contract import AskRequest, AskResponse, SearchResponse
+from service.qa.engine import AnswerInputs, QAEngine
+
+__all__ = [
+    "CONFIDENCE_FEATURES",
+    "FEATURES",
+    "HAND_WEIGHTS",
+    "AnswerInputs",
+    "AskRequest",
+    "AskResponse",
+    "Candidate",
+    "ConfidenceModel",
+    "QAEngine",
+    "SearchResponse",
+    "score",
+]

@@ -25,31 +25,30 @@ whether it holds the kind of fact asked for.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from corpus.sentences import sentence_spans
 from index.embedders.base import Embedder
-from service.qa.dates import evidence_date
+from service.qa.answer_model import (
+    AnswerModel,
+    confidence_features,
+    confidence_from,
+    load_model,
+    score,
+)
+from service.qa.dates import evidence_date, recency
+from service.qa.question import question_type
 from service.qa.retrieve import Passage
+from service.qa.text import content_stems, normalised
 
-_STEMMER = Stemmer.Stemmer("english")
-_STOP = set(STOPWORDS_EN_PLUS) | {
-    "what", "when", "who", "whom", "which", "where", "why", "how", "many", "much",
-    "did", "does", "do", "was", "were", "is", "are", "the", "a", "an", "of", "in",
-}  # fmt: skip
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:(?:19|20)\d\d|{_MONTHS}|Spring|Summer|Autumn|Winter)\b")
 _NUMBER = re.compile(
@@ -57,65 +56,8 @@ _NUMBER = re.compile(
     r"twenty|hundred|thousand|quarter|half)\b",
     re.IGNORECASE,
 )
+SHORT_LINE_WORDS = 5  # a line this short is a heading, byline or dateline
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
-
-FEATURES = (
-    "semantic", "overlap", "context", "coverage", "rank", "typed", "recency", "short", "novel",
-)  # fmt: skip
-# The first hand-set weights (rounded values from a sweep over the gold set); used
-# when no fitted file is given, and as the comparison in `reportqa eval fit-answer`.
-HAND_WEIGHTS = {
-    "semantic": 0.45, "overlap": 0.4, "context": 0.15, "coverage": 0.1, "rank": 0.15,
-    "typed": 0.25, "recency": 0.2, "short": 0.0, "novel": 0.0,
-}  # fmt: skip
-WEIGHTS_PATH = Path(__file__).with_name("answer_weights.json")
-SHORT_LINE_WORDS = 5
-_POSSESSIVE = re.compile(r"['\u2019]s$")
-
-
-@lru_cache(maxsize=65536)
-def content_stems(text: str) -> frozenset[str]:
-    """Stemmed, lower-case content words of `text` (stop words and possessives dropped).
-
-    Cached: the same corpus sentences are candidates for many questions.
-    """
-    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
-    return frozenset(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
-
-
-_QUESTION_TYPES = (
-    (
-        "number",
-        re.compile(
-            r"\bhow (?:many|much|long)\b|\b(?:what|which) (?:percentage|proportion|share|"
-            r"fraction|number)\b"
-        ),
-    ),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b")),
-    ("person", re.compile(r"\bwho(?:se|m)?\b")),
-)
-# Any question word. The first one opens the question; a typed phrase later in the
-# sentence is then a subordinate clause ("How did X describe it when ...?" asks for
-# a description, not a date).
-_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b")
-
-
-def question_type(question: str) -> str | None:
-    """The kind of fact asked for: "number", "date", "person" or None.
-
-    The opening question phrase decides: "Who was chief inspector when ...?" asks
-    for a person, "When did ... who ...?" for a date, "How did ... when ...?" for
-    none of them.
-    """
-    q = question.lower()
-    opening = _WH_WORD.search(q)
-    found = [(m.start(), kind) for kind, rx in _QUESTION_TYPES if (m := rx.search(q))]
-    if not found:
-        return None
-    first_at, kind = min(found)
-    if opening is not None and opening.start() < first_at:
-        return None
-    return kind
 
 
 def _has_type(sentence: str, wanted: str | None) -> bool:
@@ -166,128 +108,11 @@ class Candidate:
     features: Mapping[str, float] = field(default_factory=dict)  # by name, see FEATURES
 
 
-def score(features: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    """A candidate's score: the weighted sum of its features."""
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())
-
-
-@dataclass(frozen=True)
-class ConfidenceModel:
-    """Logistic model of "the chosen sentence answers the question" (see CONFIDENCE_FEATURES)."""
-
-    bias: float
-    weights: Mapping[str, float]
-
-    def probability(self, features: Mapping[str, float]) -> float:
-        z = self.bias + score(features, self.weights)
-        return float(1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))))
-
-
-@dataclass(frozen=True)
-class AnswerModel:
-    """Ranking weights for candidate sentences, and the confidence model (if fitted)."""
-
-    weights: Mapping[str, float]
-    confidence: ConfidenceModel | None = None
-    abstain_below: float = 0.2  # the operating point chosen when the model was fitted
-
-
-@lru_cache(maxsize=8)
-def load_model(path: Path = WEIGHTS_PATH) -> AnswerModel:
-    """The answer model written by `reportqa eval fit-answer`.
-
-    Raises:
-        ValueError: the file names a feature this code does not compute.
-    """
-    data = json.loads(path.read_text(encoding="utf-8"))
-    weights = {str(k): float(v) for k, v in data["weights"].items()}
-    unknown = set(weights) - set(FEATURES)
-    confidence = None
-    if "confidence" in data:
-        c = data["confidence"]
-        confidence = ConfidenceModel(
-            float(c["bias"]), {str(k): float(v) for k, v in c["weights"].items()}
-        )
-        unknown |= set(confidence.weights) - set(CONFIDENCE_FEATURES)
-    if unknown:
-        raise ValueError(f"{path}: unknown answer features {sorted(unknown)}")
-    return AnswerModel(weights, confidence, float(data.get("abstain_below", 0.2)))
-
-
 @dataclass(frozen=True)
 class Answer:
     best: Candidate | None
     confidence: float
     answered: bool
-
-
-# Question-level evidence for the confidence model, each computed from the ranked
-# candidates: the best score and its lead over the runner-up, the best sentence's
-# similarity and term overlap (sentence and passage), the best passage's similarity,
-# whether a "when / how many / who" question got a sentence without that kind of fact,
-# and the idf-weighted share of the question's terms that occur nowhere in the corpus
-# (an on-topic question about something the reports never mention, e.g. a budget),
-# and `evidence`, the hand-made strength score used before the model was fitted.
-CONFIDENCE_FEATURES = (
-    "score", "margin", "semantic", "overlap", "coverage", "passage_similarity",
-    "type_missing", "unknown_terms", "evidence",
-)  # fmt: skip
-
-
-def confidence_features(
-    ranked: Sequence[Candidate],
-    wanted: str | None,
-    passage_similarity: float,
-    unknown_terms: float,
-) -> dict[str, float]:
-    """The confidence model's inputs for one question (`ranked` best first, non-empty)."""
-    best = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else best.score
-    return {
-        "score": best.score,
-        "margin": best.score - runner_up,
-        "semantic": best.semantic,
-        "overlap": best.overlap,
-        "coverage": best.coverage,
-        "passage_similarity": passage_similarity,
-        "type_missing": 1.0 if wanted is not None and not best.has_type else 0.0,
-        "unknown_terms": unknown_terms,
-        "evidence": confidence_from(best, wanted, passage_similarity),
-    }
-
-
-# Hand-made evidence strength (the confidence before a model was fitted, and one of
-# the fitted model's inputs): how on-topic the best evidence is (the larger of the
-# answer sentence's and the best passage's similarity to the question) and how much
-# of the question's idf-weighted vocabulary the sentence or its passage holds, mapped
-# linearly onto [0, 1]. Off-topic questions score near 0.
-CONFIDENCE_TOPICAL_WEIGHT = 0.7
-CONFIDENCE_LOW, CONFIDENCE_SPAN = 0.1, 0.5
-# A "how many / when / who" question answered by a sentence without a figure, date
-# or name is weaker evidence.
-MISSING_TYPE_PENALTY = 0.1
-
-
-def confidence_from(
-    candidate: Candidate, wanted: str | None = None, passage_similarity: float = 0.0
-) -> float:
-    """Map evidence strength to [0, 1]; rises with similarity and shared terms.
-
-    Args:
-        candidate: the chosen sentence.
-        wanted: the question's type ("date", "number", "person") or None.
-        passage_similarity: cosine of the question with the best passage, if known.
-    """
-    topical = max(candidate.semantic, passage_similarity)
-    terms = max(candidate.overlap, candidate.coverage)
-    evidence = CONFIDENCE_TOPICAL_WEIGHT * topical + (1 - CONFIDENCE_TOPICAL_WEIGHT) * terms
-    if wanted is not None and not candidate.has_type:
-        evidence -= MISSING_TYPE_PENALTY
-    return float(np.clip((evidence - CONFIDENCE_LOW) / CONFIDENCE_SPAN, 0.0, 1.0))
-
-
-def _normalised(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 class Answerer:
@@ -345,10 +170,10 @@ class Answerer:
         spans: list[tuple[Passage, int, int]] = []
         for passage in considered:
             sentences = sentence_spans(passage.chunk.text, offset=passage.chunk.start)
-            title = _normalised(passage.document.title)
+            title = normalised(passage.document.title)
             # A headline restates the story; the evidence is in the sentences below it.
             text = passage.document.text
-            kept = [(s, e) for s, e in sentences if _normalised(text[s:e]) != title]
+            kept = [(s, e) for s, e in sentences if normalised(text[s:e]) != title]
             spans.extend((passage, start, end) for start, end in kept or sentences)
         if not spans:
             return []
@@ -394,23 +219,6 @@ class Answerer:
                 )
             )  # fmt: skip
         return sorted(scored, key=lambda c: -c.score)
-
-    def answer(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        *,
-        scoring_question: str | None = None,
-        prefer_recent: bool = False,
-    ) -> Answer:
-        """The best sentence of `passages` for `question`, or an abstention.
-
-        Keyword arguments are as for `candidates`.
-        """
-        ranked = self.candidates(
-            question, passages, scoring_question=scoring_question, prefer_recent=prefer_recent
-        )
-        return self.choose(question, ranked, passages, scoring_question)
 
     def choose(
         self,
@@ -474,9 +282,4 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
 
 def _recency(passages: Sequence[Passage]) -> dict[str, float]:
     """Chunk id -> evidence date scaled to [0, 1] across `passages` (undated: 0)."""
-    dates = {p.chunk.chunk_id: evidence_date(p.document) for p in passages}
-    ordinals = [d.ordinal for d in dates.values() if d is not None]
-    if not ordinals:
-        return {}
-    oldest, span = min(ordinals), max(max(ordinals) - min(ordinals), 1)
-    return {cid: (d.ordinal - oldest) / span if d else 0.0 for cid, d in dates.items()}
+    return recency({p.chunk.chunk_id: evidence_date(p.document) for p in passages})

@@ -12,11 +12,15 @@ exists. Two general rules live here:
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 
 from corpus.models import Document
+
+K = TypeVar("K", bound=Hashable)
 
 # Words that ask for the present state. "Still" and "now" count: "Is the trust still
 # rated good?" is a question about today.
@@ -44,7 +48,6 @@ _MONTHS = (
 _MENTION = re.compile(
     r"\b(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE
 )
-_YEAR_ONLY = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def asks_for_latest(question: str) -> bool:
@@ -97,5 +100,13 @@ def latest_mentioned_date(text: str) -> str | None:
     return date(best[0], best[1], 1).isoformat()
 
 
-def mentions_year(text: str) -> bool:
-    return bool(_YEAR_ONLY.search(text))
+def recency(dates: Mapping[K, EvidenceDate | None]) -> dict[K, float]:
+    """Each key's evidence date scaled to [0, 1] across `dates`: newest 1, oldest or undated 0.
+
+    Empty when nothing is dated (no recency to weigh).
+    """
+    ordinals = [d.ordinal for d in dates.values() if d is not None]
+    if not ordinals:
+        return {}
+    oldest, span = min(ordinals), max(max(ordinals) - min(ordinals), 1)
+    return {key: (d.ordinal - oldest) / span if d else 0.0 for key, d in dates.items()}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -14,11 +15,12 @@ from corpus.models import Chunk, Document
 from index.dense import auto_ef_search, set_search_threads
 from index.embedders.base import Embedder
 from index.embedders.caching import CachingEmbedder, pinned
+from index.manifest import Manifest
 from index.reader import ReportIndex
 from service.errors import DocumentNotFoundError
-from service.qa import caching as fastpath
-from service.qa.answer import Answer, Answerer, Candidate, question_type
-from service.qa.caching import AskCache, warm_embedder
+from service.qa import encoder
+from service.qa.answer import Answer, Answerer, Candidate
+from service.qa.ask_cache import AskCache
 from service.qa.contract import (
     AlsoIn,
     AskRequest,
@@ -36,22 +38,15 @@ from service.qa.contract import (
 from service.qa.dates import asks_for_latest, evidence_date
 from service.qa.followup import ResolvedQuestion, resolve
 from service.qa.generate import Generator
+from service.qa.question import question_type
 from service.qa.retrieve import Passage, Retriever
 from service.qa.short_answer import short_answer
+from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
-
-
-def retrieval_query(request: AskRequest) -> str:
-    """The text used for retrieval: the question, resolved against the history.
-
-    A follow-up such as "And when was that?" carries no topic of its own; the
-    previous turns supply it (`service.qa.followup`).
-    """
-    return resolve(request.question, request.history).retrieval_query
 
 
 def _date_value(passage: Passage) -> str | None:
@@ -151,13 +146,13 @@ class QAEngine:
         """Load the embedding model and the index named by `settings`, and warm them.
 
         The encoder is wrapped in a text -> vector LRU filled with the corpus sentences,
-        so a request encodes only its question (see service/fastpath.py).
+        so a request encodes only its question (see service/qa/warmup.py).
         """
         if isinstance(embedder, CachingEmbedder):
             cached = embedder  # a reload reuses the warm cache of the engine it replaces
         else:
             cached = CachingEmbedder(
-                embedder or fastpath.settings_embedder(settings),
+                embedder or encoder.settings_embedder(settings),
                 size=max(1, settings.sentence_cache_size),
                 learn=settings.cache_query_texts,
             )
@@ -170,6 +165,24 @@ class QAEngine:
     @property
     def index_version(self) -> str:
         return self.index.manifest.index_version
+
+    @property
+    def manifest(self) -> Manifest:
+        """What the served index says of itself (model, counts, build time)."""
+        return self.index.manifest
+
+    @property
+    def index_path(self) -> Path:
+        """The build directory being served (the live symlink resolved when opened)."""
+        return Path(self.index.path)
+
+    def stored_document(self, doc_id: str) -> Document | None:
+        """The indexed document with this id, or None."""
+        return self.index.store.document(doc_id)
+
+    def stored_documents(self) -> list[Document]:
+        """Every indexed document, with its cleaned text."""
+        return self.index.store.documents()
 
     def ask(
         self,
@@ -296,25 +309,7 @@ class QAEngine:
         passages = self.retriever.search(
             query, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
         )
-        hits = [
-            SearchHit(
-                rank=p.rank,
-                doc_id=p.document.doc_id,
-                title=p.document.title,
-                date=p.document.date,
-                kind=p.document.kind,
-                chunk_id=p.chunk.chunk_id,
-                text=p.chunk.text,
-                start=p.chunk.start,
-                end=p.chunk.end,
-                score=round(p.score, 6),
-                also_in=self._also_in(p.chunk),
-                page=p.document.page_at(p.chunk.start),
-                evidence_date=_date_value(p),
-                evidence_date_inferred=_date_inferred(p),
-            )
-            for p in passages
-        ]
+        hits = [SearchHit(rank=p.rank, **self._passage_fields(p)) for p in passages]
         return SearchResponse(
             query=query,
             mode=mode,
@@ -324,10 +319,10 @@ class QAEngine:
         )
 
     def documents(self) -> list[DocumentSummary]:
-        return [_summary(d) for d in self.index.store.documents()]
+        return [_summary(d) for d in self.stored_documents()]
 
     def document(self, doc_id: str) -> DocumentResponse:
-        doc = self.index.store.document(doc_id)
+        doc = self.stored_document(doc_id)
         if doc is None:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         return DocumentResponse(**_summary(doc).model_dump(), text=doc.text)
@@ -341,32 +336,32 @@ class QAEngine:
                 highlight = Highlight(
                     start=best.start - p.chunk.start, end=best.end - p.chunk.start
                 )
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=p.document.doc_id,
-                    title=p.document.title,
-                    date=p.document.date,
-                    kind=p.document.kind,
-                    chunk_id=p.chunk.chunk_id,
-                    text=p.chunk.text,
-                    start=p.chunk.start,
-                    end=p.chunk.end,
-                    highlight=highlight,
-                    score=round(p.score, 6),
-                    also_in=self._also_in(p.chunk),
-                    page=p.document.page_at(p.chunk.start),
-                    evidence_date=_date_value(p),
-                    evidence_date_inferred=_date_inferred(p),
-                )
-            )
+            citations.append(Citation(n=n, highlight=highlight, **self._passage_fields(p)))
         return citations
+
+    def _passage_fields(self, p: Passage) -> dict[str, Any]:
+        """What a citation and a search hit both say of a passage."""
+        return {
+            "doc_id": p.document.doc_id,
+            "title": p.document.title,
+            "date": p.document.date,
+            "kind": p.document.kind,
+            "chunk_id": p.chunk.chunk_id,
+            "text": p.chunk.text,
+            "start": p.chunk.start,
+            "end": p.chunk.end,
+            "score": round(p.score, 6),
+            "also_in": self._also_in(p.chunk),
+            "page": p.document.page_at(p.chunk.start),
+            "evidence_date": _date_value(p),
+            "evidence_date_inferred": _date_inferred(p),
+        }
 
     def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
         """Where else the passage occurs (near-duplicates that were not embedded)."""
         found = []
         for where in chunk.also_in:
-            doc = self.index.store.document(where.doc_id)
+            doc = self.stored_document(where.doc_id)
             title = doc.title if doc is not None else where.doc_id
             found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
         return found

@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.qa.answer import content_stems
 from service.qa.contract import Turn
+from service.qa.text import content_stems
 
 _CONNECTIVE = re.compile(
     r"^\s*(?:and|but|so|also|then|what about|how about|what of|and what about)\b", re.IGNORECASE

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import httpx
 
 from corpus.sentences import sentence_spans
-from service.qa.answer import content_stems
 from service.qa.retrieve import Passage
+from service.qa.text import content_stems
 from service.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from corpus.models import Chunk, Document
 from index.embedders.base import Embedder
 from index.reader import ReportIndex
 from service.qa.contract import Filters, Fusion
-from service.qa.dates import evidence_date, without_recency_words
+from service.qa.dates import evidence_date, recency, without_recency_words
 from service.settings import SearchMode, Settings
 
 T = TypeVar("T")
@@ -194,16 +194,9 @@ def prefer_recent_evidence(
     """
     if not ranked or weight <= 0:
         return ranked
-    dates = {row: evidence_date(documents[row]) for row, _ in ranked}
-    ordinals = [d.ordinal for d in dates.values() if d is not None]
-    if not ordinals:
+    scaled = recency({row: evidence_date(documents[row]) for row, _ in ranked})
+    if not scaled:
         return ranked
-    oldest, newest = min(ordinals), max(ordinals)
-    span = max(newest - oldest, 1)
     best = ranked[0][1] or 1.0
-    rescored = []
-    for row, score in ranked:
-        when = dates[row]
-        recency = (when.ordinal - oldest) / span if when is not None else 0.0
-        rescored.append((row, score / best + weight * recency))
+    rescored = [(row, score / best + weight * scaled[row]) for row, score in ranked]
     return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))

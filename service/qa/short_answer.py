@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.qa.answer import content_stems
+from service.qa.text import content_stems, normalised
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -92,10 +92,6 @@ class Span:
     end: int
 
 
-def _normalise(text: str) -> str:
-    return " ".join(w.lower() for w in _WORD.findall(text))
-
-
 def _names(sentence: str) -> list[Span]:
     """Person names: capitalised runs split at organisation and job words."""
     names = []
@@ -145,13 +141,13 @@ def short_answer(sentence: str, question: str, wanted: str | None) -> Span | Non
     """
     if wanted not in ("date", "number", "person"):
         return None
-    asked = _normalise(question)
+    asked = normalised(question)
     question_stems = content_stems(question)
     phrases = [
         s
         for s in _phrases(sentence, wanted)
-        if _normalise(sentence[s.start : s.end])
-        and f" {_normalise(sentence[s.start : s.end])} " not in f" {asked} "
+        if normalised(sentence[s.start : s.end])
+        and f" {normalised(sentence[s.start : s.end])} " not in f" {asked} "
         and not content_stems(sentence[s.start : s.end]) & question_stems
     ]
     if wanted == "number" and _ASKS_SHARE.search(question):
@@ -185,14 +181,14 @@ def _change_answer(sentence: str, phrases: list[Span], question: str) -> Span | 
     """For a change "from A ... to B" between two figures: B, or A if the question names
     the date that follows A and not the one that follows B. None when there is no change.
     """
-    asked_dates = {_normalise(m.group()) for m in _DATE.finditer(question)}
+    asked_dates = {normalised(m.group()) for m in _DATE.finditer(question)}
     for start, end in zip(phrases, phrases[1:], strict=False):
         between = sentence[start.end : end.start]
         if not (_FROM_BEFORE.search(sentence[: start.start]) and _TO_BETWEEN.search(between)):
             continue
-        start_dates = {_normalise(m.group()) for m in _DATE.finditer(between)}
+        start_dates = {normalised(m.group()) for m in _DATE.finditer(between)}
         after = sentence[end.end : end.end + _DATE_REACH]
-        end_dates = {_normalise(m.group()) for m in _DATE.finditer(after)}
+        end_dates = {normalised(m.group()) for m in _DATE.finditer(after)}
         if asked_dates & start_dates and not asked_dates & end_dates:
             return start
         return end

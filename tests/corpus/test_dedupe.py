@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -155,7 +154,7 @@ def test_a_variant_with_words_of_its_own_stays_searchable_unless_configured(
     loose = CorpusConfig(near_duplicate_threshold=0.5)
     strict = chunk_and_dedupe(result, loose)
     assert strict.dropped == [] and strict.variants_kept == 1
-    folded = chunk_and_dedupe(result, replace(loose, near_duplicate_same_words=False))
+    folded = chunk_and_dedupe(result, loose.model_copy(update={"near_duplicate_same_words": False}))
     assert len(folded.dropped) == 1
     # Even folded, the variant's words are listed in an also_in: nothing is lost.
     assert lost_sentences(result, strict) == lost_sentences(result, folded) == []

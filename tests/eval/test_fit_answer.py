@@ -21,7 +21,7 @@ from eval.fit_answer import (
     sweep,
     top1_accuracy,
 )
-from service.qa.answer import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
+from service.qa.answer_model import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
 from service.qa.engine import AnswerInputs, QAEngine
 from tests.conftest import REPO
 

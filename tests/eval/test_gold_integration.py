@@ -57,7 +57,7 @@ def test_out_of_sample_accuracy_stays_above_its_floors(engine: QAEngine) -> None
 def test_resolved_evidence_matches_the_index_text(
     gold_result: EvalResult, engine: QAEngine
 ) -> None:
-    texts = {d.doc_id: d.text for d in engine.index.store.documents()}
+    texts = {d.doc_id: d.text for d in engine.stored_documents()}
     checked = 0
     for q in gold_result.runs[0].questions:
         assert set(q.doc_ids) <= set(texts), q.id

@@ -8,10 +8,10 @@ import pytest
 
 from index.build import BuildSummary, build_index
 from index.dense import DenseIndex
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
+from index.layout import FORMAT_VERSION
 from index.lexical import LexicalIndex
-from index.manifest import FORMAT_VERSION
 from index.reader import ReportIndex
 
 
@@ -34,14 +34,20 @@ def test_save_load_round_trip_gives_identical_results(
     summary = build_index(tiny_documents, tmp_path / "idx", fake_embedder, progress=False)
     loaded = ReportIndex.open(summary.index_dir, fake_embedder)
     query = fake_embedder.encode(["inspection judged inadequate"])[0]
-    first = [(h.chunk.chunk_id, round(h.score, 6)) for h in loaded.search_dense(query, 5)]
     reopened = ReportIndex.open(summary.index_dir, fake_embedder)
-    second = [(h.chunk.chunk_id, round(h.score, 6)) for h in reopened.search_dense(query, 5)]
-    assert first and first == second
-    assert (
-        loaded.search_lexical("adoption", 3)[0].chunk.chunk_id
-        == reopened.search_lexical("adoption", 3)[0].chunk.chunk_id
-    )
+
+    def dense(index: ReportIndex) -> list[tuple[str, float]]:
+        hits = index.dense.search(query, 5)
+        chunks = index.store.chunks_by_row([row for row, _ in hits])
+        return [(chunks[row].chunk_id, round(score, 6)) for row, score in hits]
+
+    def lexical(index: ReportIndex) -> list[str]:
+        hits = index.lexical.search("adoption", 3)
+        chunks = index.store.chunks_by_row([row for row, _ in hits])
+        return [chunks[row].chunk_id for row, _ in hits]
+
+    assert dense(loaded) and dense(loaded) == dense(reopened)
+    assert lexical(loaded) and lexical(loaded) == lexical(reopened)
 
 
 def test_rebuild_of_same_corpus_is_idempotent(

@@ -13,7 +13,7 @@ import pytest
 
 from index import build
 from index.build import BuildSummary, build_index
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from index.reader import ReportIndex
 
 

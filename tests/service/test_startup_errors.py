@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from index.build import DENSE_FILE, LEXICAL_DIR, STORE_FILE, BuildSummary, build_index
-from index.embedders.base import HashingEmbedder, SentenceTransformerEmbedder
-from index.manifest import MANIFEST_FILE
+from index.build import BuildSummary, build_index
+from index.embedders.hashing import HashingEmbedder
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
+from index.layout import DENSE_FILE, LEXICAL_DIR, MANIFEST_FILE, STORE_FILE
 from service import cli
 from tests.conftest import REPO
 from tests.support.live import free_port
@@ -52,7 +53,7 @@ def serve_in_process(
     restore_logging: None,
 ) -> Callable[[list[str]], tuple[int, str]]:
     """Run `main(["serve", ...])` with the fake embedder; uvicorn must never start."""
-    monkeypatch.setattr("service.qa.caching.settings_embedder", lambda settings: fake_embedder)
+    monkeypatch.setattr("service.qa.encoder.settings_embedder", lambda settings: fake_embedder)
 
     def no_server(*args: object, **kwargs: object) -> None:
         raise AssertionError("the server started despite the broken index")

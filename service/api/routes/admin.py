@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from corpus.load import DocumentMetadata
 from index.errors import ReportIndexError
+from service.api.deps import IngestorDep, ManagerDep
 from service.errors import IndexUnavailableError
-from service.ops.ingest import DocumentIngestor
-from service.ops.reload import EngineManager
 from service.qa.contract import IsoDate
 
 router = APIRouter()
@@ -52,24 +51,13 @@ class UploadResponse(BaseModel):
     message: str
 
 
-def _manager(request: Request) -> EngineManager:
-    manager: EngineManager = request.app.state.engine_manager
-    return manager
-
-
-def _ingestor(request: Request) -> DocumentIngestor:
-    ingestor: DocumentIngestor = request.app.state.ingestor
-    return ingestor
-
-
 @router.post(
     "/admin/reload",
     response_model=ReloadResponse,
     summary="Serve the index the index directory now points to (in-flight requests finish first)",
     tags=["admin"],
 )
-async def reload_index(request: Request) -> ReloadResponse:
-    manager = _manager(request)
+async def reload_index(manager: ManagerDep) -> ReloadResponse:
     try:
         outcome = await run_in_threadpool(manager.reload, "api")
     except ReportIndexError as exc:
@@ -87,13 +75,12 @@ async def reload_index(request: Request) -> ReloadResponse:
 @router.get(
     "/admin/status", response_model=AdminStatus, summary="Served index and builds", tags=["admin"]
 )
-def admin_status(request: Request) -> AdminStatus:
-    manager = _manager(request)
+def admin_status(manager: ManagerDep, ingestor: IngestorDep) -> AdminStatus:
     last = manager.last_build
     return AdminStatus(
         index_version=manager.engine.index_version if manager.engine else None,
         building=manager.building,
-        uploads_waiting=_ingestor(request).waiting,
+        uploads_waiting=ingestor.waiting,
         last_build=BuildStatus(**last.__dict__) if last else None,
     )
 
@@ -111,7 +98,8 @@ def admin_status(request: Request) -> AdminStatus:
     tags=["admin"],
 )
 def upload_document(
-    request: Request,
+    manager: ManagerDep,
+    ingestor: IngestorDep,
     response: Response,
     file: Annotated[UploadFile, File(description="A .txt, .md, .html, .pdf or .docx file")],
     title: Annotated[str | None, Form(max_length=300)] = None,
@@ -119,14 +107,12 @@ def upload_document(
     kind: Annotated[str | None, Form(min_length=1, max_length=60)] = None,
     source: Annotated[str | None, Form(min_length=1, max_length=200)] = None,
 ) -> UploadResponse:
-    manager = _manager(request)
-    ingestor = _ingestor(request)
     # One byte over the limit is enough to know it is too large.
     data = file.file.read(ingestor.max_bytes + 1)
     engine = manager.engine
 
     def indexed(doc_id: str) -> str | None:
-        document = engine.index.store.document(doc_id) if engine else None
+        document = engine.stored_document(doc_id) if engine else None
         return document.path if document else None
 
     stored = ingestor.store(

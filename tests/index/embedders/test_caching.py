@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from index.build import build_index
-from index.embedders.base import HashingEmbedder
 from index.embedders.caching import CachingEmbedder, EmbeddingCache, encode_cached, pinned
+from index.embedders.hashing import HashingEmbedder
 from index.reader import ReportIndex
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from corpus.load import load_documents
 from corpus.sentences import sentence_spans
-from index.embedders.base import SentenceTransformerEmbedder, load_embedder
+from index.embedders.base import load_embedder
 from index.embedders.onnx import OnnxEmbedder
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from tests.conftest import BUNDLED_DOCUMENTS
 
 pytestmark = pytest.mark.integration

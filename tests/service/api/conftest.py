@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from service.api.app import create_app
 from service.qa.engine import QAEngine
 from service.settings import Settings
@@ -52,3 +52,9 @@ def make_client(
     yield make
     for client in opened:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture()
+def client(make_client: ClientFactory) -> TestClient:
+    """A client of the app over the tiny index (abstention off), lifespan running."""
+    return make_client()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.api.middleware.access import KeyRing, required_scope
+from service.api.keys import KeyRing, required_scope
 from service.errors import ConfigurationError
 from service.settings import Settings
 from tests.service.api.conftest import (

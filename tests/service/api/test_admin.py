@@ -8,8 +8,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from index.build import DENSE_FILE, BuildSummary, activate, build_index
-from index.embedders.base import HashingEmbedder
+from index.build import BuildSummary, activate, build_index
+from index.embedders.hashing import HashingEmbedder
+from index.layout import DENSE_FILE
+from service.api.state import app_state
 from service.ops.reload import EngineManager
 from tests.service.api.conftest import ADMIN_KEY, KEYS, QUERY_KEY, ClientFactory, auth
 
@@ -21,7 +23,7 @@ NEW_TEXT = (
 
 
 def _manager(client: TestClient) -> EngineManager:
-    manager: EngineManager = client.app.state.engine_manager  # type: ignore[attr-defined]
+    manager: EngineManager = app_state(client.app).manager  # type: ignore[arg-type]
     return manager
 
 

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from corpus.clean import norm_key
 from corpus.dedupe import jaccard, shingles
 from index.build import BuildSummary, build_index
-from index.embedders.base import HashingEmbedder, SentenceTransformerEmbedder
+from index.embedders.hashing import HashingEmbedder
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from service import cli
 from service.api.app import create_app
 from service.qa.engine import QAEngine
@@ -88,7 +89,7 @@ def test_index_command_prints_the_deduplication_report(
     capsys: pytest.CaptureFixture[str],
     fake_embedder: HashingEmbedder,
 ) -> None:
-    monkeypatch.setattr("service.qa.caching.settings_embedder", lambda _settings: fake_embedder)
+    monkeypatch.setattr("service.qa.encoder.settings_embedder", lambda _settings: fake_embedder)
     docs = tmp_path / "corpus" / "documents"
     shutil.copytree(BUNDLED_DOCUMENTS, docs)
     shutil.copy(BUNDLED_DOCUMENTS.parent / "manifest.json", docs.parent / "manifest.json")

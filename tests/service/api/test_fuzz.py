@@ -29,8 +29,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
 from index.build import build_index
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from service.api.app import create_app
+from service.api.state import app_state
 from service.qa.engine import QAEngine
 from service.settings import Settings
 from tests.conftest import TINY_CORPUS
@@ -55,7 +56,7 @@ def fuzz_server(
     app = create_app(app_settings, engine=engine)
     with thread_server(app) as url:
         yield url
-        app.state.engine_manager.wait_for_build(timeout=60)
+        app_state(app).manager.wait_for_build(timeout=60)
 
 
 # The OpenAPI document does not depend on the index, so it is read from an app built

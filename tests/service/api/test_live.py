@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from index.build import build_index
-from index.embedders.base import SentenceTransformerEmbedder
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.reader import ReportIndex
 from tests.conftest import BUNDLED_DOCUMENTS, REPO, TINY_CORPUS
 from tests.service.api.conftest import ADMIN_KEY, KEYS, QUERY_KEY, auth

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from index.build import BuildSummary
 from service.api.app import create_app
-from service.api.observability import log_config
+from service.api.logs import log_config
 from service.settings import Settings
 from tests.service.api.conftest import KEYS, METRICS_KEY, ClientFactory, auth
 

@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-
-from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
-from service.api.app import create_app
-from service.qa.engine import QAEngine
-from service.settings import Settings
-
-
-@pytest.fixture()
-def client(tiny_index: BuildSummary, fake_embedder: HashingEmbedder) -> Iterator[TestClient]:
-    settings = Settings(index_dir=tiny_index.index_dir, abstain_below=0.0)
-    engine = QAEngine.load(settings, embedder=fake_embedder)
-    with TestClient(create_app(settings, engine=engine)) as test_client:
-        yield test_client
 
 
 def test_ask_returns_answer_and_exact_citations(client: TestClient) -> None:

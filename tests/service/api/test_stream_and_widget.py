@@ -8,18 +8,19 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
 
 from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from service.api.app import create_app
-from service.api.routes.stream import answer_pieces
+from service.api.routes.ask import answer_pieces
+from service.api.state import app_state
 from service.qa.engine import QAEngine
 from service.settings import Settings
+from tests.service.api.conftest import ClientFactory
 
 
 @dataclass
@@ -49,14 +50,8 @@ def _client(settings: Settings, embedder: HashingEmbedder) -> TestClient:
 
 
 @pytest.fixture()
-def settings(tiny_index: BuildSummary) -> Settings:
-    return Settings(index_dir=tiny_index.index_dir, abstain_below=0.0, stream_words_per_event=2)
-
-
-@pytest.fixture()
-def client(settings: Settings, fake_embedder: HashingEmbedder) -> Iterator[TestClient]:
-    with _client(settings, fake_embedder) as test_client:
-        yield test_client
+def client(make_client: ClientFactory) -> TestClient:
+    return make_client(stream_words_per_event=2)
 
 
 def test_stream_sends_citations_then_answer_pieces_then_the_full_response(
@@ -108,7 +103,8 @@ def test_malformed_stream_request_is_a_plain_422(client: TestClient) -> None:
 
 
 def test_failure_after_the_stream_started_is_an_error_event(client: TestClient) -> None:
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = app_state(client.app).engine  # type: ignore[arg-type]
+    assert engine is not None
     engine.index.close()  # the store's database is gone: retrieval fails mid-request
     response = client.post("/ask/stream", json={"question": "When was Beta launched?"})
     assert response.status_code == 200

@@ -101,9 +101,7 @@ def test_confidence_rises_with_evidence(engine: QAEngine) -> None:
 
 
 def test_latest_state_question_prefers_the_newest_evidence(engine: QAEngine) -> None:
-    newest = max(
-        d.value for d in map(evidence_date, engine.index.store.documents()) if d is not None
-    )
+    newest = max(d.value for d in map(evidence_date, engine.stored_documents()) if d is not None)
     question = "What is the current Ofsted rating of Doncaster's children's services?"
     response = ask(engine, question)
     assert response.prefer_recent and response.answered

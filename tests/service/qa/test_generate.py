@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from service.qa.contract import AskRequest
 from service.qa.engine import QAEngine
 from service.qa.generate import Generator, keep_supported, supported

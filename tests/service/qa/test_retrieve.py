@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
+from index.embedders.hashing import HashingEmbedder
 from index.reader import ReportIndex
 from service.qa.contract import Filters
 from service.qa.retrieve import Retriever, reciprocal_rank_fusion

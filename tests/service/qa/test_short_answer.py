@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.qa.answer import question_type
+from service.qa.question import question_type
 from service.qa.short_answer import short_answer
 
 PLACEMENT_MOVES_CHANGE = (

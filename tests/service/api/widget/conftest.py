@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.build import BuildSummary, build_index
-from index.embedders.base import SentenceTransformerEmbedder
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from tests.support.serving import Server, running_server
 
 # Runs if the widget ever turns report or user text into HTML.

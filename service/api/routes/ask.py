@@ -1,6 +1,6 @@
-"""POST /ask/stream: the answer as server-sent events, for the chat widget.
+"""POST /ask (the answer as JSON) and POST /ask/stream (the same, as server-sent events).
 
-Events, in order (each `data` is JSON):
+The stream's events, in order (each `data` is JSON):
   - `citations`: `{"citations": [...]}` as soon as retrieval is done (no highlight yet);
   - `answer`: `{"text": "..."}` pieces of the answer, which concatenate to it exactly
     (none when the service abstains);
@@ -17,17 +17,21 @@ import logging
 import re
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel
 
 from index.errors import ReportIndexError
 from service.api.deps import EngineDep
+from service.api.metrics import record_timings
+from service.api.responses import json_response
 from service.errors import ServiceError
-from service.qa.contract import AskRequest, Citation
+from service.qa.contract import AskRequest, AskResponse, Citation
 
 log = logging.getLogger(__name__)
+
+STREAM_EVENTS = __doc__.split("\n", 2)[2] if __doc__ else ""
 
 router = APIRouter()
 
@@ -61,11 +65,20 @@ def _describe_failure(exc: Exception) -> str:
     return "internal error"
 
 
+# /ask is a plain `def`: answering is CPU-bound (encoding), so FastAPI runs it in
+# its thread pool and the event loop stays free for other requests.
+@router.post("/ask", response_model=AskResponse, summary="Answer a question with citations")
+def ask(request: AskRequest, engine: EngineDep) -> Response:
+    response = engine.ask(request)
+    record_timings("ask", response.timing_ms)
+    return json_response(response)
+
+
 @router.post(
     "/ask/stream",
     response_class=EventSourceResponse,
     summary="Answer a question, streamed as server-sent events",
-    description=__doc__,
+    description=STREAM_EVENTS,
 )
 async def ask_stream(request: AskRequest, engine: EngineDep) -> AsyncIterator[ServerSentEvent]:
     loop = asyncio.get_running_loop()

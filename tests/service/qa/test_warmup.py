@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.build import BuildSummary
-from index.embedders.base import HashingEmbedder
 from index.embedders.caching import CachingEmbedder
-from service.qa.caching import corpus_sentences
+from index.embedders.hashing import HashingEmbedder
 from service.qa.contract import AskRequest
 from service.qa.engine import QAEngine
+from service.qa.warmup import corpus_sentences
 from service.settings import Settings
 
 

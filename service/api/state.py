@@ -1,0 +1,31 @@
+"""What the app holds while it runs, typed: settings, the served engine's manager, keys, uploads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from service.api.keys import KeyRing
+from service.ops.ingest import DocumentIngestor
+from service.ops.reload import EngineManager
+from service.qa.engine import QAEngine
+from service.settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    manager: EngineManager  # owns the served engine; a reload swaps it there
+    keyring: KeyRing
+    ingestor: DocumentIngestor | None = None  # set by the lifespan, beside the served index
+
+    @property
+    def engine(self) -> QAEngine | None:
+        return self.manager.engine
+
+
+def app_state(app: FastAPI) -> AppState:
+    """The typed state `create_app` put on `app`."""
+    state: AppState = app.state.reportqa
+    return state

@@ -1,0 +1,32 @@
+"""The shared text analyser: content stems (overlap, follow-ups, short answers), one normaliser."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+_STEMMER = Stemmer.Stemmer("english")
+_STOP = set(STOPWORDS_EN_PLUS) | {
+    "what", "when", "who", "whom", "which", "where", "why", "how", "many", "much",
+    "did", "does", "do", "was", "were", "is", "are", "the", "a", "an", "of", "in",
+}  # fmt: skip
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+@lru_cache(maxsize=65536)
+def content_stems(text: str) -> frozenset[str]:
+    """Stemmed, lower-case content words of `text` (stop words and possessives dropped).
+
+    Cached: the same corpus sentences are candidates for many questions.
+    """
+    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
+    return frozenset(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
+
+
+def normalised(text: str) -> str:
+    """Lower-case words joined by single spaces: text compared without case or punctuation."""
+    return " ".join(_WORD.findall(text.lower()))
