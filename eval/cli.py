@@ -182,6 +182,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from eval.corpora import BUNDLED, DISTRACTORS, combine
+
+    documents = combine(args.documents or [BUNDLED, DISTRACTORS], args.out)
+    count = sum(1 for p in documents.iterdir() if p.is_file())
+    print(f"{count} documents in {documents}; index them with:")
+    print(f"  reportqa index --documents {documents} --out {args.out / 'index'}")
+    return 0
+
+
 def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `reportqa eval` and its subcommands on the main CLI."""
     p = sub.add_parser(
@@ -242,6 +252,20 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--out", type=Path, help="write the weights file (e.g. service/qa/answer_weights.json)"
     )
     f.set_defaults(func=cmd_fit_answer)
+
+    c = eval_sub.add_parser(
+        "corpus", help="combine document folders (e.g. bundled + distractors) into one to index"
+    )
+    c.add_argument(
+        "--documents",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="documents folders, each with its manifest.json beside it "
+        "(default: the bundled corpus and eval/corpora/distractors)",
+    )
+    c.add_argument("--out", type=Path, default=Path("var/corpora/with-distractors"))
+    c.set_defaults(func=cmd_corpus)
 
     d = eval_sub.add_parser("docs", help="regenerate the accuracy section of docs/benchmarks.md")
     d.add_argument("--gold-result", type=Path, help=f"default {DEFAULT_OUT}/bundled.json")

@@ -8,6 +8,7 @@ plain LangChain pipeline. All three hand the harness the same plain records.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -47,7 +48,9 @@ class QAClient(Protocol):
         """Every indexed document with the cleaned text offsets point into."""
         ...
 
-    def ask(self, question: str, top_k: int) -> Prediction: ...
+    def ask(self, question: str, top_k: int, history: Sequence[tuple[str, str]] = ()) -> Prediction:
+        """Answer `question`; `history` holds earlier (role, content) turns, oldest first."""
+        ...
 
     def search(self, query: str, k: int) -> list[Passage]:
         """Ranked passages, best first (retrieval only)."""
@@ -69,11 +72,14 @@ class EngineClient:
     def documents(self) -> list[IndexedDocument]:
         return [IndexedDocument(d.doc_id, d.path, d.text) for d in self.engine.stored_documents()]
 
-    def ask(self, question: str, top_k: int) -> Prediction:
+    def ask(self, question: str, top_k: int, history: Sequence[tuple[str, str]] = ()) -> Prediction:
         from service.qa import AskRequest
 
         started = time.perf_counter()
-        response = self.engine.ask(AskRequest(question=question, top_k=top_k))
+        turns = [{"role": role, "content": content} for role, content in history]
+        response = self.engine.ask(
+            AskRequest.model_validate({"question": question, "top_k": top_k, "history": turns})
+        )
         latency = (time.perf_counter() - started) * 1000
         return Prediction(
             answer=response.answer,
@@ -135,9 +141,11 @@ class HttpClient:
             docs.append(IndexedDocument(full["doc_id"], full["path"], full["text"]))
         return docs
 
-    def ask(self, question: str, top_k: int) -> Prediction:
+    def ask(self, question: str, top_k: int, history: Sequence[tuple[str, str]] = ()) -> Prediction:
         started = time.perf_counter()
-        response = self._send("POST", "/ask", json={"question": question, "top_k": top_k})
+        turns = [{"role": role, "content": content} for role, content in history]
+        body = {"question": question, "top_k": top_k, "history": turns}
+        response = self._send("POST", "/ask", json=body)
         latency = (time.perf_counter() - started) * 1000
         body = response.json()
         return Prediction(
@@ -187,9 +195,11 @@ class BaselineClient:
             for h in self.baseline.search(query, k)
         ]
 
-    def ask(self, question: str, top_k: int) -> Prediction:
+    def ask(self, question: str, top_k: int, history: Sequence[tuple[str, str]] = ()) -> Prediction:
+        # A plain retrieval pipeline has no conversation: earlier user turns join the query.
+        earlier = " ".join(content for role, content in history if role == "user")
         started = time.perf_counter()
-        hits = self.baseline.search(question, top_k)
+        hits = self.baseline.search(f"{earlier} {question}".strip(), top_k)
         latency = (time.perf_counter() - started) * 1000
         return Prediction(
             answer=hits[0].text if hits else None,

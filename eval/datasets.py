@@ -21,8 +21,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 QuestionType = Literal[
-    "fact", "number", "date", "person", "paraphrase", "multi_doc", "temporal", "unanswerable"
-]
+    "fact", "number", "date", "person", "organisation", "place", "rating", "list",
+    "paraphrase", "multi_doc", "temporal", "unanswerable",
+]  # fmt: skip
 
 
 class GoldEvidence(BaseModel):
@@ -30,6 +31,15 @@ class GoldEvidence(BaseModel):
 
     doc_path: str = Field(..., description="File name inside the corpus documents folder.")
     quote: str = Field(..., min_length=1, description="Verbatim text from that document.")
+
+
+class GoldTurn(BaseModel):
+    """An earlier turn of the conversation a follow-up question depends on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(..., min_length=1)
 
 
 class GoldQuestion(BaseModel):
@@ -45,6 +55,9 @@ class GoldQuestion(BaseModel):
     doc_paths: list[str] = Field(default_factory=list)
     evidence: list[GoldEvidence] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    history: list[GoldTurn] = Field(
+        default_factory=list, description="Earlier turns, oldest first (follow-up questions)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldQuestion:

@@ -74,7 +74,10 @@ def collect(engine: QAEngine, questions: Sequence[GoldQuestion]) -> list[Questio
     """The candidates the engine weighs for every gold question, labelled."""
     groups = []
     for q in questions:
-        inputs = engine.answer_inputs(AskRequest(question=q.question))
+        history = [t.model_dump() for t in q.history]
+        inputs = engine.answer_inputs(
+            AskRequest.model_validate({"question": q.question, "history": history})
+        )
         candidates = inputs.candidates
         features = np.array(
             [[c.features.get(name, 0.0) for name in FEATURES] for c in candidates],

@@ -231,7 +231,8 @@ def evaluate(
     """Ask every question, score it, and aggregate."""
     results = []
     for q in tqdm(questions, desc=f"eval {client.name}", unit="q", disable=not progress):
-        prediction = client.ask(q.gold.question, top_k)
+        history = [(t.role, t.content) for t in q.gold.history]
+        prediction = client.ask(q.gold.question, top_k, history)
         retrieved = client.search(q.gold.question, RETRIEVAL_DEPTH)
         scores, correct = score_question(
             q, prediction.answer, prediction.answered, prediction.citations, retrieved,

@@ -1,0 +1,48 @@
+"""Corpora for evaluation beside the bundled one: combine document folders into one.
+
+The distractor corpus (`eval/corpora/distractors/`) holds fictional reports about other
+councils; indexed together with the bundled five it tests that an answer comes from
+the council, year and inspection the question names. A combined folder keeps every
+file name (gold files refer to documents by name) and merges the manifests.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from corpus.load import MANIFEST_NAME, default_manifest_path
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "corpus" / "documents"
+DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
+
+
+def combine(sources: list[Path], out: Path) -> Path:
+    """Copy the documents of every folder in `sources` into `out/documents`, merge manifests.
+
+    Returns the new documents folder (its manifest beside it, as the loader expects).
+
+    Raises:
+        ValueError: two folders hold a file of the same name.
+    """
+    documents = out / "documents"
+    if documents.exists():
+        shutil.rmtree(documents)
+    documents.mkdir(parents=True)
+    merged: dict[str, object] = {}
+    for source in sources:
+        for path in sorted(p for p in source.iterdir() if p.is_file()):
+            if (documents / path.name).exists():
+                raise ValueError(f"{path.name} is in more than one corpus folder")
+            shutil.copy2(path, documents / path.name)
+        manifest = default_manifest_path(source)
+        if manifest.is_file():
+            merged.update(json.loads(manifest.read_text(encoding="utf-8"))["documents"])
+    about = "Merged by `reportqa eval corpus` from: " + ", ".join(str(s) for s in sources)
+    (out / MANIFEST_NAME).write_text(
+        json.dumps({"_about": about, "documents": merged}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    return documents
