@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ class ScriptedClient:
     def documents(self) -> list[IndexedDocument]:
         return [DOC]
 
-    def ask(self, question: str, top_k: int) -> Prediction:
+    def ask(self, question: str, top_k: int, history: Sequence[tuple[str, str]] = ()) -> Prediction:
         answer, confidence, citations = self.script[question]
         short = SHORT.get(question)
         return Prediction(answer, answer is not None, confidence, citations[:top_k], 10.0, short)
