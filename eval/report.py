@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.beir import BeirRun
+from eval.markdown import replace_block
 from eval.run import EvalResult, SystemRun
 
 DOCS_START = "<!-- eval:start -->"
@@ -208,11 +209,4 @@ def docs_section(
 
 def write_docs_section(path: Path, section: str) -> None:
     """Replace the eval section of `path` (or append it), leaving other sections alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = text.find(DOCS_START), text.find(DOCS_END)
-    if start != -1 and end != -1 and end > start:
-        text = text[:start] + section + text[end + len(DOCS_END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    replace_block(path, DOCS_START, DOCS_END, section)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import bm25s
 import numpy as np
@@ -19,9 +20,11 @@ _STOPWORDS = "en"
 
 
 def _tokens(texts: Sequence[str]) -> list[list[str]]:
-    return bm25s.tokenize(
+    # bm25s is untyped; with return_ids=False it returns one token list per text.
+    tokens = bm25s.tokenize(
         list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
     )
+    return cast("list[list[str]]", tokens)
 
 
 class LexicalIndex:

@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -101,7 +102,7 @@ def _torch_export(model_dir: Path, target: Path) -> None:
             out = self.inner(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             )
-            return out.last_hidden_state
+            return cast("torch.Tensor", out.last_hidden_state)
 
     dummy = torch.ones((2, 8), dtype=torch.int64)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -212,7 +213,9 @@ class OnnxEmbedder:
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        # The session output, `norm` with an axis and `clip` are all Any to mypy: name the type.
+        unit: np.ndarray = pooled / np.clip(norms, 1e-12, None)
+        return unit.astype(np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 rows; batches are packed by length to minimise padding."""

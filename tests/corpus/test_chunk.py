@@ -32,7 +32,7 @@ def test_every_chunk_of_the_corpus_is_an_exact_slice_within_the_token_limit(
             assert chunk.doc_id == doc.doc_id
         total += len(chunks)
         # Chunks together cover the document: no text is dropped between them.
-        covered = set()
+        covered: set[int] = set()
         for chunk in chunks:
             covered.update(range(chunk.start, chunk.end))
         uncovered = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -10,6 +11,7 @@ from corpus.clean import norm_key
 from corpus.config import CorpusConfig
 from corpus.dedupe import jaccard, shingles
 from corpus.load import LoadResult, load_corpus
+from corpus.models import Document
 from corpus.sentences import sentence_spans
 from tests.conftest import BUNDLED_DOCUMENTS
 from tests.corpus.helpers import chunk_and_dedupe, lost_sentences
@@ -23,8 +25,13 @@ def bundled() -> LoadResult:
     return load_corpus(BUNDLED_DOCUMENTS)
 
 
-def _doc(result: LoadResult, path: str):  # type: ignore[no-untyped-def]
+def _doc(result: LoadResult, path: str) -> Document:
     return next(d for d in result.documents if d.path == path)
+
+
+def _addressees(doc: Document) -> list[dict[str, str]]:
+    """A letter's addressees: the dict-valued metadata entry."""
+    return cast("list[dict[str, str]]", doc.extra["addressees"])
 
 
 def test_letter_held_twice_is_one_body_with_both_addressees(bundled: LoadResult) -> None:
@@ -37,13 +44,13 @@ def test_letter_held_twice_is_one_body_with_both_addressees(bundled: LoadResult)
     ):
         assert letter.text.count(paragraph) == 1, paragraph
     assert "Dear Mr Moffat" not in letter.text  # the second copy's header left the body ...
-    addressees = letter.extra["addressees"]
+    addressees = _addressees(letter)
     assert isinstance(addressees, list)
     # ... and both recipients, with their addresses, are in the metadata.
-    assert [a["name"] for a in addressees] == ["Mr Damien Allen", "Mr Paul Moffat"]  # type: ignore[index]
-    assert "DN1 3BU" in addressees[0]["address"]  # type: ignore[index]
-    assert "The Blue Building" in addressees[1]["address"]  # type: ignore[index]
-    assert {a["date"] for a in addressees} == {"2017-03-22"}  # type: ignore[index]
+    assert [a["name"] for a in addressees] == ["Mr Damien Allen", "Mr Paul Moffat"]
+    assert "DN1 3BU" in addressees[0]["address"]
+    assert "The Blue Building" in addressees[1]["address"]
+    assert {a["date"] for a in addressees} == {"2017-03-22"}
     assert letter.extra["signatories"] == ["Graham Reiter, Her Majesty's Inspector"]
     # Half the raw file was the second copy.
     raw = (BUNDLED_DOCUMENTS / LETTER).read_text(encoding="utf-8")
@@ -201,8 +208,8 @@ def test_one_letter_in_two_files_to_two_addressees_is_one_document(tmp_path: Pat
     result = load_corpus(tmp_path)
     [letter] = result.documents
     assert letter.path == "to-council.txt"
-    addressees = letter.extra["addressees"]
-    assert [(a["name"], a["date"]) for a in addressees] == [  # type: ignore[index]
+    addressees = _addressees(letter)
+    assert [(a["name"], a["date"]) for a in addressees] == [
         ("Mrs Ann Lee", "2019-04-03"),
         ("Mr Tom Hart", "2019-04-04"),
     ]
@@ -225,5 +232,5 @@ def test_a_letter_held_twice_with_different_dates_keeps_one_body(tmp_path: Path)
     [letter] = result.documents
     assert letter.text.count("Plans are clear") == 1
     assert "4 April 2019" not in letter.text and "Mr Tom Hart" not in letter.text
-    assert [a["date"] for a in letter.extra["addressees"]] == ["2019-04-03", "2019-04-04"]  # type: ignore[index]
+    assert [a["date"] for a in _addressees(letter)] == ["2019-04-03", "2019-04-04"]
     assert lost_sentences(result, chunk_and_dedupe(result)) == []

@@ -126,7 +126,7 @@ def corpus(draw: st.DrawFn) -> list[str]:
     documents = draw(st.lists(document(), min_size=1, max_size=4))
     # The same letter sent to a second addressee, as a file of its own.
     letters = [d for d in documents if "Dear Mr Smith" in d]
-    if letters and draw(st.booleans()):
+    if len(letters) > 0 and draw(st.booleans()):
         copy = letters[0].split("Dear Ms Jones")[0].replace("Mr Alan Smith", "Dr Cara Wood")
         documents.append(copy.replace("Dear Mr Smith", "Dear Dr Wood").strip())
     # Reprint a passage of one document in another.

@@ -28,7 +28,9 @@ from tests.conftest import REPO
 NO_INPUTS = AnswerInputs("q", "q", [], [])
 
 
-def group(rows: list[dict[str, float]], positive: list[bool], answerable: bool = True):
+def group(
+    rows: list[dict[str, float]], positive: list[bool], answerable: bool = True
+) -> QuestionCandidates:
     features = np.array([[r.get(n, 0.0) for n in FEATURES] for r in rows], dtype=np.float64)
     return QuestionCandidates("q", answerable, NO_INPUTS, features, np.array(positive))
 

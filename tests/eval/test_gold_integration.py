@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from corpus.load import load_documents
 from eval.clients import EngineClient, HttpClient
 from eval.datasets import IndexedDocument, normalise_for_match
 from eval.run import EvalResult, check_floors, read_floors, run_gold
+from eval.server import index_loaded, running_server
 from index.build import BuildSummary
 from service.qa.engine import QAEngine
 from tests.conftest import BUNDLED_DOCUMENTS, REPO
@@ -70,40 +65,10 @@ def test_resolved_evidence_matches_the_index_text(
     assert checked >= 80
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(bundled_index: BuildSummary) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "REPORTQA_INDEX_DIR": str(bundled_index.index_dir)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail("server exited early")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).json().get("index_version"):
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("server did not become healthy in 120 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with running_server(bundled_index.index_dir, ready=index_loaded, timeout=120) as running:
+        yield running.base
 
 
 def test_http_client_scores_like_in_process(server: str, gold_result: EvalResult) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval.clients import Passage, Prediction
-from eval.datasets import GoldQuestion, IndexedDocument, resolve_gold
+from eval.datasets import GoldEvidence, GoldQuestion, IndexedDocument, resolve_gold
 from eval.report import DOCS_END, DOCS_START, docs_section, summary_markdown, write_docs_section
 from eval.run import EvalResult, check_floors, compare, evaluate, headline
 
@@ -53,11 +53,11 @@ def _gold() -> list[GoldQuestion]:
         GoldQuestion(
             id=qid,
             question=text,
-            type=kind,  # type: ignore[arg-type]
+            type=kind,
             answerable=bool(answers),
             answers=answers,
             doc_paths=["a.txt"] if quote else [],
-            evidence=[{"doc_path": "a.txt", "quote": quote}] if quote else [],  # type: ignore[list-item]
+            evidence=[GoldEvidence(doc_path="a.txt", quote=quote)] if quote else [],
         )
         for qid, text, kind, answers, quote in rows
     ]

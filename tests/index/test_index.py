@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence, Sized
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +99,7 @@ def test_failed_build_leaves_previous_index_live(
         def __init__(self) -> None:
             super().__init__(name="exploding-embedder")
 
-        def encode(self, texts):  # type: ignore[no-untyped-def]
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
             raise RuntimeError("boom")
 
     docs = tmp_path / "tiny" / "documents"
@@ -112,18 +113,21 @@ def test_failed_build_leaves_previous_index_live(
 TEXTS = ["the cat sat on the mat", "dogs run in the park", "a cat and a dog", "stock markets fell"]
 
 
-def _dense(embedder: HashingEmbedder) -> tuple[object, object]:
+Search = Callable[[str, int], list[tuple[int, float]]]
+
+
+def _dense(embedder: HashingEmbedder) -> tuple[Sized, Search]:
     index = DenseIndex.build(embedder.encode(TEXTS), np.arange(len(TEXTS)))
     return index, lambda q, k: index.search(embedder.encode([q])[0], k)
 
 
-def _lexical(embedder: HashingEmbedder) -> tuple[object, object]:
+def _lexical(embedder: HashingEmbedder) -> tuple[Sized, Search]:
     index = LexicalIndex.build(TEXTS)
     return index, lambda q, k: index.search(q, k)
 
 
 @pytest.mark.parametrize("make", [_dense, _lexical], ids=["dense", "lexical"])
-def test_backend_conformance(make) -> None:  # type: ignore[no-untyped-def]
+def test_backend_conformance(make: Callable[[HashingEmbedder], tuple[Sized, Search]]) -> None:
     index, search = make(HashingEmbedder(dimension=1024))
     assert len(index) == len(TEXTS)
     hits = search("cat", 2)

@@ -18,6 +18,7 @@ from index.embedders.hashing import HashingEmbedder
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.layout import DENSE_FILE, LEXICAL_DIR, MANIFEST_FILE, STORE_FILE
 from service import cli
+from service.settings import get_settings
 from tests.conftest import REPO
 from tests.support.live import free_port
 
@@ -117,11 +118,11 @@ def test_bad_keys_file_stops_start_up(
     keys = tmp_path / "keys.json"
     keys.write_text('{"keys": [{"name": "ops", "key": "short"}]}')
     monkeypatch.setenv("REPORTQA_API_KEYS_FILE", str(keys))
-    cli.get_settings.cache_clear()
+    get_settings.cache_clear()
     try:
         code, stderr = serve_in_process(["--index", str(tiny_index.index_dir)])
     finally:
-        cli.get_settings.cache_clear()
+        get_settings.cache_clear()
     assert code == 2
     _assert_one_line_naming(stderr, str(keys))
 

@@ -2,89 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-import httpx
+from eval.server import RunningServer, free_port, running_server
 
-from tests.conftest import REPO
+__all__ = ["LiveServer", "free_port", "live_server", "thread_server"]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# `.url`, `.process`, `.log_path` and `.log()` (everything the server printed).
+LiveServer = RunningServer
 
 
-@dataclass
-class LiveServer:
-    url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-@contextmanager
 def live_server(
     index_dir: Path, log_path: Path, env: dict[str, str] | None = None, timeout: float = 180
-) -> Iterator[LiveServer]:
-    """Run the real CLI server; stderr (the JSON logs) goes to `log_path`."""
-    port = free_port()
-    full_env = {
-        **os.environ,
-        "REPORTQA_INDEX_DIR": str(index_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        **(env or {}),
-    }
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "service.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=REPO,
-            env=full_env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{server.log()[-3000:]}")
-            try:
-                if httpx.get(f"{server.url}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready in {timeout} s:\n{server.log()[-3000:]}")
-            time.sleep(0.3)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+) -> AbstractContextManager[LiveServer]:
+    """Run the real CLI server until /ready answers; its output (the JSON logs) goes to
+    `log_path`. Raises RuntimeError with the log's end if it exits or is not ready in time."""
+    offline = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return running_server(
+        index_dir,
+        {**offline, **(env or {})},
+        log_path=log_path,
+        ready_path="/ready",
+        timeout=timeout,
+    )
 
 
 @contextmanager

@@ -17,7 +17,6 @@ import asyncio
 import json
 import platform
 import random
-import re
 import statistics
 import time
 from collections import Counter
@@ -27,6 +26,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+from eval.markdown import replace_block
 
 # Phrased like staff would ask; not the evaluation questions.
 QUESTIONS = (
@@ -187,12 +188,7 @@ def markdown(result: LoadResult, note: str = "") -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the text between the load markers (other sections belong to others)."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{MARK_START}\n{section}\n{MARK_END}"
-    pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text}\n{block}\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    replace_block(path, MARK_START, MARK_END, f"{MARK_START}\n{section}\n{MARK_END}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -160,7 +161,7 @@ def test_guessing_keys_is_rate_limited_by_address(make_client: ClientFactory) ->
     assert guesses == [401, 401, 401, 429, 429]
 
 
-def test_per_key_rate_limit_from_keys_file(tmp_path, make_client: ClientFactory) -> None:  # type: ignore[no-untyped-def]
+def test_per_key_rate_limit_from_keys_file(tmp_path: Path, make_client: ClientFactory) -> None:
     keys_file = tmp_path / "keys.json"
     keys_file.write_text(
         json.dumps(

@@ -21,7 +21,7 @@ def engine(bundled_engine: QAEngine) -> QAEngine:
 
 
 def ask(engine: QAEngine, question: str, **kwargs: object) -> AskResponse:
-    return engine.ask(AskRequest(question=question, **kwargs))  # type: ignore[arg-type]
+    return engine.ask(AskRequest.model_validate({"question": question, **kwargs}))
 
 
 def assert_exact_offsets(engine: QAEngine, response: AskResponse) -> None:

@@ -23,7 +23,8 @@ def test_rrf_matches_hand_computed_scores() -> None:
 
 def test_rrf_weights_scale_each_list() -> None:
     fused = reciprocal_rank_fusion({"a": [1], "b": [2]}, {"a": 1.0, "b": 2.0}, k=10)
-    assert fused[0] == (2, pytest.approx(2 / 11))
+    assert fused[0][0] == 2
+    assert fused[0][1] == pytest.approx(2 / 11)
 
 
 @pytest.fixture()

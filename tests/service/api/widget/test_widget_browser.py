@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from index.build import BuildSummary
 from tests.service.api.widget.conftest import XSS_IMG, HostSite
@@ -42,10 +42,15 @@ class Widget:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", self.dismiss_dialog)
         self.asked: list[dict[str, Any]] = []
         self.api_keys: list[str | None] = []
         page.on("request", self._record)
+
+    def dismiss_dialog(self, dialog: Dialog) -> None:
+        """Note and dismiss an alert, confirm or prompt (none should ever open)."""
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def _record(self, request: Any) -> None:
         if request.url.endswith("/ask/stream") and request.method == "POST":
@@ -235,7 +240,7 @@ def test_report_and_question_text_is_never_run_as_html(
         expect(probe.locator(".passage")).to_contain_text("<script>window.__xss")
         # Open the cited document too: it is escaped as well.
         view = page.context.new_page()
-        view.on("dialog", lambda dialog: (widget.dialogs.append(dialog.message), dialog.dismiss()))
+        view.on("dialog", widget.dismiss_dialog)
         view.goto(probe.locator(".card-title").get_attribute("href") or "")
         expect(view.locator("#cited")).to_contain_text("<script>window.__xss")
         page.wait_for_timeout(500)  # an onerror handler would have fired by now
