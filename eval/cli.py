@@ -136,7 +136,7 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
     from service.qa import QAEngine
 
     engine = QAEngine.load(_settings(args))
-    groups = collect(engine, read_gold(args.gold))
+    groups = collect(engine, [q for gold in args.gold for q in read_gold(gold)])
     cv = cross_validate(engine, groups, folds=args.folds, l2=args.l2)
     fitted = fit_all(engine, groups, args.l2)
     chosen = operating_point(cv.sweep)
@@ -244,7 +244,9 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     f = eval_sub.add_parser(
         "fit-answer", help="fit the answer-sentence weights on a gold set (cross-validated)"
     )
-    f.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    f.add_argument(
+        "--gold", type=Path, nargs="+", default=[DEFAULT_GOLD], help="gold JSONL files to fit on"
+    )
     f.add_argument("--index", dest="index_dir", type=Path)
     f.add_argument("--folds", type=int, default=5)
     f.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")

@@ -42,6 +42,7 @@ from service.qa import (
     CONFIDENCE_FEATURES,
     FEATURES,
     HAND_WEIGHTS,
+    UNMET_CONFIDENCE,
     AnswerInputs,
     AskRequest,
     Candidate,
@@ -178,9 +179,7 @@ def confidence_matrix(
         if not ranked:
             rows.append([0.0] * len(CONFIDENCE_FEATURES))
             continue
-        inputs = engine.answerer.confidence_inputs(
-            g.inputs.question, ranked, g.inputs.passages, g.inputs.scoring_question
-        )
+        inputs = engine.answerer.confidence_inputs(g.inputs.analysis, ranked, g.inputs.passages)
         rows.append([inputs[name] for name in CONFIDENCE_FEATURES])
     return np.array(rows, dtype=np.float64).reshape(len(groups), len(CONFIDENCE_FEATURES))
 
@@ -295,6 +294,11 @@ def _folds(n: int, folds: int, seed: int) -> list[int]:
     return assignment
 
 
+def _scored(groups: Sequence[QuestionCandidates]) -> list[QuestionCandidates]:
+    """The questions confidence decides: not those abstained on for unmet constraints."""
+    return [g for g in groups if not g.inputs.unmet]
+
+
 def cross_validate(
     engine: QAEngine,
     groups: Sequence[QuestionCandidates],
@@ -310,12 +314,15 @@ def cross_validate(
         train = [g for g, a in zip(groups, assignment, strict=True) if a != fold]
         held = [i for i, a in enumerate(assignment) if a == fold]
         weights = fit(train, l2)
-        train_correct = np.array([top1_correct(g, weights) for g in train])
-        model = fit_confidence(confidence_matrix(engine, train, weights), train_correct, l2)
+        scored = _scored(train)
+        train_correct = np.array([top1_correct(g, weights) for g in scored])
+        model = fit_confidence(confidence_matrix(engine, scored, weights), train_correct, l2)
         held_x = confidence_matrix(engine, [groups[i] for i in held], weights)
         for row, i in zip(held_x, held, strict=True):
             correct[i] = top1_correct(groups[i], weights)
             confidence[i] = model.probability(dict(zip(CONFIDENCE_FEATURES, row, strict=True)))
+            if groups[i].inputs.unmet:
+                confidence[i] = min(confidence[i], UNMET_CONFIDENCE)  # as the service reports
     answerable = [g.answerable for g in groups]
     n_answerable = sum(answerable)
     hand = sum(top1_correct(g, HAND_WEIGHTS) for g in groups if g.answerable)
@@ -342,13 +349,14 @@ class FittedModel:
 def fit_all(engine: QAEngine, groups: Sequence[QuestionCandidates], l2: float) -> FittedModel:
     """Both parts fitted on every question (what the service ships)."""
     weights = fit(groups, l2)
-    correct = np.array([top1_correct(g, weights) for g in groups])
-    model = fit_confidence(confidence_matrix(engine, groups, weights), correct, l2)
+    scored = _scored(groups)
+    correct = np.array([top1_correct(g, weights) for g in scored])
+    model = fit_confidence(confidence_matrix(engine, scored, weights), correct, l2)
     return FittedModel(weights, model, top1_accuracy(groups, weights))
 
 
 def write_model(
-    path: Path, fitted: FittedModel, cv: CrossValidation, gold: Path, l2: float
+    path: Path, fitted: FittedModel, cv: CrossValidation, gold: Sequence[Path], l2: float
 ) -> None:
     """The file `service.qa.answer.load_model` reads, with how it was made."""
     chosen = operating_point(cv.sweep)
@@ -362,7 +370,7 @@ def write_model(
         "weights": fitted.weights,
         "confidence": {"bias": fitted.confidence.bias, "weights": dict(fitted.confidence.weights)},
         "abstain_below": chosen.threshold,
-        "fitted_on": str(gold),
+        "fitted_on": [str(g) for g in gold],
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "l2": l2,
         "top1_contains_gold_in_sample": round(fitted.top1_in_sample, 4),

@@ -3,7 +3,7 @@
 The public entry points, used by the HTTP shell, the CLI and the evaluation harness.
 """
 
-from service.qa.answer import Candidate
+from service.qa.answer import UNMET_CONFIDENCE, Candidate
 from service.qa.answer_model import (
     CONFIDENCE_FEATURES,
     FEATURES,
@@ -16,6 +16,7 @@ from service.qa.engine import AnswerInputs, QAEngine
 
 __all__ = [
     "CONFIDENCE_FEATURES",
+    "UNMET_CONFIDENCE",
     "FEATURES",
     "HAND_WEIGHTS",
     "AnswerInputs",

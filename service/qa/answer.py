@@ -8,8 +8,12 @@ A candidate sentence is described by these features, each in [0, 1]:
     with its neighbours (a sentence continuing the previous one's subject);
     coverage: the same over its whole passage,
   - rank: 1 / the passage's rank (earlier passages are more trustworthy),
-  - typed: the sentence holds what the question type asks for (a date for "when",
-    a number for "how many", a name for "who"),
+  - typed: the sentence holds the kind of fact the question asks for (a date for
+    "when", a number for "how many", a name for "who", a rating for "how was it rated"),
+  - entity: the share of the names the question gives that the sentence or its
+    neighbours mention (`service.qa.constraints`),
+  - time_match: a date in the sentence (1) or its passage (0.5) fits the period the
+    question asks about; time_conflict: the sentence is dated, and no date fits,
   - recency: newer evidence, for questions about the latest state,
   - short: a line of under five words (headings, bylines, datelines),
   - novel: the share of the sentence's content words the question does not use
@@ -19,14 +23,15 @@ Its score is a weighted sum. The weights are fitted on the gold set by
 cross-validation) and shipped in `service/qa/answer_weights.json`.
 
 Confidence measures evidence strength, not the ranking: how close the best sentence
-is in meaning, how many of the question's terms it and its passage contain, and
-whether it holds the kind of fact asked for.
+is in meaning, how many of the question's terms it and its passage contain, whether
+it holds the kind of fact asked for and meets the names and time the question gives.
+A question whose constraints no document can meet (a council or year the reports do
+not cover) is not answered at all.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -37,6 +42,7 @@ import numpy as np
 
 from corpus.sentences import sentence_spans
 from index.embedders.base import Embedder
+from service.qa.analysis import QuestionAnalysis
 from service.qa.answer_model import (
     AnswerModel,
     confidence_features,
@@ -44,30 +50,14 @@ from service.qa.answer_model import (
     load_model,
     score,
 )
-from service.qa.dates import evidence_date, recency
-from service.qa.question import question_type
+from service.qa.constraints import SentenceEvidence, sentence_evidence
+from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.retrieve import Passage
 from service.qa.text import content_stems, normalised
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:(?:19|20)\d\d|{_MONTHS}|Spring|Summer|Autumn|Winter)\b")
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
-    r"twenty|hundred|thousand|quarter|half)\b",
-    re.IGNORECASE,
-)
 SHORT_LINE_WORDS = 5  # a line this short is a heading, byline or dateline
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
-
-
-def _has_type(sentence: str, wanted: str | None) -> bool:
-    if wanted == "date":
-        return bool(_DATE.search(sentence))
-    if wanted == "number":
-        return bool(_NUMBER.search(sentence))
-    if wanted == "person":
-        return bool(_NAME.search(sentence))
-    return False
+# The confidence reported when the question's constraints cannot be met.
+UNMET_CONFIDENCE = 0.01
 
 
 class TermStatistics(Protocol):
@@ -104,8 +94,9 @@ class Candidate:
     semantic: float
     overlap: float  # idf-weighted share of the question's content stems in the sentence
     coverage: float = 0.0  # the same share in the sentence's whole passage
-    has_type: bool = False  # holds the date/number/name the question asks for
+    has_type: bool = False  # holds the kind of fact the question asks for
     features: Mapping[str, float] = field(default_factory=dict)  # by name, see FEATURES
+    evidence: SentenceEvidence | None = None  # how it meets the question's constraints
 
 
 @dataclass(frozen=True)
@@ -113,6 +104,8 @@ class Answer:
     best: Candidate | None
     confidence: float
     answered: bool
+    # Constraints of the question that no evidence can meet (why it was not answered).
+    unmet: tuple[str, ...] = ()
 
 
 class Answerer:
@@ -149,22 +142,14 @@ class Answerer:
         return sum(self.idf(t) for t in wanted & found) / total if total else 0.0
 
     def candidates(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        *,
-        scoring_question: str | None = None,
-        prefer_recent: bool = False,
+        self, analysis: QuestionAnalysis, passages: Sequence[Passage]
     ) -> list[Candidate]:
         """Every sentence of the top passages, scored; best first.
 
         Args:
-            question: the question as asked; its form ("when", "how many") sets the
-                kind of fact wanted.
+            analysis: the analysed question (its self-contained form is what sentences
+                are compared with; its kind, names and time are checked).
             passages: retrieved passages, best first.
-            scoring_question: the self-contained question (a follow-up resolved with
-                the history) that sentences are compared with; default `question`.
-            prefer_recent: favour sentences from newer evidence.
         """
         considered = list(passages[: self.passages_considered])
         spans: list[tuple[Passage, int, int]] = []
@@ -177,29 +162,37 @@ class Answerer:
             spans.extend((passage, start, end) for start, end in kept or sentences)
         if not spans:
             return []
-        target = scoring_question or question
+        target = analysis.scoring_question
         texts = [p.document.text[s:e] for p, s, e in spans]
         # Through the embedder, so its cache can serve sentences seen in earlier requests.
         vectors = self.embedder.encode([target, *texts])
         semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
-        wanted_stems = content_stems(target)
+        wanted_stems = analysis.stems
         total = sum(self.idf(t) for t in wanted_stems)
-        wanted = question_type(question)
         sentence_stems = [content_stems(text) for text in texts]
         passage_stems = {p.chunk.chunk_id: content_stems(p.chunk.text) for p in considered}
-        recency = _recency(considered) if prefer_recent else {}
+        recency = _recency(considered) if analysis.prefer_recent else {}
+        references = {p.chunk.chunk_id: evidence_day(p.document) for p in considered}
         scored = []
         for i, ((passage, start, end), text, sim) in enumerate(
             zip(spans, texts, semantic, strict=True)
         ):
             neighbours = set(sentence_stems[i])
+            around = [text]
             for j in (i - 1, i + 1):
                 if 0 <= j < len(spans) and spans[j][0] is passage:
                     neighbours |= sentence_stems[j]
+                    around.append(texts[j])
             overlap = self._share(wanted_stems, sentence_stems[i], total)
             context = self._share(wanted_stems, neighbours, total)
             coverage = self._share(wanted_stems, passage_stems[passage.chunk.chunk_id], total)
-            typed = _has_type(text, wanted)
+            evidence = sentence_evidence(
+                analysis,
+                text,
+                " ".join(around),
+                passage.chunk.text,
+                references[passage.chunk.chunk_id],
+            )
             stems = sentence_stems[i]
             features = {
                 "semantic": float(sim),
@@ -207,61 +200,67 @@ class Answerer:
                 "context": context,
                 "coverage": coverage,
                 "rank": 1.0 / passage.rank,
-                "typed": 1.0 if typed else 0.0,
+                "typed": evidence.kind,
                 "recency": recency.get(passage.chunk.chunk_id, 0.0),
                 "short": 1.0 if len(text.split()) < SHORT_LINE_WORDS else 0.0,
                 "novel": len(stems - wanted_stems) / len(stems) if stems else 0.0,
+                "entity": evidence.entity,
+                "time_match": evidence.time_match,
+                "time_conflict": 1.0 if evidence.time_conflict else 0.0,
             }
             scored.append(
                 Candidate(
                     passage, start, end, text, score(features, self.weights), float(sim),
-                    overlap, coverage, typed, features,
+                    overlap, coverage, evidence.kind == 1.0, features, evidence,
                 )
             )  # fmt: skip
         return sorted(scored, key=lambda c: -c.score)
 
     def choose(
         self,
-        question: str,
+        analysis: QuestionAnalysis,
         ranked: Sequence[Candidate],
         passages: Sequence[Passage],
-        scoring_question: str | None = None,
+        unmet: Sequence[str] = (),
     ) -> Answer:
-        """The best of the `ranked` candidates, or an abstention when confidence is low."""
+        """The best of the `ranked` candidates, or an abstention.
+
+        It abstains when confidence is low, and whatever the confidence when `unmet`
+        names a constraint of the question that no evidence can meet.
+        """
         if not ranked:
-            return Answer(best=None, confidence=0.0, answered=False)
+            return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
         best = ranked[0]
-        confidence = self.confidence(question, ranked, passages, scoring_question)
-        answered = confidence >= self.abstain_below
-        return Answer(best=best if answered else None, confidence=confidence, answered=answered)
+        confidence = self.confidence(analysis, ranked, passages)
+        if unmet:
+            # Reported below any threshold: the evidence answers a different question.
+            confidence = min(confidence, UNMET_CONFIDENCE)
+        answered = confidence >= self.abstain_below and not unmet
+        return Answer(
+            best=best if answered else None,
+            confidence=confidence,
+            answered=answered,
+            unmet=tuple(unmet),
+        )
 
     def confidence(
-        self,
-        question: str,
-        ranked: Sequence[Candidate],
-        passages: Sequence[Passage],
-        scoring_question: str | None = None,
+        self, analysis: QuestionAnalysis, ranked: Sequence[Candidate], passages: Sequence[Passage]
     ) -> float:
         """How likely the best of `ranked` (non-empty) answers the question, in [0, 1]."""
         if self.model.confidence is None:
-            wanted = question_type(question)
-            return confidence_from(ranked[0], wanted, _passage_similarity(passages, self))
-        features = self.confidence_inputs(question, ranked, passages, scoring_question)
+            return confidence_from(ranked[0], analysis.kind, _passage_similarity(passages, self))
+        features = self.confidence_inputs(analysis, ranked, passages)
         return self.model.confidence.probability(features)
 
     def confidence_inputs(
-        self,
-        question: str,
-        ranked: Sequence[Candidate],
-        passages: Sequence[Passage],
-        scoring_question: str | None = None,
+        self, analysis: QuestionAnalysis, ranked: Sequence[Candidate], passages: Sequence[Passage]
     ) -> dict[str, float]:
         """The confidence model's features (see CONFIDENCE_FEATURES); `ranked` non-empty."""
         return confidence_features(
+            analysis,
             ranked,
-            question_type(question),
             _passage_similarity(passages, self),
-            self.unknown_terms(scoring_question or question),
+            self.unknown_terms(analysis.scoring_question),
         )
 
     def unknown_terms(self, question: str) -> float:

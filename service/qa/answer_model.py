@@ -17,16 +17,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from service.qa.analysis import QuestionAnalysis
     from service.qa.answer import Candidate
 
 FEATURES = (
     "semantic", "overlap", "context", "coverage", "rank", "typed", "recency", "short", "novel",
+    "entity", "time_match", "time_conflict",
 )  # fmt: skip
 # The first hand-set weights (rounded values from a sweep over the gold set); used
 # when no fitted file is given, and as the comparison in `reportqa eval fit-answer`.
 HAND_WEIGHTS = {
     "semantic": 0.45, "overlap": 0.4, "context": 0.15, "coverage": 0.1, "rank": 0.15,
     "typed": 0.25, "recency": 0.2, "short": 0.0, "novel": 0.0,
+    "entity": 0.0, "time_match": 0.0, "time_conflict": 0.0,
 }  # fmt: skip
 WEIGHTS_PATH = Path(__file__).with_name("answer_weights.json")
 
@@ -85,22 +88,31 @@ def load_model(path: Path = WEIGHTS_PATH) -> AnswerModel:
 # whether a "when / how many / who" question got a sentence without that kind of fact,
 # and the idf-weighted share of the question's terms that occur nowhere in the corpus
 # (an on-topic question about something the reports never mention, e.g. a budget),
-# and `evidence`, the hand-made strength score used before the model was fitted.
+# `evidence`, the hand-made strength score used before the model was fitted, and how
+# the best sentence meets the question's constraints: the share of the names it gives
+# that the sentence's context lacks, whether a question naming a period got a sentence
+# whose passage fits no date of it, or a dated sentence that contradicts it.
 CONFIDENCE_FEATURES = (
     "score", "margin", "semantic", "overlap", "coverage", "passage_similarity",
-    "type_missing", "unknown_terms", "evidence",
+    "type_missing", "unknown_terms", "evidence", "entity_missing", "time_unmet",
+    "time_conflict",
 )  # fmt: skip
 
 
 def confidence_features(
+    analysis: QuestionAnalysis,
     ranked: Sequence[Candidate],
-    wanted: str | None,
     passage_similarity: float,
     unknown_terms: float,
 ) -> dict[str, float]:
     """The confidence model's inputs for one question (`ranked` best first, non-empty)."""
     best = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else best.score
+    wanted = analysis.kind
+    checked = best.evidence
+    entity_missing = 1.0 - checked.entity if checked and analysis.entities else 0.0
+    time_unmet = 1.0 if checked and analysis.time and checked.time_match == 0 else 0.0
+    time_conflict = 1.0 if checked and checked.time_conflict else 0.0
     return {
         "score": best.score,
         "margin": best.score - runner_up,
@@ -111,6 +123,9 @@ def confidence_features(
         "type_missing": 1.0 if wanted is not None and not best.has_type else 0.0,
         "unknown_terms": unknown_terms,
         "evidence": confidence_from(best, wanted, passage_similarity),
+        "entity_missing": entity_missing,
+        "time_unmet": time_unmet,
+        "time_conflict": time_conflict,
     }
 
 

@@ -160,6 +160,44 @@ class Citation(BaseModel):
     evidence_date_inferred: bool = False
 
 
+class EntityCheck(BaseModel):
+    text: str = Field(..., description="The name as the question wrote it.")
+    known: bool = Field(..., description="Whether any indexed document mentions it.")
+    satisfied: bool | None = Field(
+        None, description="Whether the answer's sentence or its neighbours mention it."
+    )
+
+
+class TimeCheck(BaseModel):
+    text: str = Field(..., description='The period as written ("after the November 2017").')
+    relation: Literal["in", "before", "after", "between"]
+    start: str = Field(..., description="First day of the period (YYYY-MM-DD).")
+    end: str = Field(..., description="Last day of the period.")
+    satisfied: bool | None = Field(
+        None,
+        description="true: a date in the answer's sentence or passage fits; false: the "
+        "answer's sentence is dated otherwise; null: nothing says.",
+    )
+
+
+class Constraints(BaseModel):
+    """What the question names and asks for, and whether the answer meets it."""
+
+    entities: list[EntityCheck] = Field(default_factory=list)
+    time: TimeCheck | None = None
+    answer_kind: Literal["date", "number", "person", "organisation", "place", "rating"] | None = (
+        Field(None, description="The kind of fact the question asks for.")
+    )
+    answer_kind_found: bool | None = Field(
+        None, description="Whether the answer holds a fact of that kind."
+    )
+    unmet: list[str] = Field(
+        default_factory=list,
+        description='Why no answer could be given, for a person to read ("No document '
+        'mentions Sheffield").',
+    )
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str | None
@@ -186,6 +224,11 @@ class AskResponse(BaseModel):
         None,
         description="Optional answer composed by a language model (REPORTQA_LLM_URL) with [n] "
         "markers; only sentences supported by the cited passage are kept.",
+    )
+    constraints: Constraints | None = Field(
+        None,
+        description="The names, period and kind of answer the question gives, and whether "
+        "the answer meets them.",
     )
 
 

@@ -85,6 +85,12 @@ def evidence_date(document: Document) -> EvidenceDate | None:
     return EvidenceDate(inferred, inferred=True) if inferred else None
 
 
+def evidence_day(document: Document) -> date | None:
+    """`evidence_date` as a date: what relative dates in the text count from."""
+    when = evidence_date(document)
+    return date.fromisoformat(when.value) if when else None
+
+
 @lru_cache(maxsize=4096)
 def latest_mentioned_date(text: str) -> str | None:
     """ISO date (first of the month) of the latest month/year mentioned in `text`."""

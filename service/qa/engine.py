@@ -19,8 +19,11 @@ from index.manifest import Manifest
 from index.reader import ReportIndex
 from service.errors import DocumentNotFoundError
 from service.qa import encoder
+from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.answer import Answer, Answerer, Candidate
 from service.qa.ask_cache import AskCache
+from service.qa.assemble import constraints_report, short_answer_of
+from service.qa.constraints import allowed_documents, unmet_constraints
 from service.qa.contract import (
     AlsoIn,
     AskRequest,
@@ -33,14 +36,12 @@ from service.qa.contract import (
     Highlight,
     SearchHit,
     SearchResponse,
-    ShortAnswer,
 )
-from service.qa.dates import asks_for_latest, evidence_date
-from service.qa.followup import ResolvedQuestion, resolve
+from service.qa.dates import evidence_date, evidence_day
+from service.qa.entities import EntityLexicon
+from service.qa.followup import resolve
 from service.qa.generate import Generator
-from service.qa.question import question_type
 from service.qa.retrieve import Passage, Retriever
-from service.qa.short_answer import short_answer
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -68,26 +69,6 @@ def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
     return top
 
 
-def _short(
-    question: str, scoring_question: str, answer: Answer, citations: list[Citation]
-) -> ShortAnswer | None:
-    """The asked-for fact inside the answer sentence, placed in its citation."""
-    best = answer.best
-    if best is None:
-        return None
-    span = short_answer(best.text, scoring_question, question_type(question))
-    if span is None:
-        return None
-    for citation in citations:
-        if citation.highlight is not None:
-            start = citation.highlight.start + span.start
-            end = citation.highlight.start + span.end
-            return ShortAnswer(
-                text=best.text[span.start : span.end], citation=citation.n, start=start, end=end
-            )
-    return None
-
-
 def _summary(doc: Document) -> DocumentSummary:
     return DocumentSummary(
         doc_id=doc.doc_id,
@@ -103,13 +84,13 @@ def _summary(doc: Document) -> DocumentSummary:
 
 @dataclass(frozen=True)
 class _Retrieved:
-    """What the answer stage starts from: the resolved question and its passages."""
+    """What the answer stage starts from: the analysed question and its passages."""
 
-    resolved: ResolvedQuestion
-    prefer_recent: bool
+    analysis: QuestionAnalysis
     passages: list[Passage]
     query: str
     vector: np.ndarray | None
+    unmet: tuple[str, ...]  # constraints no document or passage can meet
 
     def pinned(self, embedder: Embedder) -> AbstractContextManager[None]:
         """Serve the already-encoded query vector from the embedder's cache."""
@@ -121,9 +102,14 @@ class AnswerInputs:
     """What the answer stage weighs for one question (see `QAEngine.answer_inputs`)."""
 
     question: str
-    scoring_question: str
+    analysis: QuestionAnalysis
     passages: list[Passage]
     candidates: list[Candidate]
+    unmet: tuple[str, ...] = ()
+
+    @property
+    def scoring_question(self) -> str:
+        return self.analysis.scoring_question
 
 
 class QAEngine:
@@ -139,6 +125,11 @@ class QAEngine:
             term_statistics=index.lexical,
         )
         self.ask_cache = AskCache(settings.ask_cache_size)
+        documents = index.store.documents()
+        # Names and dates of every document, read once per index: the question's
+        # constraints are checked against them.
+        self.lexicon = EntityLexicon(documents)
+        self.published = {d.doc_id: evidence_day(d) for d in documents}
         self.generator = Generator.from_settings(settings)
 
     @classmethod
@@ -214,11 +205,11 @@ class QAEngine:
                     found.passages[:k], Answer(best=None, confidence=0.0, answered=False)
                 )
             )
-        inputs = self._answer_inputs(request, found)
+        inputs = self._answer_inputs(found)
         answer = self.answerer.choose(
-            request.question, inputs.candidates, found.passages, inputs.scoring_question
+            found.analysis, inputs.candidates, found.passages, found.unmet
         )
-        resolved = found.resolved
+        analysis = found.analysis
         passages = _cited(found.passages, answer, k)
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -227,7 +218,7 @@ class QAEngine:
         generated = None
         if self.generator is not None and answer.answered:
             generating = time.perf_counter()
-            composed = self.generator.compose(resolved.scoring_question, passages)
+            composed = self.generator.compose(analysis.scoring_question, passages)
             generated = composed.text if composed else None
             timing["generate"] = _ms(generating)
         timing["total"] = _ms(started)
@@ -238,29 +229,33 @@ class QAEngine:
             answer=answer.best.text if answer.best else None,
             answered=answer.answered,
             confidence=round(answer.confidence, 4),
-            short_answer=_short(request.question, resolved.scoring_question, answer, citations),
+            short_answer=short_answer_of(analysis, answer, citations),
             citations=citations,
             index_version=self.index_version,
             timing_ms=timing,
             as_of=as_of.value if as_of else None,
-            prefer_recent=found.prefer_recent,
-            retrieval_query=resolved.retrieval_query,
+            prefer_recent=analysis.prefer_recent,
+            retrieval_query=analysis.retrieval_query,
             generated_answer=generated,
+            constraints=constraints_report(analysis, answer),
         )
         self.ask_cache.put(request, self.index_version, response)
         return response
 
     def _retrieve(self, request: AskRequest) -> _Retrieved:
-        """Resolve the question against its history and retrieve its passages."""
+        """Analyse the question (with its history) and retrieve passages that can answer it.
+
+        Documents that cannot hold the answer (they never mention a name the question
+        gives, or predate the period it asks about) are left out inside retrieval.
+        """
         k = request.top_k or self.settings.default_top_k
         resolved = resolve(request.question, request.history)
+        analysis = analyse(resolved, self.lexicon, request.prefer_recent)
         query = resolved.retrieval_query
-        prefer_recent = request.prefer_recent
-        if prefer_recent is None:
-            prefer_recent = asks_for_latest(resolved.scoring_question)
         # Encode the query once: retrieval and the answer stage both need its vector.
         mode = request.mode or self.settings.search_mode
         vector = self.embedder.encode([query])[0] if mode != "lexical" else None
+        allowed = allowed_documents(analysis, self.published)
         # The answer may rest on any passage the answerer considers, so retrieve at
         # least that many even when fewer citations are asked for.
         depth = max(k, self.settings.answer_passages)
@@ -270,10 +265,19 @@ class QAEngine:
             mode=request.mode,
             filters=request.filters,
             fusion=request.fusion,
-            prefer_recent=prefer_recent,
+            prefer_recent=analysis.prefer_recent,
             query_vector=vector,
+            documents=allowed,
         )
-        return _Retrieved(resolved, prefer_recent, passages, query, vector)
+        if allowed is not None and not passages:
+            # Nothing can answer it: still show what the reports hold on the topic.
+            passages = self.retriever.search(
+                query, depth, mode=request.mode, filters=request.filters,
+                fusion=request.fusion, query_vector=vector,
+            )  # fmt: skip
+        considered = passages[: self.settings.answer_passages]
+        unmet = unmet_constraints(analysis, allowed, considered)
+        return _Retrieved(analysis, passages, query, vector, unmet)
 
     def answer_inputs(self, request: AskRequest) -> AnswerInputs:
         """The passages and every candidate sentence `ask` would weigh, best first.
@@ -281,18 +285,13 @@ class QAEngine:
         The answer-model fitter (`eval/fit_answer.py`) learns from these, so it sees
         exactly what the service scores.
         """
-        return self._answer_inputs(request, self._retrieve(request))
+        return self._answer_inputs(self._retrieve(request))
 
-    def _answer_inputs(self, request: AskRequest, found: _Retrieved) -> AnswerInputs:
+    def _answer_inputs(self, found: _Retrieved) -> AnswerInputs:
         with found.pinned(self.embedder):
-            ranked = self.answerer.candidates(
-                request.question,
-                found.passages,
-                scoring_question=found.resolved.scoring_question,
-                prefer_recent=found.prefer_recent,
-            )
+            ranked = self.answerer.candidates(found.analysis, found.passages)
         return AnswerInputs(
-            request.question, found.resolved.scoring_question, found.passages, ranked
+            found.analysis.question, found.analysis, found.passages, ranked, found.unmet
         )
 
     def search(

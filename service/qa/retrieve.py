@@ -9,6 +9,7 @@ plus the date of their evidence (`service.qa.dates`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -75,11 +76,25 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
 
-    def allowed_rows(self, filters: Filters | None) -> np.ndarray | None:
-        """Sorted chunk rows that pass the filters, or None when nothing is filtered."""
-        if filters is None or all(getattr(filters, name) is None for name in Filters.model_fields):
+    def allowed_rows(
+        self, filters: Filters | None, documents: Collection[str] | None = None
+    ) -> np.ndarray | None:
+        """Sorted chunk rows that pass the filters and belong to `documents` (if given),
+        or None when nothing is filtered."""
+        unfiltered = filters is None or all(
+            getattr(filters, name) is None for name in Filters.model_fields
+        )
+        if unfiltered and documents is None:
             return None
-        doc_ids = [d.doc_id for d in self.index.store.documents() if _document_matches(d, filters)]
+        if unfiltered:
+            doc_ids = sorted(documents or ())
+        else:
+            assert filters is not None
+            doc_ids = [
+                d.doc_id
+                for d in self.index.store.documents()
+                if _document_matches(d, filters) and (documents is None or d.doc_id in documents)
+            ]
         return np.array(sorted(self.index.store.rows_for_documents(doc_ids)), dtype=np.int64)
 
     def search(
@@ -91,6 +106,7 @@ class Retriever:
         query_vector: np.ndarray | None = None,
         fusion: Fusion | None = None,
         prefer_recent: bool = False,
+        documents: Collection[str] | None = None,
     ) -> list[Passage]:
         """Top-k passages for `query` under `mode`, restricted by `filters`.
 
@@ -102,9 +118,11 @@ class Retriever:
             query_vector: the query's embedding, if the caller already has it.
             fusion: per-request RRF constant and weights; unset fields use the settings.
             prefer_recent: re-rank the candidates on relevance plus evidence date.
+            documents: only passages of these documents (ids), e.g. those that can
+                meet the question's constraints.
         """
         mode = mode or self.settings.search_mode
-        allowed = self.allowed_rows(filters)
+        allowed = self.allowed_rows(filters, documents)
         if allowed is not None and len(allowed) == 0:
             return []
         if prefer_recent:
@@ -142,22 +160,22 @@ class Retriever:
             )
         pool = ranked if prefer_recent else ranked[:k]
         chunks = self.index.store.chunks_by_row([row for row, _ in pool])
-        documents: dict[str, Document] = {}
+        by_id: dict[str, Document] = {}
         for chunk in chunks.values():
-            if chunk.doc_id not in documents:
+            if chunk.doc_id not in by_id:
                 document = self.index.store.document(chunk.doc_id)
                 assert document is not None  # the store keeps chunks and documents together
-                documents[chunk.doc_id] = document
+                by_id[chunk.doc_id] = document
         if prefer_recent:
             pool = prefer_recent_evidence(
                 pool,
-                {row: documents[chunk.doc_id] for row, chunk in chunks.items()},
+                {row: by_id[chunk.doc_id] for row, chunk in chunks.items()},
                 self.settings.recency_weight,
             )
         passages: list[Passage] = []
         for row, score in pool[:k]:
             chunk = chunks[row]
-            document = documents[chunk.doc_id]
+            document = by_id[chunk.doc_id]
             passages.append(
                 Passage(
                     chunk=chunk,

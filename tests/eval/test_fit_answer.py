@@ -21,11 +21,13 @@ from eval.fit_answer import (
     sweep,
     top1_accuracy,
 )
+from service.qa.analysis import analyse
 from service.qa.answer_model import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
 from service.qa.engine import AnswerInputs, QAEngine
+from service.qa.followup import resolve
 from tests.conftest import REPO
 
-NO_INPUTS = AnswerInputs("q", "q", [], [])
+NO_INPUTS = AnswerInputs("q", analyse(resolve("q", []), None), [], [])
 
 
 def group(

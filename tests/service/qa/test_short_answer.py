@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.qa.question import question_type
+from service.qa.analysis import answer_kind
 from service.qa.short_answer import short_answer
 
 PLACEMENT_MOVES_CHANGE = (
@@ -27,7 +27,7 @@ CASES = [
         # The number the question repeats ("three") and the date it names are not answers.
         "How many children had three or more placement moves in January 2017?",
         "In January 2017, 39 children had three or more placement moves.",
-        "39",
+        "39 children",
     ),
     (
         "Who is the chief executive of Doncaster Children's Services Trust?",
@@ -71,7 +71,7 @@ CASES = [
         # Two figures that are not a change: the nearest to the question's words.
         "How many social workers joined?",
         "In 2017, 12 social workers joined and 30 agency staff left.",
-        "12",
+        "12 social workers",
     ),
     (
         "Who was briefed on the inspection?",
@@ -83,7 +83,7 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "sentence", "expected"), CASES)
 def test_short_answer_is_the_asked_for_fact(question: str, sentence: str, expected: str) -> None:
-    span = short_answer(sentence, question, question_type(question))
+    span = short_answer(sentence, question, answer_kind(question))
     assert span is not None
     assert sentence[span.start : span.end] == expected
 
@@ -96,4 +96,4 @@ def test_no_short_answer_without_a_fact_of_the_asked_kind() -> None:
 def test_no_short_answer_for_other_questions() -> None:
     question = "What did inspectors say?"
     sentence = "Inspectors said in 2017 that services were good."
-    assert short_answer(sentence, question, question_type(question)) is None
+    assert short_answer(sentence, question, answer_kind(question)) is None

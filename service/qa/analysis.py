@@ -1,0 +1,204 @@
+"""Question analysis, once per question: what it names and what kind of answer it wants.
+
+The constraints a question states, made explicit so every later step checks the
+same ones:
+  - entities: places, councils, organisations, people, programmes it names
+    (`service.qa.entities`), and names the corpus does not know at all;
+  - time: the period it asks about ("in 2016", "after the November 2017
+    re-inspection", "between 2015 and 2017"), with the relation (in, before, after);
+  - the kind of answer: a date, a number (with its unit), a person, an
+    organisation, a place or a rating (`service.qa.facts`);
+  - whether it asks for the latest state ("current", "now").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from service.qa.dates import asks_for_latest
+from service.qa.entities import EntityLexicon, EntityMention
+from service.qa.facts import DATE, FactKind, Period, period_of
+from service.qa.followup import ResolvedQuestion
+from service.qa.text import content_stems
+
+Relation = Literal["in", "before", "after", "between"]
+
+_KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
+    (
+        "number",
+        re.compile(
+            r"\bhow (?:many|much|long|often)\b|\b(?:what|which) (?:percentage|proportion|"
+            r"share|fraction|number|amount|sum|figure)\b|\baverage\b"
+        ),
+    ),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b")),
+    ("person", re.compile(r"\bwho(?:se|m)?\b")),
+    (
+        "organisation",
+        re.compile(
+            r"\b(?:what|which) (?:organi[sz]ation|body|council|authority|watchdog|agency|"
+            r"regulator|inspectorate|charity|association|department|bodies|organi[sz]ations)\b"
+        ),
+    ),
+    (
+        "place",
+        re.compile(r"\bwhere\b|\b(?:what|which) (?:building|address|town|city|street|place)\b"),
+    ),
+    (
+        "rating",
+        re.compile(
+            r"\b(?:rating|rated|rate|grade|graded|grading|judgement|judgment|judged|verdict)\b"
+        ),
+    ),
+)
+# Any question word. The first one opens the question; a typed phrase later in the
+# sentence is then a subordinate clause ("How did X describe it when ...?" asks for
+# a description, not a date).
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b")
+# "What was X rated?" asks for a rating; "How was X rated/judged?" too.
+_RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
+_ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
+_BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
+_AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
+_BETWEEN = re.compile(r"\bbetween\s+$")
+_LEAD = 30  # characters before a date phrase searched for its relation word
+
+
+def answer_kind(question: str) -> FactKind | None:
+    """The kind of fact asked for, from the opening question phrase.
+
+    "Who was chief inspector when ...?" asks for a person, "When did ... who ...?"
+    for a date, "How did ... when ...?" for none of them. A rating question may have
+    no question word at all ("Doncaster rating 2015?").
+    """
+    q = question.lower()
+    opening = _WH_WORD.search(q)
+    found = [(m.start(), kind) for kind, rx in _KIND_PHRASES if (m := rx.search(q))]
+    if not found:
+        return None
+    first_at, kind = min(found)
+    if kind == "rating":
+        # A rating word decides only for "what / which / how ..." or no question word.
+        if opening is None or _RATING_OPENINGS.match(q[opening.start() :]):
+            others = [f for f in found if f[1] != "rating"]
+            if not others or opening is None or others[0][0] > first_at:
+                return "rating"
+            first_at, kind = min(others)
+        else:
+            others = [f for f in found if f[1] != "rating"]
+            if not others:
+                return None
+            first_at, kind = min(others)
+    if opening is not None and opening.start() < first_at:
+        return None
+    return kind
+
+
+@dataclass(frozen=True)
+class TimeConstraint:
+    """The period a question asks about."""
+
+    text: str  # as written ("after the November 2017")
+    relation: Relation
+    period: Period
+
+    def admits(self, when: Period) -> bool:
+        """Whether something dated `when` can be what the question asks about."""
+        if self.relation == "before":
+            return when.start < self.period.start
+        if self.relation == "after":
+            # "after the November 2017 re-inspection" takes in the re-inspection itself.
+            return when.end >= self.period.start
+        return when.overlaps(self.period)
+
+    def predates(self, published: date) -> bool:
+        """A document published on `published` cannot report the asked period."""
+        if self.relation == "before":
+            return False
+        # A report can only describe what happened by its date: "in 2019" (or "after
+        # 2019") from a 2016 text is impossible.
+        return published < self.period.start
+
+
+def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
+    """The period the question names, if it names one, with its relation."""
+    dated = [
+        (m, period)
+        for m in DATE.finditer(question)
+        if (period := period_of(m.group(), today)) is not None
+        # A month or season alone ("in July") is too vague without a year.
+        and re.search(r"(?:19|20)\d\d", m.group())
+    ]
+    if not dated:
+        return None
+    first, period = dated[0]
+    lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
+    if len(dated) > 1 and _BETWEEN.search(lead):
+        last = dated[1][1]
+        span = Period(min(period.start, last.start), max(period.end, last.end))
+        text = question[first.start() : dated[1][0].end()]
+        return TimeConstraint(text, "between", span)
+    relation: Relation = "in"
+    if _BEFORE.search(lead):
+        relation = "before"
+    elif _AFTER.search(lead):
+        relation = "after"
+    return TimeConstraint(first.group(), relation, period)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """Everything later steps need to know about one question, computed once."""
+
+    question: str  # as asked; its form decides the answer kind
+    scoring_question: str  # self-contained (a follow-up joined with its topic)
+    retrieval_query: str
+    is_followup: bool
+    stems: frozenset[str]
+    kind: FactKind | None
+    asks_share: bool  # "what proportion": a share, not a count
+    entities: tuple[EntityMention, ...]  # names that tell documents apart
+    unknown_entities: tuple[EntityMention, ...]  # names no document mentions
+    time: TimeConstraint | None
+    prefer_recent: bool
+
+    @property
+    def has_constraints(self) -> bool:
+        return bool(self.entities or self.unknown_entities or self.time or self.kind)
+
+
+def analyse(
+    resolved: ResolvedQuestion,
+    lexicon: EntityLexicon | None,
+    prefer_recent: bool | None = None,
+) -> QuestionAnalysis:
+    """Analyse a (follow-up resolved) question against the corpus's names.
+
+    Args:
+        resolved: the question and its self-contained form.
+        lexicon: the corpus's names; None analyses without entities.
+        prefer_recent: the caller's choice; default: detected from the question.
+    """
+    question = resolved.question
+    scoring = resolved.scoring_question
+    mentions = lexicon.mentions(scoring) if lexicon is not None else []
+    known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
+    unknown = tuple(m for m in mentions if not m.documents)
+    # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?").
+    time = time_constraint(question) or (time_constraint(scoring) if resolved.is_followup else None)
+    return QuestionAnalysis(
+        question=question,
+        scoring_question=scoring,
+        retrieval_query=resolved.retrieval_query,
+        is_followup=resolved.is_followup,
+        stems=content_stems(scoring),
+        kind=answer_kind(question),
+        asks_share=bool(_ASKS_SHARE.search(question)),
+        entities=known,
+        unknown_entities=unknown,
+        time=time,
+        prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
+    )

@@ -1,0 +1,148 @@
+"""Evidence against the question's constraints: does a document, passage or sentence
+satisfy the entities and time the question names, and hold the kind of answer it wants?
+
+Two strengths of verdict:
+  - a document that never mentions a name the question gives (Sheffield for
+    Doncaster), or that was published before the period asked about, cannot hold the
+    answer: it is left out before retrieval cuts to the top passages;
+  - for each candidate sentence, graded evidence (the name in the sentence or only
+    in its passage; a date in the sentence that fits the asked time, or one that
+    contradicts it; the asked-for kind of fact present or not) becomes features of
+    the fitted ranker and of the confidence model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from service.qa.analysis import QuestionAnalysis
+from service.qa.dates import evidence_day
+from service.qa.entities import entity_key
+from service.qa.facts import FactKind, Period, find_facts, kind_strength
+from service.qa.retrieve import Passage
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """How one candidate sentence (with its context) meets the question's constraints."""
+
+    entity: float  # share of named entities in the sentence or its neighbours
+    time_match: float  # 1: a date in the sentence fits the asked time; 0.5: one in its passage
+    time_conflict: bool  # the sentence is dated, and no date of it fits
+    kind: float  # holds the kind of fact asked for (1), or a near kind (0.5)
+
+
+def allowed_documents(
+    analysis: QuestionAnalysis, published: Mapping[str, date | None]
+) -> set[str] | None:
+    """Documents that can hold the answer, or None when the question restricts nothing.
+
+    A document qualifies when it mentions every name the question gives (or, if no
+    document mentions them all, any of them: a comparison of two councils) and was
+    not published before the asked period. Empty when nothing qualifies.
+
+    Args:
+        analysis: the analysed question.
+        published: every document's evidence date (publication, else inferred), by id.
+    """
+    allowed: set[str] | None = None
+    if analysis.entities:
+        sets = [set(m.documents) for m in analysis.entities]
+        together = set.intersection(*sets)
+        allowed = together or set.union(*sets)
+    if analysis.time is not None:
+        time = analysis.time
+        timely = {d for d, when in published.items() if when is None or not time.predates(when)}
+        allowed = timely if allowed is None else allowed & timely
+    return allowed
+
+
+def _mentions(text: str, key: str) -> bool:
+    return f" {key} " in f" {entity_key(text)} "
+
+
+def sentence_evidence(
+    analysis: QuestionAnalysis,
+    sentence: str,
+    context: str,
+    passage: str,
+    reference: date | None,
+) -> SentenceEvidence:
+    """Check one candidate against the question's constraints.
+
+    Args:
+        analysis: the analysed question.
+        sentence: the candidate sentence.
+        context: the sentence with its neighbours.
+        passage: the whole passage it comes from.
+        reference: its document's date, to place relative dates ("last November").
+    """
+    entity = 0.0
+    if analysis.entities:
+        found = sum(1 for m in analysis.entities if _mentions(context, m.key))
+        entity = found / len(analysis.entities)
+    time_match, time_conflict = 0.0, False
+    if analysis.time is not None:
+        own = [f.period for f in find_facts(sentence, reference) if f.period is not None]
+        if any(analysis.time.admits(p) for p in own):
+            time_match = 1.0
+        else:
+            time_conflict = bool(own)
+            around = [f.period for f in find_facts(passage, reference) if f.period is not None]
+            if any(analysis.time.admits(p) for p in around):
+                time_match = 0.5
+    kind = kind_strength(sentence, analysis.kind) if analysis.kind is not None else 0.0
+    return SentenceEvidence(entity, time_match, time_conflict, kind)
+
+
+def time_covered(analysis: QuestionAnalysis, texts: Collection[tuple[str, date | None]]) -> bool:
+    """Whether any of the (text, document date) pairs mentions a date in the asked period,
+    or was itself published in it."""
+    time = analysis.time
+    if time is None:
+        return True
+    for text, reference in texts:
+        published_then = reference is not None and time.admits(Period(reference, reference))
+        if published_then:
+            return True
+        if any(time.admits(f.period) for f in find_facts(text, reference) if f.period is not None):
+            return True
+    return False
+
+
+def unmet_constraints(
+    analysis: QuestionAnalysis, allowed: set[str] | None, passages: Sequence[Passage]
+) -> tuple[str, ...]:
+    """Why the question cannot be answered from these reports, or () when it may be.
+
+    A name that no document mentions, no document meeting the names and period
+    together, or no considered passage mentioning the period asked about.
+    """
+    reasons = [f"No document mentions {m.text}" for m in analysis.unknown_entities]
+    time = analysis.time
+    if not reasons and allowed is not None and not allowed:
+        names = " and ".join(m.text for m in analysis.entities)
+        if names and time is not None:
+            reasons.append(f"No document about {names} covers {time.text}")
+        elif names:
+            reasons.append(f"No document mentions {names} together")
+        elif time is not None:
+            reasons.append(f"No document covers {time.text}")
+    if not reasons and time is not None and passages:
+        texts = [(p.chunk.text, evidence_day(p.document)) for p in passages]
+        if not time_covered(analysis, texts):
+            reasons.append(f"No passage found about {time.text}")
+    return tuple(reasons)
+
+
+def describe_kind(kind: FactKind) -> str:
+    return {
+        "date": "a date",
+        "number": "a number",
+        "person": "a name",
+        "organisation": "an organisation",
+        "place": "a place",
+        "rating": "a rating",
+    }[kind]

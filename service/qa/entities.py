@@ -1,0 +1,180 @@
+"""Named things of the corpus (places, councils, organisations, people, programmes) and
+which documents mention them.
+
+No English NER pipeline can be installed here (spaCy's models are not on PyPI), and
+a generic tagger would not know "DCST" or "Growing Futures" anyway. The lexicon is
+read off the indexed documents instead: capitalised runs and acronyms, each word of a
+run on its own ("Doncaster" from "Doncaster Children's Services Trust"), and an
+acronym's expansion where the text gives it ("Local Government Association (LGA)").
+A question then names an entity when its words (in any case) match one, and a
+document is about it when its text does.
+
+Only *discriminating* entities constrain answers: a name found in most documents
+("Ofsted", "Trust") says nothing about which document answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from corpus.models import Document
+
+_RUN = re.compile(
+    r"\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)*"
+    r"|\b[A-Z]{2,6}s?\b"
+)
+_ACRONYM_DEFINED = re.compile(r"((?:[A-Z][a-z'’]+\s+){1,6})\(([A-Z]{2,6})\)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Capitalised because of their place, or too common to name anything in particular.
+_NOT_NAMES = frozenset(
+    """a an the this that these those it its he she they we i you our their his her
+    what when who whom whose which where why how and or but if in on at of for to from by
+    with as is was were are be been has have had do did does not no yes so than then also
+    mr mrs ms dr sir dame lord lady cllr councillor mayor chief executive director officer
+    inspector inspectors manager head minister secretary leader chair
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter
+    children children's childrens services service social care council county borough
+    metropolitan city trust report reports inspection inspections news article letter
+    her majesty's majesty department government authority local national england english
+    uk british watchdog rating ratings review visit monitoring good outstanding inadequate
+    requires improvement sign updated read watch hide ad more""".split()  # noqa: SIM905
+)
+# Share of documents above which a name no longer tells documents apart.
+COMMON_SHARE = 0.6
+
+
+def entity_key(text: str) -> str:
+    """The comparable form of a name: lower case, possessive and punctuation dropped."""
+    words = [
+        w.lower().replace("’", "'").removesuffix("'s").strip("'-") for w in _WORD.findall(text)
+    ]
+    return " ".join(w for w in words if w)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A name in a question, and what the corpus knows of it."""
+
+    text: str  # as written in the question
+    key: str
+    documents: frozenset[str]  # ids of documents that mention it (empty: unknown to the corpus)
+
+
+class EntityLexicon:
+    """Names of the corpus with the documents that mention them."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._docs_of: dict[str, set[str]] = defaultdict(set)
+        self._aliases: dict[str, str] = {}  # acronym key -> expansion key
+        self._vocabulary: set[str] = set()
+        lower_case: set[str] = set()  # words the corpus also writes in lower case
+        self.document_count = len(documents)
+        names_by_doc = []
+        for document in documents:
+            text = f"{document.title}\n{document.text}"
+            words = _WORD.findall(text)
+            self._vocabulary.update(w.lower() for w in words)
+            lower_case.update(entity_key(w) for w in words if w[0].islower())
+            names_by_doc.append((document.doc_id, self._names(text)))
+        for doc_id, keys in names_by_doc:
+            # A name is never written in lower case: "Doncaster" is one, the "Provision"
+            # that opens a sentence is not.
+            for key in keys:
+                if any(word not in lower_case for word in key.split()):
+                    self._docs_of[key].add(doc_id)
+        for document in documents:
+            text = f"{document.title}\n{document.text}"
+            for match in _ACRONYM_DEFINED.finditer(text):
+                self._aliases[entity_key(match.group(2))] = entity_key(match.group(1))
+        self._longest = max((len(k.split()) for k in self._docs_of), default=1)
+
+    @staticmethod
+    def _names(text: str) -> set[str]:
+        keys: set[str] = set()
+        for run in _RUN.finditer(text):
+            words = [w for w in (entity_key(w) for w in run.group().split()) if w]
+            own = [w for w in words if w not in _NOT_NAMES and not w.isdigit()]
+            if not own:
+                continue
+            keys.update(own)
+            # Multi-word names too, so "Growing Futures" can be asked for as one.
+            if len(own) > 1:
+                keys.add(" ".join(own))
+        return keys
+
+    def documents_of(self, key: str) -> frozenset[str]:
+        """Ids of the documents mentioning `key` (or the name an acronym stands for)."""
+        found = set(self._docs_of.get(key, ()))
+        expansion = self._aliases.get(key)
+        if expansion:
+            found |= self._docs_of.get(expansion, set())
+        return frozenset(found)
+
+    def discriminating(self, mention: EntityMention) -> bool:
+        """Whether naming it narrows the documents down (it is not in most of them)."""
+        return len(mention.documents) <= COMMON_SHARE * max(self.document_count, 1)
+
+    def knows_word(self, word: str) -> bool:
+        return word.lower() in self._vocabulary
+
+    def mentions(self, question: str) -> list[EntityMention]:
+        """The corpus names in `question` (longest match first), in any case.
+
+        Besides names the corpus knows, a capitalised word the corpus never uses
+        ("Sheffield") is a mention of something it does not cover, and so is an unknown
+        word used as a place ("sheffield children's services", "in sheffield").
+        """
+        tokens = list(_WORD.finditer(question))
+        keys = [entity_key(t.group()) for t in tokens]
+        found: list[EntityMention] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                key = " ".join(keys[i : i + size])
+                if size == 1 and (key in _NOT_NAMES or not key):
+                    continue
+                # Several words are one name only as the question writes one ("Growing
+                # Futures"); "doncaster ofsted rating" names Doncaster, then Ofsted.
+                if size > 1 and not all(t.group()[0].isupper() for t in tokens[i : i + size]):
+                    continue
+                # "Doncaster's Ofsted" is two names, not one: a run counts as one name
+                # only when some word of it is no name on its own ("Growing Futures").
+                if size > 1 and all(self._docs_of.get(k) for k in keys[i : i + size]):
+                    continue
+                documents = self.documents_of(key)
+                if documents:
+                    text = question[tokens[i].start() : tokens[i + size - 1].end()]
+                    found.append(EntityMention(text, key, documents))
+                    i += size
+                    break
+            else:
+                if self._unknown_name(tokens, keys, i):
+                    found.append(EntityMention(tokens[i].group(), keys[i], frozenset()))
+                i += 1
+        return _distinct(found)
+
+    def _unknown_name(self, tokens: list[re.Match[str]], keys: list[str], i: int) -> bool:
+        word, key = tokens[i].group(), keys[i]
+        if not key or key in _NOT_NAMES or self.knows_word(key) or len(key) < 3:
+            return False
+        if word[0].isupper() and i > 0:
+            return True
+        following = " ".join(keys[i + 1 : i + 3])
+        before = keys[i - 1] if i > 0 else ""
+        return following.startswith(
+            ("council", "county", "borough", "city", "children", "childrens", "ofsted")
+        ) or before in ("in", "at")
+
+
+def _distinct(mentions: Iterable[EntityMention]) -> list[EntityMention]:
+    seen: set[str] = set()
+    out = []
+    for mention in mentions:
+        if mention.key not in seen:
+            seen.add(mention.key)
+            out.append(mention)
+    return out

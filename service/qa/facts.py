@@ -1,0 +1,284 @@
+"""Typed facts inside a sentence: dates, numbers with units, people, organisations, ratings.
+
+The one home of these rules. Ranking (does a sentence hold what the question asks
+for?), confidence, short answers and the time checks of constraints all read the
+same spans, so "Eleven children" is a number and "autumn" a date to every one of them.
+
+A date also carries the period it names, resolved against the document's date where
+the text is relative ("last November" in an article of January 2018 is November 2017).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Literal
+
+FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH = "(?:" + "|".join(_MONTHS) + ")"
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)"
+_DAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+DATE = re.compile(
+    "|".join(
+        (
+            # Thursday, 30th June 2016 / 28 February and 1 March 2017 / 1 March
+            rf"(?:{_DAY_NAME},?\s+)?{_DAY}(?:\s+{_MONTH})?(?:\s+(?:and|to|-|–)\s+{_DAY})?"
+            rf"\s+{_MONTH}(?:,?\s+{_YEAR})?",
+            # Friday, January 19, 2018
+            rf"(?:{_DAY_NAME},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}",
+            # October 2014 / Autumn 2021 / last November / in July
+            rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
+            rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
+            rf"(?<![\d£$])\b{_YEAR}\b(?![\d%])",
+        )
+    )
+)
+_NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|a\s+quarter|a\s+third|half|a\s+fifth)"
+)
+# A figure with what makes it an amount: currency, scale, per cent.
+_FIGURE = (
+    rf"£?\b\d+(?:,\d{{3}})*(?:\.\d+)?(?:\s?(?:%|per\s?cent)|(?:\s?(?:million|billion|m|bn|k))\b)?"
+    rf"|\b{_NUMBER_WORDS}\b"
+)
+NUMBER = re.compile(_FIGURE, re.IGNORECASE)
+# What is counted, when a plain noun follows the figure: "39 children", "two weeks".
+_COUNTED = re.compile(
+    r"\s+(?:more\s+|fewer\s+|new\s+|extra\s+|additional\s+)?"
+    r"(?!(?:at|in|on|of|to|and|or|per|from|by|for|the|a|an|was|were|is|are|had|have|"
+    r"has|who|which|that|this|than)\b)([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits)?)\b"
+)
+_RATING = re.compile(
+    r"\b(?P<r>outstanding|inadequate|requir(?:es|e|ing|ed)\s+improvement)\b"
+    # "good" is a rating only where a judgement is reported, not in "good levels of".
+    r"|['\"‘“](?P<q>good)['\"’”]"
+    r"|\b(?:rated|judged|graded|considered|found|as|be|now|remains|remain|was|were|is|are)"
+    r"\s+(?:to\s+be\s+|as\s+)?(?P<g>good)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED_RUN = re.compile(
+    r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)+"
+    r"|\b[A-Z]{2,6}\b|\bOfsted\b"
+)
+_TITLES = frozenset(
+    ["sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady", "councillor", "cllr", "mayor"]
+)
+# Words that make a capitalised run an organisation or a job, not a person: a run is
+# split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul Moffat").
+_NOT_NAME_WORDS = frozenset(
+    """council trust services service board association government department county
+    borough authority ofsted office inspectorate committee agency partnership school
+    college university hospital nhs children children's court ministry parliament news
+    group chief executive director officer manager inspector inspectors inspection chair
+    head minister secretary leader operating regulatory independent majesty's her his
+    the a an decision report rule of for and""".split()  # noqa: SIM905 (a word list reads best as text)
+)
+# A capitalised run naming one of these is an organisation.
+_ORGANISATION_WORDS = frozenset(
+    """council trust association government department authority ofsted inspectorate
+    committee agency partnership board office ministry parliament nhs university college
+    school charity commission lga dfe""".split()  # noqa: SIM905
+)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+_SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a date expression covers, inclusive: a year, a month or a day (or a range)."""
+
+    start: date
+    end: date
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A typed span of a sentence; offsets inside the sentence."""
+
+    kind: FactKind
+    start: int
+    end: int
+    text: str
+    period: Period | None = None  # dates only, when it could be placed in time
+    value: str = ""  # numbers: the figure without what it counts ("39" of "39 children")
+
+    @property
+    def core(self) -> str:
+        return self.value or self.text
+
+
+def _month_period(year: int, month: int) -> Period:
+    return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def _year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31))
+
+
+def period_of(text: str, reference: date | None = None) -> Period | None:
+    """The period a date expression names; relative ones ("last November") need `reference`."""
+    lowered = text.lower()
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
+    months = [i + 1 for i, m in enumerate(_MONTHS) if m.lower() in lowered]
+    season = next((m for s, m in _SEASON_MONTH.items() if s in lowered), None)
+    if lowered.startswith(("last ", "this ", "next ")):
+        if reference is None:
+            return None
+        shift = {"last": -1, "this": 0, "next": 1}[lowered.split()[0]]
+        if "year" in lowered:
+            return _year_period(reference.year + shift)
+        month = months[0] if months else season
+        if month is None:
+            return None  # "last month/week": too vague to be worth placing
+        year = reference.year
+        # "last November" in January 2018 is November 2017; "next March" in May is next year.
+        if shift < 0 and month >= reference.month:
+            year -= 1
+        elif shift > 0 and month <= reference.month:
+            year += 1
+        return _month_period(year, month)
+    if not years:
+        month = months[0] if months else season
+        if month is None or reference is None:
+            return None
+        # A month without a year in a dated text: its latest occurrence up to the date.
+        year = reference.year if month <= reference.month else reference.year - 1
+        return _month_period(year, month)
+    year = years[-1]
+    if months:
+        first, last = _month_period(year, months[0]), _month_period(year, months[-1])
+        return Period(first.start, last.end)
+    if season is not None:
+        return _month_period(year, season)
+    return _year_period(year)
+
+
+def _names(sentence: str) -> list[Fact]:
+    """People: capitalised runs split at organisation and job words."""
+    names = []
+    for run in _CAPITALISED_RUN.finditer(sentence):
+        words = list(re.finditer(r"\S+", run.group()))
+        piece: list[re.Match[str]] = []
+        for word in [*words, None]:
+            bare = word.group().lower().rstrip(",").replace("’", "'") if word else ""
+            if word is not None and bare not in _NOT_NAME_WORDS:
+                piece.append(word)
+                continue
+            own = [w for w in piece if w.group().lower() not in _TITLES]
+            # "Paul Moffat", or a title and a surname: "Mayor Jones".
+            if len(own) >= 2 or (own and len(piece) > len(own)):
+                start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
+                if not set(sentence[start:end].split()) & set(_MONTHS):
+                    names.append(Fact("person", start, end, sentence[start:end]))
+            piece = []
+    return names
+
+
+def _organisations(sentence: str) -> list[Fact]:
+    found = []
+    for run in _CAPITALISED_RUN.finditer(sentence):
+        words = {w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()}
+        if words & _ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
+            found.append(Fact("organisation", run.start(), run.end(), run.group()))
+    return found
+
+
+_AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNORECASE)
+
+
+def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
+    found = []
+    for match in NUMBER.finditer(sentence):
+        start, end = match.start(), match.end()
+        # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
+        if any(d.start <= start and end <= d.end for d in dates):
+            continue
+        if not _AMOUNT.search(match.group()):
+            # A count keeps what it counts: "39 children", "two weeks".
+            counted = _COUNTED.match(sentence, end)
+            if counted:
+                end = counted.end()
+        found.append(Fact("number", start, end, sentence[start:end], value=match.group()))
+    return found
+
+
+def _ratings(sentence: str) -> list[Fact]:
+    found = []
+    for match in _RATING.finditer(sentence):
+        group = next(g for g in ("r", "q", "g") if match.group(g))
+        start, end = match.span(group)
+        found.append(Fact("rating", start, end, sentence[start:end]))
+    return found
+
+
+@lru_cache(maxsize=65536)
+def find_facts(sentence: str, reference: date | None = None) -> tuple[Fact, ...]:
+    """Every typed span of `sentence`, in order of position.
+
+    Args:
+        sentence: the text to read.
+        reference: the date of the document the sentence comes from, to place
+            relative dates ("last November", "in July") in time.
+    """
+    dates = [
+        Fact("date", m.start(), m.end(), m.group(), period_of(m.group(), reference))
+        for m in DATE.finditer(sentence)
+    ]
+    facts = [
+        *dates,
+        *_numbers(sentence, dates),
+        *_names(sentence),
+        *_organisations(sentence),
+        *_ratings(sentence),
+        *(Fact("place", m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(sentence)),
+    ]
+    return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))
+
+
+def facts_of(sentence: str, kind: FactKind, reference: date | None = None) -> list[Fact]:
+    """The `kind` facts of `sentence`, overlaps resolved to the longest."""
+    found = sorted(
+        (f for f in find_facts(sentence, reference) if f.kind == kind),
+        key=lambda f: (-(f.end - f.start), f.start),
+    )
+    kept: list[Fact] = []
+    for fact in found:
+        if all(fact.end <= k.start or fact.start >= k.end for k in kept):
+            kept.append(fact)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def kind_strength(sentence: str, kind: FactKind) -> float:
+    """1 when `sentence` holds a fact of `kind`; 0.5 when a "who" question finds only an
+    organisation (it may be the answer: "Who inspected ...?" "Ofsted"); else 0."""
+    kinds = {f.kind for f in find_facts(sentence)}
+    if kind in kinds:
+        return 1.0
+    if kind == "person" and "organisation" in kinds:
+        return 0.5
+    return 0.0
