@@ -48,6 +48,7 @@ from service.qa import (
     Candidate,
     ConfidenceModel,
     QAEngine,
+    missing_kind,
     score,
 )
 
@@ -294,9 +295,22 @@ def _folds(n: int, folds: int, seed: int) -> list[int]:
     return assignment
 
 
-def _scored(groups: Sequence[QuestionCandidates]) -> list[QuestionCandidates]:
-    """The questions confidence decides: not those abstained on for unmet constraints."""
-    return [g for g in groups if not g.inputs.unmet]
+def _by_rule(g: QuestionCandidates, weights: Mapping[str, float]) -> bool:
+    """The service abstains whatever the confidence: the question's constraints are unmet
+    (retrieval found nothing that can meet them, or the chosen sentence lacks the kind
+    of fact asked for)."""
+    if g.inputs.unmet:
+        return True
+    ranked = _reranked(g, weights)
+    evidence = ranked[0].evidence if ranked else None
+    return evidence is not None and missing_kind(g.inputs.analysis, evidence) is not None
+
+
+def _scored(
+    groups: Sequence[QuestionCandidates], weights: Mapping[str, float]
+) -> list[QuestionCandidates]:
+    """The questions confidence decides: not those abstained on by rule."""
+    return [g for g in groups if not _by_rule(g, weights)]
 
 
 def cross_validate(
@@ -314,14 +328,14 @@ def cross_validate(
         train = [g for g, a in zip(groups, assignment, strict=True) if a != fold]
         held = [i for i, a in enumerate(assignment) if a == fold]
         weights = fit(train, l2)
-        scored = _scored(train)
+        scored = _scored(train, weights)
         train_correct = np.array([top1_correct(g, weights) for g in scored])
         model = fit_confidence(confidence_matrix(engine, scored, weights), train_correct, l2)
         held_x = confidence_matrix(engine, [groups[i] for i in held], weights)
         for row, i in zip(held_x, held, strict=True):
             correct[i] = top1_correct(groups[i], weights)
             confidence[i] = model.probability(dict(zip(CONFIDENCE_FEATURES, row, strict=True)))
-            if groups[i].inputs.unmet:
+            if _by_rule(groups[i], weights):
                 confidence[i] = min(confidence[i], UNMET_CONFIDENCE)  # as the service reports
     answerable = [g.answerable for g in groups]
     n_answerable = sum(answerable)
@@ -349,7 +363,7 @@ class FittedModel:
 def fit_all(engine: QAEngine, groups: Sequence[QuestionCandidates], l2: float) -> FittedModel:
     """Both parts fitted on every question (what the service ships)."""
     weights = fit(groups, l2)
-    scored = _scored(groups)
+    scored = _scored(groups, weights)
     correct = np.array([top1_correct(g, weights) for g in scored])
     model = fit_confidence(confidence_matrix(engine, scored, weights), correct, l2)
     return FittedModel(weights, model, top1_accuracy(groups, weights))

@@ -11,6 +11,7 @@ from service.qa.answer_model import (
     ConfidenceModel,
     score,
 )
+from service.qa.constraints import missing_kind
 from service.qa.contract import AskRequest, AskResponse, SearchResponse
 from service.qa.engine import AnswerInputs, QAEngine
 
@@ -26,5 +27,6 @@ __all__ = [
     "ConfidenceModel",
     "QAEngine",
     "SearchResponse",
+    "missing_kind",
     "score",
 ]

@@ -60,7 +60,14 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b")
 # "What was X rated?" asks for a rating; "How was X rated/judged?" too.
 _RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
-_ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
+_ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b", re.I)
+# "How much money / did it cost / was invested": an amount of money, not any figure.
+_ASKS_MONEY = re.compile(
+    r"\b(?:money|funding|funds?|cost|costs|spend|spent|invest(?:ed|ment)?|budget|grant|"
+    r"paid|pay|pounds|£|worth|award(?:ed)?|receive[ds]?|secured?|raised?)\b|£",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
@@ -160,6 +167,7 @@ class QuestionAnalysis:
     stems: frozenset[str]
     kind: FactKind | None
     asks_share: bool  # "what proportion": a share, not a count
+    asks_money: bool  # "how much did it cost": an amount of money
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     time: TimeConstraint | None
@@ -197,6 +205,7 @@ def analyse(
         stems=content_stems(scoring),
         kind=answer_kind(question),
         asks_share=bool(_ASKS_SHARE.search(question)),
+        asks_money=bool(_HOW_MUCH.search(question) and _ASKS_MONEY.search(question)),
         entities=known,
         unknown_entities=unknown,
         time=time,

@@ -50,7 +50,7 @@ from service.qa.answer_model import (
     load_model,
     score,
 )
-from service.qa.constraints import SentenceEvidence, sentence_evidence
+from service.qa.constraints import SentenceEvidence, missing_kind, sentence_evidence
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.retrieve import Passage
 from service.qa.text import content_stems, normalised
@@ -231,6 +231,9 @@ class Answerer:
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
         best = ranked[0]
+        lacking = missing_kind(analysis, best.evidence) if best.evidence else None
+        if lacking and not unmet:
+            unmet = (lacking,)
         confidence = self.confidence(analysis, ranked, passages)
         if unmet:
             # Reported below any threshold: the evidence answers a different question.

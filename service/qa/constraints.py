@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
@@ -29,8 +30,9 @@ class SentenceEvidence:
     """How one candidate sentence (with its context) meets the question's constraints."""
 
     entity: float  # share of named entities in the sentence or its neighbours
-    time_match: float  # 1: a date in the sentence fits the asked time; 0.5: one in its passage
-    time_conflict: bool  # the sentence is dated, and no date of it fits
+    time_match: float  # 1: a date in the sentence or a neighbour fits the asked time;
+    # 0.5: one elsewhere in its passage
+    time_conflict: bool  # the sentence is dated, and no date of it or its neighbours fits
     kind: float  # holds the kind of fact asked for (1), or a near kind (0.5)
 
 
@@ -85,15 +87,26 @@ def sentence_evidence(
         entity = found / len(analysis.entities)
     time_match, time_conflict = 0.0, False
     if analysis.time is not None:
-        own = [f.period for f in find_facts(sentence, reference) if f.period is not None]
-        if any(analysis.time.admits(p) for p in own):
+        time = analysis.time
+
+        def fits(text: str) -> tuple[bool, bool]:
+            """(some date of `text` fits, `text` is dated at all)."""
+            periods = [f.period for f in find_facts(text, reference) if f.period is not None]
+            return any(time.admits(p) for p in periods), bool(periods)
+
+        # The answer often sits beside the sentence that dates it ("The visit was in
+        # March 2017. Inspectors found ..."), so the neighbours count as much.
+        near, _ = fits(context)
+        own_fits, own_dated = fits(sentence)
+        if near or own_fits:
             time_match = 1.0
-        else:
-            time_conflict = bool(own)
-            around = [f.period for f in find_facts(passage, reference) if f.period is not None]
-            if any(analysis.time.admits(p) for p in around):
-                time_match = 0.5
-    kind = kind_strength(sentence, analysis.kind) if analysis.kind is not None else 0.0
+        elif fits(passage)[0]:
+            time_match = 0.5
+        time_conflict = own_dated and not own_fits and not near
+    unit: Literal["share", "money"] | None = (
+        "share" if analysis.asks_share else "money" if analysis.asks_money else None
+    )
+    kind = kind_strength(sentence, analysis.kind, unit) if analysis.kind is not None else 0.0
     return SentenceEvidence(entity, time_match, time_conflict, kind)
 
 
@@ -135,6 +148,23 @@ def unmet_constraints(
         if not time_covered(analysis, texts):
             reasons.append(f"No passage found about {time.text}")
     return tuple(reasons)
+
+
+# Kinds whose absence from the chosen sentence is unambiguous: a date, figure or
+# rating is written as one (a person may be "the chief executive", a place "here").
+STRICT_KINDS = frozenset({"date", "number", "rating"})
+
+
+def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
+    """Why the chosen sentence cannot answer: it lacks the kind of fact asked for."""
+    if analysis.kind not in STRICT_KINDS or best.kind >= 1.0:
+        return None
+    wanted = describe_kind(analysis.kind)
+    if analysis.asks_share:
+        wanted = "a percentage or share"
+    elif analysis.asks_money:
+        wanted = "an amount of money"
+    return f"The best passage gives no {wanted.split(' ', 1)[1]}"
 
 
 def describe_kind(kind: FactKind) -> str:

@@ -273,10 +273,21 @@ def facts_of(sentence: str, kind: FactKind, reference: date | None = None) -> li
     return sorted(kept, key=lambda f: f.start)
 
 
-def kind_strength(sentence: str, kind: FactKind) -> float:
-    """1 when `sentence` holds a fact of `kind`; 0.5 when a "who" question finds only an
-    organisation (it may be the answer: "Who inspected ...?" "Ofsted"); else 0."""
-    kinds = {f.kind for f in find_facts(sentence)}
+_SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
+_MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
+
+
+def kind_strength(
+    sentence: str, kind: FactKind, unit: Literal["share", "money"] | None = None
+) -> float:
+    """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
+    when a "who" question finds only an organisation (it may be the answer: "Who
+    inspected ...?" "Ofsted"); else 0."""
+    facts = find_facts(sentence)
+    if kind == "number" and unit is not None:
+        wanted = _SHARE if unit == "share" else _MONEY
+        return 1.0 if any(f.kind == "number" and wanted.search(f.text) for f in facts) else 0.0
+    kinds = {f.kind for f in facts}
     if kind in kinds:
         return 1.0
     if kind == "person" and "organisation" in kinds:
