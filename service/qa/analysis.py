@@ -72,6 +72,10 @@ _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _LEAD = 30  # characters before a date phrase searched for its relation word
+_OFFSET = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
+    r"\s+(?:before|after|earlier|later|prior)"
+)
 
 
 def answer_kind(question: str) -> FactKind | None:
@@ -115,7 +119,8 @@ class TimeConstraint:
     def admits(self, when: Period) -> bool:
         """Whether something dated `when` can be what the question asks about."""
         if self.relation == "before":
-            return when.start < self.period.start
+            # "before the 2015 inspection" takes in 2015 up to the inspection.
+            return when.start <= self.period.end
         if self.relation == "after":
             # "after the November 2017 re-inspection" takes in the re-inspection itself.
             return when.end >= self.period.start
@@ -143,6 +148,8 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         return None
     first, period = dated[0]
     lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
+    if _OFFSET.search(lead):
+        return None  # "two years before January 2018": a period relative to the date
     if len(dated) > 1 and _BETWEEN.search(lead):
         last = dated[1][1]
         span = Period(min(period.start, last.start), max(period.end, last.end))

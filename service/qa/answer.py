@@ -50,7 +50,12 @@ from service.qa.answer_model import (
     load_model,
     score,
 )
-from service.qa.constraints import SentenceEvidence, missing_kind, sentence_evidence
+from service.qa.constraints import (
+    STRICT_KINDS,
+    SentenceEvidence,
+    missing_kind,
+    sentence_evidence,
+)
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.retrieve import Passage
 from service.qa.text import content_stems, normalised
@@ -214,7 +219,7 @@ class Answerer:
                     overlap, coverage, evidence.kind == 1.0, features, evidence,
                 )
             )  # fmt: skip
-        return sorted(scored, key=lambda c: -c.score)
+        return sorted(_admissible(analysis, scored), key=lambda c: -c.score)
 
     def choose(
         self,
@@ -280,6 +285,22 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
     """The best dense similarity among the passages the answerer considers."""
     similarities = [p.dense_score for p in passages[: answerer.passages_considered]]
     return max((x for x in similarities if x is not None), default=0.0)
+
+
+def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates that do not contradict the question, when any remain.
+
+    Unambiguous contradictions rule a sentence out: its own dates all fall on the wrong
+    side of a "before" or "after" the question names (and nothing around it fits; an
+    "in 2017" is left to the ranker, as sentences recall earlier dates to compare), or
+    it lacks the date, figure or rating asked for while other sentences have one.
+    """
+    ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
+    kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
+    if analysis.kind in STRICT_KINDS:
+        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
+        kept = typed or kept
+    return kept or candidates
 
 
 def _recency(passages: Sequence[Passage]) -> dict[str, float]:

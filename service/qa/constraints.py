@@ -102,7 +102,14 @@ def sentence_evidence(
             time_match = 1.0
         elif fits(passage)[0]:
             time_match = 0.5
-        time_conflict = own_dated and not own_fits and not near
+        # A sentence of a report from the very period asked about ("in 2022") is not
+        # contradicted by the earlier dates it recalls ("since July 2020").
+        published_then = (
+            time.relation in ("in", "between")
+            and reference is not None
+            and time.admits(Period(reference, reference))
+        )
+        time_conflict = own_dated and not own_fits and not near and not published_then
     unit: Literal["share", "money"] | None = (
         "share" if analysis.asks_share else "money" if analysis.asks_money else None
     )
