@@ -16,7 +16,7 @@ Only *discriminating* entities constrain answers: a name found in most documents
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,8 +41,11 @@ _NOT_NAMES = frozenset(
     metropolitan city trust report reports inspection inspections news article letter
     her majesty's majesty department government authority local national england english
     uk british watchdog rating ratings review visit monitoring good outstanding inadequate
-    requires improvement sign updated read watch hide ad more""".split()  # noqa: SIM905
+    requires improvement sign updated read watch hide ad more operating member members lead
+    deputy assistant corporate strategic principal senior interim acting independent
+    virtual regional quality assurance safeguarding partnership partnerships""".split()  # noqa: SIM905
 )
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
 # Share of documents above which a name no longer tells documents apart.
 COMMON_SHARE = 0.6
 
@@ -72,6 +75,7 @@ class EntityLexicon:
         self._aliases: dict[str, str] = {}  # acronym key -> expansion key
         self._vocabulary: set[str] = set()
         lower_case: set[str] = set()  # words the corpus also writes in lower case
+        self._mentions: Counter[str] = Counter()  # capitalised mentions, not sentence-initial
         self.document_count = len(documents)
         names_by_doc = []
         for document in documents:
@@ -79,7 +83,9 @@ class EntityLexicon:
             words = _WORD.findall(text)
             self._vocabulary.update(w.lower() for w in words)
             lower_case.update(entity_key(w) for w in words if w[0].islower())
-            names_by_doc.append((document.doc_id, self._names(text)))
+            names = self._names(text)
+            self._mentions.update(names)
+            names_by_doc.append((document.doc_id, set(names)))
         for doc_id, keys in names_by_doc:
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
@@ -89,21 +95,27 @@ class EntityLexicon:
         for document in documents:
             text = f"{document.title}\n{document.text}"
             for match in _ACRONYM_DEFINED.finditer(text):
-                self._aliases[entity_key(match.group(2))] = entity_key(match.group(1))
+                # "Local Government Association (LGA)": the acronym names what it defines.
+                acronym = entity_key(match.group(2))
+                self._aliases[acronym] = entity_key(match.group(1))
+                self._docs_of[acronym].add(document.doc_id)
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
 
     @staticmethod
-    def _names(text: str) -> set[str]:
-        keys: set[str] = set()
+    def _names(text: str) -> list[str]:
+        keys: list[str] = []
         for run in _RUN.finditer(text):
             words = [w for w in (entity_key(w) for w in run.group().split()) if w]
+            # A sentence's first word is capitalised whatever it is ("According to").
+            if _SENTENCE_START.search(text[: run.start()]):
+                words = words[1:]
             own = [w for w in words if w not in _NOT_NAMES and not w.isdigit()]
             if not own:
                 continue
-            keys.update(own)
+            keys.extend(own)
             # Multi-word names too, so "Growing Futures" can be asked for as one.
             if len(own) > 1:
-                keys.add(" ".join(own))
+                keys.append(" ".join(own))
         return keys
 
     def documents_of(self, key: str) -> frozenset[str]:
@@ -146,7 +158,10 @@ class EntityLexicon:
                 if size > 1 and all(self._docs_of.get(k) for k in keys[i : i + size]):
                     continue
                 documents = self.documents_of(key)
-                if documents:
+                # Typed in lower case, a word is taken for a name only if the reports use
+                # it as one more than once ("doncaster", not a heading's "Total").
+                lower = not tokens[i].group()[0].isupper()
+                if documents and not (lower and self._mentions[key] < 2):
                     text = question[tokens[i].start() : tokens[i + size - 1].end()]
                     found.append(EntityMention(text, key, documents))
                     i += size
@@ -161,13 +176,18 @@ class EntityLexicon:
         word, key = tokens[i].group(), keys[i]
         if not key or key in _NOT_NAMES or self.knows_word(key) or len(key) < 3:
             return False
+        if word.endswith("-"):
+            return False  # "mid-2016"
         if word[0].isupper() and i > 0:
             return True
+        # An unknown lower-case word used as a place: "sheffield council", "sheffield
+        # children's services", "... in sheffield?" (the question's last word).
         following = " ".join(keys[i + 1 : i + 3])
         before = keys[i - 1] if i > 0 else ""
+        last = i == len(tokens) - 1
         return following.startswith(
-            ("council", "county", "borough", "city", "children", "childrens", "ofsted")
-        ) or before in ("in", "at")
+            ("council", "county", "borough", "city", "children's service", "childrens service")
+        ) or (before in ("in", "at", "for") and last)
 
 
 def _distinct(mentions: Iterable[EntityMention]) -> list[EntityMention]:
