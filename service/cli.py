@@ -9,10 +9,14 @@ import os
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.errors import ReportIndexError
 from service.errors import ConfigurationError
 from service.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from service.qa.contract import AskResponse
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -119,12 +123,32 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(response.model_dump_json(indent=2))
         return 0
-    print(response.answer if response.answered else "No answer found in the reports.")
+    print(describe_answer(response))
     print(f"(confidence {response.confidence:.2f}, index {response.index_version})\n")
     for c in response.citations:
         print(f"[{c.n}] {c.title} ({c.date or 'undated'}) doc {c.doc_id} chars {c.start}-{c.end}")
         print(textwrap.indent(textwrap.fill(c.text[:400], 96), "    "))
     return 0
+
+
+# Below this confidence an answer is shown as a possible one (the widget's default too).
+LOW_CONFIDENCE = 0.5
+
+
+def describe_answer(response: AskResponse) -> str:
+    """The answer as a person reads it: the short answer, a warning when confidence is
+    low, and why there is no answer when the service abstains."""
+    constraints = response.constraints
+    if not response.answered or response.answer is None:
+        reasons = constraints.unmet if constraints else []
+        return "\n".join(["No answer found in the reports.", *(f"  {r}" for r in reasons)])
+    lines = []
+    if response.short_answer is not None:
+        lines.append(f"In short: {response.short_answer.text}")
+    if response.confidence < LOW_CONFIDENCE:
+        lines.append("Possible answer - check the sources:")
+    lines.append(response.answer)
+    return "\n".join(lines)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

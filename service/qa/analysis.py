@@ -148,7 +148,7 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         return None
     first, period = dated[0]
     lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
-    if _OFFSET.search(lead):
+    if _OFFSET.search(question[: first.start()].lower()):
         return None  # "two years before January 2018": a period relative to the date
     if len(dated) > 1 and _BETWEEN.search(lead):
         last = dated[1][1]

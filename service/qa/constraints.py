@@ -13,6 +13,7 @@ Two strengths of verdict:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,12 +54,25 @@ def allowed_documents(
     if analysis.entities:
         sets = [set(m.documents) for m in analysis.entities]
         together = set.intersection(*sets)
-        allowed = together or set.union(*sets)
+        # "Compare Doncaster and Eastmoor" may be answered by either; "How much did
+        # Pendleford get from the Innovation Fund?" only where both are named.
+        allowed = together or (set.union(*sets) if _compares(analysis) else set())
     if analysis.time is not None:
         time = analysis.time
         timely = {d for d, when in published.items() if when is None or not time.predates(when)}
         allowed = timely if allowed is None else allowed & timely
     return allowed
+
+
+_COMPARING = re.compile(r"\b(?:and|or|versus|vs|compared?|both|between|than)\b", re.IGNORECASE)
+
+
+def _compares(analysis: QuestionAnalysis) -> bool:
+    """Whether the names are set side by side ("A and B", "A or B", "A versus B")."""
+    question = analysis.scoring_question
+    first = question.find(analysis.entities[0].text)
+    last = question.rfind(analysis.entities[-1].text)
+    return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
 def _mentions(text: str, key: str) -> bool:

@@ -186,7 +186,7 @@ class EntityLexicon:
         before = keys[i - 1] if i > 0 else ""
         last = i == len(tokens) - 1
         return following.startswith(
-            ("council", "county", "borough", "city", "children's service", "childrens service")
+            ("council", "county", "borough", "city", "children service", "childrens service")
         ) or (before in ("in", "at", "for") and last)
 
 

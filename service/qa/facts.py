@@ -199,12 +199,20 @@ def _names(sentence: str) -> list[Fact]:
     return names
 
 
+_DEFINED_ACRONYM = re.compile(r"\s\([A-Z]{2,6}\)")
+
+
 def _organisations(sentence: str) -> list[Fact]:
-    found = []
+    found: list[Fact] = []
     for run in _CAPITALISED_RUN.finditer(sentence):
+        if found and run.start() < found[-1].end:
+            continue  # the acronym of a name just taken with it
         words = {w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()}
         if words & _ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
-            found.append(Fact("organisation", run.start(), run.end(), run.group()))
+            # "Local Government Association (LGA)" is one name, written twice.
+            defined = _DEFINED_ACRONYM.match(sentence, run.end())
+            end = defined.end() if defined else run.end()
+            found.append(Fact("organisation", run.start(), end, sentence[run.start() : end]))
     return found
 
 

@@ -10,7 +10,8 @@
  *
  * Options (data- attributes of the script tag): endpoint (default: where widget.js was
  * loaded from), title, api-key (sent as X-API-Key), timeout (ms, default 30000),
- * open ("true" opens the panel at load).
+ * open ("true" opens the panel at load), low-confidence (answers with a confidence
+ * below it are shown as possible answers to check; default 0.5).
  */
 (function () {
   "use strict";
@@ -26,7 +27,13 @@
     apiKey: data.apiKey || "",
     timeoutMs: Number(data.timeout) > 0 ? Number(data.timeout) : 30000,
     startOpen: data.open === "true",
+    lowConfidence: threshold(data.lowConfidence, 0.5),
   };
+
+  function threshold(value, fallback) {
+    var number = parseFloat(value);
+    return isFinite(number) ? number : fallback;
+  }
   var SLOW_HINT_MS = 6000;
   var HISTORY_TURNS = 10; // the API accepts up to 20 turns
   var CONTEXT_CHARS = 120; // passage shown either side of the highlighted answer
@@ -36,9 +43,13 @@
     searching: "Searching the reports\u2026",
     slow: "Still working \u2014 the service is slow right now\u2026",
     noAnswer: "No answer found in the reports.",
+    why: "Why not",
     related: "Related passages",
     sources: "Sources",
     inShort: "In short: ",
+    possible: "Possible answer \u2013 check the sources",
+    spokenPossible: "Possible answer, check the sources: ",
+    spokenAnswer: "Answer: ",
     down: "Cannot reach the reports service. It may be down; please try again in a few minutes.",
     timeout: "The reports service is taking too long to answer. Please try again in a moment.",
     failed: "Something went wrong while answering: ",
@@ -256,8 +267,9 @@
         }
         history = history.slice(-HISTORY_TURNS);
         announcer.textContent = response.answered
-          ? "Answer: " + response.answer
-          : MESSAGES.noAnswer;
+          ? (isLowConfidence(response) ? MESSAGES.spokenPossible : MESSAGES.spokenAnswer) +
+            response.answer
+          : [MESSAGES.noAnswer].concat(unmetReasons(response)).join(" ");
         finish();
       },
       error: function (payload) {
@@ -322,17 +334,43 @@
   }
 
   // ---- rendering an answer and its citations ----
+
+  // An answer the service is not sure of: shown as a possible answer to check.
+  function isLowConfidence(response) {
+    return (
+      Boolean(response.answered) &&
+      typeof response.confidence === "number" &&
+      response.confidence < config.lowConfidence
+    );
+  }
+
+  // Why the service abstained, for a person to read (`constraints` may be absent or null
+  // from older servers).
+  function unmetReasons(response) {
+    var unmet = response.constraints && response.constraints.unmet;
+    if (!Array.isArray(unmet)) return [];
+    return unmet
+      .filter(function (reason) { return typeof reason === "string" && reason.trim(); })
+      .map(function (reason) { return reason.trim(); });
+  }
+
   function renderResult(reply, answerText, response) {
     var citations = response.citations || [];
     if (response.answered && response.answer) {
       // The streamed pieces already hold the answer; make sure it is exactly the final one.
       if (answerText.textContent !== response.answer) answerText.textContent = response.answer;
       answerText.hidden = false;
+      var top = answerText;
       if (response.short_answer && response.short_answer.text) {
         // The date, number or name asked for, above the sentence it comes from.
         var short = el("p", "short-answer", MESSAGES.inShort);
         short.appendChild(el("strong", null, response.short_answer.text));
         reply.insertBefore(short, answerText);
+        top = short;
+      }
+      if (isLowConfidence(response)) {
+        answerText.classList.add("low-confidence");
+        reply.insertBefore(el("p", "low-confidence-label", MESSAGES.possible), top);
       }
       var cited = citations.filter(function (c) { return c.highlight; })[0];
       if (cited) answerText.appendChild(el("span", "ref", " [" + cited.n + "]"));
@@ -352,6 +390,13 @@
     } else {
       answerText.remove();
       reply.appendChild(el("p", "bubble abstain", MESSAGES.noAnswer));
+      var reasons = unmetReasons(response);
+      if (reasons.length) {
+        var why = el("ul", "reasons");
+        why.setAttribute("aria-label", MESSAGES.why);
+        reasons.forEach(function (reason) { why.appendChild(el("li", null, reason)); });
+        reply.appendChild(why);
+      }
     }
     if (!citations.length) return;
     var list = el("ol", "citations");

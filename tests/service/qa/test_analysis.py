@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from service.qa.analysis import answer_kind
+from corpus.models import Document
+from service.qa.analysis import analyse, answer_kind, time_constraint
+from service.qa.entities import EntityLexicon
+from service.qa.facts import Period
+from service.qa.followup import resolve
 
 
 @pytest.mark.parametrize(
@@ -36,3 +42,118 @@ from service.qa.analysis import answer_kind
 )
 def test_answer_kind(question: str, expected: str | None) -> None:
     assert answer_kind(question) == expected
+
+
+# --- the period a question names ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "relation", "start", "end"),
+    [
+        ("What rating did Doncaster get in 2022?", "in", "2022-01-01", "2022-12-31"),
+        (
+            "What rating did Ofsted give after the November 2017 re-inspection?",
+            "after",
+            "2017-11-01",
+            "2017-11-30",
+        ),
+        ("Who led the trust before 2014?", "before", "2014-01-01", "2014-12-31"),
+        ("What happened between 2015 and 2017?", "between", "2015-01-01", "2017-12-31"),
+        ("Who carried out the 2017 monitoring visit?", "in", "2017-01-01", "2017-12-31"),
+        ("Doncaster rating feb 2022??", "in", "2022-01-01", "2022-12-31"),
+    ],
+)
+def test_time_constraint(question: str, relation: str, start: str, end: str) -> None:
+    time = time_constraint(question)
+    assert time is not None
+    assert (time.relation, time.period.start.isoformat(), time.period.end.isoformat()) == (
+        relation,
+        start,
+        end,
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which judgement had Doncaster been on two years before it was upgraded in January 2018?",
+        "When did the trust launch?",
+        "What happened in July?",  # a month without a year is too vague to constrain
+    ],
+)
+def test_no_time_constraint(question: str) -> None:
+    assert time_constraint(question) is None
+
+
+def test_before_and_after_take_in_the_named_period() -> None:
+    after = time_constraint("What was it rated after the November 2017 re-inspection?")
+    assert after is not None
+    assert after.admits(Period(date(2017, 11, 1), date(2017, 11, 30)))
+    assert not after.admits(Period(date(2015, 11, 1), date(2015, 11, 30)))
+    before = time_constraint("What was it rated before 2014?")
+    assert before is not None
+    assert before.admits(Period(date(2013, 1, 1), date(2013, 12, 31)))
+    assert not before.admits(Period(date(2016, 1, 1), date(2016, 12, 31)))
+    # A report of 2016 cannot tell what happened in 2019.
+    in_2019 = time_constraint("What was the rating in 2019?")
+    assert in_2019 is not None and in_2019.predates(date(2016, 6, 30))
+    assert not in_2019.predates(date(2020, 1, 1))
+
+
+# --- names, from the corpus's own lexicon --------------------------------------
+
+
+def _doc(doc_id: str, title: str, text: str) -> Document:
+    return Document(doc_id, text, title, None, "news article", "test", f"{doc_id}.txt")
+
+
+LEXICON = EntityLexicon(
+    [
+        _doc(
+            "d1",
+            "Doncaster upgraded",
+            "Services in Doncaster were rated good by Ofsted, said Paul Moffat of Doncaster. "
+            "The Local Government Association (LGA) reviewed the Growing Futures programme.",
+        ),
+        _doc("d2", "Eastmoor falls", "Inspectors from Ofsted found Eastmoor services inadequate."),
+        _doc(
+            "d3", "National report", "According to Ofsted, a growing number of councils improved."
+        ),
+    ]
+)
+
+
+def test_names_the_corpus_knows_in_any_case() -> None:
+    mentions = LEXICON.mentions("what rating did doncaster get after Paul Moffat left?")
+    assert [(m.key, sorted(m.documents)) for m in mentions] == [
+        ("doncaster", ["d1"]),
+        ("paul", ["d1"]),
+        ("moffat", ["d1"]),
+    ]
+    assert [m.key for m in LEXICON.mentions("What did the LGA say of Growing Futures?")] == [
+        "lga",
+        "growing futures",
+    ]
+
+
+def test_sentence_initial_words_are_not_names() -> None:
+    assert LEXICON.mentions("According to the report, what happened?") == []
+
+
+def test_a_name_no_document_mentions_is_an_unknown_entity() -> None:
+    for question in (
+        "What rating did Sheffield get?",
+        "sheffield children's services rating?",
+        "what is the rating in sheffield",
+    ):
+        unknown = [m for m in LEXICON.mentions(question) if not m.documents]
+        assert [m.key for m in unknown] == ["sheffield"], question
+    # Ordinary words the corpus does not use are not names.
+    assert LEXICON.mentions("how many youngsters were shunted between homes?") == []
+
+
+def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
+    analysis = analyse(resolve("What was Eastmoor rated by Ofsted, and Sheffield?", []), LEXICON)
+    assert [m.key for m in analysis.entities] == ["eastmoor"]  # Ofsted is in most documents
+    assert [m.key for m in analysis.unknown_entities] == ["sheffield"]
+    assert analysis.kind == "rating"

@@ -97,3 +97,36 @@ def test_no_short_answer_for_other_questions() -> None:
     question = "What did inspectors say?"
     sentence = "Inspectors said in 2017 that services were good."
     assert short_answer(sentence, question, answer_kind(question)) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        (
+            "How much did Brackenridge secure?",
+            "Brackenridge secures £1.2 million to keep more children safely at home.",
+            "£1.2 million",
+        ),
+        (
+            "Who conducted the visit?",
+            "Her Majesty's Inspectors, Graham Reiter and Rachel Holden, conducted the visit.",
+            "Graham Reiter and Rachel Holden",
+        ),
+        (
+            "What was Doncaster rated in November 2015?",
+            'Provision went on to be rated "inadequate" in November 2015.',
+            "inadequate",
+        ),
+        (
+            "Which organisation carried out the review?",
+            "The Trust invited the Local Government Association (LGA) in July to review it.",
+            "Local Government Association (LGA)",
+        ),
+    ],
+)
+def test_short_answers_keep_units_lists_ratings_and_organisations(
+    question: str, sentence: str, expected: str
+) -> None:
+    span = short_answer(sentence, question, answer_kind(question))
+    assert span is not None
+    assert sentence[span.start : span.end] == expected

@@ -6,6 +6,8 @@ as on the intranet, and talks to a real uvicorn server running the real model.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from index.build import BuildSummary
-from tests.service.api.widget.conftest import XSS_IMG, HostSite
+from tests.service.api.widget.conftest import XSS_IMG, XSS_SCRIPT, HostSite
 from tests.support.serving import Server, running_server
 
 pytestmark = pytest.mark.integration
@@ -22,6 +24,8 @@ pytestmark = pytest.mark.integration
 WAIT_MS = 45_000  # an answer takes well under a second; the machine may be busy
 expect.set_options(timeout=WAIT_MS)
 LAUNCH_QUESTION = "When did Doncaster Children's Services Trust launch?"
+POSSIBLE_ANSWER = "Possible answer \u2013 check the sources"
+NO_ANSWER = "No answer found in the reports."
 
 # Counts text nodes added to answer bubbles: more than one means the answer streamed in.
 COUNT_STREAMED_PIECES = """() => {
@@ -162,6 +166,160 @@ def test_off_topic_question_shows_the_abstention_with_related_passages(
     assert reply.locator(".card").count() >= 1
     expect(reply.locator("mark")).to_have_count(0)
     expect(page.get_by_role("status")).to_have_text("No answer found in the reports.")
+
+
+def test_question_about_a_council_the_reports_do_not_cover_says_why(
+    page: Page, api: Server, host_site: HostSite
+) -> None:
+    question = "What rating did Sheffield children's services get?"
+    expected = httpx.post(f"{api.base}/ask", json={"question": question}, timeout=60).json()
+    assert expected["answered"] is False
+    reasons = expected["constraints"]["unmet"]
+    assert any("Sheffield" in reason for reason in reasons)
+
+    widget = Widget(page).load(host_site.embed("/embed.html", api.base))
+    reply = widget.ask(question)
+    expect(reply.locator(".abstain")).to_have_text(NO_ANSWER)
+    expect(reply.locator(".answer")).to_have_count(0)
+    # Each reason on its own line, under the abstention.
+    items = reply.locator(".reasons li")
+    expect(items).to_have_text(reasons)
+    expect(items.first).to_contain_text("Sheffield")
+    expect(items.first).to_be_visible()
+    # Reasons come before the related passages.
+    order = reply.evaluate(
+        """r => [...r.children].map(c => c.className)
+        .filter(c => /abstain|reasons|citations-heading/.test(c))"""
+    )
+    expected_order = ["bubble abstain", "reasons"]
+    if expected["citations"]:
+        expected_order.append("citations-heading")
+    assert order == expected_order
+    expect(page.get_by_role("status")).to_have_text(" ".join([NO_ANSWER, *reasons]))
+    expect(reply.locator(".low-confidence-label")).to_have_count(0)
+
+
+def test_low_confidence_answer_is_labelled_as_a_possible_answer(
+    page: Page, api: Server, host_site: HostSite
+) -> None:
+    question = "When did Doncaster Children's Services Trust officially launch?"
+    expected = httpx.post(f"{api.base}/ask", json={"question": question}, timeout=60).json()
+    assert expected["answered"] is True
+    assert expected["confidence"] >= 0.5, "the default threshold must find it confident"
+
+    # Default threshold (0.5): shown as before, no label.
+    widget = Widget(page).load(host_site.embed("/embed.html", api.base))
+    reply = widget.ask(question)
+    answer = reply.locator(".answer")
+    expect(answer).to_contain_text(expected["answer"])
+    expect(reply.locator(".low-confidence-label")).to_have_count(0)
+    expect(reply.get_by_text(POSSIBLE_ANSWER)).to_have_count(0)
+    expect(answer).not_to_have_class(re.compile(r"\blow-confidence\b"))
+    expect(page.get_by_role("status")).to_have_text(f"Answer: {expected['answer']}")
+    confident_border = answer.evaluate("e => getComputedStyle(e).borderTopStyle")
+
+    # A threshold above 1: every answer is a possible answer to check.
+    url = host_site.embed("/unsure.html", api.base, low_confidence="1.01")
+    widget = Widget(page).load(url)
+    reply = widget.ask(question)
+    answer = reply.locator(".answer")
+    expect(answer).to_contain_text(expected["answer"])
+    label = reply.locator(".low-confidence-label")
+    expect(label).to_have_text(POSSIBLE_ANSWER)
+    expect(label).to_be_visible()
+    expect(answer).to_have_class("bubble answer low-confidence")
+    # The label stands above the answer (and its "In short"), styled apart from it.
+    order = reply.evaluate(
+        """r => [...r.children].map(c => c.className)
+        .filter(c => /low-confidence-label|short-answer|answer/.test(c))"""
+    )
+    assert order == ["low-confidence-label", "short-answer", "bubble answer low-confidence"]
+    expect(reply.locator(".short-answer")).to_have_text("In short: October 2014")
+    assert answer.evaluate("e => getComputedStyle(e).borderTopStyle") != confident_border
+    expect(reply.locator(".card.is-answer mark")).to_have_text(expected["answer"])
+    expect(page.get_by_role("status")).to_contain_text("Possible answer")
+    expect(page.get_by_role("status")).to_contain_text(expected["answer"])
+    assert widget.dialogs == []
+
+
+def sse(*events: tuple[str, dict[str, Any]]) -> str:
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
+
+
+def test_reasons_and_possible_answers_are_text_and_older_servers_still_work(
+    page: Page, api: Server, host_site: HostSite
+) -> None:
+    """Replies crafted in the browser: reasons carrying script payloads, a server
+    without `constraints`, and a low confidence under the default threshold."""
+    base: dict[str, Any] = {
+        "short_answer": None,
+        "citations": [],
+        "index_version": "x",
+        "timing_ms": {},
+    }
+    replies: dict[str, dict[str, Any]] = {
+        "payload": {
+            **base, "answer": None, "answered": False, "confidence": 0.01,
+            "constraints": {
+                "entities": [{"text": XSS_IMG, "known": False, "satisfied": False}],
+                "time": None, "answer_kind": None, "answer_kind_found": None,
+                "unmet": [f"No document mentions {XSS_IMG}", f"No passage about {XSS_SCRIPT}"],
+            },
+        },
+        "older": {**base, "answer": "It launched in 2014.", "answered": True, "confidence": 0.3},
+        "null": {**base, "answer": None, "answered": False, "confidence": 0.0,
+                 "constraints": None},
+    }  # fmt: skip
+    headers = {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Headers": "*",
+        "Access-Control-Allow-Methods": "POST",
+    }
+
+    def fulfil(route: Any) -> None:
+        if route.request.method == "OPTIONS":
+            route.fulfill(status=204, headers=headers)
+            return
+        body = replies[route.request.post_data_json["question"]]
+        events: list[tuple[str, dict[str, Any]]] = [("citations", {"citations": []})]
+        if body["answered"]:
+            events.append(("answer", {"text": body["answer"]}))
+        route.fulfill(
+            status=200,
+            headers={**headers, "Content-Type": "text/event-stream"},
+            body=sse(*events, ("done", {**body, "question": "q"})),
+        )
+
+    page.route(f"{api.base}/ask/stream", fulfil)
+    widget = Widget(page).load(host_site.embed("/crafted.html", api.base))
+
+    reply = widget.ask("payload")
+    expect(reply.locator(".abstain")).to_have_text(NO_ANSWER)
+    expect(reply.locator(".reasons li")).to_have_text(
+        [f"No document mentions {XSS_IMG}", f"No passage about {XSS_SCRIPT}"]
+    )
+    expect(page.get_by_role("status")).to_contain_text(XSS_IMG)
+
+    older = widget.ask("older")  # no `constraints` at all, confidence 0.3 < 0.5
+    expect(older.locator(".answer")).to_have_text("It launched in 2014.")
+    expect(older.locator(".low-confidence-label")).to_have_text(POSSIBLE_ANSWER)
+    expect(page.get_by_role("status")).to_contain_text("Possible answer")
+
+    abstained = widget.ask("null")  # `constraints: null`: the abstention alone
+    expect(abstained.locator(".abstain")).to_have_text(NO_ANSWER)
+    expect(abstained.locator(".reasons")).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text(NO_ANSWER)
+
+    page.wait_for_timeout(500)  # an onerror handler would have fired by now
+    assert widget.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert (
+        page.evaluate(
+            "document.querySelector('[data-reportqa-widget]').shadowRoot"
+            ".querySelectorAll('img, script').length"
+        )
+        == 0
+    )
 
 
 def test_keyboard_focus_and_isolation_from_host_page_styles(

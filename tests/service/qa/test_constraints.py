@@ -1,0 +1,109 @@
+"""The rules that hold evidence to the question's names, period and kind of answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from corpus.models import Chunk, Document
+from service.qa.analysis import QuestionAnalysis, analyse
+from service.qa.constraints import (
+    allowed_documents,
+    missing_kind,
+    sentence_evidence,
+    unmet_constraints,
+)
+from service.qa.entities import EntityLexicon
+from service.qa.followup import resolve
+from service.qa.retrieve import Passage
+
+
+def _doc(doc_id: str, text: str, published: str | None) -> Document:
+    return Document(doc_id, text, doc_id, published, "news article", "test", f"{doc_id}.txt")
+
+
+DOCS = [
+    _doc("don18", "Standards in Doncaster were rated good, said Paul Moffat.", "2018-01-19"),
+    _doc(
+        "don16", "Children's services in Doncaster were judged inadequate last year.", "2016-06-30"
+    ),
+    _doc("east", "Children's services in Eastmoor were judged inadequate in 2016.", "2017-06-14"),
+    _doc("west", "Westfold was rated good.", "2015-01-01"),
+    _doc("harrow", "Harrowby was rated outstanding.", "2021-10-01"),
+]
+LEXICON = EntityLexicon(DOCS)
+PUBLISHED = {d.doc_id: date.fromisoformat(d.date) for d in DOCS if d.date}
+
+
+def ask(question: str) -> QuestionAnalysis:
+    return analyse(resolve(question, []), LEXICON)
+
+
+def test_documents_that_never_mention_the_named_council_are_left_out() -> None:
+    assert allowed_documents(ask("Average caseload in Doncaster?"), PUBLISHED) == {
+        "don18",
+        "don16",
+    }
+    # Two councils named together: documents mentioning either, when none has both.
+    assert allowed_documents(ask("Compare Doncaster and Eastmoor"), PUBLISHED) == {
+        "don18",
+        "don16",
+        "east",
+    }
+    # Named apart, not side by side: only a document naming both can answer.
+    assert allowed_documents(ask("What did Paul Moffat say of Eastmoor?"), PUBLISHED) == set()
+    assert allowed_documents(ask("What is inadequate?"), PUBLISHED) is None
+
+
+def test_documents_published_before_the_asked_period_are_left_out() -> None:
+    assert allowed_documents(ask("What was Doncaster rated in 2017?"), PUBLISHED) == {"don18"}
+    assert allowed_documents(ask("What was Doncaster rated in 2019?"), PUBLISHED) == set()
+
+
+def test_unmet_constraints_say_why_in_words() -> None:
+    assert unmet_constraints(ask("What rating did Sheffield get?"), None, []) == (
+        "No document mentions Sheffield",
+    )
+    in_2019 = ask("What was Doncaster rated in 2019?")
+    assert unmet_constraints(in_2019, set(), []) == ("No document about Doncaster covers 2019",)
+    # A period no considered passage mentions, nor was published in.
+    passage = Passage(
+        Chunk("c", "don18", 0, 0, len(DOCS[0].text), DOCS[0].text),
+        DOCS[0],
+        score=1.0,
+        rank=1,
+    )
+    in_2010 = ask("What was Doncaster rated in 2010?")
+    assert unmet_constraints(in_2010, {"don18"}, [passage]) == ("No passage found about 2010",)
+    assert unmet_constraints(ask("What was Doncaster rated in 2018?"), {"don18"}, [passage]) == ()
+
+
+def test_a_sentence_dated_outside_a_before_or_after_conflicts() -> None:
+    analysis = ask("What rating did Ofsted give after the November 2017 re-inspection?")
+    old = "Provision was rated inadequate in November 2015 after an inspection."
+    new = 'A re-inspection, carried out last November, found the service to be "good".'
+    reference = date(2018, 1, 19)
+    conflicting = sentence_evidence(analysis, old, old, f"{old} {new}", reference)
+    fitting = sentence_evidence(analysis, new, new, f"{old} {new}", reference)
+    assert conflicting.time_conflict and conflicting.time_match == 0.5
+    assert not fitting.time_conflict and fitting.time_match == 1.0
+    assert fitting.kind == 1.0  # a rating question, and "good" is judged here
+
+
+def test_a_report_from_the_asked_year_is_not_contradicted_by_the_dates_it_recalls() -> None:
+    analysis = ask("What did the 2022 report say about leaders?")
+    sentence = "Since July 2020, council leaders have been more robust."
+    evidence = sentence_evidence(analysis, sentence, sentence, sentence, date(2022, 4, 1))
+    assert not evidence.time_conflict
+
+
+def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain() -> None:
+    rating = ask("What was Doncaster rated in 2016?")
+    lacking = sentence_evidence(rating, "Leaders met.", "Leaders met.", "Leaders met.", None)
+    assert missing_kind(rating, lacking) == "The best passage gives no rating"
+    money = ask("How much money did Doncaster invest?")
+    figure = "Doncaster added five social workers."
+    evidence = sentence_evidence(money, figure, figure, figure, None)
+    assert missing_kind(money, evidence) == "The best passage gives no amount of money"
+    # People can be named by role ("the chief executive"): never a reason to abstain.
+    who = ask("Who said it?")
+    assert missing_kind(who, sentence_evidence(who, "He did.", "He did.", "He did.", None)) is None

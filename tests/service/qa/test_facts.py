@@ -1,0 +1,99 @@
+"""Typed facts in a sentence: one set of rules for ranking, confidence and short answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from service.qa.facts import Period, facts_of, find_facts, kind_strength, period_of
+
+JANUARY_2018 = date(2018, 1, 19)
+
+
+def kinds(sentence: str) -> list[tuple[str, str]]:
+    return [(f.kind, f.text) for f in find_facts(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "start", "end"),
+    [
+        ("November 2015", None, date(2015, 11, 1), date(2015, 11, 30)),
+        ("2013", None, date(2013, 1, 1), date(2013, 12, 31)),
+        ("28 February and 1 March 2017", None, date(2017, 2, 1), date(2017, 3, 31)),
+        ("Autumn 2021", None, date(2021, 9, 1), date(2021, 9, 30)),
+        # Relative dates count from the document's date.
+        ("last November", JANUARY_2018, date(2017, 11, 1), date(2017, 11, 30)),
+        ("last year", JANUARY_2018, date(2017, 1, 1), date(2017, 12, 31)),
+        ("July", date(2016, 11, 3), date(2016, 7, 1), date(2016, 7, 31)),
+    ],
+)
+def test_dates_are_placed_in_time(
+    text: str, reference: date | None, start: date, end: date
+) -> None:
+    assert period_of(text, reference) == Period(start, end)
+
+
+def test_a_relative_date_without_a_reference_is_not_placed() -> None:
+    assert period_of("last November") is None
+    assert period_of("July") is None
+
+
+def test_numbers_keep_their_unit_and_what_they_count() -> None:
+    sentence = (
+        "Brackenridge secured £1.2 million; 76% of families stayed together and 39 children moved."
+    )
+    numbers = [f.text for f in facts_of(sentence, "number")]
+    assert numbers == ["£1.2 million", "76%", "39 children"]
+    assert [f.core for f in facts_of(sentence, "number")][-1] == "39"
+
+
+def test_number_words_are_numbers_and_years_are_dates() -> None:
+    sentence = "Eleven children had moves, down from 57 at January 2016."
+    assert ("number", "Eleven children") in kinds(sentence)
+    assert ("number", "57") in kinds(sentence)
+    assert ("date", "January 2016") in kinds(sentence)
+    assert not any(k == "number" and "2016" in t for k, t in kinds(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rating"),
+    [
+        ("The overall rating says the services 'require improvement'.", "require improvement"),
+        ("Inspectors rated the leadership as 'requiring improvement'.", "requiring improvement"),
+        ('The trust has been rated "good" following a re-inspection.', "good"),
+        ("The service is now judged to be good across all areas.", "good"),
+        ("The local authority was judged inadequate in November 2015.", "inadequate"),
+        ("Harrowby Children's Trust rated outstanding by Ofsted.", "outstanding"),
+    ],
+)
+def test_ratings_on_the_inspection_scale(sentence: str, rating: str) -> None:
+    assert [f.text for f in facts_of(sentence, "rating")] == [rating]
+
+
+def test_good_in_ordinary_prose_is_not_a_rating() -> None:
+    assert facts_of("They also highlighted good levels of morale.", "rating") == []
+
+
+def test_people_and_organisations() -> None:
+    sentence = (
+        "Her Majesty's Inspectors, Graham Reiter and Rachel Holden, met Doncaster "
+        "Children's Services Trust and the Local Government Association (LGA)."
+    )
+    assert [f.text for f in facts_of(sentence, "person")] == ["Graham Reiter", "Rachel Holden"]
+    organisations = [f.text for f in facts_of(sentence, "organisation")]
+    assert "Local Government Association (LGA)" in organisations
+
+
+def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
+    assert facts_of("It happened in May 2017.", "person") == []
+    people = facts_of("It's understood the Mayor Jones was briefed.", "person")
+    assert [f.text for f in people] == ["Mayor Jones"]
+
+
+def test_kind_strength_asks_for_the_unit_too() -> None:
+    assert kind_strength("The council spent £14.8 million.", "number", "money") == 1.0
+    assert kind_strength("Five social workers left.", "number", "money") == 0.0
+    assert kind_strength("Some 31% live far away.", "number", "share") == 1.0
+    # A "who" question half-accepts an organisation.
+    assert kind_strength("Ofsted carried out the visit.", "person") == 0.5
