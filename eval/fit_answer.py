@@ -1,6 +1,9 @@
-"""Fit the answer model on a gold set, and check it by cross-validation.
+"""Fit the answer model on gold sets, and check it by cross-validation.
 
-The answer stage has two learned parts (`service/answer.py`):
+(About 400 lines: ranking, confidence, the threshold sweep and cross-validation share
+one question record and are read together.)
+
+The answer stage has two learned parts (`service/qa/answer.py`):
 
 1. **Ranking.** Every sentence of the top passages is scored as a weighted sum of a
    few features (`FEATURES`). For each answerable gold question the engine lists

@@ -82,3 +82,29 @@ def test_imports_point_down_only(covered: str, forbidden: str, why: str) -> None
 def test_every_package_was_scanned() -> None:
     assert {m.split(".")[0] for m in MODULES} == set(PACKAGES)
     assert "service.qa.engine" in MODULES and "service.api.app" in MODULES
+
+
+def test_docs_architecture_lists_every_module_and_only_real_ones() -> None:
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`((?:corpus|index|service|eval)/[\w/]+\.py)`", doc))
+    actual = {
+        str(path.relative_to(REPO))
+        for package in PACKAGES
+        for path in (REPO / package).rglob("*.py")
+    }
+    assert not actual - listed, f"add to docs/architecture.md: {sorted(actual - listed)}"
+    assert not listed - actual, f"gone, remove from docs/architecture.md: {sorted(listed - actual)}"
+
+
+def test_modules_stay_small_or_say_why() -> None:
+    long = [
+        str(path.relative_to(REPO))
+        for package in PACKAGES
+        for path in (REPO / package).rglob("*.py")
+        if len(path.read_text(encoding="utf-8").splitlines()) > 400
+    ]
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    unexplained = [m for m in long if not re.search(rf"`{re.escape(m)}` \| .*\d+ lines", doc)]
+    assert not unexplained, (
+        f"over 400 lines without a reason in docs/architecture.md: {unexplained}"
+    )

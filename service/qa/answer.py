@@ -14,6 +14,7 @@ A candidate sentence is described by these features, each in [0, 1]:
     neighbours mention (`service.qa.constraints`),
   - time_match: a date in the sentence (1) or its passage (0.5) fits the period the
     question asks about; time_conflict: the sentence is dated, and no date fits,
+  - near: how close the asked-for fact sits to a word of the question,
   - recency: newer evidence, for questions about the latest state,
   - short: a line of under five words (headings, bylines, datelines),
   - novel: the share of the sentence's content words the question does not use
@@ -212,6 +213,7 @@ class Answerer:
                 "entity": evidence.entity,
                 "time_match": evidence.time_match,
                 "time_conflict": 1.0 if evidence.time_conflict else 0.0,
+                "near": evidence.near,
             }
             scored.append(
                 Candidate(

@@ -22,8 +22,9 @@ from typing import Literal
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import entity_key
-from service.qa.facts import FactKind, Period, find_facts, kind_strength
+from service.qa.facts import FactKind, Period, facts_of, find_facts, kind_strength
 from service.qa.retrieve import Passage
+from service.qa.text import content_stems
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class SentenceEvidence:
     # 0.5: one elsewhere in its passage
     time_conflict: bool  # the sentence is dated, and no date of it or its neighbours fits
     kind: float  # holds the kind of fact asked for (1), or a near kind (0.5)
+    near: float = 0.0  # how close that fact sits to a word of the question (1: adjacent)
 
 
 def allowed_documents(
@@ -128,7 +130,30 @@ def sentence_evidence(
         "share" if analysis.asks_share else "money" if analysis.asks_money else None
     )
     kind = kind_strength(sentence, analysis.kind, unit) if analysis.kind is not None else 0.0
-    return SentenceEvidence(entity, time_match, time_conflict, kind)
+    closeness = _nearness(analysis, sentence) if kind else 0.0
+    return SentenceEvidence(entity, time_match, time_conflict, kind, closeness)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+NEAR_CHARS = 40  # a fact this many characters from a question word counts half
+
+
+def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
+    """1 / (1 + distance / NEAR_CHARS) from the asked-for fact to the nearest question
+    word outside it: the sentence says the fact of the question's subject."""
+    assert analysis.kind is not None
+    anchors = [
+        (m.start() + m.end()) / 2
+        for m in _TOKEN.finditer(sentence)
+        if content_stems(m.group()) & analysis.stems
+    ]
+    best = 0.0
+    for fact in facts_of(sentence, analysis.kind):
+        outside = [a for a in anchors if not fact.start <= a < fact.end]
+        if outside:
+            gap = min(min(abs(a - fact.start), abs(a - fact.end)) for a in outside)
+            best = max(best, 1.0 / (1.0 + gap / NEAR_CHARS))
+    return best
 
 
 def time_covered(analysis: QuestionAnalysis, texts: Collection[tuple[str, date | None]]) -> bool:
