@@ -22,6 +22,9 @@ FLOORS = REPO / "eval" / "floors.json"
 # The gold set the answer model is never fitted on, and its own floors.
 HELDOUT_GOLD = REPO / "eval" / "gold" / "heldout.jsonl"
 HELDOUT_FLOORS = REPO / "eval" / "floors-heldout.json"
+# The held-out half of the questions about what a question names (council, year, kind).
+CONSTRAINTS_GOLD = REPO / "eval" / "gold" / "heldout-constraints.jsonl"
+CONSTRAINTS_FLOORS = REPO / "eval" / "floors-heldout-constraints.json"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,13 @@ def test_out_of_sample_accuracy_stays_above_its_floors(engine: QAEngine) -> None
     assert run.aggregate.questions >= 30
     failures = check_floors(run, read_floors(HELDOUT_FLOORS)["reportqa"])
     assert not failures, "held-out accuracy regressed:\n" + "\n".join(failures)
+
+
+def test_held_out_constraint_questions_stay_above_their_floors(engine: QAEngine) -> None:
+    run = run_gold(CONSTRAINTS_GOLD, [EngineClient(engine)], progress=False).runs[0]
+    assert run.aggregate.questions >= 100
+    failures = check_floors(run, read_floors(CONSTRAINTS_FLOORS)["reportqa"])
+    assert not failures, "held-out constraint accuracy regressed:\n" + "\n".join(failures)
 
 
 def test_resolved_evidence_matches_the_index_text(
