@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Passage:
+class RetrievedPassage:
     """A retrieved or cited passage: `text == document.text[start:end]`."""
 
     doc_id: str
@@ -36,7 +36,7 @@ class Prediction:
     answer: str | None
     answered: bool
     confidence: float
-    citations: list[Passage]
+    citations: list[RetrievedPassage]
     latency_ms: float  # wall time of the request as the caller sees it
     short_answer: str | None = None  # the asked-for fact inside the answer, if the system gives one
 
@@ -52,7 +52,7 @@ class QAClient(Protocol):
         """Answer `question`; `history` holds earlier (role, content) turns, oldest first."""
         ...
 
-    def search(self, query: str, k: int) -> list[Passage]:
+    def search(self, query: str, k: int) -> list[RetrievedPassage]:
         """Ranked passages, best first (retrieval only)."""
         ...
 
@@ -85,14 +85,16 @@ class EngineClient:
             answer=response.answer,
             answered=response.answered,
             confidence=response.confidence,
-            citations=[Passage(c.doc_id, c.start, c.end, c.text) for c in response.citations],
+            citations=[
+                RetrievedPassage(c.doc_id, c.start, c.end, c.text) for c in response.citations
+            ],
             latency_ms=latency,
             short_answer=response.short_answer.text if response.short_answer else None,
         )
 
-    def search(self, query: str, k: int) -> list[Passage]:
+    def search(self, query: str, k: int) -> list[RetrievedPassage]:
         hits = self.engine.search(query, k).hits
-        return [Passage(h.doc_id, h.start, h.end, h.text) for h in hits]
+        return [RetrievedPassage(h.doc_id, h.start, h.end, h.text) for h in hits]
 
     def describe(self) -> dict[str, str]:
         return {
@@ -153,15 +155,16 @@ class HttpClient:
             answered=bool(body["answered"]),
             confidence=float(body["confidence"]),
             citations=[
-                Passage(c["doc_id"], c["start"], c["end"], c["text"]) for c in body["citations"]
+                RetrievedPassage(c["doc_id"], c["start"], c["end"], c["text"])
+                for c in body["citations"]
             ],
             latency_ms=latency,
             short_answer=(body.get("short_answer") or {}).get("text"),
         )
 
-    def search(self, query: str, k: int) -> list[Passage]:
+    def search(self, query: str, k: int) -> list[RetrievedPassage]:
         hits = self._get("/search", q=query, k=k).json()["hits"]
-        return [Passage(h["doc_id"], h["start"], h["end"], h["text"]) for h in hits]
+        return [RetrievedPassage(h["doc_id"], h["start"], h["end"], h["text"]) for h in hits]
 
     def describe(self) -> dict[str, str]:
         health = self._get("/health").json()
@@ -189,9 +192,9 @@ class BaselineClient:
     def documents(self) -> list[IndexedDocument]:
         return self._documents
 
-    def _passages(self, query: str, k: int) -> list[Passage]:
+    def _passages(self, query: str, k: int) -> list[RetrievedPassage]:
         return [
-            Passage(self._ids[h.doc_path], h.start, h.end, h.text)
+            RetrievedPassage(self._ids[h.doc_path], h.start, h.end, h.text)
             for h in self.baseline.search(query, k)
         ]
 
@@ -205,11 +208,13 @@ class BaselineClient:
             answer=hits[0].text if hits else None,
             answered=bool(hits),
             confidence=max(0.0, min(1.0, hits[0].score)) if hits else 0.0,
-            citations=[Passage(self._ids[h.doc_path], h.start, h.end, h.text) for h in hits],
+            citations=[
+                RetrievedPassage(self._ids[h.doc_path], h.start, h.end, h.text) for h in hits
+            ],
             latency_ms=latency,
         )
 
-    def search(self, query: str, k: int) -> list[Passage]:
+    def search(self, query: str, k: int) -> list[RetrievedPassage]:
         return self._passages(query, k)
 
     def describe(self) -> dict[str, str]:

@@ -173,7 +173,7 @@ class IndexedDocument:
 
 
 @dataclass(frozen=True)
-class Span:
+class EvidenceSpan:
     doc_id: str
     start: int
     end: int
@@ -188,11 +188,11 @@ class ResolvedEvidence:
     doc_path: str
     quote: str
     # Every occurrence (a document may repeat a passage); any one counts as the evidence.
-    spans: tuple[Span, ...]
+    spans: tuple[EvidenceSpan, ...]
 
 
 @dataclass(frozen=True)
-class ResolvedQuestion:
+class ResolvedGold:
     """A gold question with its documents and evidence pinned to the current index."""
 
     gold: GoldQuestion
@@ -214,7 +214,7 @@ def _match_path(gold_path: str, docs_by_path: dict[str, IndexedDocument]) -> Ind
 
 def resolve_gold(
     questions: Sequence[GoldQuestion], documents: Iterable[IndexedDocument]
-) -> list[ResolvedQuestion]:
+) -> list[ResolvedGold]:
     """Pin every gold document and quote to ids and offsets of `documents`.
 
     Raises:
@@ -222,7 +222,7 @@ def resolve_gold(
     """
     docs_by_path = {d.path: d for d in documents}
     problems: list[str] = []
-    resolved: list[ResolvedQuestion] = []
+    resolved: list[ResolvedGold] = []
     for q in questions:
         doc_ids: list[str] = []
         for path in q.doc_paths:
@@ -236,11 +236,11 @@ def resolve_gold(
             doc = _match_path(ev.doc_path, docs_by_path)
             if doc is None:
                 continue
-            spans = tuple(Span(doc.doc_id, s, e) for s, e in find_all(doc.text, ev.quote))
+            spans = tuple(EvidenceSpan(doc.doc_id, s, e) for s, e in find_all(doc.text, ev.quote))
             if not spans:
                 problems.append(f"{q.id}: quote not found in {ev.doc_path}: {ev.quote[:60]!r}")
             evidence.append(ResolvedEvidence(ev.doc_path, ev.quote, spans))
-        resolved.append(ResolvedQuestion(q, tuple(dict.fromkeys(doc_ids)), tuple(evidence)))
+        resolved.append(ResolvedGold(q, tuple(dict.fromkeys(doc_ids)), tuple(evidence)))
     if problems:
         raise GoldResolutionError(
             f"{len(problems)} gold reference(s) do not resolve:\n  " + "\n  ".join(problems)
@@ -248,7 +248,7 @@ def resolve_gold(
     return resolved
 
 
-def resolved_record(q: ResolvedQuestion) -> dict[str, object]:
+def resolved_record(q: ResolvedGold) -> dict[str, object]:
     """The gold line plus resolved `doc_ids` and evidence offsets, as written by `eval resolve`."""
     record: dict[str, object] = q.gold.model_dump()
     record["doc_ids"] = list(q.doc_ids)

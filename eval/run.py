@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from eval import metrics as m
-from eval.clients import Passage, QAClient
-from eval.datasets import ResolvedQuestion, read_gold, resolve_gold
+from eval.clients import QAClient, RetrievedPassage
+from eval.datasets import ResolvedGold, read_gold, resolve_gold
 
 RETRIEVAL_DEPTH = 10
 SWEEP = [round(0.05 * i, 2) for i in range(21)]
@@ -99,11 +99,11 @@ class EvalResult(BaseModel):
         return next((r for r in self.runs if r.system == system), None)
 
 
-def _intervals(passages: Sequence[Passage]) -> list[m.Interval]:
+def _intervals(passages: Sequence[RetrievedPassage]) -> list[m.Interval]:
     return [m.Interval(p.doc_id, p.start, p.end) for p in passages]
 
 
-def _evidence_intervals(q: ResolvedQuestion) -> list[list[m.Interval]]:
+def _evidence_intervals(q: ResolvedGold) -> list[list[m.Interval]]:
     return [[m.Interval(s.doc_id, s.start, s.end) for s in ev.spans] for ev in q.evidence]
 
 
@@ -121,8 +121,8 @@ def retrieval_metrics(ranked: Sequence[str], relevant: set[str]) -> dict[str, fl
 
 
 def score_question(
-    q: ResolvedQuestion, prediction_answer: str | None, answered: bool,
-    citations: Sequence[Passage], retrieved: Sequence[Passage],
+    q: ResolvedGold, prediction_answer: str | None, answered: bool,
+    citations: Sequence[RetrievedPassage], retrieved: Sequence[RetrievedPassage],
     short_answer: str | None = None,
 ) -> tuple[dict[str, float], bool]:  # fmt: skip
     """Per-question metrics and whether the question was handled correctly.
@@ -224,7 +224,7 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
 
 def evaluate(
     client: QAClient,
-    questions: Sequence[ResolvedQuestion],
+    questions: Sequence[ResolvedGold],
     top_k: int = 5,
     progress: bool = True,
 ) -> SystemRun:

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from eval.clients import Passage, Prediction
+from eval.clients import Prediction, RetrievedPassage
 from eval.datasets import GoldEvidence, GoldQuestion, IndexedDocument, resolve_gold
 from eval.report import DOCS_END, DOCS_START, docs_section, summary_markdown, write_docs_section
 from eval.run import EvalResult, check_floors, compare, evaluate, headline
 
 TEXT = "The trust launched in October 2014. It was rated good in 2018. Norfolk is elsewhere."
 DOC = IndexedDocument("d1", "a.txt", TEXT)
-LAUNCH = Passage("d1", 0, 35, TEXT[0:35])
-RATING = Passage("d1", 36, 62, TEXT[36:62])
-OTHER = Passage("d1", 63, len(TEXT), TEXT[63:])
+LAUNCH = RetrievedPassage("d1", 0, 35, TEXT[0:35])
+RATING = RetrievedPassage("d1", 36, 62, TEXT[36:62])
+OTHER = RetrievedPassage("d1", 63, len(TEXT), TEXT[63:])
 
 
 class ScriptedClient:
@@ -24,7 +24,7 @@ class ScriptedClient:
 
     name = "scripted"
 
-    def __init__(self, script: dict[str, tuple[str | None, float, list[Passage]]]) -> None:
+    def __init__(self, script: dict[str, tuple[str | None, float, list[RetrievedPassage]]]) -> None:
         self.script = script
 
     def documents(self) -> list[IndexedDocument]:
@@ -35,7 +35,7 @@ class ScriptedClient:
         short = SHORT.get(question)
         return Prediction(answer, answer is not None, confidence, citations[:top_k], 10.0, short)
 
-    def search(self, query: str, k: int) -> list[Passage]:
+    def search(self, query: str, k: int) -> list[RetrievedPassage]:
         return self.script[query][2][:k]
 
     def describe(self) -> dict[str, str]:
