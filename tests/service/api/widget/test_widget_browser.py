@@ -91,6 +91,17 @@ class Widget:
         return reply
 
 
+def assert_nothing_ran(page: Page, widget: Widget) -> None:
+    """No dialog opened, no injected handler ran, no element came from report or user text."""
+    assert widget.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    injected = page.evaluate(
+        "document.querySelector('[data-reportqa-widget]').shadowRoot"
+        ".querySelectorAll('img, script').length"
+    )
+    assert injected == 0
+
+
 @pytest.fixture()
 def page(browser: Browser) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -311,15 +322,7 @@ def test_reasons_and_possible_answers_are_text_and_older_servers_still_work(
     expect(page.get_by_role("status")).to_have_text(NO_ANSWER)
 
     page.wait_for_timeout(500)  # an onerror handler would have fired by now
-    assert widget.dialogs == []
-    assert page.evaluate("window.__xss") is None
-    assert (
-        page.evaluate(
-            "document.querySelector('[data-reportqa-widget]').shadowRoot"
-            ".querySelectorAll('img, script').length"
-        )
-        == 0
-    )
+    assert_nothing_ran(page, widget)
 
 
 def test_keyboard_focus_and_isolation_from_host_page_styles(
@@ -404,15 +407,7 @@ def test_report_and_question_text_is_never_run_as_html(
         page.wait_for_timeout(500)  # an onerror handler would have fired by now
         assert view.evaluate("window.__xss") is None
         view.close()
-    assert widget.dialogs == []
-    assert page.evaluate("window.__xss") is None
-    assert (
-        page.evaluate(
-            "document.querySelector('[data-reportqa-widget]').shadowRoot"
-            ".querySelectorAll('img, script').length"
-        )
-        == 0
-    )
+    assert_nothing_ran(page, widget)
 
 
 def test_stopped_server_shows_a_clear_message(
