@@ -56,6 +56,10 @@ from service.qa import (
 )
 
 DEFAULT_L2 = 1.0
+# Weights whose sign is a promise of the service, not a fact to learn from a few
+# questions: "current / latest" questions prefer newer evidence (recency is only
+# non-zero for them, and the fitted sets hold a dozen such questions).
+NON_NEGATIVE: dict[str, tuple[float, float | None]] = {"recency": (0.0, None)}
 DEFAULT_FOLDS = 5
 
 
@@ -133,6 +137,7 @@ def fit(groups: Sequence[QuestionCandidates], l2: float = DEFAULT_L2) -> dict[st
         args=(learnable, l2),
         jac=True,
         method="L-BFGS-B",
+        bounds=[NON_NEGATIVE.get(name, (None, None)) for name in FEATURES],
     )
     return {name: round(float(v), 4) for name, v in zip(FEATURES, result.x, strict=True)}
 

@@ -92,15 +92,22 @@ CASES = [(label, GenerationMode.POSITIVE) for label in sorted(OPERATIONS)] + [
 CONTENT_CHECKED = {"POST /documents": [positive_data_acceptance]}
 
 
+# Query parameters that take a list (repeatable): `?kind=x` is a list of one on the wire.
+_LIST_PARAMETERS = frozenset({"kind", "doc_id"})
+
+
 def _invalid_in_a_query_string(case: schemathesis.Case[Any]) -> bool:
     """False for a "negative" query value that a query string cannot tell from a valid one.
 
     `?kind=false` is the string "false" on the wire, a valid kind; schemathesis means
-    the boolean false, which no query string can carry.
+    the boolean false (or a number, an object, a nested list), which no query string can
+    carry. Likewise a single string for a list parameter is, on the wire, a list of one.
     """
-    for values in (case.query or {}).values():
+    for name, values in (case.query or {}).items():
+        if name in _LIST_PARAMETERS and not isinstance(values, list):
+            return False
         items = values if isinstance(values, list) else [values]
-        if any(isinstance(item, bool | int | float) for item in items):
+        if any(not isinstance(item, str) for item in items):
             return False
     return True
 
