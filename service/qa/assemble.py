@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
+from service.qa.constraints import mentions
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
-from service.qa.entities import entity_key
 from service.qa.short_answer import short_answer
 
 
@@ -35,13 +35,13 @@ def short_answer_of(
 
 def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraints:
     """What the question names and asks for, and how the answer (if any) meets it."""
-    evidence = answer.best.evidence if answer.best is not None else None
-    context = _context(answer)
+    best = answer.best
+    evidence = best.evidence if best is not None else None
     entities = [
         EntityCheck(
             text=m.text,
             known=True,
-            satisfied=None if evidence is None else f" {m.key} " in context,
+            satisfied=None if best is None else mentions(best.passage.chunk.text, m.key),
         )
         for m in analysis.entities
     ] + [EntityCheck(text=m.text, known=False, satisfied=False) for m in analysis.unknown_entities]
@@ -69,11 +69,3 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
         ),
         unmet=list(answer.unmet),
     )
-
-
-def _context(answer: Answer) -> str:
-    """The answer's passage, as entity keys are compared."""
-    best = answer.best
-    if best is None:
-        return ""
-    return f" {entity_key(best.passage.chunk.text)} "

@@ -24,7 +24,7 @@ from service.qa.dates import evidence_day
 from service.qa.entities import entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts, kind_strength
 from service.qa.retrieve import Passage
-from service.qa.text import content_stems
+from service.qa.text import distance_to_words, question_word_positions
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
-def _mentions(text: str, key: str) -> bool:
+def mentions(text: str, key: str) -> bool:
+    """Whether `text` names the entity `key` (compared as entity keys)."""
     return f" {key} " in f" {entity_key(text)} "
 
 
@@ -99,7 +100,7 @@ def sentence_evidence(
     """
     entity = 0.0
     if analysis.entities:
-        found = sum(1 for m in analysis.entities if _mentions(context, m.key))
+        found = sum(1 for m in analysis.entities if mentions(context, m.key))
         entity = found / len(analysis.entities)
     time_match, time_conflict = 0.0, False
     if analysis.time is not None:
@@ -134,7 +135,6 @@ def sentence_evidence(
     return SentenceEvidence(entity, time_match, time_conflict, kind, closeness)
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
 NEAR_CHARS = 40  # a fact this many characters from a question word counts half
 
 
@@ -142,18 +142,9 @@ def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
     """1 / (1 + distance / NEAR_CHARS) from the asked-for fact to the nearest question
     word outside it: the sentence says the fact of the question's subject."""
     assert analysis.kind is not None
-    anchors = [
-        (m.start() + m.end()) / 2
-        for m in _TOKEN.finditer(sentence)
-        if content_stems(m.group()) & analysis.stems
-    ]
-    best = 0.0
-    for fact in facts_of(sentence, analysis.kind):
-        outside = [a for a in anchors if not fact.start <= a < fact.end]
-        if outside:
-            gap = min(min(abs(a - fact.start), abs(a - fact.end)) for a in outside)
-            best = max(best, 1.0 / (1.0 + gap / NEAR_CHARS))
-    return best
+    anchors = question_word_positions(sentence, analysis.stems)
+    gaps = [distance_to_words(f.start, f.end, anchors) for f in facts_of(sentence, analysis.kind)]
+    return max((1.0 / (1.0 + gap / NEAR_CHARS) for gap in gaps), default=0.0)
 
 
 def time_covered(analysis: QuestionAnalysis, texts: Collection[tuple[str, date | None]]) -> bool:

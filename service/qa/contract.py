@@ -164,7 +164,7 @@ class EntityCheck(BaseModel):
     text: str = Field(..., description="The name as the question wrote it.")
     known: bool = Field(..., description="Whether any indexed document mentions it.")
     satisfied: bool | None = Field(
-        None, description="Whether the answer's sentence or its neighbours mention it."
+        None, description="Whether the passage the answer comes from mentions it."
     )
 
 

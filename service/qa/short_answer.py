@@ -31,11 +31,15 @@ import re
 from dataclasses import dataclass
 
 from service.qa.facts import DATE, Fact, FactKind, facts_of
-from service.qa.text import content_stems, normalised
+from service.qa.text import (
+    content_stems,
+    distance_to_words,
+    normalised,
+    question_word_positions,
+)
 
 _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
 _IS_SHARE = re.compile(r"%|per\s?cent|quarter|third|half|fifth", re.I)
-_WORD = re.compile(r"[A-Za-z0-9]+")
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _TO_BETWEEN = re.compile(r"\bto\b", re.IGNORECASE)
 _LIST_GLUE = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+)$")
@@ -81,22 +85,10 @@ def short_answer(sentence: str, question: str, wanted: FactKind | None) -> Span 
         listed = _listed(sentence, facts)
         if listed is not None:
             return listed
-    anchors = [
-        (m.start() + m.end()) / 2
-        for m in _WORD.finditer(sentence)
-        if content_stems(m.group()) & question_stems
-    ]
+    anchors = question_word_positions(sentence, question_stems)
     if not anchors:
         return Span(facts[0].start, facts[0].end)
-
-    def distance(fact: Fact) -> float:
-        # Distance from the phrase's edges to the nearest question word outside it.
-        outside = [a for a in anchors if not fact.start <= a < fact.end]
-        if not outside:
-            return float("inf")
-        return min(min(abs(a - fact.start), abs(a - fact.end)) for a in outside)
-
-    best = min(facts, key=distance)
+    best = min(facts, key=lambda f: distance_to_words(f.start, f.end, anchors))
     return Span(best.start, best.end)
 
 

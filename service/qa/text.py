@@ -30,3 +30,23 @@ def content_stems(text: str) -> frozenset[str]:
 def normalised(text: str) -> str:
     """Lower-case words joined by single spaces: text compared without case or punctuation."""
     return " ".join(_WORD.findall(text.lower()))
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def question_word_positions(sentence: str, stems: frozenset[str]) -> list[float]:
+    """Midpoints of the words of `sentence` that share a content stem with the question."""
+    return [
+        (m.start() + m.end()) / 2
+        for m in _TOKEN.finditer(sentence)
+        if content_stems(m.group()) & stems
+    ]
+
+
+def distance_to_words(start: int, end: int, positions: list[float]) -> float:
+    """Characters from the span's edges to the nearest of `positions` outside it (inf: none)."""
+    outside = [a for a in positions if not start <= a < end]
+    if not outside:
+        return float("inf")
+    return min(min(abs(a - start), abs(a - end)) for a in outside)

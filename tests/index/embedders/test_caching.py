@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -12,18 +11,7 @@ from index.build import build_index
 from index.embedders.caching import CachingEmbedder, EmbeddingCache, encode_cached, pinned
 from index.embedders.hashing import HashingEmbedder
 from index.reader import ReportIndex
-
-
-class CountingEmbedder(HashingEmbedder):
-    """Hashing embedder that records every text it is asked to encode."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.seen.extend(texts)
-        return super().encode(texts)
+from tests.support.embedders import CountingEmbedder
 
 
 def test_cache_round_trips_vectors_per_model(tmp_path: Path) -> None:

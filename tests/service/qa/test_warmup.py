@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-
 from index.build import BuildSummary
 from index.embedders.caching import CachingEmbedder
-from index.embedders.hashing import HashingEmbedder
 from service.qa.contract import AskRequest
 from service.qa.engine import QAEngine
 from service.qa.warmup import corpus_sentences
 from service.settings import Settings
-
-
-class CountingEmbedder(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.seen.extend(texts)
-        return super().encode(texts)
+from tests.support.embedders import CountingEmbedder
 
 
 def _settings(summary: BuildSummary, **changes: object) -> Settings:
