@@ -26,33 +26,76 @@ from service.qa.text import content_stems
 
 Relation = Literal["in", "before", "after", "between"]
 
+# "What / which [is the] [up to two words] <noun>": the noun says what is asked for
+# ("What was the average caseload", "Which outside body", "Which two people"). The
+# words in between are modifiers, never a verb ("What did the director say" asks for
+# what was said, not a person).
+_AUXILIARY = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should)\b"
+_GAP = rf"(?:(?!{_AUXILIARY})[\w'’-]+\s+)"
+_ABOUT = (
+    r"(?:what|which)\s+(?:of\s+)?(?:(?:is|was|are|were)\s+)?"
+    r"(?:(?:the|its|their|[\w-]+['’]s)\s+)?"
+)
+
+
+def _asks_about(nouns: str, copula: bool = True) -> str:
+    """A "what / which ... <noun>" phrase; without `copula` the noun must open the
+    phrase ("Which outside body", not "What was Kestonbury Council rated")."""
+    about = _ABOUT if copula else r"(?:what|which)\s+(?:of\s+)?"
+    return rf"\b{about}{_GAP}{{0,2}}?(?:{nouns})s?\b(?!['’])"
+
+
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "number",
         re.compile(
-            r"\bhow (?:many|much|long|often)\b|\b(?:what|which) (?:percentage|proportion|"
-            r"share|fraction|number|amount|sum|figure)\b|\baverage\b"
+            r"\bhow (?:many|much|long|often)\b|"
+            + _asks_about(
+                "percentage|proportion|share|fraction|number|amount|sum|figure|total|"
+                "average|caseload|budget|cost|rate(?=\\s+of\\b)"
+            )
         ),
     ),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b")),
-    ("person", re.compile(r"\bwho(?:se|m)?\b")),
+    ("date", re.compile(r"\bwhen\b|" + _asks_about("year|date|day|month"))),
+    (
+        "person",
+        re.compile(
+            r"\bwho(?:se|m)?\b|"
+            + _asks_about(
+                "person|people|boss|head|chief executive|director|inspector|officer|leader|"
+                "manager|chair|councillor|minister|mayor",
+                copula=False,
+            )
+        ),
+    ),
     (
         "organisation",
         re.compile(
-            r"\b(?:what|which) (?:organi[sz]ation|body|council|authority|watchdog|agency|"
-            r"regulator|inspectorate|charity|association|department|bodies|organi[sz]ations)\b"
+            _asks_about(
+                "organi[sz]ation|body|bodies|council|authority|watchdog|agency|regulator|"
+                "inspectorate|charity|association|department|union",
+                copula=False,
+            )
         ),
     ),
     (
         "place",
-        re.compile(r"\bwhere\b|\b(?:what|which) (?:building|address|town|city|street|place)\b"),
+        re.compile(r"\bwhere\b|" + _asks_about("building|address|town|city|street|place")),
     ),
     (
         "rating",
         re.compile(
-            r"\b(?:rating|rated|rate|grade|graded|grading|judgement|judgment|judged|verdict)\b"
+            r"\b(?:rating|rated|rate(?!\s+of\b)|grade|graded|grading|judgement|judgment|"
+            r"judged|verdict)\b"
         ),
     ),
+)
+# A rating the question states ("the good rating", "rated inadequate", "the inadequate
+# judgement") is a condition, not what it asks for.
+_STATED_RATING = re.compile(
+    r"\b(?:outstanding|good|inadequate|requir(?:es|e|ing|ed) improvement)\s+"
+    r"(?:rating|grade|judge?ment|verdict)\b"
+    r"|\b(?:rated|judged|graded)\s+(?:as\s+)?(?:outstanding|good|inadequate|requir)"
 )
 # Any question word. The first one opens the question; a typed phrase later in the
 # sentence is then a subordinate clause ("How did X describe it when ...?" asks for
@@ -87,7 +130,15 @@ def answer_kind(question: str) -> FactKind | None:
     """
     q = question.lower()
     opening = _WH_WORD.search(q)
-    found = [(m.start(), kind) for kind, rx in _KIND_PHRASES if (m := rx.search(q))]
+    stated = [m.span() for m in _STATED_RATING.finditer(q)]
+    found = [
+        (m.start(), kind)
+        for kind, rx in _KIND_PHRASES
+        for m in rx.finditer(q)
+        if not (kind == "rating" and any(a <= m.start() < b for a, b in stated))
+    ]
+    # The first phrase of each kind.
+    found = [min(f for f in found if f[1] == kind) for kind in {k for _, k in found}]
     if not found:
         return None
     first_at, kind = min(found)

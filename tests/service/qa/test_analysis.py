@@ -38,6 +38,23 @@ from service.qa.followup import resolve
         ("Which watchdog inspected the council?", "organisation"),
         ("Where is the trust based?", "place"),
         ("How much did the council invest?", "number"),
+        # The noun after "what / which" says what is asked for; a verb never does.
+        ("What was the average caseload in the children in care teams?", "number"),
+        ("What is the council's rate of matching children with visitors?", "number"),
+        ("What was the annual budget of the trust?", "number"),
+        ("Which outside body reviewed the trust?", "organisation"),
+        ("Which union criticised the council?", "organisation"),
+        ("Which two people were quoted?", "person"),
+        ("Which of Her Majesty's Inspectors led the visit?", "person"),
+        ("What did the director say about caseloads?", None),
+        ("What impaired leaders' line of sight?", None),
+        ("Which scheme cut the number of referrals?", None),
+        ("What was Kestonbury Borough Council rated in 2016?", "rating"),
+        ("How did Ofsted rate the council?", "rating"),
+        # A rating the question states is a condition, not what it asks for.
+        ("Which services were included in the good rating?", None),
+        ("In which years was the service rated inadequate?", "date"),
+        ("At the time it was rated good, which care leavers had leisure passes?", None),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:
