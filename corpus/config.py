@@ -47,6 +47,29 @@ class CorpusTunables(BaseModel):
     max_file_bytes: int = Field(
         20 * 1024 * 1024, ge=1, description="Files larger than this are skipped with a warning."
     )
+    # Limits of the parser process (corpus/sandbox.py): a file that breaches one is
+    # skipped with the reason, never the build or the server held up.
+    extract_timeout_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="A PDF, DOCX or HTML file whose text takes longer than this to extract "
+        "is skipped (its parser process is killed).",
+    )
+    extract_memory_mb: int = Field(
+        2048,
+        ge=256,
+        description="Address-space limit of the process that parses PDF, DOCX and HTML "
+        "files; a file that needs more is skipped.",
+    )
+    max_unpacked_bytes: int = Field(
+        100 * 1024 * 1024,
+        ge=1,
+        description="A DOCX (a zip) whose parts unpack to more than this is refused before "
+        "it is parsed (a zip bomb).",
+    )
+    max_pdf_pages: int = Field(
+        2000, ge=1, description="PDFs with more pages than this are skipped."
+    )
     uncurl_quotes: bool = Field(
         True,
         description='Turn curly quotes into straight ones, so "children\u2019s" and '

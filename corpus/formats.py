@@ -3,7 +3,10 @@
 Each reader returns the text of every page (one "page" for unpaged formats) and
 any title/date the format itself declares. A file that cannot give usable text
 raises `ExtractionError` with a reason a person can act on; the loader turns it
-into a warning and carries on with the rest of the corpus.
+into a warning and carries on with the rest of the corpus. Whatever a third-party
+parser raises on a damaged file becomes that error too, and limits refuse a zip
+bomb or an oversized PDF before it is parsed; `corpus.sandbox` adds the time and
+memory limits a parser cannot break.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ _MAX_CONTROL_SHARE = 0.02
 
 class ExtractionError(Exception):
     """The file holds no usable text; the message says why."""
+
+
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """What a file may cost before it is parsed (see `corpus.config.CorpusTunables`)."""
+
+    max_unpacked_bytes: int = 100 * 1024 * 1024  # all parts of a zip-based file
+    max_pdf_pages: int = 2000
 
 
 @dataclass(frozen=True)
@@ -75,12 +86,12 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         return str(best), f"not valid UTF-8; decoded as {best.encoding}"
 
 
-def _read_text(data: bytes) -> Extracted:
+def _read_text(data: bytes, limits: ExtractionLimits) -> Extracted:
     text, note = decode_text(data)
     return Extracted(pages=[text], note=note)
 
 
-def _read_html(data: bytes) -> Extracted:
+def _read_html(data: bytes, limits: ExtractionLimits) -> Extracted:
     import trafilatura
 
     html, note = decode_text(data)
@@ -129,16 +140,16 @@ def unwrap_pdf_lines(page: str) -> str:
     return "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
 
 
-def _read_pdf(data: bytes) -> Extracted:
+def _read_pdf(data: bytes, limits: ExtractionLimits) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = reader.metadata.title if reader.metadata else None
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise ExtractionError(f"unreadable PDF ({exc})") from exc
+    reader = PdfReader(io.BytesIO(data))
+    if len(reader.pages) > limits.max_pdf_pages:
+        raise ExtractionError(
+            f"PDF has {len(reader.pages):,} pages, over the limit of {limits.max_pdf_pages:,}"
+        )
+    pages = [page.extract_text() or "" for page in reader.pages]
+    title = reader.metadata.title if reader.metadata else None
     if not any(page.strip() for page in pages):
         raise ExtractionError(
             f"PDF has no text layer on any of its {len(pages)} pages "
@@ -147,16 +158,29 @@ def _read_pdf(data: bytes) -> Extracted:
     return Extracted(pages=[unwrap_pdf_lines(p) for p in pages], paged=True, title=title or None)
 
 
-def _read_docx(data: bytes) -> Extracted:
+def check_unpacked_size(data: bytes, limit: int) -> None:
+    """Refuse a zip whose parts unpack to more than `limit` bytes (a zip bomb).
+
+    The sizes are the ones the archive declares; Python's zipfile never inflates a
+    part past its declared size (it fails the CRC check instead), so they bound what
+    the parser can be made to read.
+    """
     import zipfile
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > limit:
+        raise ExtractionError(
+            f"unpacks to {unpacked:,} bytes from {len(data):,}, over the limit of {limit:,} "
+            "(a zip bomb?)"
+        )
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ExtractionError(f"unreadable DOCX ({exc})") from exc
+
+def _read_docx(data: bytes, limits: ExtractionLimits) -> Extracted:
+    import docx
+
+    check_unpacked_size(data, limits.max_unpacked_bytes)
+    document = docx.Document(io.BytesIO(data))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
         for row in table.rows:
@@ -170,7 +194,7 @@ def _read_docx(data: bytes) -> Extracted:
     return Extracted(pages=["\n\n".join(paragraphs)], title=title)
 
 
-_READERS: dict[str, Callable[[bytes], Extracted]] = {
+_READERS: dict[str, Callable[[bytes, ExtractionLimits], Extracted]] = {
     **{suffix: _read_text for suffix in TEXT_SUFFIXES},
     **{suffix: _read_html for suffix in HTML_SUFFIXES},
     ".pdf": _read_pdf,
@@ -180,12 +204,28 @@ _READERS: dict[str, Callable[[bytes], Extracted]] = {
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 
 
-def extract(path: Path, data: bytes) -> Extracted:
-    """Extract the text of `data`, read from `path`, by the path's suffix."""
-    reader = _READERS.get(path.suffix.lower())
+_FORMAT_NAMES = {".pdf": "PDF", ".docx": "DOCX", ".html": "HTML", ".htm": "HTML"}
+
+
+def extract(path: Path, data: bytes, limits: ExtractionLimits | None = None) -> Extracted:
+    """Extract the text of `data`, read from `path`, by the path's suffix.
+
+    Raises:
+        ExtractionError: and nothing else, whatever the file holds.
+    """
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
     if reader is None:
         raise ExtractionError(f"unsupported file type {path.suffix!r}")
-    extracted = reader(data)
+    try:
+        extracted = reader(data, limits or ExtractionLimits())
+    except ExtractionError:
+        raise
+    except MemoryError as exc:
+        raise ExtractionError("needs more memory to extract than the limit allows") from exc
+    except Exception as exc:  # noqa: BLE001 (parsers raise anything on damaged files)
+        kind = _FORMAT_NAMES.get(suffix, "file")
+        raise ExtractionError(f"unreadable {kind} ({type(exc).__name__}: {exc})") from exc
     if path.suffix.lower() in (".md", ".markdown"):
         # "# Title" -> "Title": the marker is layout, not words of the report.
         pages = [_MARKDOWN_HEADING.sub("", page) for page in extracted.pages]

@@ -28,7 +28,7 @@ from corpus.clean import (
 )
 from corpus.config import CorpusConfig
 from corpus.dedupe import collapse_repeats
-from corpus.formats import SUPPORTED_SUFFIXES, Extracted, ExtractionError, extract
+from corpus.formats import SUPPORTED_SUFFIXES, Extracted, ExtractionError
 from corpus.metadata import (
     Letterhead,
     extract_date,
@@ -40,6 +40,7 @@ from corpus.metadata import (
 )
 from corpus.models import Document, MetadataValue, content_hash
 from corpus.report import CorpusReport, Removal, Skipped
+from corpus.sandbox import shared_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def _read(
         return None
     seen[digest] = rel
     try:
-        extracted = extract(path, data)
+        extracted = shared_sandbox(config).extract(path, data)
     except ExtractionError as exc:
         _skip(report, rel, str(exc))
         return None

@@ -20,8 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from corpus.config import CorpusConfig
-from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract
+from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError
 from corpus.load import MANIFEST_NAME, DocumentMetadata, default_manifest_path, load_corpus
+from corpus.sandbox import shared_sandbox
 from service.errors import BadQueryError, DocumentTooLargeError, UnsupportedDocumentError
 
 UPLOADS_DIR = "uploads"
@@ -73,7 +74,7 @@ class DocumentIngestor:
         if not data.strip():
             raise BadQueryError("the file is empty")
         try:
-            extract(Path(f"upload{suffix}"), data)
+            shared_sandbox(self.corpus_config).extract(Path(f"upload{suffix}"), data)
         except ExtractionError as exc:
             raise UnsupportedDocumentError(f"cannot read the file: {exc}") from exc
         return suffix

@@ -137,6 +137,10 @@ def test_corpus_config_round_trips() -> None:
     assert Settings().corpus_config() == CorpusConfig()
     changes: dict[str, Any] = {
         "max_file_bytes": 1000,
+        "extract_timeout_seconds": 30.0,
+        "extract_memory_mb": 512,
+        "max_unpacked_bytes": 10_000_000,
+        "max_pdf_pages": 100,
         "uncurl_quotes": False,
         "boilerplate_max_words": 8,
         "extra_boilerplate_patterns": ("^most read$", r"^\d+ comments$"),

@@ -13,6 +13,7 @@ from index.embedders.hashing import HashingEmbedder
 from index.layout import DENSE_FILE
 from service.api.state import app_state
 from service.ops.reload import EngineManager
+from tests.corpus.test_sandbox import make_docx_bomb
 from tests.service.api.conftest import ADMIN_KEY, KEYS, QUERY_KEY, ClientFactory, auth
 
 ADMIN = auth(ADMIN_KEY)
@@ -184,3 +185,17 @@ def test_upload_needs_admin(make_client: ClientFactory) -> None:
     )
     assert response.status_code == 403
     assert make_client().post("/documents", files={"file": ("a.txt", b"x")}).status_code == 403
+
+
+def test_a_zip_bomb_upload_is_refused_with_the_reason(
+    make_client: ClientFactory, tiny_documents: Path, tmp_path: Path
+) -> None:
+    bomb = tmp_path / "bomb.docx"
+    make_docx_bomb(bomb, unpacked_mb=120)  # under 1 MB on the wire, over the 100 MB limit
+    client = make_client(api_keys=KEYS)
+    status, body = _upload(client, "report.docx", bomb.read_bytes())
+    assert status == 415
+    assert "zip bomb" in str(body["detail"]) and "unpacks to" in str(body["detail"])
+    assert not (tiny_documents / "uploads").exists()
+    # The service goes on answering.
+    assert client.post("/ask", json={"question": "Beta trust"}, headers=ADMIN).status_code == 200
