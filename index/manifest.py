@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
+
+from pydantic import StrictBool, StrictInt, StrictStr, TypeAdapter, ValidationError
 
 from index.errors import IndexCorruptError, ManifestMismatchError
 from index.layout import FORMAT_VERSION, MANIFEST_FILE
@@ -14,31 +17,44 @@ from index.layout import FORMAT_VERSION, MANIFEST_FILE
 
 @dataclass(frozen=True)
 class Manifest:
-    model: str
-    dimension: int
-    normalized: bool
-    documents: int
-    chunks: int
-    corpus_hash: str
-    index_version: str
-    built_at: str
-    chunking: dict[str, int] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
-    format_version: int = FORMAT_VERSION
+    # Strict types: `read` refuses "5" for 5 or "yes" for true rather than guess.
+    model: StrictStr
+    dimension: StrictInt
+    normalized: StrictBool
+    documents: StrictInt
+    chunks: StrictInt
+    corpus_hash: StrictStr
+    index_version: StrictStr
+    built_at: StrictStr
+    chunking: dict[StrictStr, StrictInt] = field(default_factory=dict)
+    files: dict[StrictStr, StrictStr] = field(default_factory=dict)
+    format_version: StrictInt = FORMAT_VERSION
 
     def write(self, directory: Path) -> None:
         (directory / MANIFEST_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
+        """The manifest with every field's type checked.
+
+        Raises:
+            IndexCorruptError: missing, not UTF-8 JSON, or a field missing or mistyped;
+                the message names the file and the fields.
+        """
         path = directory / MANIFEST_FILE
         try:
-            data = json.loads(path.read_text())
-            return cls(**data)
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            return _validator().validate_python(data)
         except FileNotFoundError as exc:
             raise IndexCorruptError(f"{path}: manifest missing") from exc
-        except (json.JSONDecodeError, TypeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise IndexCorruptError(f"{path}: manifest unreadable ({exc})") from exc
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc']) or 'manifest'}: {error['msg']}"
+                for error in exc.errors()
+            )
+            raise IndexCorruptError(f"{path}: manifest invalid ({problems})") from exc
 
     def check_compatible(self, model: str, dimension: int) -> None:
         """Refuse an index that the running embedder cannot query meaningfully."""
@@ -56,3 +72,8 @@ class Manifest:
             raise ManifestMismatchError(
                 f"index dimension {self.dimension} does not match the model's {dimension}"
             )
+
+
+@cache
+def _validator() -> TypeAdapter[Manifest]:
+    return TypeAdapter(Manifest)

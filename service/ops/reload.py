@@ -94,7 +94,12 @@ class EngineManager:
                 self.engine = fresh
                 serving = fresh
                 for callback in self.after_swap:
-                    callback(fresh)
+                    # The swap has happened: a failing hook (metrics, upload book-keeping)
+                    # is logged, never reported as a failed reload of a served index.
+                    try:
+                        callback(fresh)
+                    except Exception:
+                        log.exception("after-swap hook %r failed", callback)
             assert serving is not None
             self._reloaded("unchanged" if unchanged else "swapped", trigger)
             log.info("index reload (%s): %s -> %s", trigger, previous, serving.index_version)

@@ -87,6 +87,13 @@ def _assert_one_line_naming(stderr: str, fragment: str) -> None:
         (_set_manifest("chunks", 999), "manifest says 999"),
         (_set_manifest("format_version", 99), MANIFEST_FILE),
         (_set_manifest("dimension", 768), MANIFEST_FILE),
+        # Wrong types and encodings are refused by the one validated manifest model.
+        (_set_manifest("documents", "five"), "documents: Input should be a valid integer"),
+        (_set_manifest("chunks", "5"), "chunks: Input should be a valid integer"),
+        (_set_manifest("chunking", {"max_tokens": "x"}), "chunking.max_tokens"),
+        (_set_manifest("normalized", "yes"), "normalized"),
+        (lambda build: (build / MANIFEST_FILE).write_bytes(b'{"model": "\xff"}'), "unreadable"),
+        (lambda build: (build / MANIFEST_FILE).write_text("[1, 2]"), "manifest invalid"),
     ],
 )
 def test_damaged_index_is_one_line_naming_the_file(

@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from index.build import BuildSummary, activate, build_index
 from index.embedders.hashing import HashingEmbedder
-from index.layout import DENSE_FILE
+from index.layout import DENSE_FILE, MANIFEST_FILE
 from service.api.state import app_state
 from service.ops.reload import EngineManager
 from tests.corpus.test_sandbox import make_docx_bomb
@@ -83,6 +84,38 @@ def test_reload_of_a_corrupt_build_keeps_the_old_index(
         f"reload failed, still serving index {tiny_index.manifest.index_version}:"
     )
     assert str(faiss_file) in detail
+    assert client.post("/ask", json={"question": "Beta trust"}, headers=ADMIN).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"documents": "five"},
+        {"chunks": "5"},
+        {"normalized": "yes"},
+        b'{"model": "\xff\xfe"}',
+    ],
+    ids=["documents-a-word", "chunks-a-string", "normalized-a-string", "invalid-utf8"],
+)
+def test_reload_of_a_damaged_manifest_swaps_nothing(
+    make_client: ClientFactory, tiny_index: BuildSummary, damage: dict[str, object] | bytes
+) -> None:
+    client = make_client(api_keys=KEYS)
+    version = tiny_index.manifest.index_version
+    broken = tiny_index.build_dir.with_name("broken-manifest")
+    shutil.copytree(tiny_index.build_dir, broken)
+    manifest = broken / MANIFEST_FILE
+    if isinstance(damage, bytes):
+        manifest.write_bytes(damage)
+    else:
+        manifest.write_text(json.dumps({**json.loads(manifest.read_text()), **damage}))
+    activate(tiny_index.index_dir, broken)
+
+    response = client.post("/admin/reload", headers=ADMIN)
+    assert response.status_code == 503
+    assert str(manifest) in response.json()["detail"]
+    health = client.get("/health")
+    assert health.status_code == 200 and health.json()["index_version"] == version
     assert client.post("/ask", json={"question": "Beta trust"}, headers=ADMIN).status_code == 200
 
 
