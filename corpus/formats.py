@@ -11,6 +11,7 @@ memory limits a parser cannot break.
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
@@ -27,6 +28,14 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".pdf", ".docx")
 # Bytes that never occur in text files (everything below 0x20 except tab, newlines, form feed).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _MAX_CONTROL_SHARE = 0.02
+
+# (mark, codec, name). UTF-32 comes first: its little-endian mark starts with UTF-16's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 class ExtractionError(Exception):
@@ -61,16 +70,50 @@ class Extracted:
     note: str | None = None
 
 
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Decode bytes as UTF-8, else as the encoding charset-normalizer detects.
+def _decode_with_bom(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-16/32 text by its byte-order mark; None when `data` has no such mark.
 
-    Returns the text and a note naming the fallback encoding (None for UTF-8).
+    UTF-16/32 text is full of NUL bytes, so it must be recognised before the binary
+    checks; the decoded text gets the same control-character check instead.
+    """
+    for mark, codec, name in _BYTE_ORDER_MARKS:
+        if not data.startswith(mark):
+            continue
+        try:
+            text = data[len(mark) :].decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ExtractionError(
+                f"starts with a {name} byte-order mark but is not valid {name} "
+                f"({exc.reason} at byte {exc.start + len(mark)})"
+            ) from exc
+        if not text.strip():
+            raise ExtractionError("empty file")
+        sample = text[:65536]
+        controls = sum(sample.count(chr(b)) for b in (0, *_CONTROL_BYTES))
+        if controls > _MAX_CONTROL_SHARE * len(sample):
+            raise ExtractionError(
+                f"binary content ({controls} control characters after a {name} "
+                "byte-order mark), not text"
+            )
+        return text, f"decoded as {name} (byte-order mark)"
+    return None
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Decode bytes by a UTF-16/32 byte-order mark, else as UTF-8, else as detected.
+
+    Without a UTF-16/32 mark, bytes that are not UTF-8 are decoded in the encoding
+    charset-normalizer detects. Returns the text and a note naming the encoding when
+    it is not UTF-8.
     Raises ExtractionError for content that is not text at all.
     """
     if not data.strip():
         raise ExtractionError("empty file")
+    with_bom = _decode_with_bom(data)
+    if with_bom is not None:
+        return with_bom
     sample = data[:65536]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in sample:
         raise ExtractionError("binary content (NUL bytes), not text")
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
     if controls > _MAX_CONTROL_SHARE * len(sample):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,11 +85,73 @@ def load_manifest(path: Path) -> dict[str, DocumentMetadata]:
     return {name: DocumentMetadata(**fields) for name, fields in raw.get("documents", {}).items()}
 
 
+@dataclass(frozen=True)
+class RemovedDocument:
+    """A document an administrator removed: its id and the files it was read from.
+
+    Recorded in the manifest's "removed" section rather than by deleting the corpus
+    files, so that a removal is explicit, survives rebuilds, and can be undone.
+    """
+
+    doc_id: str
+    paths: tuple[str, ...]
+    removed_at: str
+
+
+def load_removed(path: Path) -> dict[str, RemovedDocument]:
+    """The manifest's removed documents by id; none without a manifest."""
+    if not path.is_file():
+        return {}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        doc_id: RemovedDocument(doc_id, tuple(entry.get("paths", ())), entry.get("removed_at", ""))
+        for doc_id, entry in raw.get("removed", {}).items()
+    }
+
+
+def _listing(documents_dir: Path) -> list[Path]:
+    """Every file, and every symlink to a directory, under `documents_dir`, sorted.
+
+    Symlinked directories are listed but never entered (os.walk does not follow them):
+    one pointing outside the folder must not be read, and one pointing inside it is
+    walked at its real place anyway.
+    """
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(documents_dir, followlinks=False):
+        base = Path(folder)
+        found += [base / name for name in files]
+        found += [base / name for name in dirs if (base / name).is_symlink()]
+    return sorted(found)
+
+
+def _walk_documents(documents_dir: Path) -> Iterator[tuple[Path, str | None]]:
+    """Supported files in a stable order, each with why it must not be read (None: read it).
+
+    A symlink whose target lies outside the folder (file or directory) is refused: only
+    what the user put in the documents folder may be indexed and served.
+    """
+    root = documents_dir.resolve()
+    for path in _listing(documents_dir):
+        is_dir = path.is_dir()
+        if not is_dir and not (path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES):
+            continue  # unsupported, or a broken or looping symlink
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            yield path, f"symlink to {target} outside the documents folder: not followed"
+        elif not is_dir:
+            yield path, None
+
+
 def iter_document_files(documents_dir: Path) -> Iterator[Path]:
-    """Supported files in a stable order, so builds are reproducible."""
-    for path in sorted(documents_dir.rglob("*")):
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+    """Supported files in a stable order, so builds are reproducible.
+
+    Symlinks leading outside `documents_dir` are skipped with a warning.
+    """
+    for path, refusal in _walk_documents(documents_dir):
+        if refusal is None:
             yield path
+        else:
+            log.warning("skipping %s: %s", path.relative_to(documents_dir).as_posix(), refusal)
 
 
 @dataclass
@@ -143,19 +206,28 @@ def load_corpus(
     config = config or CorpusConfig()
     if not documents_dir.is_dir():
         raise FileNotFoundError(f"documents directory not found: {documents_dir}")
-    manifest = load_manifest(manifest_path or default_manifest_path(documents_dir))
+    manifest_path = manifest_path or default_manifest_path(documents_dir)
+    manifest = load_manifest(manifest_path)
+    removed = load_removed(manifest_path)
+    removed_files = {path: r.doc_id for r in removed.values() for path in r.paths}
     report = CorpusReport()
     # Files described in the manifest go first, so that of two identical files the
     # one with curated metadata is kept.
-    paths = sorted(
-        iter_document_files(documents_dir),
-        key=lambda p: (p.relative_to(documents_dir).as_posix() not in manifest, p),
+    candidates = sorted(
+        _walk_documents(documents_dir),
+        key=lambda c: (c[0].relative_to(documents_dir).as_posix() not in manifest, c[0]),
     )
     seen_bytes: dict[str, str] = {}
     pending: list[_Pending] = []
-    for path in paths:
+    for path, refusal in candidates:
         rel = path.relative_to(documents_dir).as_posix()
         report.files_seen += 1
+        if refusal is not None:
+            _skip(report, rel, refusal)
+            continue
+        if rel in removed_files:
+            _skip(report, rel, f"removed (document {removed_files[rel]})")
+            continue
         extracted = _read(path, rel, config, report, seen_bytes)
         if extracted is None:
             continue
@@ -187,13 +259,16 @@ def load_corpus(
             _skip(report, item.rel, "no text left after cleaning (empty or only boilerplate)")
             continue
         doc_id = content_hash(text)
+        if doc_id in removed:
+            _skip(report, item.rel, f"removed (document {doc_id})")
+            continue
         if doc_id in documents:
             _skip(report, item.rel, f"same text as {documents[doc_id].path} after cleaning")
             continue
         body_key = _letter_body_key(blocks) if letterhead.addressees else None
         if body_key is not None and body_key in letters:
             target = documents[letters[body_key]]
-            documents[target.doc_id] = _add_addressees(target, letterhead)
+            documents[target.doc_id] = _add_copy(target, item.rel, letterhead)
             _skip(
                 report,
                 item.rel,
@@ -262,10 +337,12 @@ def _letter_body_key(blocks: list[Block]) -> str:
     )
 
 
-def _add_addressees(doc: Document, letterhead: Letterhead) -> Document:
-    """`doc` with the addressees (people, organisations) of another copy of it added."""
+def _add_copy(doc: Document, path: str, letterhead: Letterhead) -> Document:
+    """`doc` with another copy of it, in file `path`, merged in: the copy's file and its
+    addressees (people, organisations) are added to the metadata."""
     extra = dict(doc.extra)
     for key, values in (
+        ("copies", [path]),
         ("addressees", letterhead.addressees),
         ("people", [a["name"] for a in letterhead.addressees]),
         (

@@ -28,7 +28,7 @@ from tqdm import tqdm
 from corpus.chunk import Chunker
 from corpus.config import CorpusConfig
 from corpus.dedupe import dedupe_chunks
-from corpus.load import load_corpus
+from corpus.load import default_manifest_path, iter_document_files, load_corpus
 from corpus.models import Chunk, Document
 from corpus.report import CorpusReport
 from index.dense import DenseIndex
@@ -41,7 +41,8 @@ from index.embedders.caching import (
     default_cache_dir,
     encode_cached,
 )
-from index.layout import DENSE_FILE, LEXICAL_DIR, REPORT_FILE, STORE_FILE
+from index.errors import ReportIndexError
+from index.layout import DENSE_FILE, FORMAT_VERSION, LEXICAL_DIR, REPORT_FILE, STORE_FILE
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.store import write_store
@@ -64,6 +65,8 @@ class BuildSummary:
     cached: int = 0
     # What cleaning and deduplication removed, repaired, skipped and merged.
     report: CorpusReport = field(default_factory=CorpusReport)
+    # Nothing changed since the live build: it was kept, nothing was written.
+    unchanged: bool = False
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -83,6 +86,35 @@ def _index_version(model: str, chunks: list[Chunk], chunking: dict[str, int]) ->
     return digest.hexdigest()[:12]
 
 
+def inputs_hash(
+    documents_dir: Path,
+    manifest_path: Path,
+    embedder: Embedder,
+    chunking: dict[str, int],
+    corpus_config: CorpusConfig,
+) -> str:
+    """Hash of every input of a build: each file's path and bytes, the corpus manifest
+    (metadata, removals), the corpus settings, the chunking and the model."""
+    digest = hashlib.sha256(
+        f"{FORMAT_VERSION}|{embedder.name}|{sorted(chunking.items())}|".encode()
+        + corpus_config.model_dump_json().encode()
+    )
+    if manifest_path.is_file():
+        digest.update(b"manifest|" + manifest_path.read_bytes())
+    for path in iter_document_files(documents_dir):
+        digest.update(f"|{path.relative_to(documents_dir).as_posix()}|".encode())
+        with path.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()[:16]
+
+
+def _live_manifest(index_dir: Path) -> Manifest | None:
+    try:
+        return Manifest.read(index_dir)
+    except ReportIndexError:
+        return None
+
+
 def build_index(
     documents_dir: Path,
     index_dir: Path,
@@ -95,16 +127,36 @@ def build_index(
     on_stage: Callable[[str], None] | None = None,
     corpus_config: CorpusConfig | None = None,
     cache_dir: Path | None | Literal[False] = None,
+    force: bool = False,
 ) -> BuildSummary:
     """Load, clean, chunk, deduplicate, embed and save the corpus; make it the live index.
 
     Near-duplicate chunks are never embedded: the kept chunk lists them in `also_in`.
     Embeddings are cached by model and chunk text in `cache_dir` (default
     `<index_dir>.cache`; `False` disables it), so unchanged chunks are never re-encoded.
+    When nothing the build reads has changed since the live build (see `inputs_hash`),
+    the live build is kept and nothing is written, unless `force`.
     """
     started = time.perf_counter()
     say = on_stage or (lambda message: log.info(message))
     corpus_config = corpus_config or CorpusConfig()
+    chunking = {"target_tokens": target_tokens, "overlap_tokens": overlap_tokens}
+    manifest_path = manifest_path or default_manifest_path(documents_dir)
+    if not documents_dir.is_dir():
+        raise FileNotFoundError(f"documents directory not found: {documents_dir}")
+    fingerprint = inputs_hash(documents_dir, manifest_path, embedder, chunking, corpus_config)
+    live = _live_manifest(index_dir)
+    if not force and live is not None and live.inputs_hash == fingerprint:
+        say(f"nothing changed since index {live.index_version} was built; kept it")
+        return BuildSummary(
+            index_dir=index_dir,
+            build_dir=index_dir.resolve(),
+            documents=live.documents,
+            chunks=live.chunks,
+            seconds=time.perf_counter() - started,
+            manifest=live,
+            unchanged=True,
+        )
 
     loaded = load_corpus(documents_dir, manifest_path, corpus_config)
     documents, report = loaded.documents, loaded.report
@@ -134,7 +186,6 @@ def build_index(
         f"cache, {repeats} repeated texts encoded once ({embedded.seconds:.1f} s)"
     )
 
-    chunking = {"target_tokens": target_tokens, "overlap_tokens": overlap_tokens}
     version = _index_version(embedder.name, chunks, chunking)
     stamp = datetime.now(UTC)
     builds_root = index_dir.parent / f"{index_dir.name}.builds"
@@ -162,6 +213,7 @@ def build_index(
             "store": STORE_FILE,
             "corpus_report": REPORT_FILE,
         },
+        inputs_hash=fingerprint,
     )
     manifest.write(tmp_dir)  # written last: a build dir with a manifest is complete
     tmp_dir.rename(build_dir)

@@ -29,6 +29,9 @@ class Manifest:
     chunking: dict[StrictStr, StrictInt] = field(default_factory=dict)
     files: dict[StrictStr, StrictStr] = field(default_factory=dict)
     format_version: StrictInt = FORMAT_VERSION
+    # Hash of everything the build read (files, corpus manifest, settings, model): a
+    # build whose inputs hash equals the live index's has nothing to do.
+    inputs_hash: StrictStr = ""
 
     def write(self, directory: Path) -> None:
         (directory / MANIFEST_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")

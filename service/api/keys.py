@@ -46,6 +46,7 @@ def required_scope(method: str, path: str) -> KeyScope | None:
         path == "/admin"
         or path.startswith("/admin/")
         or (method == "POST" and path == "/documents")
+        or (method == "DELETE" and path.startswith("/documents/"))
     ):
         return "admin"
     if path == "/metrics":

@@ -17,11 +17,20 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from corpus.config import CorpusConfig
 from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError
-from corpus.load import MANIFEST_NAME, DocumentMetadata, default_manifest_path, load_corpus
+from corpus.load import (
+    MANIFEST_NAME,
+    DocumentMetadata,
+    RemovedDocument,
+    default_manifest_path,
+    load_corpus,
+)
+from corpus.models import Document
 from corpus.sandbox import shared_sandbox
 from service.errors import BadQueryError, DocumentTooLargeError, UnsupportedDocumentError
 
@@ -117,7 +126,7 @@ class DocumentIngestor:
             target = self.documents_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(target, data)
-            self._add_to_manifest(relative, metadata)
+            self._add_to_manifest(relative, metadata, document.doc_id)
             self._waiting[document.doc_id] = relative
         return StoredDocument(document.doc_id, relative, duplicate=False)
 
@@ -132,16 +141,56 @@ class DocumentIngestor:
         with self._lock:
             return len(self._waiting)
 
-    def _add_to_manifest(self, relative: str, metadata: DocumentMetadata) -> None:
-        manifest: dict[str, object] = {"documents": {}}
+    def remove(self, document: Document) -> RemovedDocument:
+        """Take a document out of the corpus; the next build leaves it out.
+
+        The document (and every file it was read from: a letter merged from several
+        copies has several) is recorded under "removed" in the manifest; files this
+        service stored as uploads are deleted as well, files of the operator's corpus
+        folder are left in place (the record keeps them out, and deleting it undoes
+        the removal).
+        """
+        paths = (document.path, *_copies(document))
+        removed = RemovedDocument(
+            document.doc_id, paths, datetime.now(UTC).isoformat(timespec="seconds")
+        )
+        with self._lock:
+            self._waiting.pop(document.doc_id, None)
+
+            def change(manifest: dict[str, Any]) -> None:
+                manifest.setdefault("removed", {})[document.doc_id] = {
+                    "paths": list(paths),
+                    "removed_at": removed.removed_at,
+                }
+
+            self._edit_manifest(change)
+            for path in paths:
+                if Path(path).parts[0] == UPLOADS_DIR:
+                    (self.documents_dir / path).unlink(missing_ok=True)
+        return removed
+
+    def _add_to_manifest(self, relative: str, metadata: DocumentMetadata, doc_id: str) -> None:
+        def change(manifest: dict[str, Any]) -> None:
+            entry = {k: v for k, v in asdict(metadata).items() if v is not None}
+            manifest.setdefault("documents", {})[relative] = entry
+            # Uploading a removed document again brings it back.
+            manifest.get("removed", {}).pop(doc_id, None)
+
+        self._edit_manifest(change)
+
+    def _edit_manifest(self, change: Callable[[dict[str, Any]], None]) -> None:
+        manifest: dict[str, Any] = {"documents": {}}
         if self.manifest_path.is_file():
             manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        entries = manifest.setdefault("documents", {})
-        assert isinstance(entries, dict)
-        entries[relative] = {k: v for k, v in asdict(metadata).items() if v is not None}
+        change(manifest)
         _write_atomically(
             self.manifest_path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
         )
+
+
+def _copies(document: Document) -> list[str]:
+    copies = document.extra.get("copies", [])
+    return [c for c in copies if isinstance(c, str)] if isinstance(copies, list) else []
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -1,5 +1,8 @@
 """Swap the served index without a restart: reload, SIGHUP, background rebuilds.
 
+Reloads and builds started over the API run as jobs (`service.ops.jobs`): the
+request returns at once, and the new index is warmed before it is swapped in.
+
 Routes take the engine from the manager once per request, so replacing that
 reference is the whole swap: requests already running finish on the engine they
 started with, new ones get the new engine, and the old engine is freed (its
@@ -14,11 +17,12 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from index.build import build_index
+from service.ops.jobs import Job, JobRegistry
 from service.qa.engine import QAEngine
 from service.settings import Settings
 
@@ -51,9 +55,10 @@ class EngineManager:
         self.engine = engine
         self._reload_lock = threading.Lock()
         self._build_state = threading.Lock()
-        self._build_pending = False
+        self._queued_build: Job | None = None  # the build that will pick up new changes
         self._builder: threading.Thread | None = None
         self.last_build: BuildReport | None = None
+        self.jobs = JobRegistry()
         # Called with the new engine after each swap (e.g. to forget indexed uploads).
         self.after_swap: list[Callable[[QAEngine], None]] = []
         # Called with (outcome, trigger) after each reload: "swapped", "unchanged", "failed".
@@ -122,20 +127,29 @@ class EngineManager:
         except Exception as exc:
             log.error("index reload (%s) failed, still serving the old index: %s", trigger, exc)
 
-    def request_build(self) -> None:
+    def start_reload(self, trigger: str = "api") -> Job:
+        """Reload in the background (warming the new index first); returns its job."""
+        job = self.jobs.create("reload", trigger)
+        self.jobs.run(job, lambda: asdict(self.reload(trigger)))
+        return job
+
+    def request_build(self, trigger: str = "upload") -> Job:
         """Rebuild the index from the documents folder in a background thread, then swap.
 
-        Uploads arriving during a build ask for one more build after it, so every
-        stored file ends up indexed without running builds in parallel.
+        Changes arriving during a build (uploads, removals) join the one queued build
+        after it, so every change ends up indexed without running builds in parallel;
+        the job returned is the build that will include this change.
         """
         with self._build_state:
-            self._build_pending = True
-            if self._builder is not None:
-                return
-            self._builder = threading.Thread(
-                target=self._build_loop, name="reportqa-index-build", daemon=True
-            )
-            self._builder.start()
+            if self._queued_build is not None:
+                return self._queued_build
+            job = self._queued_build = self.jobs.create("build", trigger)
+            if self._builder is None:
+                self._builder = threading.Thread(
+                    target=self._build_loop, name="reportqa-index-build", daemon=True
+                )
+                self._builder.start()
+            return job
 
     def wait_for_build(self, timeout: float) -> bool:
         """Block until no build is running or queued (tests, orderly shutdown)."""
@@ -149,17 +163,19 @@ class EngineManager:
     def _build_loop(self) -> None:
         while True:
             with self._build_state:
-                if not self._build_pending:
+                job = self._queued_build
+                if job is None:
                     self._builder = None
                     return
-                self._build_pending = False
-            self._build_once()
+                self._queued_build = None
+            self._build_once(job)
 
-    def _build_once(self) -> None:
+    def _build_once(self, job: Job) -> None:
+        job.start()
         started = time.perf_counter()
         settings = self.active_settings
         engine = self.engine
-        version = None
+        outcome = None
         error = None
         try:
             if engine is None:
@@ -172,7 +188,7 @@ class EngineManager:
                 progress=False,
                 corpus_config=settings.corpus_config(),
             )
-            version = self.reload("build").index_version
+            outcome = self.reload("build")
             log.info("background build finished: index %s", summary.manifest.index_version)
         except Exception as exc:  # the old index keeps serving; the status says why
             error = str(exc) or type(exc).__name__
@@ -181,9 +197,10 @@ class EngineManager:
             ok=error is None,
             finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
             seconds=round(time.perf_counter() - started, 2),
-            index_version=version,
+            index_version=outcome.index_version if outcome else None,
             error=error,
         )
+        job.finish(asdict(outcome) if outcome else None, error)
 
 
 def install_sighup(manager: EngineManager) -> Callable[[], None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import cast
 
@@ -217,7 +218,26 @@ def test_one_letter_in_two_files_to_two_addressees_is_one_document(tmp_path: Pat
     [skipped] = result.report.skipped
     assert skipped.path == "to-trust.txt" and "same letter as to-council.txt" in skipped.reason
     assert result.merged_into == {"to-trust.txt": "to-council.txt"}
+    assert letter.extra["copies"] == ["to-trust.txt"]
     assert lost_sentences(result, chunk_and_dedupe(result)) == []
+
+    # Removed, the letter stays out whichever copy would be read first.
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "removed": {
+                    letter.doc_id: {
+                        "paths": ["to-council.txt", "to-trust.txt"],
+                        "removed_at": "2026-12-02T00:00:00+00:00",
+                    }
+                }
+            }
+        )
+    )
+    removed = load_corpus(tmp_path, manifest)
+    assert removed.documents == []
+    assert all("removed" in s.reason for s in removed.report.skipped)
 
 
 def test_a_letter_held_twice_with_different_dates_keeps_one_body(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import shutil
 from pathlib import Path
@@ -194,3 +195,60 @@ def test_metadata_is_extracted_when_the_manifest_is_silent(tmp_path: Path) -> No
     assert letter.kind == "inspection letter"
     assert letter.extra["people"] == ["Mrs Ann Lee", "Sam Patel"]
     assert letter.extra["organisations"] == ["Iota Council"]
+
+
+_UNICODE_REPORT = (
+    "Kappa council report\n\nThe council will spend £2m – a rise of a quarter – on care."
+)
+
+
+@pytest.mark.parametrize(
+    ("mark", "codec", "name"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+        (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),  # its mark starts with UTF-16 LE's
+        (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_files_with_a_byte_order_mark_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, mark: bytes, codec: str, name: str
+) -> None:
+    (tmp_path / "kappa.txt").write_bytes(mark + _UNICODE_REPORT.encode(codec))
+    with caplog.at_level(logging.WARNING):
+        result = load_corpus(tmp_path)
+    assert result.report.skipped == []
+    [doc] = result.documents
+    assert doc.text.startswith("Kappa council report")
+    assert "£2m – a rise of a quarter – on care." in doc.text
+    assert "\ufeff" not in doc.text
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert f"kappa.txt: decoded as {name} (byte-order mark)" in logged
+
+
+def test_files_with_a_byte_order_mark_and_no_text_are_skipped_clearly(tmp_path: Path) -> None:
+    text = "Lambda council report\n\nThe council met twice this year and agreed the plan."
+    (tmp_path / "lambda.txt").write_text(text, encoding="utf-8")
+    lone_surrogate = codecs.BOM_UTF16_LE + b"\x00\xd8" + "A report".encode("utf-16-le")
+    (tmp_path / "surrogate.txt").write_bytes(lone_surrogate)
+    (tmp_path / "truncated.txt").write_bytes(codecs.BOM_UTF32_BE + b"\x00\x00\x00A\x00")
+    (tmp_path / "nuls.txt").write_bytes(codecs.BOM_UTF16_BE + bytes(400))
+    (tmp_path / "mark-only.txt").write_bytes(codecs.BOM_UTF16_LE)
+
+    result = load_corpus(tmp_path)
+    messages = {r.path: r.reason for r in result.report.skipped}
+    assert messages["surrogate.txt"].startswith(
+        "starts with a UTF-16 byte-order mark but is not valid UTF-16"
+    )
+    assert messages["truncated.txt"].startswith(
+        "starts with a UTF-32 byte-order mark but is not valid UTF-32"
+    )
+    assert "binary content" in messages["nuls.txt"]
+    assert messages["mark-only.txt"] == "empty file"
+    assert [d.path for d in result.documents] == ["lambda.txt"]
+
+
+def test_nul_bytes_without_a_byte_order_mark_are_still_binary(tmp_path: Path) -> None:
+    (tmp_path / "utf16-no-mark.txt").write_bytes(_UNICODE_REPORT.encode("utf-16-le"))
+    [skipped] = load_corpus(tmp_path).report.skipped
+    assert skipped.reason == "binary content (NUL bytes), not text"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.load import load_documents
+from corpus.load import iter_document_files, load_corpus, load_documents
 from tests.conftest import BUNDLED_DOCUMENTS
 
 
@@ -50,3 +50,68 @@ def test_files_without_manifest_entry_get_defaults(tiny_documents: Path) -> None
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="documents directory not found"):
         load_documents(tmp_path / "nope")
+
+
+def _outside_folder(tmp_path: Path) -> Path:
+    """A folder beside the documents, holding a report that must never be indexed."""
+    outside = tmp_path / "outside"
+    (outside / "private").mkdir(parents=True)
+    secret = "Secret report\n\nThis text lies outside the documents folder."
+    (outside / "secret.txt").write_text(secret, encoding="utf-8")
+    (outside / "private" / "secret.md").write_text(secret, encoding="utf-8")
+    return outside
+
+
+def test_symlinks_leading_outside_the_folder_are_skipped_with_warnings(
+    tiny_documents: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    outside = _outside_folder(tmp_path)
+    (tiny_documents / "secret.txt").symlink_to(outside / "secret.txt")
+    (tiny_documents / "linked").symlink_to(outside / "private", target_is_directory=True)
+    with caplog.at_level(logging.WARNING):
+        result = load_corpus(tiny_documents)
+
+    assert [d.path for d in result.documents] == ["alpha.txt", "beta.md"]
+    assert not any("outside the documents folder" in d.text for d in result.documents)
+    skipped = {s.path: s.reason for s in result.report.skipped}
+    real = outside.resolve()
+    assert skipped["secret.txt"] == (
+        f"symlink to {real / 'secret.txt'} outside the documents folder: not followed"
+    )
+    assert skipped["linked"] == (
+        f"symlink to {real / 'private'} outside the documents folder: not followed"
+    )
+    assert "linked/secret.md" not in skipped
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "skipping secret.txt: symlink to" in logged
+    assert "skipping linked: symlink to" in logged
+    # The 5 files of the tiny corpus and the 2 links: each link is seen and skipped.
+    assert result.report.files_seen == 7
+    assert len(result.report.skipped) == 5
+
+
+def test_iter_document_files_does_not_follow_links_outside(
+    tiny_documents: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    outside = _outside_folder(tmp_path)
+    (tiny_documents / "secret.txt").symlink_to(outside / "secret.txt")
+    (tiny_documents / "linked").symlink_to(outside / "private", target_is_directory=True)
+    with caplog.at_level(logging.WARNING):
+        names = [p.name for p in iter_document_files(tiny_documents)]
+    assert names == ["alpha-copy.txt", "alpha.txt", "beta.md", "broken.txt", "empty.txt"]
+    assert "not followed" in caplog.text
+
+
+def test_symlinks_inside_the_folder_are_followed(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    (documents / "raw").mkdir(parents=True)
+    (documents / "raw" / "mu-report.data").write_text(
+        "Mu council report\n\nThe council opened two new family hubs.", encoding="utf-8"
+    )
+    # A relative link, as a user would make it; the target's suffix is not read itself.
+    (documents / "mu-report.txt").symlink_to(Path("raw") / "mu-report.data")
+    result = load_corpus(documents)
+    assert result.report.skipped == []
+    [doc] = result.documents
+    assert doc.path == "mu-report.txt"
+    assert "two new family hubs" in doc.text

@@ -67,3 +67,24 @@ def test_next_build_keeps_the_real_previous_build_not_the_leftover(
     # The roll-back build is the last complete one; the stale leftover is gone.
     assert set(_builds(tiny_index)) == {fresh.build_dir, newest.build_dir}
     assert tiny_index.index_dir.resolve() == newest.build_dir.resolve()
+
+
+def test_an_unchanged_reindex_touches_nothing_and_any_input_change_rebuilds(
+    tiny_index: BuildSummary, tiny_documents: Path, fake_embedder: HashingEmbedder
+) -> None:
+    builds = _builds(tiny_index)
+    again = build_index(tiny_documents, tiny_index.index_dir, fake_embedder, progress=False)
+    assert again.unchanged and again.manifest == tiny_index.manifest
+    assert _builds(tiny_index) == builds
+    assert tiny_index.index_dir.resolve() == tiny_index.build_dir.resolve()
+
+    # Metadata in the corpus manifest is an input too.
+    manifest = tiny_documents.parent / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("Alpha council inspection", "Alpha review"))
+    retitled = build_index(tiny_documents, tiny_index.index_dir, fake_embedder, progress=False)
+    assert not retitled.unchanged and retitled.build_dir != tiny_index.build_dir
+    # So are the corpus settings and the chunking.
+    smaller = build_index(
+        tiny_documents, tiny_index.index_dir, fake_embedder, progress=False, target_tokens=64
+    )
+    assert not smaller.unchanged

@@ -1,17 +1,24 @@
-"""Admin routes (admin scope): reload the index, upload a document, build status."""
+"""Admin routes (admin scope): reload the index, upload, replace or remove a document, jobs.
+
+Reloads and the builds that uploads and removals start run in the background: the
+request answers `202` with a job at once, and `GET /admin/jobs/{id}` follows it.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from corpus.load import DocumentMetadata
-from index.errors import ReportIndexError
-from service.api.deps import IngestorDep, ManagerDep
-from service.errors import IndexUnavailableError
+from corpus.models import Document
+from service.api.deps import EngineDep, IngestorDep, ManagerDep
+from service.errors import DocumentNotFoundError, IndexUnavailableError
+from service.ops.jobs import Job, JobKind, JobState
+from service.ops.reload import EngineManager
 from service.qa.contract import IsoDate
 
 router = APIRouter()
@@ -21,12 +28,36 @@ class ReloadFailedError(IndexUnavailableError):
     """The new index could not be opened; the old one is still served."""
 
 
-class ReloadResponse(BaseModel):
-    reloaded: bool = Field(..., description="False when the index directory was unchanged.")
-    index_version: str = Field(..., description="The version now served.")
-    previous_version: str | None
-    documents: int
-    chunks: int
+class JobResponse(BaseModel):
+    id: str
+    kind: JobKind
+    trigger: str = Field(..., description='What started it: "api", "upload", "remove", ...')
+    state: JobState
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    seconds: float | None
+    result: dict[str, object] | None = Field(
+        ...,
+        description="When succeeded: the index now served (index_version, previous_version, "
+        "changed, documents, chunks).",
+    )
+    error: str | None = Field(..., description="When failed: why; the old index still serves.")
+
+    @classmethod
+    def of(cls, job: Job) -> JobResponse:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            trigger=job.trigger,
+            state=job.state,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            seconds=job.seconds,
+            result=dict(job.result) if job.result is not None else None,
+            error=job.error,
+        )
 
 
 class BuildStatus(BaseModel):
@@ -49,27 +80,73 @@ class UploadResponse(BaseModel):
     doc_id: str
     path: str = Field(..., description="Where the document is stored, under the documents folder.")
     message: str
+    replaced: str | None = Field(None, description="The document this one replaces.")
+    job: JobResponse | None = Field(None, description="The build that will index it.")
+
+
+class RemoveResponse(BaseModel):
+    status: Literal["removed"]
+    doc_id: str
+    paths: list[str] = Field(..., description="The files the document was read from.")
+    message: str
+    job: JobResponse = Field(..., description="The build that takes it out of the index.")
+
+
+DocId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="16 hex digits")]
+
+
+def _stored(engine: EngineDep, doc_id: str) -> Document:
+    document = engine.stored_document(doc_id)
+    if document is None:
+        raise DocumentNotFoundError(f"no document with id {doc_id}")
+    return document
+
+
+async def _finished(manager: EngineManager, job: Job) -> Job:
+    """Wait for `job`; a failed reload is the 503 it always was."""
+    await run_in_threadpool(job.wait)
+    if job.error is not None:
+        serving = manager.engine.index_version if manager.engine else "none"
+        raise ReloadFailedError(f"reload failed, still serving index {serving}: {job.error}")
+    return job
 
 
 @router.post(
     "/admin/reload",
-    response_model=ReloadResponse,
-    summary="Serve the index the index directory now points to (in-flight requests finish first)",
+    response_model=JobResponse,
+    status_code=202,
+    summary="Serve the index the index directory now points to, warmed first (a job)",
+    responses={
+        200: {"model": JobResponse, "description": "With wait=true: the finished job"},
+        503: {"description": "With wait=true: the new index could not be opened"},
+    },
     tags=["admin"],
 )
-async def reload_index(manager: ManagerDep) -> ReloadResponse:
-    try:
-        outcome = await run_in_threadpool(manager.reload, "api")
-    except ReportIndexError as exc:
-        serving = manager.engine.index_version if manager.engine else "none"
-        raise ReloadFailedError(f"reload failed, still serving index {serving}: {exc}") from exc
-    return ReloadResponse(
-        reloaded=outcome.changed,
-        index_version=outcome.index_version,
-        previous_version=outcome.previous_version,
-        documents=outcome.documents,
-        chunks=outcome.chunks,
-    )
+async def reload_index(
+    manager: ManagerDep,
+    response: Response,
+    wait: Annotated[
+        bool, Query(description="Answer when the reload has finished (200 or 503)")
+    ] = False,
+) -> JobResponse:
+    job = manager.start_reload("api")
+    if wait:
+        response.status_code = 200
+        job = await _finished(manager, job)
+    return JobResponse.of(job)
+
+
+@router.get("/admin/jobs", response_model=list[JobResponse], summary="Recent jobs", tags=["admin"])
+def list_jobs(manager: ManagerDep) -> list[JobResponse]:
+    return [JobResponse.of(job) for job in manager.jobs.recent()]
+
+
+@router.get("/admin/jobs/{job_id}", response_model=JobResponse, summary="One job", tags=["admin"])
+def get_job(manager: ManagerDep, job_id: str) -> JobResponse:
+    job = manager.jobs.get(job_id)
+    if job is None:
+        raise DocumentNotFoundError(f"no job {job_id!r} (jobs are kept in memory, the last 100)")
+    return JobResponse.of(job)
 
 
 @router.get(
@@ -106,10 +183,19 @@ def upload_document(
     date: Annotated[IsoDate | None, Form(description="Publication date, YYYY-MM-DD")] = None,
     kind: Annotated[str | None, Form(min_length=1, max_length=60)] = None,
     source: Annotated[str | None, Form(min_length=1, max_length=200)] = None,
+    replaces: Annotated[
+        str | None,
+        Form(pattern=r"^[0-9a-f]{16}$", description="Id of the document this file replaces"),
+    ] = None,
 ) -> UploadResponse:
     # One byte over the limit is enough to know it is too large.
     data = file.file.read(ingestor.max_bytes + 1)
     engine = manager.engine
+    old = None
+    if replaces is not None:
+        if engine is None:
+            raise IndexUnavailableError("the index is not loaded yet")
+        old = _stored(engine, replaces)
 
     def indexed(doc_id: str) -> str | None:
         document = engine.stored_document(doc_id) if engine else None
@@ -131,10 +217,36 @@ def upload_document(
             path=stored.path,
             message="the same text is already indexed or waiting to be; nothing stored",
         )
-    manager.request_build()
+    if old is not None and old.doc_id != stored.doc_id:
+        ingestor.remove(old)
+    job = manager.request_build("replace" if old is not None else "upload")
     return UploadResponse(
         status="accepted",
         doc_id=stored.doc_id,
         path=stored.path,
-        message="stored; the index is being rebuilt in the background (see /admin/status)",
+        message="stored; the index is being rebuilt in the background (see the job)",
+        replaced=old.doc_id if old is not None else None,
+        job=JobResponse.of(job),
+    )
+
+
+@router.delete(
+    "/documents/{doc_id}",
+    response_model=RemoveResponse,
+    status_code=202,
+    summary="Remove a document; a background rebuild takes it out of the index",
+    responses={404: {"description": "No such document in the served index"}},
+    tags=["admin"],
+)
+def remove_document(
+    manager: ManagerDep, engine: EngineDep, ingestor: IngestorDep, doc_id: DocId
+) -> RemoveResponse:
+    removed = ingestor.remove(_stored(engine, doc_id))
+    job = manager.request_build("remove")
+    return RemoveResponse(
+        status="removed",
+        doc_id=removed.doc_id,
+        paths=list(removed.paths),
+        message="recorded as removed; it leaves /ask and /search when the job has finished",
+        job=JobResponse.of(job),
     )

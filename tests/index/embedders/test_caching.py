@@ -55,10 +55,14 @@ def test_reindex_unchanged_corpus_encodes_nothing_and_a_new_document_only_its_ch
     assert (index_dir.parent / "index.cache" / "embeddings.sqlite3").is_file()
 
     embedder.seen.clear()
-    again = build_index(tiny_documents, index_dir, embedder, progress=False)
+    unchanged = build_index(tiny_documents, index_dir, embedder, progress=False)
+    assert unchanged.unchanged and unchanged.build_dir == first.build_dir
+    # Forced, every vector comes from the cache.
+    again = build_index(tiny_documents, index_dir, embedder, progress=False, force=True)
     assert embedder.seen == []
     assert (again.encoded, again.cached) == (0, again.chunks)
     assert again.manifest.index_version == first.manifest.index_version
+    assert again.build_dir != first.build_dir
 
     shutil.copy(tiny_documents / "beta.md", tiny_documents / "gamma.md")
     (tiny_documents / "gamma.md").write_text(
@@ -80,7 +84,9 @@ def test_build_without_cache_encodes_everything(tiny_documents: Path, tmp_path: 
     embedder = CountingEmbedder()
     index_dir = tmp_path / "index"
     build_index(tiny_documents, index_dir, embedder, progress=False, cache_dir=False)
-    summary = build_index(tiny_documents, index_dir, embedder, progress=False, cache_dir=False)
+    summary = build_index(
+        tiny_documents, index_dir, embedder, progress=False, cache_dir=False, force=True
+    )
     assert summary.encoded > 0 and summary.cached == 0
     assert not (tmp_path / "index.cache").exists()
 

@@ -82,7 +82,7 @@ def test_probes_and_static_assets_need_no_key(make_client: ClientFactory) -> Non
         (QUERY_KEY, "GET", "/metrics", 403),
         (METRICS_KEY, "GET", "/metrics", 200),
         (METRICS_KEY, "GET", "/documents", 403),
-        (ADMIN_KEY, "POST", "/admin/reload", 200),
+        (ADMIN_KEY, "POST", "/admin/reload", 202),
         (ADMIN_KEY, "GET", "/documents", 200),  # admin implies every scope
         (ADMIN_KEY, "GET", "/metrics", 200),
     ],
@@ -121,7 +121,7 @@ def test_keys_file_with_hashed_keys(tmp_path: Path, make_client: ClientFactory) 
     assert client.post("/admin/reload", headers=auth(QUERY_KEY)).json()["detail"] == (
         "API key 'eval-bot' lacks the 'admin' scope for this route"
     )
-    assert client.post("/admin/reload", headers=auth(ADMIN_KEY)).status_code == 200
+    assert client.post("/admin/reload", headers=auth(ADMIN_KEY)).status_code == 202
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,11 @@ def test_reload_without_a_new_build_changes_nothing(
     make_client: ClientFactory, tiny_index: BuildSummary
 ) -> None:
     client = make_client(api_keys=KEYS)
-    body = client.post("/admin/reload", headers=ADMIN).json()
+    body = client.post("/admin/reload?wait=true", headers=ADMIN).json()
     version = tiny_index.manifest.index_version
-    assert body == {
-        "reloaded": False,
+    assert body["state"] == "succeeded"
+    assert body["result"] == {
+        "changed": False,
         "index_version": version,
         "previous_version": version,
         "documents": tiny_index.documents,
@@ -57,8 +58,8 @@ def test_reload_serves_a_new_build(
     # Until reloaded, the old index is served.
     assert client.get("/health").json()["index_version"] == tiny_index.manifest.index_version
 
-    body = client.post("/admin/reload", headers=ADMIN).json()
-    assert body["reloaded"] is True
+    body = client.post("/admin/reload?wait=true", headers=ADMIN).json()["result"]
+    assert body["changed"] is True
     assert body["index_version"] == rebuilt.manifest.index_version
     assert body["previous_version"] == tiny_index.manifest.index_version
     assert body["documents"] == tiny_index.documents + 1
@@ -77,7 +78,7 @@ def test_reload_of_a_corrupt_build_keeps_the_old_index(
     faiss_file.write_bytes(faiss_file.read_bytes()[:40])
     activate(tiny_index.index_dir, broken)
 
-    response = client.post("/admin/reload", headers=ADMIN)
+    response = client.post("/admin/reload?wait=true", headers=ADMIN)
     assert response.status_code == 503
     detail = response.json()["detail"]
     assert detail.startswith(
@@ -111,7 +112,7 @@ def test_reload_of_a_damaged_manifest_swaps_nothing(
         manifest.write_text(json.dumps({**json.loads(manifest.read_text()), **damage}))
     activate(tiny_index.index_dir, broken)
 
-    response = client.post("/admin/reload", headers=ADMIN)
+    response = client.post("/admin/reload?wait=true", headers=ADMIN)
     assert response.status_code == 503
     assert str(manifest) in response.json()["detail"]
     health = client.get("/health")

@@ -144,8 +144,8 @@ def test_killed_build_leaves_the_old_index_serving(
     reopened.close()
     response = httpx.post(f"{server.url}/ask", json=QUESTION, headers=auth(QUERY_KEY), timeout=60)
     assert response.status_code == 200 and response.json()["index_version"] == before
-    reload = httpx.post(f"{server.url}/admin/reload", headers=auth(ADMIN_KEY), timeout=60)
-    assert reload.json()["reloaded"] is False
+    reload = httpx.post(f"{server.url}/admin/reload?wait=true", headers=auth(ADMIN_KEY), timeout=60)
+    assert reload.json()["result"]["changed"] is False
 
 
 def test_reload_under_load_drops_no_request(
@@ -178,7 +178,9 @@ def test_reload_under_load_drops_no_request(
             "gamma.txt",
             "Gamma borough news\n\nThe Gamma borough trust opened a new family centre in 2021.",
         )
-        reload = httpx.post(f"{server.url}/admin/reload", headers=auth(ADMIN_KEY), timeout=60)
+        reload = httpx.post(
+            f"{server.url}/admin/reload?wait=true", headers=auth(ADMIN_KEY), timeout=60
+        )
         reloaded_at = time.monotonic()
         time.sleep(1.5)
     finally:
@@ -187,7 +189,7 @@ def test_reload_under_load_drops_no_request(
             thread.join(timeout=60)
 
     assert reload.status_code == 200
-    assert reload.json()["reloaded"] is True
+    assert reload.json()["result"]["changed"] is True
     assert (reload.json()["previous_version"], reload.json()["index_version"]) == (old, new)
     failures = [o for o in outcomes if o[1] != 200]
     assert not failures, failures[:5]
