@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StrictBool,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from service.settings import SearchMode
 
@@ -40,19 +46,104 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 DocId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 
 
-def _not_a_bool(value: object) -> object:
-    # Lax parsing reads true as 1 and false as 0.0; in JSON a boolean is not a number
-    # (while 3.0 is the integer 3, as JSON Schema has it).
+def _json_number(value: object) -> object:
+    # Numeric fields are strict: lax parsing reads "5" as 5, true as 1 and false as 0.0,
+    # but in JSON neither a string nor a boolean is a number. Said here, before the
+    # strict check, so the message says what was sent.
     if isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
+    if isinstance(value, str):
+        raise ValueError("must be a number, not a string")
     return value
+
+
+def _json_integer(value: object) -> object:
+    # 3.0 is the integer 3, as JSON Schema has it (a strict int alone would refuse it).
+    value = _json_number(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _visible(text: str) -> str:
+    """`text` without invisible format characters (Unicode category Cf): zero-width
+    spaces and joiners, word joiner, byte-order mark, bidi marks, soft hyphen, ..."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _not_blank(value: str) -> str:
+    # A zero-width space is as empty as a space: nothing to search for or answer.
+    if not _visible(value).strip():
+        raise ValueError(
+            "must contain non-whitespace text (invisible characters such as U+200B do not count)"
+        )
+    return value
+
+
+def _regex_class(chars: str) -> str:
+    """`chars` as the inside of a regex character class, consecutive ones as ranges.
+
+    A \\uXXXX escape reads the same in Python's and ECMA-262's regexes; a character beyond
+    the BMP is written as itself (ECMA-262's \\u{...} needs the u flag, Python lacks it).
+    """
+    codes = sorted(map(ord, chars))
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+
+    def char(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+    return "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in runs)
+
+
+_FORMAT_CHARS = "".join(
+    c for c in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(c) == "Cf"
+)
+# What `_not_blank` checks, for the schema (and the schema fuzzer): some character that is
+# neither whitespace as Python counts it nor a format character. JSON Schema's regex
+# dialect has \ufeff in \s (a Cf anyway) but lacks \x1c-\x1f and \x85.
+NOT_BLANK_PATTERN = rf"[^\s\x1c-\x1f\x85{_regex_class(_FORMAT_CHARS)}]"
+
+
+class _DocumentedNotBlank:
+    # The schema says the text must not be blank; the validator says so in words a
+    # person can read (a 160-character pattern would not).
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = handler(core_schema)
+        schema["pattern"] = NOT_BLANK_PATTERN
+        return schema
+
+
+# Text that is not blank once whitespace and format characters are set aside: questions,
+# queries, history turns (body or query string alike).
+NotBlankStr = Annotated[str, AfterValidator(_not_blank), _DocumentedNotBlank()]
+
+
+def kind_key(kind: str) -> str:
+    """A document kind as filters compare it: case, spacing and format characters aside.
+
+    Kinds come from the manifest, uploads or a guess, in whatever case they were given,
+    so "Inspection Letter" and "inspection letter" are the same kind.
+    """
+    return " ".join(_visible(kind).casefold().split())
+
+
+Kind = Annotated[NotBlankStr, AfterValidator(kind_key)]
 
 
 class Filters(_Strict):
     doc_ids: list[DocId] | None = Field(
         None, max_length=100, description="Only these documents (ids of 16 hex digits)."
     )
-    kinds: list[str] | None = Field(None, max_length=20, description='e.g. ["inspection letter"]')
+    kinds: list[Kind] | None = Field(
+        None, max_length=20, description='e.g. ["inspection letter"]; case does not matter.'
+    )
     date_from: IsoDate | None = Field(None, description="Publication date on or after (inclusive).")
     date_to: IsoDate | None = Field(
         None, description="Publication date on or before (inclusive); not before date_from."
@@ -64,42 +155,45 @@ class Filters(_Strict):
             raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
         return self
 
+    def allows_kind(self, kind: str) -> bool:
+        """Whether a document of `kind` passes; `kinds` hold `kind_key`s."""
+        return self.kinds is None or kind_key(kind) in self.kinds
+
 
 class Fusion(_Strict):
     """Per-request reciprocal rank fusion parameters; unset fields take the settings."""
 
-    k: int | None = Field(None, ge=1, le=10000, description="RRF constant (default 60).")
-    dense_weight: float | None = Field(None, ge=0, le=100, description="Weight of the dense list.")
-    lexical_weight: float | None = Field(None, ge=0, le=100, description="Weight of the BM25 list.")
+    k: int | None = Field(
+        None, strict=True, ge=1, le=10000, description="RRF constant (default 60)."
+    )
+    dense_weight: float | None = Field(
+        None,
+        strict=True,
+        ge=0,
+        le=100,
+        allow_inf_nan=False,
+        description="Weight of the dense list.",
+    )
+    lexical_weight: float | None = Field(
+        None, strict=True, ge=0, le=100, allow_inf_nan=False, description="Weight of the BM25 list."
+    )
 
-    _numbers_not_bools = field_validator("k", "dense_weight", "lexical_weight", mode="before")(
-        _not_a_bool
+    _k_is_an_integer = field_validator("k", mode="before")(_json_integer)
+    _weights_are_numbers = field_validator("dense_weight", "lexical_weight", mode="before")(
+        _json_number
     )
 
 
 class Turn(_Strict):
     role: Literal["user", "assistant"]
-    content: str = Field(..., max_length=4000)
-
-
-# Blank: only whitespace, as Python counts it, or the byte-order mark. The schema says the
-# same in JSON Schema's regex dialect, whose \s lacks \x1c-\x1f and \x85 and has \ufeff.
-_BLANK = re.compile(r"[\s\ufeff]*")
-NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f\x85]"
-
-
-def _not_blank(value: str) -> str:
-    if _BLANK.fullmatch(value):
-        raise ValueError("must contain non-whitespace text")
-    return value
+    content: NotBlankStr = Field(..., max_length=4000)
 
 
 class AskRequest(_Strict):
-    # The pattern only documents what `_not_blank` checks (with a clearer message).
-    question: str = Field(
-        ..., min_length=1, max_length=2000, json_schema_extra={"pattern": NOT_BLANK_PATTERN}
+    question: NotBlankStr = Field(..., min_length=1, max_length=2000)
+    top_k: int | None = Field(
+        None, strict=True, ge=1, le=50, description="Citations to return (default 5)."
     )
-    top_k: int | None = Field(None, ge=1, le=50, description="Citations to return (default 5).")
     filters: Filters | None = None
     history: list[Turn] = Field(default_factory=list, max_length=20)
     mode: SearchMode | None = Field(None, description="hybrid (default), dense or lexical.")
@@ -110,8 +204,7 @@ class AskRequest(_Strict):
         '("current", "latest", "now", ...).',
     )
 
-    _question_not_blank = field_validator("question")(_not_blank)
-    _top_k_not_bool = field_validator("top_k", mode="before")(_not_a_bool)
+    _top_k_is_an_integer = field_validator("top_k", mode="before")(_json_integer)
 
 
 class Highlight(BaseModel):

@@ -57,7 +57,7 @@ def reciprocal_rank_fusion(
 def _document_matches(doc: Document, filters: Filters) -> bool:
     if filters.doc_ids is not None and doc.doc_id not in filters.doc_ids:
         return False
-    if filters.kinds is not None and doc.kind not in filters.kinds:
+    if not filters.allows_kind(doc.kind):  # without case: see kind_key
         return False
     if filters.date_from is not None or filters.date_to is not None:
         if doc.date is None:

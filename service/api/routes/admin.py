@@ -142,7 +142,10 @@ def list_jobs(manager: ManagerDep) -> list[JobResponse]:
 
 
 @router.get("/admin/jobs/{job_id}", response_model=JobResponse, summary="One job", tags=["admin"])
-def get_job(manager: ManagerDep, job_id: str) -> JobResponse:
+def get_job(
+    manager: ManagerDep,
+    job_id: Annotated[str, PathParam(pattern=r"^[a-z]+-\d+-\d+$", description="As returned")],
+) -> JobResponse:
     job = manager.jobs.get(job_id)
     if job is None:
         raise DocumentNotFoundError(f"no job {job_id!r} (jobs are kept in memory, the last 100)")
@@ -169,6 +172,7 @@ def admin_status(manager: ManagerDep, ingestor: IngestorDep) -> AdminStatus:
     summary="Upload a document (.txt .md .html .pdf .docx); a background rebuild indexes it",
     responses={
         200: {"model": UploadResponse, "description": "Already indexed or waiting: not stored"},
+        404: {"description": "`replaces` names no document of the served index"},
         413: {"description": "File too large"},
         415: {"description": "Not a readable document of a supported type"},
     },

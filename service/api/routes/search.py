@@ -11,7 +11,15 @@ from pydantic import ValidationError
 from service.api.deps import EngineDep
 from service.api.metrics import record_timings
 from service.api.responses import json_response
-from service.qa.contract import DocId, Filters, Fusion, IsoDate, SearchResponse
+from service.qa.contract import (
+    DocId,
+    Filters,
+    Fusion,
+    IsoDate,
+    Kind,
+    NotBlankStr,
+    SearchResponse,
+)
 from service.settings import SearchMode
 
 router = APIRouter()
@@ -20,7 +28,9 @@ router = APIRouter()
 @router.get("/search", response_model=SearchResponse, summary="Ranked passages, no answer")
 def search(
     engine: EngineDep,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="Search text")],
+    q: Annotated[NotBlankStr, Query(min_length=1, max_length=2000, description="Search text")],
+    # Numbers and booleans of a query string are text by nature, parsed here; text that
+    # is not a number is still a 422, as in a JSON body.
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: SearchMode | None = None,
     doc_id: Annotated[
@@ -28,15 +38,16 @@ def search(
         Query(max_length=100, description="Only these documents (repeatable; 16 hex digits)."),
     ] = None,
     kind: Annotated[
-        list[str] | None, Query(max_length=20, description="Only these kinds (repeatable).")
+        list[Kind] | None,
+        Query(max_length=20, description="Only these kinds (repeatable; case does not matter)."),
     ] = None,
     date_from: Annotated[IsoDate | None, Query(description="Published on or after.")] = None,
     date_to: Annotated[
         IsoDate | None, Query(description="Published on or before; not before date_from.")
     ] = None,
     rrf_k: Annotated[int | None, Query(ge=1, le=10000, description="RRF constant.")] = None,
-    dense_weight: Annotated[float | None, Query(ge=0, le=100)] = None,
-    lexical_weight: Annotated[float | None, Query(ge=0, le=100)] = None,
+    dense_weight: Annotated[float | None, Query(ge=0, le=100, allow_inf_nan=False)] = None,
+    lexical_weight: Annotated[float | None, Query(ge=0, le=100, allow_inf_nan=False)] = None,
     prefer_recent: Annotated[
         bool, Query(description="Re-rank on relevance plus evidence date.")
     ] = False,

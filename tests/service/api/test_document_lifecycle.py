@@ -161,4 +161,4 @@ def test_reload_answers_at_once_and_swaps_only_when_warm(
     assert done["state"] == "succeeded" and done["result"]["changed"] is True
     assert client.get("/health").json()["index_version"] == new.manifest.index_version
     assert job["id"] in [j["id"] for j in client.get("/admin/jobs", headers=ADMIN).json()]
-    assert client.get("/admin/jobs/nope", headers=ADMIN).status_code == 404
+    assert client.get("/admin/jobs/reload-999-1", headers=ADMIN).status_code == 404

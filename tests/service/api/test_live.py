@@ -190,7 +190,8 @@ def test_reload_under_load_drops_no_request(
 
     assert reload.status_code == 200
     assert reload.json()["result"]["changed"] is True
-    assert (reload.json()["previous_version"], reload.json()["index_version"]) == (old, new)
+    result = reload.json()["result"]
+    assert (result["previous_version"], result["index_version"]) == (old, new)
     failures = [o for o in outcomes if o[1] != 200]
     assert not failures, failures[:5]
     assert {version for _, _, version in outcomes} == {old, new}
