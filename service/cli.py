@@ -63,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from service.api.app import check_configuration, create_app
     from service.api.logs import log_config
+    from service.api.middleware.limits import connection_limits
     from service.qa.engine import QAEngine
 
     settings = _settings(args)
@@ -73,6 +74,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
+    # Per worker: at most max_connections connections (503 beyond), each request received
+    # whole within request_read_timeout_s, idle keep-alive closed after keep_alive_timeout_s.
+    limits = connection_limits(settings)
     if workers > 1:
         # Each worker process loads its own engine from the environment's settings;
         # the index file is memory-mapped when large, so workers share its pages.
@@ -86,6 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_level=settings.log_level,
             log_config=log_config(settings),
             access_log=False,
+            **limits,
         )
         return 0
     engine = QAEngine.load(settings)
@@ -97,6 +102,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         log_config=log_config(settings),
         access_log=False,  # reportqa.access logs each request with its route and request id
+        **limits,
     )
     return 0
 

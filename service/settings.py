@@ -48,6 +48,29 @@ class ServerSettings(BaseModel):
         1, ge=1, le=64, description="uvicorn worker processes (`serve --workers` overrides)."
     )
     reload_on_sighup: bool = Field(True, description="`kill -HUP` reloads the index in place.")
+    max_connections: int = Field(
+        200,
+        ge=2,
+        le=100_000,
+        description="Per worker: once this many connections are open (idle keep-alive ones "
+        "and the new one included) or requests in progress, a request is answered 503 "
+        "(uvicorn's limit_concurrency).",
+    )
+    request_read_timeout_s: float = Field(
+        15.0,
+        gt=0,
+        le=600,
+        description="Seconds a client has to send a whole request, head and body, counted "
+        "from the connection opening (first request) or the request's first byte (later "
+        "ones); slower connections are closed (against slowloris clients).",
+    )
+    keep_alive_timeout_s: int = Field(
+        5,
+        ge=1,
+        le=600,
+        description="Seconds an idle keep-alive connection stays open; behind a reverse "
+        "proxy, make it longer than the proxy's idle timeout.",
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from service.api import metrics
 from service.api.errors import install_error_handlers
 from service.api.keys import KeyRing
+from service.api.links import ViewLinks
 from service.api.middleware.access import AccessMiddleware
 from service.api.middleware.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from service.api.middleware.metrics import RequestMetricsMiddleware, install_request_id
@@ -51,7 +52,8 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     manager = EngineManager(active)
     manager.after_swap.append(metrics.observe_index)
     manager.on_reload.append(metrics.count_reload)
-    state = AppState(settings=active, manager=manager, keyring=keyring)
+    links = ViewLinks(keyring.link_secret)
+    state = AppState(settings=active, manager=manager, keyring=keyring, links=links)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -102,7 +104,7 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     install_error_contract(app)
 
     # add_middleware wraps what is there, so the innermost is added first.
-    app.add_middleware(AccessMiddleware, keyring=keyring, limiter=limiter)
+    app.add_middleware(AccessMiddleware, keyring=keyring, limiter=limiter, links=links)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_body_bytes=active.max_body_bytes,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from service.api.keys import KeyRing
+from service.api.links import ViewLinks
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager
 from service.qa.engine import QAEngine
@@ -18,6 +19,7 @@ class AppState:
     settings: Settings
     manager: EngineManager  # owns the served engine; a reload swaps it there
     keyring: KeyRing
+    links: ViewLinks  # signed citation links (see service/api/links.py)
     ingestor: DocumentIngestor | None = None  # set by the lifespan, beside the served index
 
     @property

@@ -222,11 +222,18 @@ class ShortAnswer(BaseModel):
     end: int
 
 
+_VIEW_URL = (
+    "The page showing the document with this passage marked (a path on this service); "
+    "with API keys on it is signed, so a browser can open it without a key for a day."
+)
+
+
 class AlsoIn(BaseModel):
     doc_id: str
     title: str
     start: int
     end: int
+    view_url: str | None = Field(None, description=_VIEW_URL)
 
 
 class Citation(BaseModel):
@@ -251,6 +258,7 @@ class Citation(BaseModel):
         "mentions (then evidence_date_inferred is true).",
     )
     evidence_date_inferred: bool = False
+    view_url: str | None = Field(None, description=_VIEW_URL)
 
 
 class EntityCheck(BaseModel):
@@ -340,6 +348,7 @@ class SearchHit(BaseModel):
     page: int | None = None
     evidence_date: str | None = None
     evidence_date_inferred: bool = False
+    view_url: str | None = Field(None, description=_VIEW_URL)
 
 
 class SearchResponse(BaseModel):

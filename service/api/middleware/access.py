@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api.keys import ApiKey, KeyRing, required_scope
+from service.api.links import ViewLinks
 from service.api.ratelimit import RateLimiter
 
 
@@ -39,10 +40,17 @@ class AccessMiddleware:
     keys from one address is throttled too.
     """
 
-    def __init__(self, app: ASGIApp, keyring: KeyRing, limiter: RateLimiter | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        keyring: KeyRing,
+        limiter: RateLimiter | None,
+        links: ViewLinks | None = None,
+    ) -> None:
         self.app = app
         self.keyring = keyring
         self.limiter = limiter
+        self.links = links
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,6 +59,13 @@ class AccessMiddleware:
         headers = Headers(scope=scope)
         needed = required_scope(scope["method"], scope["path"])
         if needed is None or _is_cors_preflight(scope, headers):
+            await self.app(scope, receive, send)
+            return
+        if self.links is not None and self.links.admits(
+            scope["method"], scope["path"], scope.get("query_string", b"")
+        ):
+            # A citation link the service signed: opened by a browser without a key.
+            scope.setdefault("state", {})["api_key_name"] = None
             await self.app(scope, receive, send)
             return
 

@@ -1,14 +1,30 @@
-"""Request-body size limit and security headers, as plain ASGI middleware.
+"""Request-body size limit and security headers, as plain ASGI middleware; and the
+connection limits of the HTTP server (`reportqa serve`): a cap on connections, a
+deadline for receiving each request, the keep-alive timeout, `Connection: close` on 500.
 
 Plain ASGI (not BaseHTTPMiddleware) so streaming responses pass through untouched.
 """
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
+import h11
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from service.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from uvicorn._types import ASGI3Application, ASGIReceiveCallable, ASGISendCallable
+    from uvicorn._types import Scope as UvicornScope
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
 
 # Multipart framing (boundaries, part headers, form fields) around an uploaded file.
 MULTIPART_ALLOWANCE = 64 * 1024
@@ -116,3 +132,135 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ConnectionLimits(TypedDict):
+    """The `uvicorn.run` / `uvicorn.Config` options that bound connections."""
+
+    http: type[asyncio.Protocol]
+    limit_concurrency: int
+    timeout_keep_alive: int
+
+
+def connection_limits(settings: ServerSettings) -> ConnectionLimits:
+    """uvicorn options for `settings`; `reportqa serve` and the server tests use these."""
+    # A partial, not a subclass made on the fly, so that the config still pickles for
+    # --workers; uvicorn only calls `http` the way it calls a protocol class.
+    protocol = partial(ReadTimeoutH11Protocol, request_read_timeout=settings.request_read_timeout_s)
+    return {
+        "http": cast("type[asyncio.Protocol]", protocol),
+        "limit_concurrency": settings.max_connections,
+        "timeout_keep_alive": settings.keep_alive_timeout_s,
+    }
+
+
+class ReadTimeoutH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for receiving each request.
+
+    uvicorn closes idle keep-alive connections, but not one that stalls mid-request: a
+    client holding half a request head keeps its connection (and a `limit_concurrency`
+    slot) for ever. Here each request, head and body, must arrive within
+    `request_read_timeout` seconds, counted from the connection opening for the first
+    request and from its first byte for later ones (the keep-alive timeout covers the
+    wait before it); the connection is closed otherwise. The clock stops once the request
+    is in, so slow answers are not cut; it runs while uvicorn pauses reading a large body
+    for the app, which the routes here read at once (and is bounded by max_upload_bytes).
+
+    500 responses also carry `Connection: close`: Starlette re-raises the error after
+    sending its 500, and uvicorn then closes the connection; without the header a
+    client would send its next request on a dead connection.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        request_read_timeout: float = 15.0,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.request_read_timeout = request_read_timeout
+        self.read_timer: asyncio.TimerHandle | None = None
+        self.app = close_after_server_error(self.app)
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_read_timer()
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            self._start_read_timer()  # a new request's first byte (no-op if running)
+        super().data_received(data)
+        self._settle_read_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # may start the next, pipelined, request
+        self._settle_read_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_read_timer()
+        super().connection_lost(exc)
+
+    def _awaiting_request(self) -> bool:
+        state = self.conn.their_state
+        if state is h11.SEND_BODY:
+            return True
+        if state is h11.IDLE:
+            # No request yet on this connection, or part of the next one's head buffered;
+            # an idle keep-alive connection is left to the keep-alive timeout.
+            return self.cycle is None or bool(self.conn.trailing_data[0])
+        return False  # received whole (the app is answering), closed, or broken
+
+    def _settle_read_timer(self) -> None:
+        if self._awaiting_request() and not self.transport.is_closing():
+            self._start_read_timer()
+        else:
+            self._stop_read_timer()
+
+    def _start_read_timer(self) -> None:
+        if self.read_timer is None and not self.transport.is_closing():
+            self.read_timer = self.loop.call_later(self.request_read_timeout, self._read_timed_out)
+
+    def _stop_read_timer(self) -> None:
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
+
+    def _read_timed_out(self) -> None:
+        self.read_timer = None
+        if self.transport.is_closing():
+            return
+        client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
+        self.logger.info(
+            "closed the connection from %s: no whole request within %g s",
+            client,
+            self.request_read_timeout,
+        )
+        # connection_lost follows: an app reading this request's body sees a disconnect.
+        self.transport.close()
+
+
+def close_after_server_error(app: ASGI3Application) -> ASGI3Application:
+    """Wrap `app` so that its 500 responses say `Connection: close`."""
+
+    async def closing_app(
+        scope: UvicornScope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        # Any: a copy of uvicorn's TypedDict event union is not worth spelling out.
+        async def send_closing(message: Any) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 500:
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"
+                ]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await app(scope, receive, send_closing)
+
+    return closing_app

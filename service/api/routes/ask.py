@@ -23,7 +23,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel
 
 from index.errors import ReportIndexError
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, StateDep
 from service.api.metrics import record_timings
 from service.api.responses import json_response
 from service.errors import ServiceError
@@ -68,8 +68,8 @@ def _describe_failure(exc: Exception) -> str:
 # /ask is a plain `def`: answering is CPU-bound (encoding), so FastAPI runs it in
 # its thread pool and the event loop stays free for other requests.
 @router.post("/ask", response_model=AskResponse, summary="Answer a question with citations")
-def ask(request: AskRequest, engine: EngineDep) -> Response:
-    response = engine.ask(request)
+def ask(request: AskRequest, engine: EngineDep, state: StateDep) -> Response:
+    response = state.links.add_to(engine.ask(request))
     record_timings("ask", response.timing_ms)
     return json_response(response)
 
@@ -80,7 +80,9 @@ def ask(request: AskRequest, engine: EngineDep) -> Response:
     summary="Answer a question, streamed as server-sent events",
     description=STREAM_EVENTS,
 )
-async def ask_stream(request: AskRequest, engine: EngineDep) -> AsyncIterator[ServerSentEvent]:
+async def ask_stream(
+    request: AskRequest, engine: EngineDep, state: StateDep
+) -> AsyncIterator[ServerSentEvent]:
     loop = asyncio.get_running_loop()
     # Settles with the citations once retrieval is done, or None if answering ended first.
     retrieved: asyncio.Future[list[Citation] | None] = loop.create_future()
@@ -98,7 +100,8 @@ async def ask_stream(request: AskRequest, engine: EngineDep) -> AsyncIterator[Se
     job.add_done_callback(lambda _: settle(None))
     citations = await retrieved
     if citations is not None:
-        yield ServerSentEvent(event="citations", data=CitationsEvent(citations=citations))
+        with_links = [state.links.citation(c) for c in citations]
+        yield ServerSentEvent(event="citations", data=CitationsEvent(citations=with_links))
     try:
         response = await job
     except Exception as exc:
@@ -108,4 +111,4 @@ async def ask_stream(request: AskRequest, engine: EngineDep) -> AsyncIterator[Se
     if response.answer:
         for piece in answer_pieces(response.answer, engine.settings.stream_words_per_event):
             yield ServerSentEvent(event="answer", data=AnswerPiece(text=piece))
-    yield ServerSentEvent(event="done", data=response)
+    yield ServerSentEvent(event="done", data=state.links.add_to(response))

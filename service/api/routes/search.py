@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, StateDep
 from service.api.metrics import record_timings
 from service.api.responses import json_response
 from service.qa.contract import (
@@ -28,6 +28,7 @@ router = APIRouter()
 @router.get("/search", response_model=SearchResponse, summary="Ranked passages, no answer")
 def search(
     engine: EngineDep,
+    state: StateDep,
     q: Annotated[NotBlankStr, Query(min_length=1, max_length=2000, description="Search text")],
     # Numbers and booleans of a query string are text by nature, parsed here; text that
     # is not a number is still a 422, as in a JSON body.
@@ -60,5 +61,6 @@ def search(
     response = engine.search(
         q, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
     )
+    response = state.links.add_to_hits(response)
     record_timings("search", response.timing_ms)
     return json_response(response)

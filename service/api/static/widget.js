@@ -413,10 +413,13 @@
     target.focus();
   }
 
-  function documentLink(docId, start, end) {
+  // The service signs each citation's link (view_url) when it uses API keys, so the
+  // page opens without one; an older service sends none and the link is built here.
+  function documentLink(ref) {
+    if (ref.view_url) return config.endpoint + ref.view_url + "#cited";
     return (
-      config.endpoint + "/documents/" + encodeURIComponent(docId) + "/view?start=" +
-      encodeURIComponent(start) + "&end=" + encodeURIComponent(end) + "#cited"
+      config.endpoint + "/documents/" + encodeURIComponent(ref.doc_id) + "/view?start=" +
+      encodeURIComponent(ref.start) + "&end=" + encodeURIComponent(ref.end) + "#cited"
     );
   }
 
@@ -428,7 +431,7 @@
     var top = el("div", "card-top");
     top.appendChild(el("span", "num", citation.n));
     var link = el("a", "card-title", citation.title);
-    link.href = documentLink(citation.doc_id, citation.start, citation.end);
+    link.href = documentLink(citation);
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     top.appendChild(link);
@@ -441,7 +444,7 @@
       citation.also_in.forEach(function (other, i) {
         if (i) also.appendChild(document.createTextNode("; "));
         var a = el("a", null, other.title);
-        a.href = documentLink(other.doc_id, other.start, other.end);
+        a.href = documentLink(other);
         a.target = "_blank";
         a.rel = "noopener noreferrer";
         also.appendChild(a);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -443,3 +444,37 @@ def test_page_from_an_origin_not_allowed_cannot_use_the_api(page: Page, api: Ser
         expect(reply.locator(".error")).to_contain_text("Cannot reach the reports service")
     finally:
         other.close()
+
+
+STAFF_KEY = "staff-key-for-the-intranet-widget-0001"
+
+
+@pytest.fixture(scope="module")
+def keyed_api(bundled_index: BuildSummary, host_site: HostSite) -> Iterator[Server]:
+    """The service with API keys on: every data route needs a key."""
+    env = {"REPORTQA_CORS_ORIGINS": host_site.origin, "REPORTQA_API_KEYS": STAFF_KEY}
+    with running_server(bundled_index.index_dir, env=env) as server:
+        yield server
+
+
+def test_citation_links_open_without_a_key_when_keys_are_on(
+    page: Page, keyed_api: Server, host_site: HostSite
+) -> None:
+    url = host_site.embed("/keyed.html", keyed_api.base, api_key=STAFF_KEY)
+    widget = Widget(page).load(url)
+    reply = widget.ask(LAUNCH_QUESTION)
+    card = reply.locator(".card.is-answer")
+    expect(card).to_have_count(1)
+    # A plain link, as a browser opens it: no key travels with it, the signature does.
+    with page.context.expect_page() as opened:
+        card.locator(".card-title").click()
+    document = opened.value
+    document.wait_for_load_state()
+    expect(document.locator("mark#cited")).to_contain_text("October 2014")
+    href = document.url
+    assert "&sig=" in href and "&exp=" in href
+    # Without the signature, or with another document's, the page needs a key.
+    unsigned = href.split("&exp=")[0]
+    assert httpx.get(unsigned, timeout=30).status_code == 401
+    other = re.sub(r"/documents/[0-9a-f]{16}/", "/documents/0123456789abcdef/", href)
+    assert httpx.get(other.split("#")[0], timeout=30).status_code == 401
