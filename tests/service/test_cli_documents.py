@@ -1,0 +1,71 @@
+"""`reportqa index` when nothing changed, and `reportqa remove`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.build import BuildSummary
+from index.embedders.hashing import HashingEmbedder
+from index.reader import ReportIndex
+from service import cli
+from service.settings import get_settings
+
+
+@pytest.fixture()
+def cli_on_tiny(
+    tiny_index: BuildSummary,
+    tiny_documents: Path,
+    fake_embedder: HashingEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    """The CLI on the tiny corpus and index, with the fast test embedder."""
+    monkeypatch.setattr("service.qa.encoder.settings_embedder", lambda settings: fake_embedder)
+    monkeypatch.setenv("REPORTQA_INDEX_DIR", str(tiny_index.index_dir))
+    monkeypatch.setenv("REPORTQA_DOCUMENTS_DIR", str(tiny_documents))
+    monkeypatch.setenv("REPORTQA_EMBEDDING_CACHE_DIR", str(tiny_documents.parent / "cache"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_index_says_when_nothing_changed_and_force_rebuilds(
+    cli_on_tiny: None, tiny_index: BuildSummary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["index", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"index is up to date: nothing changed since version {tiny_index.manifest.index_version}"
+    )
+    assert tiny_index.index_dir.resolve() == tiny_index.build_dir.resolve()
+    assert cli.main(["index", "-q", "--force"]) == 0
+    assert capsys.readouterr().out.startswith("indexed ")
+    assert tiny_index.index_dir.resolve() != tiny_index.build_dir.resolve()
+
+
+def test_remove_records_the_removal_and_rebuilds_without_the_document(
+    cli_on_tiny: None,
+    tiny_index: BuildSummary,
+    tiny_documents: Path,
+    fake_embedder: HashingEmbedder,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    index = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    alpha = next(d for d in index.store.documents() if d.path == "alpha.txt")
+    index.close()
+
+    assert cli.main(["remove", alpha.doc_id, "-q"]) == 0
+    out = capsys.readouterr().out
+    assert f"removed {alpha.doc_id} ({alpha.title}): alpha.txt" in out
+    manifest = json.loads((tiny_documents.parent / "manifest.json").read_text())
+    assert manifest["removed"][alpha.doc_id]["paths"] == ["alpha.txt"]
+    rebuilt = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    paths = [d.path for d in rebuilt.store.documents()]
+    rebuilt.close()
+    assert "alpha.txt" not in paths and len(paths) == tiny_index.documents - 1
+
+    assert cli.main(["remove", "0123456789abcdef"]) == 2
+    assert "no document 0123456789abcdef" in capsys.readouterr().err
