@@ -29,6 +29,7 @@ from corpus.clean import (
 )
 from corpus.config import CorpusConfig
 from corpus.dedupe import collapse_repeats
+from corpus.extraction_cache import ExtractionCache
 from corpus.formats import SUPPORTED_SUFFIXES, Extracted, ExtractionError
 from corpus.metadata import (
     Letterhead,
@@ -41,7 +42,7 @@ from corpus.metadata import (
 )
 from corpus.models import Document, MetadataValue, content_hash
 from corpus.report import CorpusReport, Removal, Skipped
-from corpus.sandbox import shared_sandbox
+from corpus.sandbox import ISOLATED_SUFFIXES, shared_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,12 @@ def _skip(report: CorpusReport, rel: str, reason: str) -> None:
 
 
 def _read(
-    path: Path, rel: str, config: CorpusConfig, report: CorpusReport, seen: dict[str, str]
+    path: Path,
+    rel: str,
+    config: CorpusConfig,
+    report: CorpusReport,
+    seen: dict[str, str],
+    cache: ExtractionCache | None,
 ) -> Extracted | None:
     try:
         size = path.stat().st_size
@@ -186,7 +192,7 @@ def _read(
         return None
     seen[digest] = rel
     try:
-        extracted = shared_sandbox(config).extract(path, data)
+        extracted = _extract(path, data, digest, config, cache)
     except ExtractionError as exc:
         _skip(report, rel, str(exc))
         return None
@@ -195,13 +201,43 @@ def _read(
     return extracted
 
 
+def _extract(
+    path: Path, data: bytes, digest: str, config: CorpusConfig, cache: ExtractionCache | None
+) -> Extracted:
+    """Parse in the sandbox, or recall what these bytes gave before."""
+    if cache is None or path.suffix.lower() not in ISOLATED_SUFFIXES:
+        return shared_sandbox(config).extract(path, data)
+    remembered = cache.get(digest, path.suffix)  # raises a remembered refusal
+    if remembered is not None:
+        return remembered
+    try:
+        extracted = shared_sandbox(config).extract(path, data)
+    except ExtractionError as exc:
+        cache.put(digest, path.suffix, exc)
+        raise
+    cache.put(digest, path.suffix, extracted)
+    return extracted
+
+
+def extraction_limits_key(config: CorpusConfig) -> str:
+    """The limits an extraction ran under (an extraction cache key part)."""
+    return (
+        f"{config.max_unpacked_bytes}|{config.max_pdf_pages}|"
+        f"{config.extract_timeout_seconds}|{config.extract_memory_mb}"
+    )
+
+
 def load_corpus(
-    documents_dir: Path, manifest_path: Path | None = None, config: CorpusConfig | None = None
+    documents_dir: Path,
+    manifest_path: Path | None = None,
+    config: CorpusConfig | None = None,
+    extraction_cache: ExtractionCache | None = None,
 ) -> LoadResult:
     """Load, clean and deduplicate every supported file under `documents_dir`.
 
     Bad files are skipped with a warning; exact duplicates (same bytes, or same text
-    after cleaning) are kept once, preferring the file the manifest describes.
+    after cleaning) are kept once, preferring the file the manifest describes. With an
+    `extraction_cache`, files parsed by an earlier load are not parsed again.
     """
     config = config or CorpusConfig()
     if not documents_dir.is_dir():
@@ -228,7 +264,7 @@ def load_corpus(
         if rel in removed_files:
             _skip(report, rel, f"removed (document {removed_files[rel]})")
             continue
-        extracted = _read(path, rel, config, report, seen_bytes)
+        extracted = _read(path, rel, config, report, seen_bytes, extraction_cache)
         if extracted is None:
             continue
         report.chars_in += sum(len(page) for page in extracted.pages)

@@ -28,7 +28,14 @@ from tqdm import tqdm
 from corpus.chunk import Chunker
 from corpus.config import CorpusConfig
 from corpus.dedupe import dedupe_chunks
-from corpus.load import default_manifest_path, iter_document_files, load_corpus
+from corpus.extraction_cache import CACHE_FILE as EXTRACTION_CACHE_FILE
+from corpus.extraction_cache import ExtractionCache
+from corpus.load import (
+    default_manifest_path,
+    extraction_limits_key,
+    iter_document_files,
+    load_corpus,
+)
 from corpus.models import Chunk, Document
 from corpus.report import CorpusReport
 from index.dense import DenseIndex
@@ -158,7 +165,12 @@ def build_index(
             unchanged=True,
         )
 
-    loaded = load_corpus(documents_dir, manifest_path, corpus_config)
+    extraction_cache = _open_extraction_cache(index_dir, corpus_config, cache_dir)
+    try:
+        loaded = load_corpus(documents_dir, manifest_path, corpus_config, extraction_cache)
+    finally:
+        if extraction_cache is not None:
+            extraction_cache.close()
     documents, report = loaded.documents, loaded.report
     say(f"loaded {len(documents)} documents from {documents_dir}")
     chunker = Chunker(
@@ -239,6 +251,15 @@ def _open_cache(
         return None
     directory = cache_dir or default_cache_dir(index_dir)
     return EmbeddingCache(directory / CACHE_FILE, embedder.name, embedder.dimension)
+
+
+def _open_extraction_cache(
+    index_dir: Path, corpus_config: CorpusConfig, cache_dir: Path | None | Literal[False]
+) -> ExtractionCache | None:
+    if cache_dir is False:
+        return None
+    directory = cache_dir or default_cache_dir(index_dir)
+    return ExtractionCache(directory / EXTRACTION_CACHE_FILE, extraction_limits_key(corpus_config))
 
 
 def embed_chunks_cached(
