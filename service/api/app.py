@@ -24,7 +24,7 @@ from service.api.middleware.limits import BodySizeLimitMiddleware, SecurityHeade
 from service.api.middleware.metrics import RequestMetricsMiddleware, install_request_id
 from service.api.openapi import install_error_contract
 from service.api.ratelimit import RateLimiter
-from service.api.routes import admin, ask, documents, ops, search, widget
+from service.api.routes import admin, ask, docs, documents, openai_chat, ops, search, widget
 from service.api.state import AppState
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager, install_sighup
@@ -94,6 +94,9 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         title="reportqa",
         description="Answers questions from inspection reports with exact citations.",
         version="0.1.0",
+        # FastAPI's pages load Swagger UI and ReDoc from a CDN; routes/docs.py serves them.
+        docs_url=None,
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.reportqa = state
@@ -101,6 +104,8 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     for router in (ask.router, search.router, documents.router, ops.router, admin.router):
         app.include_router(router)
     app.include_router(widget.router)
+    app.include_router(openai_chat.router)
+    docs.install(app)
     install_error_contract(app)
 
     # add_middleware wraps what is there, so the innermost is added first.

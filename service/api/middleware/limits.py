@@ -102,13 +102,12 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, messa
     await JSONResponse({"detail": message}, status_code=status)(scope, receive, send)
 
 
-# Pages served by FastAPI's interactive docs load their own scripts; they get the
-# generic headers but not the strict page policy.
-DOCS_PATHS = ("/docs", "/redoc")
-
-
 class SecurityHeadersMiddleware:
-    """Generic hardening headers on every response, and a CSP on HTML pages."""
+    """Generic hardening headers on every response, and a CSP on HTML pages.
+
+    A page that sets its own policy keeps it: the API docs (routes/docs.py) send this
+    one with the hashes of their inline scripts added.
+    """
 
     def __init__(self, app: ASGIApp, content_security_policy: str) -> None:
         self.app = app
@@ -118,7 +117,6 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope["path"].startswith(DOCS_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -127,7 +125,7 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("Referrer-Policy", "no-referrer")
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("X-Frame-Options", "DENY")
-                    if not is_docs and self.csp:
+                    if self.csp:
                         headers.setdefault("Content-Security-Policy", self.csp)
             await send(message)
 
