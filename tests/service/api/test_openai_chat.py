@@ -18,7 +18,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ValidationError
 
 from index.build import BuildSummary
-from service.api.routes.openai_chat import (
+from service.api.openai_format import (
     MODEL_ID,
     NO_ANSWER,
     ChatRequest,
