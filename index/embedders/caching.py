@@ -137,6 +137,8 @@ def encode_cached(
     found = cache.get_many(texts) if cache is not None else {}
     for position, vector in found.items():
         out[position] = vector
+    if on_progress is not None and found:
+        on_progress(len(found))  # cached chunks are done: the bar shows what is left
     missing: dict[str, list[int]] = {}
     for position, text in enumerate(texts):
         if position not in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -13,7 +14,10 @@ def log_config(settings: Settings) -> dict[str, Any]:
     """A `logging.config.dictConfig` for the service and uvicorn: JSON lines or plain text."""
     level = settings.log_level.upper()
     formatter: dict[str, Any]
-    if settings.log_format == "json":
+    log_format = settings.log_format
+    if log_format == "auto":
+        log_format = "text" if sys.stderr.isatty() else "json"
+    if log_format == "json":
         formatter = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",

@@ -91,7 +91,7 @@ def test_every_field_has_a_description_and_one_section() -> None:
         ("encoder_backend", "REPORTQA_ENCODER_BACKEND", "onnx"),
         ("hnsw_ef_search", "REPORTQA_HNSW_EF_SEARCH", 0),
         ("max_body_bytes", "REPORTQA_MAX_BODY_BYTES", 256 * 1024),
-        ("log_format", "REPORTQA_LOG_FORMAT", "json"),
+        ("log_format", "REPORTQA_LOG_FORMAT", "auto"),
     ],
 )
 def test_env_names_and_defaults_are_unchanged(field: str, env: str, default: object) -> None:
