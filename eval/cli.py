@@ -1,6 +1,7 @@
 """`reportqa eval ...`: score the gold set, a BEIR dataset, or regenerate the docs section.
 
 reportqa eval --gold eval/gold/bundled.jsonl [--url http://host:port] [--baseline]
+reportqa eval --gold my-questions.jsonl|.json|.csv --out var/eval/mine.json
 reportqa eval beir ../shared/data/scifact --mode dense|lexical|hybrid
 reportqa eval resolve --gold eval/gold/bundled.jsonl [--out resolved.jsonl]
 reportqa eval docs [--gold-result R.json] [--beir-result B.json ...]
@@ -9,14 +10,19 @@ reportqa eval docs [--gold-result R.json] [--beir-result B.json ...]
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from eval.run import Aggregate, EvalResult
     from service.settings import Settings
+
+Command = Callable[[argparse.Namespace], int]
 
 DEFAULT_GOLD = Path("eval/gold/bundled.jsonl")
 DEFAULT_OUT = Path("var/eval")
@@ -39,11 +45,58 @@ def _write(path: Path, text: str) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
+def gold_errors(command: Command) -> Command:
+    """A bad gold file is one line naming the file and line, and exit 2, not a traceback."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from eval.datasets import GoldFormatError, GoldResolutionError
+
+        try:
+            return command(args)
+        except GoldFormatError as exc:
+            print(f"reportqa: {' '.join(str(exc).split())}", file=sys.stderr)
+        except GoldResolutionError as exc:  # one problem a line: there may be many
+            gold = args.gold if isinstance(args.gold, Path) else ", ".join(map(str, args.gold))
+            print(f"reportqa: {gold}: {exc}", file=sys.stderr)
+        return 2
+
+    return run
+
+
+def _summary(result: EvalResult) -> str:
+    """report.py's tables, then eval.markdown's coverage and wrong answers in full."""
+    from eval.markdown import run_details
+    from eval.report import summary_markdown
+
+    # The report lists wrong answers by id only, from the questions; its tables use the
+    # aggregates, so it gets the runs without their questions and the details follow.
+    bare = result.model_copy(
+        update={"runs": [r.model_copy(update={"questions": []}) for r in result.runs]}
+    )
+    return summary_markdown(bare) + "".join(run_details(r) for r in result.runs)
+
+
+def _headline(system: str, a: Aggregate) -> str:
+    def figure(value: float, covered: str) -> str:
+        return f"{value:.3f}" if a.coverage.get(covered) != 0 else "n/a"
+
+    return (
+        f"{system}: accuracy {a.accuracy:.3f}, contains gold "
+        f"{figure(a.answer['contains_gold'], 'answer')}, doc hit@5 "
+        f"{figure(a.retrieval_doc['hit@5'], 'retrieval_doc')}, abstention P/R "
+        f"{a.abstention.precision:.3f}/{a.abstention.recall:.3f}, "
+        f"p50 {a.latency_ms['p50']:.0f} ms, p95 {a.latency_ms['p95']:.0f} ms"
+    )
+
+
+@gold_errors
 def cmd_gold(args: argparse.Namespace) -> int:
     from eval.clients import BaselineClient, EngineClient, HttpClient, QAClient
-    from eval.report import summary_markdown
+    from eval.datasets import read_gold
     from eval.run import check_floors, compare, read_floors, read_result, run_gold
 
+    questions = read_gold(args.gold)  # before loading the model: a bad file fails fast
     clients: list[QAClient] = []
     if args.url:
         clients.append(HttpClient(args.url, api_key=args.api_key))
@@ -64,19 +117,14 @@ def cmd_gold(args: argparse.Namespace) -> int:
             BaselineClient(baseline, [IndexedDocument(d.doc_id, d.path, d.text) for d in docs])
         )
     result = run_gold(
-        args.gold, clients, top_k=args.top_k, progress=not args.quiet, limit=args.limit
-    )
+        args.gold, clients, top_k=args.top_k, progress=not args.quiet, limit=args.limit,
+        questions=questions,
+    )  # fmt: skip
     out = args.out or DEFAULT_OUT / f"{args.gold.stem}.json"
     _write(out, result.model_dump_json(indent=1))
-    _write(out.with_suffix(".md"), summary_markdown(result))
+    _write(out.with_suffix(".md"), _summary(result))
     for run in result.runs:
-        a = run.aggregate
-        print(
-            f"{run.system}: accuracy {a.accuracy:.3f}, contains gold "
-            f"{a.answer['contains_gold']:.3f}, doc hit@5 {a.retrieval_doc['hit@5']:.3f}, "
-            f"abstention P/R {a.abstention.precision:.3f}/{a.abstention.recall:.3f}, "
-            f"p50 {a.latency_ms['p50']:.0f} ms, p95 {a.latency_ms['p95']:.0f} ms"
-        )
+        print(_headline(run.system, run.aggregate))
     if args.compare:
         print(compare(read_result(args.compare), result))
     if args.check_floors:
@@ -110,10 +158,12 @@ def cmd_beir(args: argparse.Namespace) -> int:
     return 0
 
 
+@gold_errors
 def cmd_resolve(args: argparse.Namespace) -> int:
     from eval.clients import EngineClient, HttpClient, QAClient
     from eval.datasets import read_gold, resolve_gold, resolved_record
 
+    questions = read_gold(args.gold)  # before loading the model: a bad file fails fast
     client: QAClient
     if args.url:
         client = HttpClient(args.url, api_key=args.api_key)
@@ -121,7 +171,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         from service.qa import QAEngine
 
         client = EngineClient(QAEngine.load(_settings(args)))
-    resolved = resolve_gold(read_gold(args.gold), client.documents())
+    resolved = resolve_gold(questions, client.documents())
     lines = "".join(json.dumps(resolved_record(q), ensure_ascii=False) + "\n" for q in resolved)
     if args.out:
         _write(args.out, lines)
@@ -130,6 +180,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+@gold_errors
 def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.datasets import read_gold
     from eval.fit_answer import collect, cross_validate, fit_all, operating_point, write_model
@@ -200,7 +251,13 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold JSONL file")
+    p.add_argument(
+        "--gold",
+        type=Path,
+        default=DEFAULT_GOLD,
+        help="questions: reportqa JSONL (minimal: question + answers), SQuAD JSON, "
+        "ragas JSON/JSONL or CSV (see eval/README.md)",
+    )
     p.add_argument("--url", help="evaluate a running server through its HTTP API")
     p.add_argument(
         "--api-key",

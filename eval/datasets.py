@@ -5,6 +5,11 @@ document ids and offsets change whenever the cleaning changes. At load time each
 quote is found again in the cleaned text with a forgiving match (case, whitespace,
 curly quotes, dashes, NBSP) that maps back to exact offsets, so
 `document.text[start:end]` is always the evidence as it appears in the index.
+
+Outside the project's own files a question needs only `question` and its answers:
+`read_gold` takes any format `eval.importers` reads and fills in the rest (id from
+the line, answerable from whether there is an answer); metrics that need documents
+or evidence then skip the questions without them.
 """
 
 from __future__ import annotations
@@ -13,17 +18,23 @@ import csv
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
+
+# GoldFormatError is re-exported: callers know it as eval.datasets.GoldFormatError.
+from eval.importers import GoldFormatError as GoldFormatError
+from eval.importers import read_records
 
 QuestionType = Literal[
     "fact", "number", "date", "person", "organisation", "place", "rating", "list",
-    "paraphrase", "multi_doc", "temporal", "unanswerable",
+    "paraphrase", "multi_doc", "temporal", "unanswerable", "untyped",
 ]  # fmt: skip
+UNTYPED = "untyped"  # an answerable question whose file gives no type
 
 
 class GoldEvidence(BaseModel):
@@ -63,8 +74,9 @@ class GoldQuestion(BaseModel):
     def _consistent(self) -> GoldQuestion:
         if self.answerable != (self.type != "unanswerable"):
             raise ValueError("answerable must be false exactly when type is 'unanswerable'")
-        if self.answerable and not (self.answers and self.evidence):
-            raise ValueError("an answerable question needs answers and evidence")
+        # Evidence is optional: without it the span metrics skip the question.
+        if self.answerable and not self.answers:
+            raise ValueError("an answerable question needs answers")
         if not self.answerable and (self.answers or self.evidence):
             raise ValueError("an unanswerable question has no answers or evidence")
         missing = {e.doc_path for e in self.evidence} - set(self.doc_paths)
@@ -73,26 +85,95 @@ class GoldQuestion(BaseModel):
         return self
 
 
-class GoldFormatError(ValueError):
-    """A gold file that cannot be read, with the file and line at fault."""
-
-
 def read_gold(path: Path) -> list[GoldQuestion]:
-    """Parse and validate a gold JSONL file (blank lines and `#` comments allowed)."""
+    """Parse and validate a question file in any format `eval.importers` reads.
+
+    Raises:
+        GoldFormatError: one line naming the file, the line (or JSON path) and the fault.
+    """
     questions: list[GoldQuestion] = []
-    seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    seen: dict[str, str] = {}
+    for record in read_records(path):
         try:
-            question = GoldQuestion.model_validate_json(line)
+            question = gold_question(record.fields, record.default_id)
         except ValueError as exc:
-            raise GoldFormatError(f"{path}:{number}: {exc}") from exc
+            raise GoldFormatError(f"{record.where}: {_explain(exc)}") from exc
         if question.id in seen:
-            raise GoldFormatError(f"{path}:{number}: duplicate id {question.id!r}")
-        seen.add(question.id)
+            raise GoldFormatError(
+                f"{record.where}: duplicate id {question.id!r} (first at {seen[question.id]})"
+            )
+        seen[question.id] = record.where
         questions.append(question)
+    if not questions:
+        raise GoldFormatError(f"{path}: no questions in the file")
     return questions
+
+
+def gold_question(record: Mapping[str, object], default_id: str) -> GoldQuestion:
+    """A gold record with only `question` and `answers` or `answer` completed.
+
+    `answerable` follows from whether there is an answer (an empty list, null or ""
+    marks an unanswerable question), `type` from `answerable`, `doc_paths` from the
+    evidence; fields the record gives are kept and checked, unknown ones rejected.
+    """
+    fields = dict(record)
+    question = fields.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError(
+            "missing 'question'" if question is None else "'question' must be a non-empty string"
+        )
+    answers = _answers(fields)
+    if answers is None and fields.get("answerable") is not False:
+        raise ValueError(
+            "needs 'answers' (a list) or 'answer'; an empty list marks it unanswerable"
+        )
+    fields["answers"] = answers or []
+    fields.setdefault("answerable", bool(answers))
+    fields.setdefault("type", "unanswerable" if fields["answerable"] is False else UNTYPED)
+    if isinstance(fields.get("id"), int) and not isinstance(fields["id"], bool):
+        fields["id"] = str(fields["id"])  # SQuAD-like files sometimes number questions
+    fields.setdefault("id", default_id)
+    evidence = fields.get("evidence")
+    if "doc_paths" not in fields and isinstance(evidence, list):
+        paths = [e.get("doc_path") for e in evidence if isinstance(e, dict)]
+        fields["doc_paths"] = list(dict.fromkeys(p for p in paths if isinstance(p, str)))
+    return GoldQuestion.model_validate(fields)
+
+
+def _answers(fields: dict[str, object]) -> list[str] | None:
+    """The answers under `answers` or `answer` (string, number, list or null); None if absent."""
+    if "answers" in fields and "answer" in fields:
+        raise ValueError("give 'answers' or 'answer', not both")
+    key = "answers" if "answers" in fields else "answer"
+    if key not in fields:
+        return None
+    value = fields.pop(key)
+    items = value if isinstance(value, list) else [value]
+    answers = []
+    for item in items:
+        if item is None or (isinstance(item, str) and not item.strip()):
+            continue  # blank answers mean "no answer"
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise ValueError(f"{key!r} must be a string, a list of strings or null")
+        answers.append(item if isinstance(item, str) else str(item))
+    return answers
+
+
+def _explain(exc: ValueError) -> str:
+    """A validation error as one short line (pydantic's own text spans several)."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    return "; ".join(_explain_one(error) for error in exc.errors())
+
+
+def _explain_one(error: ErrorDetails) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown field {where!r}"
+    if error["type"] == "missing":
+        return f"missing {where!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 # --- forgiving match that maps back to exact offsets --------------------------------

@@ -3,6 +3,10 @@
 Each question is asked once through `ask` (answer, abstention, citations, latency)
 and once through `search` with k=10 (retrieval metrics), exactly as an outside
 script would through the HTTP API.
+
+A metric that needs gold data a question lacks (documents, evidence quotes) is left
+out for that question rather than scored 0; `Aggregate.coverage` says how many
+questions each figure is computed over.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from tqdm import tqdm
 
 from eval import metrics as m
 from eval.clients import QAClient, RetrievedPassage
-from eval.datasets import ResolvedGold, read_gold, resolve_gold
+from eval.datasets import GoldQuestion, ResolvedGold, read_gold, resolve_gold
 
 RETRIEVAL_DEPTH = 10
 SWEEP = [round(0.05 * i, 2) for i in range(21)]
@@ -80,6 +84,11 @@ class Aggregate(BaseModel):
     abstention_sweep: list[AbstentionOut]
     latency_ms: dict[str, float]
     by_type: dict[str, dict[str, float]]
+    coverage: dict[str, int] = Field(
+        default_factory=dict,
+        description="Questions each figure (or group, e.g. retrieval_doc) is computed over; "
+        "0 means not measured and its value 0.",
+    )
 
 
 class SystemRun(BaseModel):
@@ -134,17 +143,11 @@ def score_question(
     gold = q.gold
     if not gold.answerable:
         return {}, not answered
-    evidence = _evidence_intervals(q)
-    doc_ranking = m.dedupe(p.doc_id for p in retrieved)
-    span_ranking = m.evidence_labels(_intervals(retrieved), evidence)
-    scores = {f"doc_{k}": v for k, v in retrieval_metrics(doc_ranking, set(q.doc_ids)).items()}
-    span_relevant = {f"e{i}" for i in range(len(evidence))}
-    scores.update(
-        {f"span_{k}": v for k, v in retrieval_metrics(span_ranking, span_relevant).items()}
-    )
     answer = prediction_answer if answered else None
     short = (short_answer or answer) if answered else None
     cited = _intervals(citations)
+    # Gold documents and evidence are optional: without them their metrics are left out.
+    scores = _doc_scores(q, retrieved) | _span_scores(q, retrieved)
     scores.update(
         {
             "exact_match": m.exact_match(answer, gold.answers),
@@ -152,14 +155,32 @@ def score_question(
             "short_exact_match": m.exact_match(short, gold.answers),
             "short_f1": m.token_f1(short, gold.answers),
             "contains_gold": m.answer_contains_gold(answer, gold.answers),
-            "citation_precision": m.citation_precision(cited, evidence),
-            "citation_doc_precision": (
-                sum(1 for c in cited if c.doc_id in q.doc_ids) / len(cited) if cited else 0.0
-            ),
-            "answer_supported": m.answer_supported(answer, [c.text for c in citations]),
         }
     )
+    if q.evidence:
+        scores["citation_precision"] = m.citation_precision(cited, _evidence_intervals(q))
+    if q.doc_ids:
+        scores["citation_doc_precision"] = (
+            sum(1 for c in cited if c.doc_id in q.doc_ids) / len(cited) if cited else 0.0
+        )
+    scores["answer_supported"] = m.answer_supported(answer, [c.text for c in citations])
     return scores, bool(answered and scores["contains_gold"] == 1.0)
+
+
+def _doc_scores(q: ResolvedGold, retrieved: Sequence[RetrievedPassage]) -> dict[str, float]:
+    if not q.doc_ids:
+        return {}
+    ranking = m.dedupe(p.doc_id for p in retrieved)
+    return {f"doc_{k}": v for k, v in retrieval_metrics(ranking, set(q.doc_ids)).items()}
+
+
+def _span_scores(q: ResolvedGold, retrieved: Sequence[RetrievedPassage]) -> dict[str, float]:
+    if not q.evidence:
+        return {}
+    evidence = _evidence_intervals(q)
+    ranking = m.evidence_labels(_intervals(retrieved), evidence)
+    relevant = {f"e{i}" for i in range(len(evidence))}
+    return {f"span_{k}": v for k, v in retrieval_metrics(ranking, relevant).items()}
 
 
 def _abstention(score: m.AbstentionScore) -> AbstentionOut:
@@ -173,8 +194,20 @@ def _abstention(score: m.AbstentionScore) -> AbstentionOut:
     )
 
 
+def _covered_means(rows: Sequence[dict[str, float]], keys: Sequence[str]) -> dict[str, float]:
+    """Each key's mean over the rows that have it; keys no row has are left out."""
+    means = {}
+    for k in keys:
+        values = [r[k] for r in rows if k in r]
+        if values:
+            means[k] = round(m.mean(values), 4)
+    return means
+
+
 def _means(rows: Sequence[dict[str, float]], keys: Sequence[str]) -> dict[str, float]:
-    return {k: round(m.mean(r[k] for r in rows), 4) for k in keys}
+    """As `_covered_means`, with 0 for a key no row has (the report lists every figure)."""
+    covered = _covered_means(rows, keys)
+    return {k: covered.get(k, 0.0) for k in keys}
 
 
 ANSWER_KEYS = [
@@ -195,7 +228,8 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
     for kind, rows in sorted(by_type.items()):
         row = {"n": float(len(rows)), "correct": round(m.mean(float(r.correct) for r in rows), 4)}
         if rows[0].answerable:
-            row.update(_means([r.metrics for r in rows], ["contains_gold", "f1", "doc_hit@5"]))
+            metrics = [r.metrics for r in rows]
+            row.update(_covered_means(metrics, ["contains_gold", "f1", "doc_hit@5"]))
         type_rows[kind] = row
     flags = [r.answerable for r in results]
     return Aggregate(
@@ -204,10 +238,8 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
         unanswerable=len(results) - len(answerable),
         accuracy=round(m.mean(float(r.correct) for r in results), 4),
         answer=_means(scored, ANSWER_KEYS),
-        retrieval_doc={k: round(m.mean(r[f"doc_{k}"] for r in scored), 4) for k in RETRIEVAL_KEYS},
-        retrieval_span={
-            k: round(m.mean(r[f"span_{k}"] for r in scored), 4) for k in RETRIEVAL_KEYS
-        },
+        retrieval_doc=_prefixed_means(scored, "doc_"),
+        retrieval_span=_prefixed_means(scored, "span_"),
         abstention=_abstention(m.abstention_score([not r.answered for r in results], flags)),
         abstention_sweep=[
             _abstention(s)
@@ -219,7 +251,39 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
             "mean": round(m.mean(latencies), 1),
         },
         by_type=type_rows,
+        coverage=coverage(results),
     )
+
+
+def _prefixed_means(rows: Sequence[dict[str, float]], prefix: str) -> dict[str, float]:
+    means = _means(rows, [prefix + k for k in RETRIEVAL_KEYS])
+    return {k: means[prefix + k] for k in RETRIEVAL_KEYS}
+
+
+def coverage(results: Sequence[QuestionResult]) -> dict[str, int]:
+    """How many questions each figure is computed over (see `figure_coverage`)."""
+    scored = [r.metrics for r in results if r.answerable]
+
+    def having(key: str) -> int:
+        return sum(1 for s in scored if key in s)
+
+    return {
+        "accuracy": len(results),
+        "answer": having("contains_gold"),
+        "answer.citation_precision": having("citation_precision"),
+        "answer.citation_doc_precision": having("citation_doc_precision"),
+        "retrieval_doc": having("doc_hit@1"),
+        "retrieval_span": having("span_hit@1"),
+        "abstention.precision": len(results),
+        "abstention.recall": len(results) - len(scored),
+    }
+
+
+def figure_coverage(agg: Aggregate, figure: str) -> int | None:
+    """Questions behind a headline figure; None when unknown (latency, older results)."""
+    if figure in agg.coverage:
+        return agg.coverage[figure]
+    return agg.coverage.get(figure.split(".", 1)[0])
 
 
 def evaluate(
@@ -276,10 +340,13 @@ def evaluate(
 
 def run_gold(
     gold_path: Path, clients: Sequence[QAClient], top_k: int = 5, progress: bool = True,
-    limit: int | None = None,
+    limit: int | None = None, questions: Sequence[GoldQuestion] | None = None,
 ) -> EvalResult:  # fmt: skip
-    """Resolve the gold file against each client's documents and evaluate each client."""
-    questions = read_gold(gold_path)[:limit]
+    """Resolve the gold file against each client's documents and evaluate each client.
+
+    `questions`, when the caller has read `gold_path` already, saves reading it again.
+    """
+    questions = list(read_gold(gold_path) if questions is None else questions)[:limit]
     runs = []
     for client in clients:
         resolved = resolve_gold(questions, client.documents())
@@ -337,6 +404,8 @@ def check_floors(run: SystemRun, floors: dict[str, float]) -> list[str]:
     for key, floor in floors.items():
         if key not in figures:
             failures.append(f"{key}: no such figure")
+        elif figure_coverage(run.aggregate, key) == 0:
+            failures.append(f"{key}: not measured (no question has the gold data it needs)")
         elif figures[key] < floor:
             failures.append(f"{key} = {figures[key]:.4f} is below the floor {floor:.4f}")
     return failures

@@ -111,7 +111,7 @@ def test_resolution_reports_every_missing_document_and_quote() -> None:
     "fields, problem",
     [
         ({"type": "unanswerable"}, "answerable must be false"),
-        ({"answers": []}, "needs answers and evidence"),
+        ({"answers": []}, "needs answers"),
         ({"doc_paths": []}, "not in doc_paths"),
         ({"type": "guess"}, "type"),
     ],
