@@ -17,7 +17,9 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -84,7 +86,13 @@ def _torch_export(model_dir: Path, target: Path) -> None:
     import torch
     from transformers import AutoModel
 
-    log.info("exporting %s to ONNX (one-off)", model_dir)
+    # Once per machine and model, and it takes a while: say so on the terminal.
+    print(
+        f"exporting the embedding model {model_dir.name} to ONNX once "
+        "(about a minute; later runs reuse it)",
+        file=sys.stderr,
+        flush=True,
+    )
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
     model.eval()
 
@@ -107,7 +115,10 @@ def _torch_export(model_dir: Path, target: Path) -> None:
     dummy = torch.ones((2, 8), dtype=torch.int64)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     axes = {0: "batch", 1: "sequence"}
-    with torch.no_grad():
+    # The tracer warns about Python control flow in the model's code; the exported graph
+    # is checked against torch in the tests, so the warnings only alarm the reader.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             HiddenStates(model),
             (dummy, dummy, torch.zeros_like(dummy)),
