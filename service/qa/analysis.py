@@ -121,6 +121,19 @@ _OFFSET = re.compile(
 )
 
 
+# "What was the annual budget", "Which grant ...": the figure asked for is an amount
+# of money ("For how many years has funding been secured" asks for years).
+_ASKS_ABOUT_MONEY = re.compile(
+    _asks_about("budget|cost|spending|funding|grant|investment|salary|price"), re.IGNORECASE
+)
+
+
+def _asks_money(question: str) -> bool:
+    if _HOW_MUCH.search(question):
+        return bool(_ASKS_MONEY.search(question))
+    return answer_kind(question) == "number" and bool(_ASKS_ABOUT_MONEY.search(question))
+
+
 def answer_kind(question: str) -> FactKind | None:
     """The kind of fact asked for, from the opening question phrase.
 
@@ -263,7 +276,7 @@ def analyse(
         stems=content_stems(scoring),
         kind=answer_kind(question),
         asks_share=bool(_ASKS_SHARE.search(question)),
-        asks_money=bool(_HOW_MUCH.search(question) and _ASKS_MONEY.search(question)),
+        asks_money=_asks_money(question),
         entities=known,
         unknown_entities=unknown,
         time=time,

@@ -130,7 +130,11 @@ def sentence_evidence(
     unit: Literal["share", "money"] | None = (
         "share" if analysis.asks_share else "money" if analysis.asks_money else None
     )
-    kind = kind_strength(sentence, analysis.kind, unit) if analysis.kind is not None else 0.0
+    kind = (
+        kind_strength(sentence, analysis.kind, unit, analysis.scoring_question)
+        if analysis.kind is not None
+        else 0.0
+    )
     closeness = _nearness(analysis, sentence) if kind else 0.0
     return SentenceEvidence(entity, time_match, time_conflict, kind, closeness)
 

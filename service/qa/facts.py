@@ -285,17 +285,30 @@ _SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNOREC
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
 
 
+_NAMED_KINDS = frozenset({"person", "organisation", "place"})
+
+
 def kind_strength(
-    sentence: str, kind: FactKind, unit: Literal["share", "money"] | None = None
+    sentence: str,
+    kind: FactKind,
+    unit: Literal["share", "money"] | None = None,
+    question: str = "",
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
     when a "who" question finds only an organisation (it may be the answer: "Who
-    inspected ...?" "Ofsted"); else 0."""
+    inspected ...?" "Ofsted"); else 0.
+
+    A name the `question` itself gives is no answer to it: "Who replaced Paul Moffat?"
+    is not answered by a sentence whose only person is Paul Moffat.
+    """
     facts = find_facts(sentence)
     if kind == "number" and unit is not None:
         wanted = _SHARE if unit == "share" else _MONEY
         return 1.0 if any(f.kind == "number" and wanted.search(f.text) for f in facts) else 0.0
-    kinds = {f.kind for f in facts}
+    asked = question.lower()
+    kinds = {
+        f.kind for f in facts if not (f.kind in _NAMED_KINDS and asked and f.text.lower() in asked)
+    }
     if kind in kinds:
         return 1.0
     if kind == "person" and "organisation" in kinds:

@@ -174,3 +174,18 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
     assert [m.key for m in analysis.entities] == ["eastmoor"]  # Ofsted is in most documents
     assert [m.key for m in analysis.unknown_entities] == ["sheffield"]
     assert analysis.kind == "rating"
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("What was the annual budget of the trust?", True),
+        ("How much did the council invest in 2016?", True),
+        ("What was the total cost of the refurbishment?", True),
+        ("For how many more years has funding been secured?", False),
+        ("How many children were in care?", False),
+        ("What is the investment paying for?", False),
+    ],
+)
+def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
+    assert analyse(resolve(question, []), None).asks_money is money

@@ -97,3 +97,13 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("Some 31% live far away.", "number", "share") == 1.0
     # A "who" question half-accepts an organisation.
     assert kind_strength("Ofsted carried out the visit.", "person") == 0.5
+
+
+def test_a_name_the_question_gives_is_no_answer_to_it() -> None:
+    sentence = '"We are proud of our staff," said chief executive Paul Moffat.'
+    assert kind_strength(sentence, "person") == 1.0
+    assert kind_strength(sentence, "person", question="Who replaced Paul Moffat?") == 0.0
+    assert kind_strength(sentence, "person", question="Who led the trust?") == 1.0
+    letter = "The Local Government Association reviewed the work of Ofsted."
+    asked = "Which organisation did the Local Government Association criticise?"
+    assert kind_strength(letter, "organisation", question=asked) == 1.0  # Ofsted is new
