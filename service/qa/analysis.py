@@ -34,14 +34,18 @@ _AUXILIARY = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|
 _GAP = rf"(?:(?!{_AUXILIARY})[\w'’-]+\s+)"
 _ABOUT = (
     r"(?:what|which)\s+(?:of\s+)?(?:(?:is|was|are|were)\s+)?"
-    r"(?:(?:the|its|their|[\w-]+['’]s)\s+)?"
+    r"(?:(?:the|its|their|[\w-]+['’]s)\s+)?(?:names?\s+of\s+(?:the\s+)?)?"
 )
+
+
+# "What is the name of the minister": the noun after "the name of" is asked about.
+_NAME_OF = r"(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+names?\s+of\s+(?:the\s+)?|of\s+)?"
 
 
 def _asks_about(nouns: str, copula: bool = True) -> str:
     """A "what / which ... <noun>" phrase; without `copula` the noun must open the
     phrase ("Which outside body", not "What was Kestonbury Council rated")."""
-    about = _ABOUT if copula else r"(?:what|which)\s+(?:of\s+)?"
+    about = _ABOUT if copula else _NAME_OF
     return rf"\b{about}{_GAP}{{0,2}}?(?:{nouns})s?\b(?!['’])"
 
 

@@ -49,6 +49,8 @@ from service.qa.followup import resolve
         ("What did the director say about caseloads?", None),
         ("What impaired leaders' line of sight?", None),
         ("Which scheme cut the number of referrals?", None),
+        ("What is the name of the minister who met the leader?", "person"),
+        ("What is the name of the trust's whole-family programme?", None),
         ("What was Kestonbury Borough Council rated in 2016?", "rating"),
         ("How did Ofsted rate the council?", "rating"),
         # A rating the question states is a condition, not what it asks for.
