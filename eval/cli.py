@@ -283,7 +283,12 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     b = eval_sub.add_parser("beir", help="nDCG@10 of the project's retrieval on a BEIR dataset")
     b.add_argument("dataset", type=Path, help="folder with corpus.jsonl, queries.jsonl, qrels/")
-    b.add_argument("--mode", choices=["dense", "lexical", "hybrid"], default="hybrid")
+    b.add_argument(
+        "--mode",
+        choices=["dense", "lexical", "hybrid"],
+        default="hybrid",
+        help="retrievers to score (default hybrid)",
+    )
     b.add_argument("--work-dir", type=Path, help="cached index location (default var/beir/NAME)")
     b.add_argument("--rebuild", action="store_true", help="rebuild the cached index")
     b.add_argument("--out", type=Path, help="result JSON (default var/eval/beir-NAME-MODE.json)")
@@ -291,10 +296,16 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     b.set_defaults(func=cmd_beir)
 
     r = eval_sub.add_parser("resolve", help="write gold questions with resolved ids and offsets")
-    r.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    r.add_argument(
+        "--gold", type=Path, default=DEFAULT_GOLD, help=f"gold questions (default {DEFAULT_GOLD})"
+    )
     r.add_argument("--url", help="resolve against a running server")
-    r.add_argument("--api-key", default=os.environ.get("REPORTQA_EVAL_API_KEY"))
-    r.add_argument("--index", dest="index_dir", type=Path)
+    r.add_argument(
+        "--api-key",
+        default=os.environ.get("REPORTQA_EVAL_API_KEY"),
+        help="key for a server with access control (default $REPORTQA_EVAL_API_KEY)",
+    )
+    r.add_argument("--index", dest="index_dir", type=Path, help="index location (in-process)")
     r.add_argument("--out", type=Path, help="output JSONL (default: stdout)")
     r.set_defaults(func=cmd_resolve)
 
@@ -304,8 +315,8 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     f.add_argument(
         "--gold", type=Path, nargs="+", default=[DEFAULT_GOLD], help="gold JSONL files to fit on"
     )
-    f.add_argument("--index", dest="index_dir", type=Path)
-    f.add_argument("--folds", type=int, default=5)
+    f.add_argument("--index", dest="index_dir", type=Path, help="index location")
+    f.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     f.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
     f.add_argument(
         "--out", type=Path, help="write the weights file (e.g. service/qa/answer_weights.json)"
@@ -323,7 +334,12 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="documents folders, each with its manifest.json beside it "
         "(default: the bundled corpus and eval/corpora/distractors)",
     )
-    c.add_argument("--out", type=Path, default=Path("var/corpora/with-distractors"))
+    c.add_argument(
+        "--out",
+        type=Path,
+        default=Path("var/corpora/with-distractors"),
+        help="folder to write documents/ and manifest.json into (default %(default)s)",
+    )
     c.set_defaults(func=cmd_corpus)
 
     d = eval_sub.add_parser("docs", help="regenerate the accuracy section of docs/benchmarks.md")
@@ -334,6 +350,8 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"a run on a gold set never fitted on (default {DEFAULT_OUT}/heldout.json)",
     )
     d.add_argument("--beir-result", type=Path, nargs="*", help="default var/eval/beir-*.json")
-    d.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    d.add_argument(
+        "--docs", type=Path, default=DEFAULT_DOCS, help=f"file to update (default {DEFAULT_DOCS})"
+    )
     d.add_argument("--beir-note", default="", help="a sentence added under the BEIR table")
     d.set_defaults(func=cmd_docs)

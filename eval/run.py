@@ -85,9 +85,7 @@ class Aggregate(BaseModel):
     latency_ms: dict[str, float]
     by_type: dict[str, dict[str, float]]
     coverage: dict[str, int] = Field(
-        default_factory=dict,
-        description="Questions each figure (or group, e.g. retrieval_doc) is computed over; "
-        "0 means not measured and its value 0.",
+        default_factory=dict, description="Questions behind each figure (0: not measured)."
     )
 
 
@@ -147,7 +145,7 @@ def score_question(
     short = (short_answer or answer) if answered else None
     cited = _intervals(citations)
     # Gold documents and evidence are optional: without them their metrics are left out.
-    scores = _doc_scores(q, retrieved) | _span_scores(q, retrieved)
+    scores = _retrieval_scores(q, retrieved)
     scores.update(
         {
             "exact_match": m.exact_match(answer, gold.answers),
@@ -167,20 +165,18 @@ def score_question(
     return scores, bool(answered and scores["contains_gold"] == 1.0)
 
 
-def _doc_scores(q: ResolvedGold, retrieved: Sequence[RetrievedPassage]) -> dict[str, float]:
-    if not q.doc_ids:
-        return {}
-    ranking = m.dedupe(p.doc_id for p in retrieved)
-    return {f"doc_{k}": v for k, v in retrieval_metrics(ranking, set(q.doc_ids)).items()}
-
-
-def _span_scores(q: ResolvedGold, retrieved: Sequence[RetrievedPassage]) -> dict[str, float]:
-    if not q.evidence:
-        return {}
-    evidence = _evidence_intervals(q)
-    ranking = m.evidence_labels(_intervals(retrieved), evidence)
-    relevant = {f"e{i}" for i in range(len(evidence))}
-    return {f"span_{k}": v for k, v in retrieval_metrics(ranking, relevant).items()}
+def _retrieval_scores(q: ResolvedGold, retrieved: Sequence[RetrievedPassage]) -> dict[str, float]:
+    """Document metrics when the gold names documents, span metrics when it quotes evidence."""
+    scores = {}
+    if q.doc_ids:
+        docs = retrieval_metrics(m.dedupe(p.doc_id for p in retrieved), set(q.doc_ids))
+        scores.update({f"doc_{k}": v for k, v in docs.items()})
+    if q.evidence:
+        evidence = _evidence_intervals(q)
+        labels = m.evidence_labels(_intervals(retrieved), evidence)
+        spans = retrieval_metrics(labels, {f"e{i}" for i in range(len(evidence))})
+        scores.update({f"span_{k}": v for k, v in spans.items()})
+    return scores
 
 
 def _abstention(score: m.AbstentionScore) -> AbstentionOut:
@@ -194,20 +190,12 @@ def _abstention(score: m.AbstentionScore) -> AbstentionOut:
     )
 
 
-def _covered_means(rows: Sequence[dict[str, float]], keys: Sequence[str]) -> dict[str, float]:
-    """Each key's mean over the rows that have it; keys no row has are left out."""
-    means = {}
-    for k in keys:
-        values = [r[k] for r in rows if k in r]
-        if values:
-            means[k] = round(m.mean(values), 4)
-    return means
-
-
-def _means(rows: Sequence[dict[str, float]], keys: Sequence[str]) -> dict[str, float]:
-    """As `_covered_means`, with 0 for a key no row has (the report lists every figure)."""
-    covered = _covered_means(rows, keys)
-    return {k: covered.get(k, 0.0) for k in keys}
+def _means(
+    rows: Sequence[dict[str, float]], keys: Sequence[str], fill: bool = True
+) -> dict[str, float]:
+    """Each key's mean over the rows that have it; a key no row has is 0 (`fill`) or left out."""
+    covered = {k: [r[k] for r in rows if k in r] for k in keys}
+    return {k: round(m.mean(v), 4) for k, v in covered.items() if v or fill}
 
 
 ANSWER_KEYS = [
@@ -229,7 +217,7 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
         row = {"n": float(len(rows)), "correct": round(m.mean(float(r.correct) for r in rows), 4)}
         if rows[0].answerable:
             metrics = [r.metrics for r in rows]
-            row.update(_covered_means(metrics, ["contains_gold", "f1", "doc_hit@5"]))
+            row.update(_means(metrics, ["contains_gold", "f1", "doc_hit@5"], fill=False))
         type_rows[kind] = row
     flags = [r.answerable for r in results]
     return Aggregate(
@@ -260,30 +248,25 @@ def _prefixed_means(rows: Sequence[dict[str, float]], prefix: str) -> dict[str, 
     return {k: means[prefix + k] for k in RETRIEVAL_KEYS}
 
 
+# Coverage entry -> the per-question metric whose presence means the question counts.
+COVERED_BY = {
+    "answer": "contains_gold", "answer.citation_precision": "citation_precision",
+    "answer.citation_doc_precision": "citation_doc_precision",
+    "retrieval_doc": "doc_hit@1", "retrieval_span": "span_hit@1",
+}  # fmt: skip
+
+
 def coverage(results: Sequence[QuestionResult]) -> dict[str, int]:
     """How many questions each figure is computed over (see `figure_coverage`)."""
     scored = [r.metrics for r in results if r.answerable]
-
-    def having(key: str) -> int:
-        return sum(1 for s in scored if key in s)
-
-    return {
-        "accuracy": len(results),
-        "answer": having("contains_gold"),
-        "answer.citation_precision": having("citation_precision"),
-        "answer.citation_doc_precision": having("citation_doc_precision"),
-        "retrieval_doc": having("doc_hit@1"),
-        "retrieval_span": having("span_hit@1"),
-        "abstention.precision": len(results),
-        "abstention.recall": len(results) - len(scored),
-    }
+    having = {key: sum(1 for s in scored if name in s) for key, name in COVERED_BY.items()}
+    return {"accuracy": len(results), **having, "abstention.precision": len(results),
+            "abstention.recall": len(results) - len(scored)}  # fmt: skip
 
 
 def figure_coverage(agg: Aggregate, figure: str) -> int | None:
     """Questions behind a headline figure; None when unknown (latency, older results)."""
-    if figure in agg.coverage:
-        return agg.coverage[figure]
-    return agg.coverage.get(figure.split(".", 1)[0])
+    return agg.coverage.get(figure, agg.coverage.get(figure.split(".", 1)[0]))
 
 
 def evaluate(
@@ -342,10 +325,7 @@ def run_gold(
     gold_path: Path, clients: Sequence[QAClient], top_k: int = 5, progress: bool = True,
     limit: int | None = None, questions: Sequence[GoldQuestion] | None = None,
 ) -> EvalResult:  # fmt: skip
-    """Resolve the gold file against each client's documents and evaluate each client.
-
-    `questions`, when the caller has read `gold_path` already, saves reading it again.
-    """
+    """Resolve the gold file (or its `questions`, read already) and evaluate each client."""
     questions = list(read_gold(gold_path) if questions is None else questions)[:limit]
     runs = []
     for client in clients:
