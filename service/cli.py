@@ -16,7 +16,9 @@ from service.errors import ConfigurationError
 from service.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from service.qa.contract import AskResponse
+    from pydantic import ValidationError
+
+    from service.qa.contract import AskRequest, AskResponse
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -182,20 +184,81 @@ def cmd_new_key(args: argparse.Namespace) -> int:
     return 0
 
 
+# The `ask` option behind each AskRequest field, so that an error names what was typed.
+_ASK_OPTIONS = {"top_k": "-k/--top-k", "doc_ids": "--doc", "kinds": "--kind"}
+_ASK_OPTIONS |= {"date_from": "--from", "date_to": "--to", "filters": "--from/--to"}
+
+
+def _ask_error(exc: ValidationError, history: Path | None) -> str:
+    """The errors of `exc` on one line, each named by its option (and value or turn)."""
+    described = []
+    for error in exc.errors():
+        loc, message = error["loc"], str(error["msg"]).removeprefix("Value error, ")
+        if loc[0] == "history":  # history.<i>.<field>: the turn, counted from 1
+            turn = f": turn {int(loc[1]) + 1}" if len(loc) > 1 else ""
+            where = f"--history {history}{turn}" + "".join(f" {part}" for part in loc[2:])
+        else:
+            field = str(next(part for part in reversed(loc) if isinstance(part, str)))
+            where = _ASK_OPTIONS.get(field, field)
+            if isinstance(loc[-1], int):  # one value of a repeatable option
+                where += f" {error['input']!r}"
+        described.append(f"{where}: {message}")
+    return "; ".join(described)
+
+
+def _ask_request(args: argparse.Namespace) -> AskRequest:
+    """The AskRequest the options describe, checked as the API checks a request body.
+
+    Raises:
+        ValueError: a bad option or history file, said in one line.
+    """
+    import json
+
+    from pydantic import ValidationError
+
+    from service.qa.contract import AskRequest, Filters
+
+    # The filter options' dests are the Filters field names.
+    filters = {name: getattr(args, name) for name in Filters.model_fields}
+    body: dict[str, object] = {"question": args.question, "top_k": args.top_k}
+    if any(value is not None for value in filters.values()):
+        body["filters"] = filters
+    if args.history is not None:
+        try:
+            body["history"] = json.loads(args.history.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ValueError(f"--history {args.history}: {exc.strerror or exc}") from exc
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
+            raise ValueError(f"--history {args.history}: not valid JSON ({exc})") from exc
+    try:
+        return AskRequest.model_validate(body)
+    except ValidationError as exc:
+        raise ValueError(_ask_error(exc, args.history)) from exc
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from service.qa.contract import AskRequest
     from service.qa.engine import QAEngine
 
+    try:
+        request = _ask_request(args)
+    except ValueError as exc:  # said before the model and index load, which take seconds
+        print(f"reportqa: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
     engine = QAEngine.load(_settings(args))
-    response = engine.ask(AskRequest(question=args.question, top_k=args.top_k))
+    response = engine.ask(request)
     if args.json:
         print(response.model_dump_json(indent=2))
         return 0
     print(describe_answer(response))
+    if response.retrieval_query and response.retrieval_query != response.question:
+        # A follow-up resolved against --history: show what was actually searched.
+        print(f"(searched for: {response.retrieval_query})")
     print(f"(confidence {response.confidence:.2f}, index {response.index_version})\n")
     for c in response.citations:
         print(f"[{c.n}] {c.title} ({c.date or 'undated'}) doc {c.doc_id} chars {c.start}-{c.end}")
         print(textwrap.indent(textwrap.fill(c.text[:400], 96), "    "))
+    if not response.citations and request.filters is not None:
+        print("(no passage of the index passes --doc, --kind, --from and --to)")
     return 0
 
 
@@ -225,6 +288,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from service.ops.feedback import FeedbackStore, export_gold_file, feedback_path
+
+    store = FeedbackStore(args.db or feedback_path(_settings(args)))
+    exported = export_gold_file(store, args.out, args.only)
+    stream = sys.stdout if args.out else sys.stderr  # not among candidates on stdout
+    print(f"wrote {exported.summary()} to {args.out or 'standard output'}", file=stream)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportqa", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -252,8 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_remove, force=False, explain=False)
 
     p = sub.add_parser("serve", help="run the HTTP service")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1, REPORTQA_HOST)")
+    p.add_argument("--port", type=int, help="port to listen on (default 8000, REPORTQA_PORT)")
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
     p.add_argument("--workers", type=int, help="uvicorn worker processes (default 1)")
     p.set_defaults(func=cmd_serve)
@@ -266,8 +339,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new_key)
 
     p = sub.add_parser("ask", help="answer one question from the local index")
-    p.add_argument("question")
-    p.add_argument("-k", "--top-k", type=int, default=None)
+    p.add_argument("question", help="the question (quote it)")
+    p.add_argument("-k", "--top-k", type=int, help="citations to return, 1-50 (default 5)")
+    # The filters and history of POST /ask; dests are the Filters field names.
+    p.add_argument(
+        "--doc", dest="doc_ids", metavar="DOC_ID", action="append",
+        help="only this document (16 hex digits, as in citations); repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--kind", dest="kinds", metavar="KIND", action="append",
+        help='only documents of this kind, e.g. "inspection letter"; repeatable',
+    )  # fmt: skip
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="published on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="published on or before")
+    p.add_argument(
+        "--history", type=Path, metavar="FILE",
+        help='earlier turns, for a follow-up: a JSON list of {"role": "user" or "assistant", '
+        '"content": "..."}, oldest first',
+    )  # fmt: skip
     p.add_argument("--index", dest="index_dir", type=Path, help="index location")
     p.add_argument("--json", action="store_true", help="print the full JSON response")
     p.set_defaults(func=cmd_ask)
@@ -277,6 +366,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure speed; write docs/benchmarks.md and .json")
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("feedback", help="answer feedback received by POST /feedback")
+    p = p.add_subparsers(dest="feedback_command", required=True).add_parser(
+        "export", help="write it as gold-file candidates (JSON Lines) to review"
+    )
+    p.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    p.add_argument("--only", choices=["unhelpful", "all"], default="all", help="default: all")
+    p.add_argument("--db", type=Path, help="default: REPORTQA_FEEDBACK_PATH, else beside the index")
+    p.set_defaults(func=cmd_feedback_export)
 
     from eval.cli import add_eval_parser
 

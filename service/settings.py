@@ -22,7 +22,7 @@ SearchMode = Literal["hybrid", "dense", "lexical"]
 
 
 class PathSettings(BaseModel):
-    """Where the index, the documents and the embedding model are."""
+    """Where the index, the documents, the embedding model and the answer feedback are."""
 
     index_dir: Path = Field(
         Path("var/index"), description="Live index location (a symlink to the current build)."
@@ -36,6 +36,12 @@ class PathSettings(BaseModel):
     model_path: Path | None = Field(
         None,
         description="sentence-transformers model directory; unset: the bundled all-MiniLM-L6-v2.",
+    )
+    feedback_path: Path | None = Field(
+        None,
+        description="SQLite file of answer feedback (POST /feedback); unset: "
+        "`<index_dir>.feedback.sqlite3` (var/index.feedback.sqlite3), beside the index and "
+        "outside its builds, so it outlives rebuilds.",
     )
 
 

@@ -40,7 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="encode,build,ask,http,baseline,scale",
         help=f"comma-separated subset of {','.join(SECTIONS)}",
     )
-    parser.add_argument("--documents", type=Path, default=REPO / "corpus" / "documents")
+    parser.add_argument(
+        "--documents",
+        type=Path,
+        default=REPO / "corpus" / "documents",
+        help="documents to index and ask about (default corpus/documents)",
+    )
     parser.add_argument(
         "--work", type=Path, default=None, help="scratch directory (default: a temporary one)"
     )
@@ -51,7 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where the ONNX export is cached",
     )
     parser.add_argument("--runs", type=int, default=200, help="timed calls per latency figure")
-    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument(
+        "--concurrency",
+        default="1,8,32",
+        help="comma-separated concurrent clients for the HTTP run",
+    )
     parser.add_argument("--http-requests", type=int, default=200, help="requests per level")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers for the HTTP run")
     parser.add_argument(
@@ -65,13 +74,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=20_000,
         help="real embeddings to make for recall (encoded once, then cached)",
     )
-    parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
+    parser.add_argument(
+        "--scifact",
+        type=Path,
+        default=DEFAULT_SCIFACT,
+        help="BEIR SciFact folder whose abstracts add real vectors to the scale run, if present",
+    )
     parser.add_argument(
         "--merge", type=Path, action="append", default=[],
         help="also take the sections of another results JSON (scale rows merge by size)",
     )  # fmt: skip
-    parser.add_argument("--json", dest="json_path", type=Path, default=DEFAULT_JSON)
-    parser.add_argument("--markdown", type=Path, default=DEFAULT_MARKDOWN)  # fmt: skip
+    parser.add_argument(
+        "--json", dest="json_path", type=Path, default=DEFAULT_JSON,
+        help="results JSON, merged with what it holds (default docs/benchmarks.json)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--markdown", type=Path, default=DEFAULT_MARKDOWN,
+        help="Markdown file whose bench block is rewritten (default docs/benchmarks.md)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

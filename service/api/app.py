@@ -24,7 +24,17 @@ from service.api.middleware.limits import BodySizeLimitMiddleware, SecurityHeade
 from service.api.middleware.metrics import RequestMetricsMiddleware, install_request_id
 from service.api.openapi import install_error_contract
 from service.api.ratelimit import RateLimiter
-from service.api.routes import admin, ask, docs, documents, openai_chat, ops, search, widget
+from service.api.routes import (
+    admin,
+    ask,
+    docs,
+    documents,
+    feedback,
+    openai_chat,
+    ops,
+    search,
+    widget,
+)
 from service.api.state import AppState
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager, install_sighup
@@ -105,6 +115,7 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         app.include_router(router)
     app.include_router(widget.router)
     app.include_router(openai_chat.router)
+    app.include_router(feedback.router)
     docs.install(app)
     install_error_contract(app)
 

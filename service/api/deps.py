@@ -1,4 +1,5 @@
-"""FastAPI dependencies: routes get the typed state, the engine and the ingestor through these."""
+"""FastAPI dependencies: routes get the typed state, the engine, the ingestor and the feedback
+store through these."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, Request
 
 from service.api.state import AppState, app_state
 from service.errors import IndexUnavailableError
+from service.ops.feedback import FeedbackStore
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager
 from service.qa.engine import QAEngine
@@ -38,7 +40,12 @@ async def get_ingestor(request: Request) -> DocumentIngestor:
     return ingestor
 
 
+async def get_feedback(request: Request) -> FeedbackStore:
+    return app_state(request.app).feedback
+
+
 StateDep = Annotated[AppState, Depends(get_state)]
 EngineDep = Annotated[QAEngine, Depends(get_engine)]
 ManagerDep = Annotated[EngineManager, Depends(get_manager)]
 IngestorDep = Annotated[DocumentIngestor, Depends(get_ingestor)]
+FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]

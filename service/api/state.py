@@ -1,13 +1,15 @@
-"""What the app holds while it runs, typed: settings, the served engine's manager, keys, uploads."""
+"""What the app holds while it runs, typed: settings, the served engine's manager, keys,
+uploads, feedback."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
 from service.api.keys import KeyRing
 from service.api.links import ViewLinks
+from service.ops.feedback import FeedbackStore, feedback_path
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager
 from service.qa.engine import QAEngine
@@ -21,6 +23,11 @@ class AppState:
     keyring: KeyRing
     links: ViewLinks  # signed citation links (see service/api/links.py)
     ingestor: DocumentIngestor | None = None  # set by the lifespan, beside the served index
+    # Needs no index, so it is there from the start; its file is created on first use.
+    feedback: FeedbackStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.feedback = FeedbackStore(feedback_path(self.settings))
 
     @property
     def engine(self) -> QAEngine | None:

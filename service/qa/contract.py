@@ -343,7 +343,19 @@ class SearchHit(BaseModel):
     text: str
     start: int
     end: int
-    score: float
+    score: float = Field(
+        description="On the mode's scale, comparable within one response only. hybrid: RRF, sum "
+        "of weight / (rrf_k + rank) over the dense and BM25 lists, at most 2/61 = 0.0328 by "
+        "default; lexical: BM25 (k1 1.5, b 0.75), above 0, unbounded; dense: cosine, -1 to 1; "
+        "prefer_recent, any mode: score / best + recency_weight * recency (0-1), up to 1.15.",
+    )
+    score_normalised: float = Field(
+        ge=0,
+        le=1,
+        description="score / the score of rank 1 (on every page), clipped to [0, 1]: one scale "
+        "for every mode, how close a hit comes to the best one (not how relevant that is). "
+        "A best score of 0 or below (dense only) gives 1.0 to the hits tying with it, else 0.",
+    )
     also_in: list[AlsoIn] = Field(default_factory=list)
     page: int | None = None
     evidence_date: str | None = None
@@ -355,6 +367,8 @@ class SearchResponse(BaseModel):
     query: str
     mode: SearchMode
     hits: list[SearchHit]
+    offset: int = Field(0, ge=0, description="Hits of the ranking skipped (as requested).")
+    has_more: bool = Field(False, description="Whether offset + k would return more hits.")
     index_version: str
     timing_ms: dict[str, float]
 

@@ -60,6 +60,16 @@ def _date_inferred(passage: Passage) -> bool:
     return bool(when and when.inferred)
 
 
+def _normalised(score: float, top: float) -> float:
+    """`score` as a share of the best score `top`, in [0, 1], so one threshold serves every
+    mode (RRF, BM25 and cosine scores differ in scale by two orders of magnitude)."""
+    if top <= 0:
+        # Only a cosine can be 0 or below: a dense query that resembles nothing. A ratio
+        # would flip the order, so the best hits are 1.0 and the rest 0.0.
+        return 1.0 if score >= top else 0.0
+    return round(min(1.0, max(0.0, score / top)), 6)
+
+
 def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
     """The top `k` passages, keeping the one the answer comes from if it ranked lower."""
     top = passages[:k]
@@ -302,17 +312,38 @@ class QAEngine:
         filters: Filters | None = None,
         fusion: Fusion | None = None,
         prefer_recent: bool = False,
+        offset: int = 0,
     ) -> SearchResponse:
+        """Hits `offset + 1` to `offset + k` of the ranking for `query` (ranks count from the
+        top of the ranking, so a page continues the one before it)."""
         started = time.perf_counter()
         mode = mode or self.settings.search_mode
-        passages = self.retriever.search(
-            query, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
+        # The ranking from its top, one passage past the page to tell whether another
+        # page exists; the retriever looks candidate_depth deep anyway, so at offset 0
+        # (k < candidate_depth) this costs one more chunk read.
+        ranked = self.retriever.search(
+            query,
+            offset + k + 1,
+            mode=mode,
+            filters=filters,
+            fusion=fusion,
+            prefer_recent=prefer_recent,
         )
-        hits = [SearchHit(rank=p.rank, **self._passage_fields(p)) for p in passages]
+        top = ranked[0].score if ranked else 0.0
+        hits = [
+            SearchHit(
+                rank=p.rank,
+                score_normalised=_normalised(p.score, top),
+                **self._passage_fields(p),
+            )
+            for p in ranked[offset : offset + k]
+        ]
         return SearchResponse(
             query=query,
             mode=mode,
             hits=hits,
+            offset=offset,
+            has_more=len(ranked) > offset + k,
             index_version=self.index_version,
             timing_ms={"total": _ms(started)},
         )

@@ -24,6 +24,9 @@ from service.settings import SearchMode
 
 router = APIRouter()
 
+# Paging depth bound: each page retrieves offset + k passages from the top of each list.
+MAX_OFFSET = 500
+
 
 @router.get("/search", response_model=SearchResponse, summary="Ranked passages, no answer")
 def search(
@@ -32,7 +35,19 @@ def search(
     q: Annotated[NotBlankStr, Query(min_length=1, max_length=2000, description="Search text")],
     # Numbers and booleans of a query string are text by nature, parsed here; text that
     # is not a number is still a 422, as in a JSON body.
-    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    k: Annotated[int, Query(ge=1, le=50, description="Hits per page.")] = 10,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_OFFSET,
+            description="Hits of the ranking to skip: offset=10 with k=10 is the second page, "
+            "its first hit rank 11. Pages are slices of one ranking while offset + k stays "
+            "below the candidate depth (REPORTQA_CANDIDATE_DEPTH, 50); deeper pages look "
+            "deeper, so with hybrid fusion or prefer_recent a passage near that boundary "
+            "can move between pages.",
+        ),
+    ] = 0,
     mode: SearchMode | None = None,
     doc_id: Annotated[
         list[DocId] | None,
@@ -59,7 +74,13 @@ def search(
         raise RequestValidationError(exc.errors()) from exc
     fusion = Fusion(k=rrf_k, dense_weight=dense_weight, lexical_weight=lexical_weight)
     response = engine.search(
-        q, k, mode=mode, filters=filters, fusion=fusion, prefer_recent=prefer_recent
+        q,
+        k,
+        mode=mode,
+        filters=filters,
+        fusion=fusion,
+        prefer_recent=prefer_recent,
+        offset=offset,
     )
     response = state.links.add_to_hits(response)
     record_timings("search", response.timing_ms)

@@ -12,6 +12,9 @@
  * loaded from), title, api-key (sent as X-API-Key), timeout (ms, default 30000),
  * open ("true" opens the panel at load), low-confidence (answers with a confidence
  * below it are shown as possible answers to check; default 0.5).
+ *
+ * Under each answer (and abstention) "Helpful" / "Not helpful" buttons post the user's
+ * judgement, with an optional correction, to <endpoint>/feedback: once per answer.
  */
 (function () {
   "use strict";
@@ -38,6 +41,7 @@
   var HISTORY_TURNS = 10; // the API accepts up to 20 turns
   var CONTEXT_CHARS = 120; // passage shown either side of the highlighted answer
   var EXCERPT_CHARS = 220; // passage shown of a card without the answer
+  var FEEDBACK_DETAIL_CHARS = 160; // of a refusal's detail, on the short error line
 
   var MESSAGES = {
     searching: "Searching the reports\u2026",
@@ -54,6 +58,16 @@
     timeout: "The reports service is taking too long to answer. Please try again in a moment.",
     failed: "Something went wrong while answering: ",
     refused: "The service could not take this question: ",
+    feedbackLabel: "Was this answer helpful?",
+    helpful: "Helpful",
+    notHelpful: "Not helpful",
+    correction: "What should the answer be?",
+    correctionHint: "Optional",
+    feedbackSend: "Send",
+    thanks: "Thanks for the feedback",
+    feedbackFailed: "Feedback not sent: ",
+    feedbackDown: "the service could not be reached",
+    feedbackTimeout: "the service took too long",
   };
 
   // ---- small DOM helpers: text only, never innerHTML ----
@@ -226,6 +240,7 @@
     }, config.timeoutMs);
     var finished = false;
     var streamed = "";
+    var asked = history.slice(); // the conversation before this question, as sent
 
     function finish() {
       clearTimeout(slowTimer);
@@ -261,6 +276,11 @@
         finished = true;
         status.remove();
         renderResult(reply, answerText, response);
+        // Under the answer (or the abstention and its reasons), above the sources.
+        reply.insertBefore(
+          feedbackBar(question, response, asked),
+          reply.querySelector(".citations-heading")
+        );
         history.push({ role: "user", content: question });
         if (response.answered && response.answer) {
           history.push({ role: "assistant", content: response.answer.slice(0, 4000) });
@@ -282,7 +302,7 @@
     fetch(config.endpoint + "/ask/stream", {
       method: "POST",
       headers: headers,
-      body: JSON.stringify({ question: question, history: history.slice() }),
+      body: JSON.stringify({ question: question, history: asked }),
       signal: controller.signal,
       credentials: "omit",
     })
@@ -404,6 +424,168 @@
     reply.appendChild(el("p", "citations-heading", response.answered ? MESSAGES.sources : MESSAGES.related));
     citations.forEach(function (citation) { list.appendChild(card(citation)); });
     reply.appendChild(list);
+  }
+
+  // ---- feedback on one answer: POST /feedback ----
+
+  // Helpful sends at once; Not helpful opens an optional correction and sends with it.
+  // One submission per answer: the controls lock while it is on its way and for good
+  // once it is stored; after a failure (nothing stored) the user may send again.
+  function feedbackBar(question, response, asked) {
+    var bar = el("div", "feedback");
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", MESSAGES.feedbackLabel);
+    var helpful = feedbackButton(MESSAGES.helpful);
+    var unhelpful = feedbackButton(MESSAGES.notHelpful);
+    var buttons = el("div", "feedback-buttons");
+    buttons.append(helpful, unhelpful);
+
+    var correctionForm = el("form", "feedback-form");
+    correctionForm.hidden = true;
+    var fieldId = uid("rqa-correction");
+    var fieldLabel = el("label", "feedback-label", MESSAGES.correction);
+    fieldLabel.htmlFor = fieldId;
+    var field = el("input", "feedback-input");
+    field.type = "text";
+    field.id = fieldId;
+    field.maxLength = 2000;
+    field.autocomplete = "off";
+    field.placeholder = MESSAGES.correctionHint;
+    var sendButton = el("button", "feedback-send", MESSAGES.feedbackSend);
+    sendButton.type = "submit";
+    var row = el("div", "feedback-row");
+    row.append(field, sendButton);
+    correctionForm.append(fieldLabel, row);
+
+    var note = el("p", "feedback-note");
+    note.hidden = true;
+    note.tabIndex = -1; // focus lands here once sent, so keyboard users keep their place
+    bar.append(buttons, correctionForm, note);
+
+    var state = "open"; // "open" -> "sending" -> "sent" (or back to "open" after a failure)
+
+    function lock(locked) {
+      [helpful, unhelpful].forEach(function (button) {
+        button.setAttribute("aria-disabled", locked ? "true" : "false");
+      });
+      field.readOnly = locked;
+      sendButton.disabled = locked;
+    }
+
+    function press(button) {
+      helpful.setAttribute("aria-pressed", button === helpful ? "true" : "false");
+      unhelpful.setAttribute("aria-pressed", button === unhelpful ? "true" : "false");
+    }
+
+    function submit(isHelpful, correction) {
+      state = "sending";
+      lock(true);
+      note.hidden = true;
+      var shownAnswer = String(response.answer || "").slice(0, 10000);
+      var payload = {
+        question: question,
+        answer: response.answered && response.answer ? shownAnswer : "",
+        helpful: isHelpful,
+        citations: (response.citations || []).slice(0, 50).map(function (c) {
+          return { doc_id: c.doc_id, start: c.start, end: c.end };
+        }),
+        history: asked,
+      };
+      if (correction) payload.correction = correction;
+      if (typeof response.index_version === "string" && response.index_version) {
+        payload.index_version = response.index_version;
+      }
+      if (typeof response.confidence === "number") payload.confidence = response.confidence;
+      postFeedback(payload).then(
+        function () {
+          state = "sent";
+          var hadFocus = correctionForm.contains(root.activeElement); // about to be hidden
+          correctionForm.hidden = true;
+          showNote(MESSAGES.thanks, false);
+          announcer.textContent = MESSAGES.thanks;
+          if (hadFocus) note.focus();
+        },
+        function (reason) {
+          state = "open";
+          lock(false);
+          if (isHelpful) press(null);
+          showNote(MESSAGES.feedbackFailed + reason, true);
+        }
+      );
+    }
+
+    function showNote(text, isError) {
+      note.textContent = text;
+      note.classList.toggle("is-error", isError);
+      if (isError) note.setAttribute("role", "alert");
+      else note.removeAttribute("role");
+      note.hidden = false;
+    }
+
+    helpful.addEventListener("click", function () {
+      if (state !== "open") return;
+      press(helpful);
+      correctionForm.hidden = true;
+      submit(true, "");
+    });
+    unhelpful.addEventListener("click", function () {
+      if (state !== "open") return;
+      press(unhelpful);
+      correctionForm.hidden = false;
+      field.focus();
+    });
+    correctionForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (state !== "open") return;
+      submit(false, field.value.trim());
+    });
+    return bar;
+  }
+
+  function feedbackButton(text) {
+    var button = el("button", "feedback-button", text);
+    button.type = "button";
+    button.setAttribute("aria-pressed", "false");
+    return button;
+  }
+
+  // Resolves once the service has stored it; rejects with a short reason otherwise.
+  function postFeedback(payload) {
+    var controller = new AbortController();
+    var timedOut = false;
+    var deadline = setTimeout(function () {
+      timedOut = true;
+      controller.abort();
+    }, config.timeoutMs);
+    var headers = { "Content-Type": "application/json", Accept: "application/json" };
+    if (config.apiKey) headers["X-API-Key"] = config.apiKey;
+    return fetch(config.endpoint + "/feedback", {
+      method: "POST",
+      headers: headers,
+      body: JSON.stringify(payload),
+      signal: controller.signal,
+      credentials: "omit",
+    })
+      .then(
+        function (response) {
+          if (response.ok) return;
+          return response
+            .json()
+            .catch(function () { return {}; })
+            .then(function (body) {
+              var detail =
+                typeof body.detail === "string" ? body.detail : "HTTP " + response.status;
+              if (detail.length > FEEDBACK_DETAIL_CHARS) {
+                detail = detail.slice(0, FEEDBACK_DETAIL_CHARS - 1) + "\u2026";
+              }
+              throw detail;
+            });
+        },
+        function () {
+          throw timedOut ? MESSAGES.feedbackTimeout : MESSAGES.feedbackDown;
+        }
+      )
+      .finally(function () { clearTimeout(deadline); });
   }
 
   function goToCard(reply, n) {
