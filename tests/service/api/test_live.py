@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -101,9 +102,15 @@ def test_killed_build_leaves_the_old_index_serving(
 ) -> None:
     before = _version(server)
     live_target = index_dir.resolve()
-    # The bundled corpus takes seconds to embed: long enough to be killed midway.
+    # The bundled corpus and 30 reports of random words: several seconds of embedding
+    # even with the ONNX encoder, long enough to be killed midway.
     corpus = workdir / "corpus"
     shutil.copytree(BUNDLED_DOCUMENTS.parent, corpus, ignore=shutil.ignore_patterns("*.py"))
+    words = (corpus / "documents" / "000_ca562bd637e8cb9e.txt").read_text().split()
+    rng = random.Random(7)
+    for n in range(30):
+        text = " ".join(rng.choice(words) for _ in range(2000))
+        (corpus / "documents" / f"filler-{n:02d}.txt").write_text(f"Filler {n}\n\n{text}.")
     build = subprocess.Popen(
         [
             sys.executable,
