@@ -88,8 +88,7 @@ def _torch_export(model_dir: Path, target: Path) -> None:
 
     # Once per machine and model, and it takes a while: say so on the terminal.
     print(
-        f"exporting the embedding model {model_dir.name} to ONNX once "
-        "(about a minute; later runs reuse it)",
+        "exporting the embedding model to ONNX once (about a minute; later runs reuse it)",
         file=sys.stderr,
         flush=True,
     )
