@@ -15,7 +15,9 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus.formats import Extracted, ExtractionError
+from corpus.config import CorpusTunables
+from corpus.formats import Extracted, ExtractionError, ResourceLimitError
+from corpus.sandbox import ISOLATED_SUFFIXES, shared_sandbox
 
 # Bump when a reader's output changes, so entries from older code are not reused.
 EXTRACTOR_VERSION = 1
@@ -77,3 +79,31 @@ class ExtractionCache:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def extract_cached(
+    path: Path, data: bytes, digest: str, config: CorpusTunables, cache: ExtractionCache | None
+) -> Extracted:
+    """Parse in the sandbox, or recall what these bytes gave before."""
+    if cache is None or path.suffix.lower() not in ISOLATED_SUFFIXES:
+        return shared_sandbox(config).extract(path, data)
+    remembered = cache.get(digest, path.suffix)  # raises a remembered refusal
+    if remembered is not None:
+        return remembered
+    try:
+        extracted = shared_sandbox(config).extract(path, data)
+    except ResourceLimitError:
+        raise  # about this run (time, memory), not the file: tried again next build
+    except ExtractionError as exc:
+        cache.put(digest, path.suffix, exc)
+        raise
+    cache.put(digest, path.suffix, extracted)
+    return extracted
+
+
+def limits_key(config: CorpusTunables) -> str:
+    """The limits an extraction ran under (an extraction cache key part)."""
+    return (
+        f"{config.max_unpacked_bytes}|{config.max_pdf_pages}|"
+        f"{config.extract_timeout_seconds}|{config.extract_memory_mb}"
+    )

@@ -42,6 +42,11 @@ class ExtractionError(Exception):
     """The file holds no usable text; the message says why."""
 
 
+class ResourceLimitError(ExtractionError):
+    """Extraction ran out of time or memory: a fact about this run, not only the file
+    (a busy machine, an earlier file's memory), so it is never remembered."""
+
+
 @dataclass(frozen=True)
 class ExtractionLimits:
     """What a file may cost before it is parsed (see `corpus.config.CorpusTunables`)."""
@@ -265,7 +270,7 @@ def extract(path: Path, data: bytes, limits: ExtractionLimits | None = None) -> 
     except ExtractionError:
         raise
     except MemoryError as exc:
-        raise ExtractionError("needs more memory to extract than the limit allows") from exc
+        raise ResourceLimitError("needs more memory to extract than the limit allows") from exc
     except Exception as exc:  # noqa: BLE001 (parsers raise anything on damaged files)
         kind = _FORMAT_NAMES.get(suffix, "file")
         raise ExtractionError(f"unreadable {kind} ({type(exc).__name__}: {exc})") from exc

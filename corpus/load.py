@@ -29,7 +29,7 @@ from corpus.clean import (
 )
 from corpus.config import CorpusConfig
 from corpus.dedupe import collapse_repeats
-from corpus.extraction_cache import ExtractionCache
+from corpus.extraction_cache import ExtractionCache, extract_cached
 from corpus.formats import SUPPORTED_SUFFIXES, Extracted, ExtractionError
 from corpus.metadata import (
     Letterhead,
@@ -42,7 +42,6 @@ from corpus.metadata import (
 )
 from corpus.models import Document, MetadataValue, content_hash
 from corpus.report import CorpusReport, Removal, Skipped
-from corpus.sandbox import ISOLATED_SUFFIXES, shared_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -192,39 +191,13 @@ def _read(
         return None
     seen[digest] = rel
     try:
-        extracted = _extract(path, data, digest, config, cache)
+        extracted = extract_cached(path, data, digest, config, cache)
     except ExtractionError as exc:
         _skip(report, rel, str(exc))
         return None
     if extracted.note:
         log.warning("%s: %s", rel, extracted.note)
     return extracted
-
-
-def _extract(
-    path: Path, data: bytes, digest: str, config: CorpusConfig, cache: ExtractionCache | None
-) -> Extracted:
-    """Parse in the sandbox, or recall what these bytes gave before."""
-    if cache is None or path.suffix.lower() not in ISOLATED_SUFFIXES:
-        return shared_sandbox(config).extract(path, data)
-    remembered = cache.get(digest, path.suffix)  # raises a remembered refusal
-    if remembered is not None:
-        return remembered
-    try:
-        extracted = shared_sandbox(config).extract(path, data)
-    except ExtractionError as exc:
-        cache.put(digest, path.suffix, exc)
-        raise
-    cache.put(digest, path.suffix, extracted)
-    return extracted
-
-
-def extraction_limits_key(config: CorpusConfig) -> str:
-    """The limits an extraction ran under (an extraction cache key part)."""
-    return (
-        f"{config.max_unpacked_bytes}|{config.max_pdf_pages}|"
-        f"{config.extract_timeout_seconds}|{config.extract_memory_mb}"
-    )
 
 
 def load_corpus(

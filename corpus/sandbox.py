@@ -36,6 +36,7 @@ from corpus.formats import (
     Extracted,
     ExtractionError,
     ExtractionLimits,
+    ResourceLimitError,
     extract,
 )
 
@@ -80,10 +81,14 @@ def _serve(memory_bytes: int, limits: ExtractionLimits) -> None:
         name, data = request
         try:
             replies.send(("ok", extract(Path(name), data, limits)))
+        except ResourceLimitError as exc:
+            replies.send(("limit", str(exc)))
+            return  # what the parser left allocated must not fail the next file
         except ExtractionError as exc:
             replies.send(("error", str(exc)))
         except MemoryError:
-            replies.send(("error", "needs more memory to extract than the limit allows"))
+            replies.send(("limit", "needs more memory to extract than the limit allows"))
+            return
 
 
 class ExtractionSandbox:
@@ -110,17 +115,19 @@ class ExtractionSandbox:
                 requests.send((path.name, data))
                 if not replies.poll(self.limits.timeout_seconds):
                     self._stop(kill=True)
-                    raise ExtractionError(
+                    raise ResourceLimitError(
                         f"extraction took longer than {self.limits.timeout_seconds:g} s"
                     )
                 status, payload = replies.recv()
             except (EOFError, OSError) as exc:
                 # The child died: the kernel killed it, or a parser crashed the interpreter.
                 self._stop(kill=True)
-                raise ExtractionError(f"the parser process died ({exc or 'no reply'})") from exc
+                raise ResourceLimitError(f"the parser process died ({exc or 'no reply'})") from exc
         if status == "ok":
             assert isinstance(payload, Extracted)
             return payload
+        if status == "limit":
+            raise ResourceLimitError(str(payload))
         raise ExtractionError(str(payload))
 
     def _connections(self) -> tuple[Connection, Connection]:

@@ -29,10 +29,9 @@ from corpus.chunk import Chunker
 from corpus.config import CorpusConfig
 from corpus.dedupe import dedupe_chunks
 from corpus.extraction_cache import CACHE_FILE as EXTRACTION_CACHE_FILE
-from corpus.extraction_cache import ExtractionCache
+from corpus.extraction_cache import ExtractionCache, limits_key
 from corpus.load import (
     default_manifest_path,
-    extraction_limits_key,
     iter_document_files,
     load_corpus,
 )
@@ -110,8 +109,11 @@ def inputs_hash(
         digest.update(b"manifest|" + manifest_path.read_bytes())
     for path in iter_document_files(documents_dir):
         digest.update(f"|{path.relative_to(documents_dir).as_posix()}|".encode())
-        with path.open("rb") as handle:
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        try:
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as exc:  # the load skips it with a warning; the hash notes it
+            digest.update(f"unreadable {exc.errno}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -259,7 +261,7 @@ def _open_extraction_cache(
     if cache_dir is False:
         return None
     directory = cache_dir or default_cache_dir(index_dir)
-    return ExtractionCache(directory / EXTRACTION_CACHE_FILE, extraction_limits_key(corpus_config))
+    return ExtractionCache(directory / EXTRACTION_CACHE_FILE, limits_key(corpus_config))
 
 
 def embed_chunks_cached(

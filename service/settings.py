@@ -226,6 +226,11 @@ class AccessSettings(BaseModel):
     api_keys_file: Path | None = Field(
         None, description="JSON file of named keys (or their SHA-256) with scopes and rate limits."
     )
+    link_secret: SecretStr | None = Field(
+        None,
+        description="Secret that signs citation links (view_url) when keys are on; set the "
+        "same on every replica. Unset: a random one kept in `<index_dir>.link-secret`.",
+    )
     rate_limit: str | None = Field(
         None,
         description='Per key (or client address) limit in `limits` notation, "60/minute"; '

@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from service.api import metrics
 from service.api.errors import install_error_handlers
 from service.api.keys import KeyRing
-from service.api.links import ViewLinks
+from service.api.links import ViewLinks, link_secret
 from service.api.middleware.access import AccessMiddleware
 from service.api.middleware.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from service.api.middleware.metrics import RequestMetricsMiddleware, install_request_id
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
     manager = EngineManager(active)
     manager.after_swap.append(metrics.observe_index)
     manager.on_reload.append(metrics.count_reload)
-    links = ViewLinks(keyring.link_secret)
+    links = ViewLinks(link_secret(active) if keyring.enabled else None)
     state = AppState(settings=active, manager=manager, keyring=keyring, links=links)
 
     @asynccontextmanager

@@ -172,14 +172,6 @@ class KeyRing:
         return bool(self._keys)
 
     @property
-    def link_secret(self) -> bytes | None:
-        """A secret for signing document links, derived from the keys (None without keys)."""
-        if not self._keys:
-            return None
-        digests = sorted(key.digest for key in self._keys)
-        return hashlib.sha256(b"reportqa view links|" + b"|".join(digests)).digest()
-
-    @property
     def has_rate_limits(self) -> bool:
         return any(key.rate_limit for key in self._keys)
 

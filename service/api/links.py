@@ -4,9 +4,10 @@ With keys on, `/documents/{id}/view` needs a key like every data route, but the
 widget's citation cards open it with a plain link, which carries none. Each citation
 of `/ask` (and hit of `/search`) therefore carries a `view_url` with an expiry and
 an HMAC-SHA256 signature of the document id and expiry; the access check lets that
-one GET through without a key. The signing secret is derived from the configured
-keys, so every worker and replica with the same keys accepts the same links, and
-changing the keys ends them.
+one GET through without a key. The signing secret is `REPORTQA_LINK_SECRET`, or a
+random one kept beside the index (`<index_dir>.link-secret`, created once, so every
+worker on the machine shares it); never derived from the keys, whose hashes a keys
+file may show.
 Without keys the links are plain (nothing to sign).
 """
 
@@ -14,14 +15,40 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
+import secrets
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from service.qa.contract import AlsoIn, AskResponse, Citation, SearchHit, SearchResponse
+from service.settings import Settings
 
 LINK_TTL_SECONDS = 24 * 3600  # long enough to read an answer's sources the same day
 _VIEW_PATH = re.compile(r"^/documents/([0-9a-f]{16})/view$")
+
+
+def link_secret(settings: Settings) -> bytes:
+    """The configured secret, else the one kept beside the index (made on first use)."""
+    if settings.link_secret is not None:
+        return settings.link_secret.get_secret_value().encode()
+    path = Path(f"{settings.index_dir}.link-secret")
+    if not path.exists():
+        # Written whole under another name, then linked: a worker starting at the same
+        # moment reads either nothing (and links its own, which fails) or the whole file.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            pass
+        finally:
+            staged.unlink()
+    return path.read_bytes()
 
 
 class ViewLinks:
@@ -53,7 +80,9 @@ class ViewLinks:
             expires = int(expires_text)
         except (KeyError, ValueError):
             return False
-        if expires < (now if now is not None else time.time()):
+        moment = now if now is not None else time.time()
+        # Never valid past the TTL from now, whatever expiry a link claims.
+        if not moment <= expires <= moment + self.ttl_seconds or not signature.isascii():
             return False
         return hmac.compare_digest(signature, self._signature(match.group(1), expires))
 

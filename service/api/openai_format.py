@@ -181,7 +181,10 @@ def _history_turn(message: Message) -> Turn | None:
         return Turn(role="user", content=message.text)
     # Our own earlier reply: its sources' titles would pull retrieval towards them,
     # and "no answer was found" names no topic at all.
-    spoken = re.split(rf"\n\s*(?:{SOURCES}|{RELATED})\s*\n", message.text, maxsplit=1)[0]
+    # Only the head can become a turn; `[ \t]*`, not `\s*`, so a run of newlines
+    # cannot make the split quadratic.
+    head = message.text[: 2 * MAX_TURN_CHARS + 200]
+    spoken = re.split(rf"\n[ \t]*(?:{SOURCES}|{RELATED})[ \t]*\n", head, maxsplit=1)[0]
     if spoken.strip().startswith(NO_ANSWER):
         return None
     try:

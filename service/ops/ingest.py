@@ -29,6 +29,7 @@ from corpus.load import (
     RemovedDocument,
     default_manifest_path,
     load_corpus,
+    load_removed,
 )
 from corpus.models import Document
 from corpus.sandbox import shared_sandbox
@@ -120,6 +121,8 @@ class DocumentIngestor:
 
         with self._lock:
             existing = indexed(document.doc_id) or self._waiting.get(document.doc_id)
+            if document.doc_id in load_removed(self.manifest_path):
+                existing = None  # removed, perhaps not yet out of the index: stored again
             if existing is not None:
                 return StoredDocument(document.doc_id, existing, duplicate=True)
             relative = f"{UPLOADS_DIR}/{safe_stem(filename)}-{document.doc_id[:8]}{suffix}"

@@ -72,8 +72,10 @@ class JobRegistry:
         with self._lock:
             job = Job(id=f"{kind}-{next(self._ids)}-{int(time.time())}", kind=kind, trigger=trigger)
             self._jobs[job.id] = job
-            while len(self._jobs) > KEEP:
-                self._jobs.popitem(last=False)
+            # The oldest finished ones go; a queued or running job stays findable.
+            finished = [j for j in self._jobs.values() if j.finished]
+            for old in finished[: max(0, len(self._jobs) - KEEP)]:
+                del self._jobs[old.id]
             return job
 
     def get(self, job_id: str) -> Job | None:

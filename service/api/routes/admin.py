@@ -213,6 +213,10 @@ def upload_document(
         ),
         indexed,
     )
+    replacing = old is not None and old.doc_id != stored.doc_id
+    if replacing and old is not None:
+        # Also when the new text is already indexed: the old document still goes.
+        ingestor.remove(old)
     if stored.duplicate:
         response.status_code = 200
         return UploadResponse(
@@ -220,9 +224,9 @@ def upload_document(
             doc_id=stored.doc_id,
             path=stored.path,
             message="the same text is already indexed or waiting to be; nothing stored",
+            replaced=old.doc_id if replacing and old is not None else None,
+            job=JobResponse.of(manager.request_build("replace")) if replacing else None,
         )
-    if old is not None and old.doc_id != stored.doc_id:
-        ingestor.remove(old)
     job = manager.request_build("replace" if old is not None else "upload")
     return UploadResponse(
         status="accepted",

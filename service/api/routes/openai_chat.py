@@ -169,7 +169,7 @@ async def chat_completions(
     if chat.model != MODEL_ID:
         return _model_not_found(chat.model)
     try:
-        asked = ask_request(chat)
+        asked = await run_in_threadpool(ask_request, chat)  # off the event loop
     except ValidationError as exc:  # what /ask would refuse: a 422 like any bad body
         raise RequestValidationError(exc.errors()) from exc
     # Answering is CPU-bound: the thread pool, as for /ask. It runs before any byte is

@@ -34,14 +34,20 @@ def test_signed_links_open_the_cited_document_without_a_key(make_client: ClientF
     assert client.get(f"/documents/{citation['doc_id']}?{url.split('?')[1]}").status_code == 401
 
 
-def test_links_expire_and_change_with_the_keys(make_client: ClientFactory) -> None:
+def test_links_expire_and_need_the_service_secret(make_client: ClientFactory) -> None:
     client = make_client(api_keys=KEYS)
     links: ViewLinks = app_state(client.app).links  # type: ignore[arg-type]
     doc_id = client.get("/documents", headers=auth(QUERY_KEY)).json()[0]["doc_id"]
     expired = links.url(doc_id, 0, 10, now=time.time() - links.ttl_seconds - 5)
     assert client.get(expired).status_code == 401
-    other_keys = ViewLinks(b"another secret").url(doc_id, 0, 10)
-    assert client.get(other_keys).status_code == 401
+    other_secret = ViewLinks(b"another secret").url(doc_id, 0, 10)
+    assert client.get(other_secret).status_code == 401
+    # A signature for an expiry past the TTL is refused, however it was made.
+    far = ViewLinks(links.secret, ttl_seconds=100 * links.ttl_seconds).url(doc_id, 0, 10)
+    assert client.get(far).status_code == 401
+    # A signature that is not ASCII is a refusal, not an error.
+    bad = f"/documents/{doc_id}/view?exp={int(time.time()) + 60}&sig=%FF"
+    assert client.get(bad).status_code == 401
 
 
 def test_without_keys_links_are_plain(make_client: ClientFactory) -> None:
