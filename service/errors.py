@@ -30,5 +30,9 @@ class DocumentTooLargeError(ServiceError):
     """An upload over the size limit."""
 
 
+class StorageFullError(ServiceError):
+    """A store the service keeps (e.g. feedback) is at its configured size."""
+
+
 class ConfigurationError(Exception):
     """A setting or file read at start-up is invalid; the message names it."""

@@ -43,6 +43,12 @@ class PathSettings(BaseModel):
         "`<index_dir>.feedback.sqlite3` (var/index.feedback.sqlite3), beside the index and "
         "outside its builds, so it outlives rebuilds.",
     )
+    feedback_max_rows: int = Field(
+        100_000,
+        ge=1,
+        description="Feedback kept at most (about 25 MB of typical rows); further POST "
+        "/feedback answers 507 until a reviewer exports and clears it.",
+    )
 
 
 class ServerSettings(BaseModel):

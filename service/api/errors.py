@@ -16,6 +16,7 @@ from service.errors import (
     DocumentTooLargeError,
     IndexUnavailableError,
     ServiceError,
+    StorageFullError,
     UnsupportedDocumentError,
 )
 
@@ -28,6 +29,7 @@ _STATUS: dict[type[ServiceError], int] = {
     IndexUnavailableError: 503,
     DocumentTooLargeError: 413,
     UnsupportedDocumentError: 415,
+    StorageFullError: 507,
 }
 
 

@@ -27,7 +27,9 @@ class AppState:
     feedback: FeedbackStore = field(init=False)
 
     def __post_init__(self) -> None:
-        self.feedback = FeedbackStore(feedback_path(self.settings))
+        self.feedback = FeedbackStore(
+            feedback_path(self.settings), max_rows=self.settings.feedback_max_rows
+        )
 
     @property
     def engine(self) -> QAEngine | None:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
-from service.errors import IndexUnavailableError
+from service.errors import IndexUnavailableError, StorageFullError
 from service.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -104,8 +104,9 @@ class FeedbackRecord(Feedback):
 class FeedbackStore:
     """The feedback SQLite file; created (with its folder) on the first use, not before."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_rows: int | None = None) -> None:
         self.path = Path(path)
+        self.max_rows = max_rows
         self._lock = threading.Lock()
         self._ready = False
 
@@ -128,6 +129,13 @@ class FeedbackStore:
             feedback.confidence,
         )
         with self._connection() as connection, connection:
+            if self.max_rows is not None:
+                (held,) = connection.execute("SELECT count(*) FROM feedback").fetchone()
+                if held >= self.max_rows:
+                    raise StorageFullError(
+                        f"feedback store is full ({held} entries, REPORTQA_FEEDBACK_MAX_ROWS): "
+                        "export it with `reportqa feedback export` and clear it"
+                    )
             cursor = connection.execute(
                 f"INSERT INTO feedback ({_COLUMNS.removeprefix('id, ')}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

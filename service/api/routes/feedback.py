@@ -166,7 +166,10 @@ class FeedbackPage(BaseModel):
     response_model=FeedbackCreated,
     status_code=201,
     summary="Record whether an answer helped, and optionally what it should have been",
-    responses={503: {"description": "Feedback store unwritable"}},
+    responses={
+        503: {"description": "Feedback store unwritable"},
+        507: {"description": "Feedback store full (REPORTQA_FEEDBACK_MAX_ROWS)"},
+    },
 )
 def post_feedback(
     body: FeedbackRequest, request: Request, store: FeedbackDep, state: StateDep

@@ -325,3 +325,11 @@ def test_export_without_a_store_says_so_and_creates_nothing(
     assert main(["feedback", "export", "--db", str(missing)]) == 2
     assert "no feedback store at" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_full_store_refuses_more_with_507(make_client: ClientFactory, tmp_path: Path) -> None:
+    client = make_client(feedback_path=tmp_path / "fb.sqlite3", feedback_max_rows=2)
+    assert [client.post("/feedback", json=body()).status_code for _ in range(2)] == [201, 201]
+    full = client.post("/feedback", json=body())
+    assert full.status_code == 507
+    assert "REPORTQA_FEEDBACK_MAX_ROWS" in full.json()["detail"]
