@@ -14,26 +14,8 @@ from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
 from index.reader import ReportIndex
 from service import cli
-from service.settings import get_settings
 
 QUERY = "When were children's services inspected?"  # both tiny documents answer it
-
-
-@pytest.fixture()
-def cli_on_tiny(
-    tiny_index: BuildSummary,
-    tiny_documents: Path,
-    fake_embedder: HashingEmbedder,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[None]:
-    """The CLI on the tiny index, with the fast test embedder."""
-    monkeypatch.setattr("service.qa.encoder.settings_embedder", lambda settings: fake_embedder)
-    monkeypatch.setenv("REPORTQA_INDEX_DIR", str(tiny_index.index_dir))
-    monkeypatch.setenv("REPORTQA_DOCUMENTS_DIR", str(tiny_documents))
-    monkeypatch.setenv("REPORTQA_EMBEDDING_CACHE_DIR", str(tiny_documents.parent / "cache"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,15 +11,6 @@ from index.embedders.hashing import HashingEmbedder
 from service import cli
 from service.api.logs import log_config
 from service.settings import Settings
-
-
-@pytest.fixture()
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def test_serve_prints_where_to_go(

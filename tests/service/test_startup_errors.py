@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,16 +33,6 @@ def _set_manifest(field: str, value: object) -> Callable[[Path], None]:
         (build / MANIFEST_FILE).write_text(json.dumps(data))
 
     return change
-
-
-@pytest.fixture()
-def restore_logging() -> Iterator[None]:
-    """`serve` configures the root logger; put pytest's back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture()

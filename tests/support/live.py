@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from eval.server import RunningServer, free_port, running_server
 
@@ -31,14 +32,17 @@ def live_server(
 
 
 @contextmanager
-def thread_server(app: object) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn in a thread on a free loopback port (fast tests)."""
+def thread_server(app: object, **options: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn in a thread on a free loopback port (fast tests).
+
+    `options` are more `uvicorn.Config` arguments (e.g. `serve`'s connection limits).
+    """
     import threading
 
     import uvicorn
 
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")  # type: ignore[arg-type]
+        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", **options)  # type: ignore[arg-type]
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -15,14 +15,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from index.build import BuildSummary, build_index
@@ -33,7 +32,7 @@ from service.api.middleware.limits import connection_limits
 from service.qa.contract import AskResponse
 from service.qa.engine import QAEngine
 from service.settings import Settings
-from tests.support.live import free_port, live_server
+from tests.support.live import live_server, thread_server
 
 ASK = {"question": "When was the Beta trust launched?"}
 # Short for the tests; every assertion on it allows ten times as long.
@@ -43,25 +42,9 @@ GENEROUS_S = 10.0
 Start = Callable[..., str]
 
 
-@contextmanager
-def serving(app: FastAPI, settings: Settings) -> Iterator[str]:
+def serving(app: FastAPI, settings: Settings) -> AbstractContextManager[str]:
     """`app` on a real uvicorn server in a thread, with `reportqa serve`'s connection limits."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), log_level="warning", **connection_limits(settings)
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the in-thread server did not start")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    return thread_server(app, **connection_limits(settings))
 
 
 @pytest.fixture()
