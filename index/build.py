@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -37,6 +37,7 @@ from corpus.load import (
 )
 from corpus.models import Chunk, Document
 from corpus.report import CorpusReport
+from index.backend import BuildTarget, PreparedBuild
 from index.dense import DenseIndex
 from index.embedders.base import Embedder
 from index.embedders.caching import (
@@ -44,6 +45,7 @@ from index.embedders.caching import (
     CachingEmbedder,
     EmbeddingCache,
     EmbedReport,
+    VectorCache,
     default_cache_dir,
     encode_cached,
 )
@@ -62,7 +64,7 @@ STALE_PARTIAL_SECONDS = 3600
 @dataclass(frozen=True)
 class BuildSummary:
     index_dir: Path
-    build_dir: Path
+    location: str  # the build directory, or the database build
     documents: int
     chunks: int
     seconds: float
@@ -73,6 +75,11 @@ class BuildSummary:
     report: CorpusReport = field(default_factory=CorpusReport)
     # Nothing changed since the live build: it was kept, nothing was written.
     unchanged: bool = False
+
+    @property
+    def build_dir(self) -> Path:
+        """The files backend's build directory (`location` as a path)."""
+        return Path(self.location)
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -117,11 +124,49 @@ def inputs_hash(
     return digest.hexdigest()[:16]
 
 
-def _live_manifest(index_dir: Path) -> Manifest | None:
-    try:
-        return Manifest.read(index_dir)
-    except ReportIndexError:
-        return None
+class FilesTarget:
+    """Builds as directories beside `index_dir`, published by swapping its symlink."""
+
+    def __init__(self, index_dir: Path, cache_dir: Path | None | Literal[False] = None) -> None:
+        self.index_dir = index_dir
+        self.cache_dir = cache_dir
+
+    def live(self) -> tuple[str, Manifest] | None:
+        try:
+            return str(self.index_dir.resolve()), Manifest.read(self.index_dir)
+        except ReportIndexError:
+            return None
+
+    def embedding_cache(self, embedder: Embedder) -> EmbeddingCache | None:
+        if self.cache_dir is False:
+            return None
+        directory = self.cache_dir or default_cache_dir(self.index_dir)
+        return EmbeddingCache(directory / CACHE_FILE, embedder.name, embedder.dimension)
+
+    def publish(self, build: PreparedBuild) -> tuple[str, Manifest]:
+        stamp = datetime.now(UTC)
+        builds_root = self.index_dir.parent / f"{self.index_dir.name}.builds"
+        build_dir = builds_root / f"{stamp:%Y%m%dT%H%M%S%fZ}-{build.manifest.index_version}"
+        tmp_dir = build_dir.with_name(build_dir.name + ".partial")
+        tmp_dir.mkdir(parents=True)
+        DenseIndex.build(build.vectors, np.arange(len(build.chunks))).save(tmp_dir / DENSE_FILE)
+        build.lexical.save(tmp_dir / LEXICAL_DIR)
+        write_store(tmp_dir / STORE_FILE, build.documents, build.chunks)
+        (tmp_dir / REPORT_FILE).write_text(json.dumps(build.report.to_dict(), indent=1) + "\n")
+        manifest = replace(
+            build.manifest,
+            files={
+                "dense": DENSE_FILE,
+                "lexical": LEXICAL_DIR,
+                "store": STORE_FILE,
+                "corpus_report": REPORT_FILE,
+            },
+        )
+        manifest.write(tmp_dir)  # written last: a build dir with a manifest is complete
+        tmp_dir.rename(build_dir)
+        activate(self.index_dir, build_dir)
+        _prune_old_builds(builds_root, keep=build_dir)
+        return str(build_dir), manifest
 
 
 def build_index(
@@ -137,6 +182,7 @@ def build_index(
     corpus_config: CorpusConfig | None = None,
     cache_dir: Path | None | Literal[False] = None,
     force: bool = False,
+    target: BuildTarget | None = None,
 ) -> BuildSummary:
     """Load, clean, chunk, deduplicate, embed and save the corpus; make it the live index.
 
@@ -145,7 +191,10 @@ def build_index(
     `<index_dir>.cache`; `False` disables it), so unchanged chunks are never re-encoded.
     When nothing the build reads has changed since the live build (see `inputs_hash`),
     the live build is kept and nothing is written, unless `force`.
+    `target` is where the build is published: by default a new directory behind the
+    `index_dir` symlink; the postgres backend passes its own (index/postgres/writer.py).
     """
+    target = target or FilesTarget(index_dir, cache_dir)
     started = time.perf_counter()
     say = on_stage or (lambda message: log.info(message))
     corpus_config = corpus_config or CorpusConfig()
@@ -154,16 +203,17 @@ def build_index(
     if not documents_dir.is_dir():
         raise FileNotFoundError(f"documents directory not found: {documents_dir}")
     fingerprint = inputs_hash(documents_dir, manifest_path, embedder, chunking, corpus_config)
-    live = _live_manifest(index_dir)
-    if not force and live is not None and live.inputs_hash == fingerprint:
-        say(f"nothing changed since index {live.index_version} was built; kept it")
+    live = target.live()
+    if not force and live is not None and live[1].inputs_hash == fingerprint:
+        live_location, live_manifest = live
+        say(f"nothing changed since index {live_manifest.index_version} was built; kept it")
         return BuildSummary(
             index_dir=index_dir,
-            build_dir=index_dir.resolve(),
-            documents=live.documents,
-            chunks=live.chunks,
+            location=live_location,
+            documents=live_manifest.documents,
+            chunks=live_manifest.chunks,
             seconds=time.perf_counter() - started,
-            manifest=live,
+            manifest=live_manifest,
             unchanged=True,
         )
 
@@ -192,7 +242,7 @@ def build_index(
         f"{len(deduped.groups)} near-duplicate groups"
     )
     vectors, embedded = embed_chunks_cached(
-        embedder, chunks, _open_cache(index_dir, embedder, cache_dir), progress=progress
+        embedder, chunks, target.embedding_cache(embedder), progress=progress
     )
     repeats = embedded.total - embedded.cached - embedded.encoded
     say(
@@ -201,41 +251,29 @@ def build_index(
     )
 
     version = _index_version(embedder.name, chunks, chunking)
-    stamp = datetime.now(UTC)
-    builds_root = index_dir.parent / f"{index_dir.name}.builds"
-    build_dir = builds_root / f"{stamp:%Y%m%dT%H%M%S%fZ}-{version}"
-    tmp_dir = build_dir.with_name(build_dir.name + ".partial")
-    tmp_dir.mkdir(parents=True)
-
-    DenseIndex.build(vectors, np.arange(len(chunks))).save(tmp_dir / DENSE_FILE)
-    LexicalIndex.build([c.text for c in chunks]).save(tmp_dir / LEXICAL_DIR)
-    write_store(tmp_dir / STORE_FILE, documents, chunks)
-    (tmp_dir / REPORT_FILE).write_text(json.dumps(report.to_dict(), indent=1) + "\n")
-    manifest = Manifest(
-        model=embedder.name,
-        dimension=embedder.dimension,
-        normalized=True,
-        documents=len(documents),
-        chunks=len(chunks),
-        corpus_hash=corpus_hash(documents),
-        index_version=version,
-        built_at=stamp.isoformat(timespec="seconds"),
-        chunking=chunking,
-        files={
-            "dense": DENSE_FILE,
-            "lexical": LEXICAL_DIR,
-            "store": STORE_FILE,
-            "corpus_report": REPORT_FILE,
-        },
-        inputs_hash=fingerprint,
+    prepared = PreparedBuild(
+        documents=documents,
+        chunks=chunks,
+        vectors=vectors,
+        lexical=LexicalIndex.build([c.text for c in chunks]),
+        report=report,
+        manifest=Manifest(
+            model=embedder.name,
+            dimension=embedder.dimension,
+            normalized=True,
+            documents=len(documents),
+            chunks=len(chunks),
+            corpus_hash=corpus_hash(documents),
+            index_version=version,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            chunking=chunking,
+            inputs_hash=fingerprint,
+        ),
     )
-    manifest.write(tmp_dir)  # written last: a build dir with a manifest is complete
-    tmp_dir.rename(build_dir)
-    activate(index_dir, build_dir)
-    _prune_old_builds(builds_root, keep=build_dir)
+    location, manifest = target.publish(prepared)
     return BuildSummary(
         index_dir=index_dir,
-        build_dir=build_dir,
+        location=location,
         documents=len(documents),
         chunks=len(chunks),
         seconds=time.perf_counter() - started,
@@ -244,15 +282,6 @@ def build_index(
         encoded=embedded.encoded,
         cached=embedded.cached,
     )
-
-
-def _open_cache(
-    index_dir: Path, embedder: Embedder, cache_dir: Path | None | Literal[False]
-) -> EmbeddingCache | None:
-    if cache_dir is False:
-        return None
-    directory = cache_dir or default_cache_dir(index_dir)
-    return EmbeddingCache(directory / CACHE_FILE, embedder.name, embedder.dimension)
 
 
 def _open_extraction_cache(
@@ -267,7 +296,7 @@ def _open_extraction_cache(
 def embed_chunks_cached(
     embedder: Embedder,
     chunks: list[Chunk],
-    cache: EmbeddingCache | None,
+    cache: VectorCache | None,
     progress: bool = True,
 ) -> tuple[np.ndarray, EmbedReport]:
     """Encode the chunks not yet in `cache` (shortest first, for tight batches)."""

@@ -17,3 +17,7 @@ class IndexCorruptError(ReportIndexError):
 
 class ManifestMismatchError(ReportIndexError):
     """The index was built with another model, dimension or format version."""
+
+
+class DatabaseUnavailableError(ReportIndexError):
+    """The postgres backend cannot reach its database, or refused an operation."""

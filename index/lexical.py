@@ -10,6 +10,7 @@ from typing import cast
 import bm25s
 import numpy as np
 import Stemmer
+from scipy import sparse
 
 from index.errors import IndexCorruptError
 
@@ -17,6 +18,12 @@ _STEMMER = Stemmer.Stemmer("english")
 # bm25s logs every index build at DEBUG through its own handler; keep it quiet.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STOPWORDS = "en"
+
+
+def query_tokens(query: str) -> list[str]:
+    """The query's tokens as the index stores them (stemmed, stopwords out), repeats kept:
+    bm25s counts a repeated query term once per repeat."""
+    return _tokens([query])[0]
 
 
 def _tokens(texts: Sequence[str]) -> list[list[str]]:
@@ -75,6 +82,21 @@ class LexicalIndex:
             # index pointer element by element costs more than the whole diff.
             self._document_frequencies = np.diff(np.asarray(self._retriever.scores["indptr"]))
         return int(self._document_frequencies[token_id])
+
+    def term_weights(self) -> tuple[sparse.csr_matrix, dict[str, int]]:
+        """Each row's BM25 weight per term (idf included: bm25s's precomputed scores), as a
+        rows x vocabulary matrix, with the vocabulary. A query's score for a row is the
+        sum of its terms' weights there, counting repeats: what `search` computes."""
+        scores = self._retriever.scores
+        by_term = sparse.csc_matrix(
+            (
+                np.asarray(scores["data"]),
+                np.asarray(scores["indices"]),
+                np.asarray(scores["indptr"]),
+            ),
+            shape=(int(scores["num_docs"]), len(scores["indptr"]) - 1),
+        )
+        return by_term.tocsr(), dict(self._retriever.vocab_dict)
 
     def save(self, directory: Path) -> None:
         self._retriever.save(str(directory), show_progress=False)

@@ -34,7 +34,7 @@ class Manifest:
     inputs_hash: StrictStr = ""
 
     def write(self, directory: Path) -> None:
-        (directory / MANIFEST_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
+        (directory / MANIFEST_FILE).write_text(json.dumps(self.to_json(), indent=2) + "\n")
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
@@ -47,17 +47,26 @@ class Manifest:
         path = directory / MANIFEST_FILE
         try:
             data = json.loads(path.read_bytes().decode("utf-8"))
-            return _validator().validate_python(data)
         except FileNotFoundError as exc:
             raise IndexCorruptError(f"{path}: manifest missing") from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise IndexCorruptError(f"{path}: manifest unreadable ({exc})") from exc
+        return cls.parse(data, str(path))
+
+    @classmethod
+    def parse(cls, data: object, where: str) -> Manifest:
+        """A manifest from decoded JSON (a file's, or a database row's), types checked."""
+        try:
+            return _validator().validate_python(data)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(part) for part in error['loc']) or 'manifest'}: {error['msg']}"
                 for error in exc.errors()
             )
-            raise IndexCorruptError(f"{path}: manifest invalid ({problems})") from exc
+            raise IndexCorruptError(f"{where}: manifest invalid ({problems})") from exc
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
 
     def check_compatible(self, model: str, dimension: int) -> None:
         """Refuse an index that the running embedder cannot query meaningfully."""

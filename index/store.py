@@ -106,6 +106,11 @@ def _chunk(row: sqlite3.Row) -> Chunk:
     )
 
 
+# One JSON parameter instead of one per value: SQLite refuses more than 250,000
+# variables, and a filter can name more documents than that.
+_JSON_LIST = "(SELECT value FROM json_each(?))"
+
+
 class Store:
     """Read-only access to a written store, safe to share across request threads.
 
@@ -136,7 +141,8 @@ class Store:
             return {}
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT * FROM chunks WHERE row_id IN ({_placeholders(row_ids)})", list(row_ids)
+                f"SELECT * FROM chunks WHERE row_id IN {_JSON_LIST}",
+                [json.dumps([int(r) for r in row_ids])],
             ).fetchall()
         return {row["row_id"]: _chunk(row) for row in rows}
 
@@ -146,8 +152,8 @@ class Store:
             return []
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT row_id FROM chunks WHERE doc_id IN ({_placeholders(doc_ids)})",
-                list(doc_ids),
+                f"SELECT row_id FROM chunks WHERE doc_id IN {_JSON_LIST}",
+                [json.dumps(list(doc_ids))],
             ).fetchall()
         return [int(row[0]) for row in rows]
 
@@ -165,7 +171,3 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
-
-
-def _placeholders(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))

@@ -51,6 +51,30 @@ class PathSettings(BaseModel):
     )
 
 
+class BackendSettings(BaseModel):
+    """Where the index lives: build directories on this machine, or PostgreSQL + pgvector."""
+
+    backend: Literal["files", "postgres"] = Field(
+        "files",
+        description="files: FAISS + bm25s + SQLite under index_dir (one machine); "
+        "postgres: tables that every replica and worker share (docs/deployment.md).",
+    )
+    database_url: SecretStr | None = Field(
+        None,
+        description="PostgreSQL for the postgres backend, e.g. "
+        "postgresql://reportqa@db/reportqa; builds and jobs are written here.",
+    )
+    database_read_url: SecretStr | None = Field(
+        None, description="A standby that serves reads; unset: database_url."
+    )
+    live_build_poll_s: float = Field(
+        2.0,
+        gt=0,
+        le=3600,
+        description="postgres: how often a replica checks for a newly published build.",
+    )
+
+
 class ServerSettings(BaseModel):
     """The HTTP server started by `reportqa serve`."""
 
@@ -276,6 +300,7 @@ class ObservabilitySettings(BaseModel):
 
 class Settings(
     PathSettings,
+    BackendSettings,
     ServerSettings,
     RetrievalSettings,
     AnswerSettings,

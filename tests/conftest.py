@@ -11,7 +11,7 @@ import pytest
 from index.build import BuildSummary, build_index
 from index.embedders.hashing import HashingEmbedder
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from service.qa.engine import QAEngine
 from service.settings import Settings
 
@@ -72,7 +72,7 @@ def bundled_engine(
     """The engine over the bundled index with default settings and the real model."""
     settings = Settings(index_dir=bundled_index.index_dir)
     engine = QAEngine(
-        ReportIndex.open(Path(bundled_index.index_dir), real_embedder), real_embedder, settings
+        FilesIndex.open(Path(bundled_index.index_dir), real_embedder), real_embedder, settings
     )
     yield engine
     engine.close()

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from cachetools import LRUCache
@@ -46,6 +47,16 @@ def text_key(text: str) -> bytes:
 def default_cache_dir(index_dir: Path) -> Path:
     """`var/index` -> `var/index.cache`: beside the live symlink and the builds."""
     return index_dir.parent / f"{index_dir.name}.cache"
+
+
+class VectorCache(Protocol):
+    """Where a build keeps vectors it paid for: SQLite here, a table on postgres."""
+
+    def get_many(self, texts: Sequence[str]) -> dict[int, np.ndarray]: ...
+
+    def put_many(self, texts: Sequence[str], vectors: np.ndarray) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class EmbeddingCache:
@@ -119,7 +130,7 @@ class EmbedReport:
 def encode_cached(
     embedder: Embedder,
     texts: Sequence[str],
-    cache: EmbeddingCache | None,
+    cache: VectorCache | None,
     *,
     group_size: int = 256,
     on_progress: Callable[[int], None] | None = None,

@@ -5,8 +5,6 @@ Counters live in the process: with several uvicorn workers each worker has its o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prometheus_client import Counter, Gauge, Histogram
 
 from service.qa.engine import QAEngine
@@ -51,16 +49,12 @@ def record_timings(endpoint: str, timing_ms: dict[str, float]) -> None:
         STAGE_LATENCY.labels(endpoint, stage).observe(ms / 1000)
 
 
-def _directory_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
 def observe_index(engine: QAEngine) -> None:
     """Point the index gauges at the engine now being served."""
     manifest = engine.manifest
     INDEX_DOCUMENTS.set(manifest.documents)
     INDEX_CHUNKS.set(manifest.chunks)
-    INDEX_BYTES.set(_directory_bytes(engine.index_path))
+    INDEX_BYTES.set(engine.index_bytes())
     INDEX_INFO.clear()
     INDEX_INFO.labels(manifest.index_version, manifest.model, manifest.built_at).set(1)
 

@@ -91,7 +91,7 @@ class EngineManager:
                 self._reloaded("failed", trigger)
                 raise
             previous = current.index_version if current else None
-            unchanged = current is not None and fresh.index_path == current.index_path
+            unchanged = current is not None and fresh.index_location == current.index_location
             if unchanged:
                 fresh.close()
                 serving = current

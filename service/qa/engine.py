@@ -6,17 +6,17 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import SecretStr
 
 from corpus.models import Chunk, Document
+from index.backend import IndexLocation, IndexReader, open_index
 from index.dense import auto_ef_search, set_search_threads
 from index.embedders.base import Embedder
 from index.embedders.caching import CachingEmbedder, pinned
 from index.manifest import Manifest
-from index.reader import ReportIndex
 from service.errors import DocumentNotFoundError
 from service.qa import encoder
 from service.qa.analysis import QuestionAnalysis, analyse
@@ -122,8 +122,22 @@ class AnswerInputs:
         return self.analysis.scoring_question
 
 
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
+
+
+def index_location(settings: Settings) -> IndexLocation:
+    """Where the settings say the index lives."""
+    return IndexLocation(
+        backend=settings.backend,
+        index_dir=str(settings.index_dir),
+        database_url=_secret(settings.database_url),
+        read_url=_secret(settings.database_read_url),
+    )
+
+
 class QAEngine:
-    def __init__(self, index: ReportIndex, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, index: IndexReader, embedder: Embedder, settings: Settings) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
@@ -132,10 +146,10 @@ class QAEngine:
             embedder,
             passages_considered=settings.answer_passages,
             abstain_below=settings.abstain_below,
-            term_statistics=index.lexical,
+            term_statistics=index,
         )
         self.ask_cache = AskCache(settings.ask_cache_size)
-        documents = index.store.documents()
+        documents = index.documents()
         # Names and dates of every document, read once per index: the question's
         # constraints are checked against them.
         self.lexicon = EntityLexicon(documents)
@@ -157,9 +171,9 @@ class QAEngine:
                 size=max(1, settings.sentence_cache_size),
                 learn=settings.cache_query_texts,
             )
-        index = ReportIndex.open(Path(settings.index_dir), cached)
+        index = open_index(index_location(settings), cached)
         set_search_threads(settings.dense_threads)
-        index.dense.set_ef_search(settings.hnsw_ef_search or auto_ef_search(len(index.dense)))
+        index.set_ef_search(settings.hnsw_ef_search or auto_ef_search(len(index)))
         warm_embedder(cached, index, settings)
         return cls(index, cached, settings)
 
@@ -173,17 +187,22 @@ class QAEngine:
         return self.index.manifest
 
     @property
-    def index_path(self) -> Path:
-        """The build directory being served (the live symlink resolved when opened)."""
-        return Path(self.index.path)
+    def index_location(self) -> str:
+        """The build being served: its directory (the live symlink resolved when
+        opened), or the database and build id."""
+        return self.index.location
+
+    def index_bytes(self) -> int:
+        """Bytes the served build occupies on disk (files or tables and indexes)."""
+        return self.index.stored_bytes()
 
     def stored_document(self, doc_id: str) -> Document | None:
         """The indexed document with this id, or None."""
-        return self.index.store.document(doc_id)
+        return self.index.document(doc_id)
 
     def stored_documents(self) -> list[Document]:
         """Every indexed document, with its cleaned text."""
-        return self.index.store.documents()
+        return self.index.documents()
 
     def ask(
         self,

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-import faiss
 import numpy as np
 
 from corpus.models import Chunk, Document
+from index.backend import IndexReader
 from index.embedders.base import Embedder
-from index.reader import ReportIndex
 from service.qa.contract import Filters, Fusion
 from service.qa.dates import evidence_date, recency, without_recency_words
 from service.settings import SearchMode, Settings
@@ -71,31 +70,27 @@ def _document_matches(doc: Document, filters: Filters) -> bool:
 
 
 class Retriever:
-    def __init__(self, index: ReportIndex, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, index: IndexReader, embedder: Embedder, settings: Settings) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
 
-    def allowed_rows(
+    def allowed_documents(
         self, filters: Filters | None, documents: Collection[str] | None = None
-    ) -> np.ndarray | None:
-        """Sorted chunk rows that pass the filters and belong to `documents` (if given),
-        or None when nothing is filtered."""
+    ) -> frozenset[str] | None:
+        """Ids of the documents that pass the filters and are among `documents` (if
+        given), or None when nothing is filtered."""
         unfiltered = filters is None or all(
             getattr(filters, name) is None for name in Filters.model_fields
         )
-        if unfiltered and documents is None:
-            return None
         if unfiltered:
-            doc_ids = sorted(documents or ())
-        else:
-            assert filters is not None
-            doc_ids = [
-                d.doc_id
-                for d in self.index.store.documents()
-                if _document_matches(d, filters) and (documents is None or d.doc_id in documents)
-            ]
-        return np.array(sorted(self.index.store.rows_for_documents(doc_ids)), dtype=np.int64)
+            return None if documents is None else frozenset(documents)
+        assert filters is not None
+        return frozenset(
+            d.doc_id
+            for d in self.index.documents()
+            if _document_matches(d, filters) and (documents is None or d.doc_id in documents)
+        )
 
     def search(
         self,
@@ -122,8 +117,8 @@ class Retriever:
                 meet the question's constraints.
         """
         mode = mode or self.settings.search_mode
-        allowed = self.allowed_rows(filters, documents)
-        if allowed is not None and len(allowed) == 0:
+        allowed = self.allowed_documents(filters, documents)
+        if allowed is not None and not allowed:
             return []
         if prefer_recent:
             # "current" in the question must not pull in old text on that word.
@@ -134,13 +129,9 @@ class Retriever:
         lexical_hits: list[tuple[int, float]] = []
         if mode in ("dense", "hybrid"):
             vector = query_vector if query_vector is not None else self.embedder.encode([query])[0]
-            dense_hits = self._dense(vector, depth, allowed)
+            dense_hits = self.index.dense_search(vector, depth, allowed)
         if mode in ("lexical", "hybrid"):
-            mask = None
-            if allowed is not None:
-                mask = np.zeros(len(self.index.lexical), dtype=bool)
-                mask[allowed] = True
-            lexical_hits = self.index.lexical.search(query, depth, allowed=mask)
+            lexical_hits = self.index.lexical_search(query, depth, allowed)
 
         dense_scores = dict(dense_hits)
         lexical_scores = dict(lexical_hits)
@@ -159,11 +150,11 @@ class Retriever:
                 k=_or(fusion.k, self.settings.rrf_k),
             )
         pool = ranked if prefer_recent else ranked[:k]
-        chunks = self.index.store.chunks_by_row([row for row, _ in pool])
+        chunks = self.index.chunks_by_row([row for row, _ in pool])
         by_id: dict[str, Document] = {}
         for chunk in chunks.values():
             if chunk.doc_id not in by_id:
-                document = self.index.store.document(chunk.doc_id)
+                document = self.index.document(chunk.doc_id)
                 assert document is not None  # the store keeps chunks and documents together
                 by_id[chunk.doc_id] = document
         if prefer_recent:
@@ -187,14 +178,6 @@ class Retriever:
                 )
             )
         return passages
-
-    def _dense(
-        self, vector: np.ndarray, k: int, allowed: np.ndarray | None
-    ) -> list[tuple[int, float]]:
-        if allowed is None:
-            return self.index.dense.search(vector, k)
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
-        return self.index.dense.search(vector, k, params=params)
 
 
 def _or(value: T | None, default: T) -> T:

@@ -10,18 +10,18 @@ from __future__ import annotations
 import logging
 
 from corpus.sentences import sentence_spans
+from index.backend import IndexReader
 from index.embedders.caching import CACHE_FILE, CachingEmbedder, EmbeddingCache
-from index.reader import ReportIndex
 from service.qa.encoder import embedding_cache_dir
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def corpus_sentences(index: ReportIndex, limit: int) -> list[str]:
+def corpus_sentences(index: IndexReader, limit: int) -> list[str]:
     """Distinct sentences of the indexed chunks, as the answer stage cuts them, at most `limit`."""
     sentences: dict[str, None] = {}
-    for text in index.store.chunk_texts(limit):  # every chunk holds at least one sentence
+    for text in index.chunk_texts(limit):  # every chunk holds at least one sentence
         for start, end in sentence_spans(text):
             sentences[text[start:end]] = None
             if len(sentences) >= limit:
@@ -29,7 +29,7 @@ def corpus_sentences(index: ReportIndex, limit: int) -> list[str]:
     return list(sentences)
 
 
-def warm_embedder(embedder: CachingEmbedder, index: ReportIndex, settings: Settings) -> None:
+def warm_embedder(embedder: CachingEmbedder, index: IndexReader, settings: Settings) -> None:
     """Fill the LRU with the corpus sentences, encoding only those no earlier start cached."""
     limit = min(settings.warm_sentences, settings.sentence_cache_size)
     if limit <= 0:

@@ -11,9 +11,9 @@ from index.build import BuildSummary, build_index
 from index.dense import DenseIndex
 from index.embedders.hashing import HashingEmbedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
+from index.files import FilesIndex
 from index.layout import FORMAT_VERSION
 from index.lexical import LexicalIndex
-from index.reader import ReportIndex
 
 
 def test_build_writes_manifest_store_and_vectors(tiny_index: BuildSummary) -> None:
@@ -33,16 +33,16 @@ def test_save_load_round_trip_gives_identical_results(
     tiny_documents: Path, tmp_path: Path, fake_embedder: HashingEmbedder
 ) -> None:
     summary = build_index(tiny_documents, tmp_path / "idx", fake_embedder, progress=False)
-    loaded = ReportIndex.open(summary.index_dir, fake_embedder)
+    loaded = FilesIndex.open(summary.index_dir, fake_embedder)
     query = fake_embedder.encode(["inspection judged inadequate"])[0]
-    reopened = ReportIndex.open(summary.index_dir, fake_embedder)
+    reopened = FilesIndex.open(summary.index_dir, fake_embedder)
 
-    def dense(index: ReportIndex) -> list[tuple[str, float]]:
+    def dense(index: FilesIndex) -> list[tuple[str, float]]:
         hits = index.dense.search(query, 5)
         chunks = index.store.chunks_by_row([row for row, _ in hits])
         return [(chunks[row].chunk_id, round(score, 6)) for row, score in hits]
 
-    def lexical(index: ReportIndex) -> list[str]:
+    def lexical(index: FilesIndex) -> list[str]:
         hits = index.lexical.search("adoption", 3)
         chunks = index.store.chunks_by_row([row for row, _ in hits])
         return [chunks[row].chunk_id for row, _ in hits]
@@ -58,19 +58,19 @@ def test_rebuild_of_same_corpus_is_idempotent(
     b = build_index(tiny_documents, tmp_path / "idx", fake_embedder, progress=False)
     assert a.manifest.index_version == b.manifest.index_version
     assert a.manifest.corpus_hash == b.manifest.corpus_hash
-    first = ReportIndex.open(a.build_dir, fake_embedder).store.chunks_by_row(range(a.chunks))
-    second = ReportIndex.open(b.build_dir, fake_embedder).store.chunks_by_row(range(b.chunks))
+    first = FilesIndex.open(a.build_dir, fake_embedder).store.chunks_by_row(range(a.chunks))
+    second = FilesIndex.open(b.build_dir, fake_embedder).store.chunks_by_row(range(b.chunks))
     assert first == second
 
 
 def test_mismatched_model_is_refused(tiny_index: BuildSummary) -> None:
     with pytest.raises(ManifestMismatchError, match="built with model"):
-        ReportIndex.open(tiny_index.index_dir, HashingEmbedder(dimension=64, name="other-model"))
+        FilesIndex.open(tiny_index.index_dir, HashingEmbedder(dimension=64, name="other-model"))
 
 
 def test_mismatched_dimension_is_refused(tiny_index: BuildSummary) -> None:
     with pytest.raises(ManifestMismatchError, match="dimension"):
-        ReportIndex.open(
+        FilesIndex.open(
             tiny_index.index_dir, HashingEmbedder(dimension=32, name="hashing-test-embedder")
         )
 
@@ -79,7 +79,7 @@ def test_missing_index_says_how_to_build_one(
     tmp_path: Path, fake_embedder: HashingEmbedder
 ) -> None:
     with pytest.raises(IndexNotFoundError, match="reportqa index"):
-        ReportIndex.open(tmp_path / "none", fake_embedder)
+        FilesIndex.open(tmp_path / "none", fake_embedder)
 
 
 def test_truncated_faiss_file_is_named_in_the_error(
@@ -88,7 +88,7 @@ def test_truncated_faiss_file_is_named_in_the_error(
     faiss_file = tiny_index.build_dir / "dense.faiss"
     faiss_file.write_bytes(faiss_file.read_bytes()[:40])
     with pytest.raises(IndexCorruptError, match="dense.faiss"):
-        ReportIndex.open(tiny_index.index_dir, fake_embedder)
+        FilesIndex.open(tiny_index.index_dir, fake_embedder)
 
 
 def test_failed_build_leaves_previous_index_live(
@@ -105,7 +105,7 @@ def test_failed_build_leaves_previous_index_live(
     docs = tmp_path / "tiny" / "documents"
     with pytest.raises(RuntimeError):
         build_index(docs, tiny_index.index_dir, ExplodingEmbedder(), progress=False)
-    reopened = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    reopened = FilesIndex.open(tiny_index.index_dir, fake_embedder)
     assert reopened.manifest.index_version == tiny_index.manifest.index_version
 
 

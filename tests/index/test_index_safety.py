@@ -14,7 +14,7 @@ import pytest
 from index import build
 from index.build import BuildSummary, build_index
 from index.embedders.hashing import HashingEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 
 
 def _builds(summary: BuildSummary) -> list[Path]:
@@ -38,7 +38,7 @@ def test_build_failing_mid_write_keeps_the_live_index(
         build_index(tiny_documents, tiny_index.index_dir, fake_embedder, progress=False)
 
     assert tiny_index.index_dir.resolve() == live
-    index = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    index = FilesIndex.open(tiny_index.index_dir, fake_embedder)
     assert index.manifest.index_version == tiny_index.manifest.index_version
     index.close()
     partial = [p for p in _builds(tiny_index) if p.suffix == ".partial"]

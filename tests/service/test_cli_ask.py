@@ -12,7 +12,7 @@ import pytest
 
 from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from service import cli
 
 QUERY = "When were children's services inspected?"  # both tiny documents answer it
@@ -21,7 +21,7 @@ QUERY = "When were children's services inspected?"  # both tiny documents answer
 @pytest.fixture()
 def doc_ids(tiny_index: BuildSummary, fake_embedder: HashingEmbedder) -> dict[str, str]:
     """Document id by file name."""
-    index = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    index = FilesIndex.open(tiny_index.index_dir, fake_embedder)
     try:
         return {d.path: d.doc_id for d in index.store.documents()}
     finally:

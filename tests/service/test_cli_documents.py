@@ -9,7 +9,7 @@ import pytest
 
 from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from service import cli
 
 
@@ -34,7 +34,7 @@ def test_remove_records_the_removal_and_rebuilds_without_the_document(
     fake_embedder: HashingEmbedder,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    index = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    index = FilesIndex.open(tiny_index.index_dir, fake_embedder)
     alpha = next(d for d in index.store.documents() if d.path == "alpha.txt")
     index.close()
 
@@ -43,7 +43,7 @@ def test_remove_records_the_removal_and_rebuilds_without_the_document(
     assert f"removed {alpha.doc_id} ({alpha.title}): alpha.txt" in out
     manifest = json.loads((tiny_documents.parent / "manifest.json").read_text())
     assert manifest["removed"][alpha.doc_id]["paths"] == ["alpha.txt"]
-    rebuilt = ReportIndex.open(tiny_index.index_dir, fake_embedder)
+    rebuilt = FilesIndex.open(tiny_index.index_dir, fake_embedder)
     paths = [d.path for d in rebuilt.store.documents()]
     rebuilt.close()
     assert "alpha.txt" not in paths and len(paths) == tiny_index.documents - 1

@@ -10,7 +10,7 @@ import numpy as np
 from index.build import build_index
 from index.embedders.caching import CachingEmbedder, EmbeddingCache, encode_cached, pinned
 from index.embedders.hashing import HashingEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from tests.support.embedders import CountingEmbedder
 
 
@@ -70,7 +70,7 @@ def test_reindex_unchanged_corpus_encodes_nothing_and_a_new_document_only_its_ch
     )
     embedder.seen.clear()
     grown = build_index(tiny_documents, index_dir, embedder, progress=False)
-    opened = ReportIndex.open(index_dir, embedder)
+    opened = FilesIndex.open(index_dir, embedder)
     new_chunks = [
         c for c in opened.store.chunks_by_row(list(range(grown.chunks))).values()
         if "fostering panels" in c.text

@@ -23,7 +23,7 @@ import pytest
 
 from index.build import build_index
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from tests.conftest import BUNDLED_DOCUMENTS, REPO, TINY_CORPUS
 from tests.service.api.conftest import ADMIN_KEY, KEYS, QUERY_KEY, auth
 from tests.support.live import LiveServer, live_server
@@ -146,7 +146,7 @@ def test_killed_build_leaves_the_old_index_serving(
 
     # The live link is untouched, the old build still opens, the server still answers.
     assert index_dir.resolve() == live_target
-    reopened = ReportIndex.open(index_dir, real_embedder)
+    reopened = FilesIndex.open(index_dir, real_embedder)
     assert reopened.manifest.index_version == before
     reopened.close()
     response = httpx.post(f"{server.url}/ask", json=QUESTION, headers=auth(QUERY_KEY), timeout=60)

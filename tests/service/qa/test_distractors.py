@@ -13,7 +13,7 @@ from eval.datasets import read_gold
 from index.build import build_index
 from index.embedders.caching import CachingEmbedder
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from service.qa import AskRequest, AskResponse, QAEngine
 from service.qa.analysis import analyse
 from service.qa.followup import resolve
@@ -35,7 +35,7 @@ def engine(
     settings = Settings(index_dir=built.index_dir)
     # Cached as the service caches: every corpus sentence is encoded once.
     cached = CachingEmbedder(real_embedder)
-    engine = QAEngine(ReportIndex.open(built.index_dir, cached), cached, settings)
+    engine = QAEngine(FilesIndex.open(built.index_dir, cached), cached, settings)
     yield engine
     engine.close()
 

@@ -6,7 +6,7 @@ import pytest
 
 from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
-from index.reader import ReportIndex
+from index.files import FilesIndex
 from service.qa.contract import Filters
 from service.qa.retrieve import Retriever, reciprocal_rank_fusion
 from service.settings import Settings
@@ -30,7 +30,7 @@ def test_rrf_weights_scale_each_list() -> None:
 @pytest.fixture()
 def retriever(tiny_index: BuildSummary, fake_embedder: HashingEmbedder) -> Retriever:
     return Retriever(
-        ReportIndex.open(tiny_index.index_dir, fake_embedder), fake_embedder, Settings()
+        FilesIndex.open(tiny_index.index_dir, fake_embedder), fake_embedder, Settings()
     )
 
 

@@ -1,10 +1,16 @@
-"""Open a saved index directory for querying."""
+"""The `files` backend: a build directory of FAISS, bm25s and SQLite files, opened in
+this process (the embedded default; see index/backend.py for the seam)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
+import faiss
+import numpy as np
+
+from corpus.models import Chunk, Document
 from index.dense import DenseIndex
 from index.embedders.base import Embedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
@@ -14,8 +20,8 @@ from index.manifest import Manifest
 from index.store import Store
 
 
-class ReportIndex:
-    """A loaded index: manifest, dense vectors and the document/chunk store."""
+class FilesIndex:
+    """A loaded build directory: manifest, dense vectors, BM25 and the document/chunk store."""
 
     def __init__(
         self,
@@ -32,7 +38,7 @@ class ReportIndex:
         self.store = store
 
     @classmethod
-    def open(cls, index_dir: Path, embedder: Embedder) -> ReportIndex:
+    def open(cls, index_dir: Path, embedder: Embedder) -> FilesIndex:
         """Load and validate; refuses an index the embedder cannot query."""
         if not (index_dir / MANIFEST_FILE).exists():
             if not index_dir.exists():
@@ -67,6 +73,64 @@ class ReportIndex:
                 f"{dense.dimension}, manifest says {manifest.chunks} of {manifest.dimension}"
             )
         return cls(resolved, manifest, dense, lexical, store)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def _rows(self, doc_ids: Collection[str]) -> np.ndarray:
+        return np.array(sorted(self.store.rows_for_documents(sorted(doc_ids))), dtype=np.int64)
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, doc_ids: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        if doc_ids is None:
+            return self.dense.search(vector, k)
+        rows = self._rows(doc_ids)
+        if len(rows) == 0:
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))  # type: ignore[call-arg]
+        return self.dense.search(vector, k, params=params)
+
+    def lexical_search(
+        self, query: str, k: int, doc_ids: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        mask = None
+        if doc_ids is not None:
+            rows = self._rows(doc_ids)
+            if len(rows) == 0:
+                return []
+            mask = np.zeros(len(self.lexical), dtype=bool)
+            mask[rows] = True
+        return self.lexical.search(query, k, allowed=mask)
+
+    def chunks_by_row(self, rows: Sequence[int]) -> dict[int, Chunk]:
+        return self.store.chunks_by_row(rows)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.document(doc_id)
+
+    def documents(self) -> list[Document]:
+        return self.store.documents()
+
+    def document_frequency(self, term: str) -> int:
+        return self.lexical.document_frequency(term)
+
+    def __len__(self) -> int:
+        return self.manifest.chunks
+
+    def chunk_texts(self, limit: int | None = None) -> list[str]:
+        return self.store.chunk_texts(limit)
+
+    def set_ef_search(self, ef_search: int) -> None:
+        self.dense.set_ef_search(ef_search)
+
+    def stored_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+    def is_current(self) -> bool:
+        # A files build is swapped by a reload (API, SIGHUP, upload), never underneath.
+        return True
 
     def close(self) -> None:
         self.store.close()

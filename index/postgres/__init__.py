@@ -1,0 +1,1 @@
+"""The `postgres` backend: builds in PostgreSQL tables with pgvector, shared by replicas."""

@@ -1,0 +1,273 @@
+"""Serve the live build from PostgreSQL: HNSW (or exact) dense search and BM25 as
+sparse inner products, with document filters inside the scan.
+
+Documents and the term vocabulary are read once per build (as the files backend
+keeps documents in memory); chunk texts and vectors stay in the database. Any
+connection failure becomes `DatabaseUnavailableError` (503); the pool replaces broken
+connections, so the service recovers on its own when the server is back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import psycopg
+from pgvector import SparseVector
+from pgvector.psycopg import register_vector
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from corpus.models import Chunk, Document, Location
+from index.embedders.base import Embedder
+from index.errors import (
+    DatabaseUnavailableError,
+    IndexNotFoundError,
+    ManifestMismatchError,
+)
+from index.lexical import query_tokens
+from index.manifest import Manifest
+from index.postgres.schema import BuildTables, connect, require_schema
+from index.postgres.writer import describe, live_build
+
+log = logging.getLogger(__name__)
+
+POOL_SIZE = 8  # one per request thread that can be inside a search at once
+POOL_TIMEOUT_S = 5.0
+
+
+class PostgresIndex:
+    """One published build, read through a connection pool (the standby's, if set)."""
+
+    def __init__(
+        self,
+        pool: ConnectionPool,
+        build_no: int,
+        manifest: Manifest,
+        location: str,
+        documents: dict[str, Document],
+        vocabulary: dict[str, tuple[int, int]],
+        has_hnsw: bool,
+    ) -> None:
+        self.manifest = manifest
+        self._pool = pool
+        self._tables = BuildTables(build_no)
+        self._location = location
+        self._documents = documents
+        self._vocabulary = vocabulary  # term -> (column in the sparse vectors, df)
+        self._columns = max((column for column, _ in vocabulary.values()), default=-1) + 1
+        self._has_hnsw = has_hnsw
+        self._ef_search = 256
+
+    @classmethod
+    def open(cls, url: str, embedder: Embedder, read_url: str | None = None) -> PostgresIndex:
+        """Open the live build; refuses one the embedder cannot query."""
+        with connect(url) as conn:
+            require_schema(conn)
+            found = live_build(conn)
+        if found is None:
+            raise IndexNotFoundError(
+                "the database has no published build: run `reportqa index` (or a worker)"
+            )
+        build_no, manifest = found
+        location = describe(url, build_no)
+        try:
+            manifest.check_compatible(embedder.name, embedder.dimension)
+        except ManifestMismatchError as exc:
+            raise ManifestMismatchError(f"{location}: {exc}") from exc
+        pool = ConnectionPool(
+            read_url or url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            timeout=POOL_TIMEOUT_S,
+            configure=register_vector,
+            check=ConnectionPool.check_connection,
+            kwargs={"autocommit": True, "connect_timeout": 5},
+            open=False,
+        )
+        try:
+            pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+            index = cls(pool, build_no, manifest, location, {}, {}, False)
+            index._load()
+        except BaseException:
+            pool.close()
+            raise
+        return index
+
+    def _load(self) -> None:
+        t = self._tables
+        with self._connection() as conn:
+            documents = conn.execute(
+                sql.SQL("SELECT * FROM {} ORDER BY path").format(t.documents)
+            ).fetchall()
+            terms = conn.execute(sql.SQL("SELECT term, term_id, df FROM {}").format(t.terms))
+            self._vocabulary = {r["term"]: (int(r["term_id"]), int(r["df"])) for r in terms}
+            indexes = conn.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+                [f"build_{t.build_no}_chunks"],
+            ).fetchall()
+        self._documents = {d["doc_id"]: _document(d) for d in documents}
+        self._columns = max((c for c, _ in self._vocabulary.values()), default=-1) + 1
+        self._has_hnsw = any("hnsw" in str(row["indexdef"]) for row in indexes)
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        try:
+            with self._pool.connection() as conn:
+                conn.row_factory = dict_row  # type: ignore[assignment]
+                yield conn  # type: ignore[misc]
+        except PoolTimeout as exc:
+            raise DatabaseUnavailableError(
+                f"{self._location}: database unavailable ({exc})"
+            ) from exc
+        except psycopg.errors.UndefinedTable as exc:
+            raise DatabaseUnavailableError(
+                f"{self._location}: the build was replaced and removed; reload"
+            ) from exc
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailableError(
+                f"{self._location}: database unavailable ({str(exc).strip()})"
+            ) from exc
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, doc_ids: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        if k <= 0:
+            return []
+        where = sql.SQL("WHERE doc_id = ANY(%(ids)s)") if doc_ids is not None else sql.SQL("")
+        query = sql.SQL(
+            "SELECT row_id, -(embedding <#> %(q)s) AS score FROM {} {} "
+            "ORDER BY embedding <#> %(q)s, row_id LIMIT %(k)s"
+        ).format(self._tables.chunks, where)
+        params = {
+            "q": np.ascontiguousarray(vector, dtype=np.float32),
+            "k": k,
+            "ids": sorted(doc_ids or ()),
+        }
+        with self._connection() as conn, conn.transaction():
+            if self._has_hnsw:
+                # A filter is applied inside the graph walk, which goes on until k rows
+                # pass it (iterative scan), as FAISS's id selector does.
+                conn.execute(
+                    "SELECT set_config('hnsw.ef_search', %s, true), "
+                    "set_config('hnsw.iterative_scan', 'strict_order', true)",
+                    [str(max(self._ef_search, k))],
+                )
+            rows = conn.execute(query, params).fetchall()
+        return [(int(r["row_id"]), float(r["score"])) for r in rows]
+
+    def lexical_search(
+        self, query: str, k: int, doc_ids: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        weights: dict[int, float] = {}
+        for token in query_tokens(query):
+            found = self._vocabulary.get(token)
+            if found is not None:
+                weights[found[0]] = weights.get(found[0], 0.0) + 1.0  # repeats count
+        if not weights or k <= 0:
+            return []
+        where = sql.SQL("AND doc_id = ANY(%(ids)s)") if doc_ids is not None else sql.SQL("")
+        statement = sql.SQL(
+            "SELECT row_id, -(lexical <#> %(q)s) AS score FROM {} "
+            "WHERE (lexical <#> %(q)s) < 0 {} ORDER BY lexical <#> %(q)s, row_id LIMIT %(k)s"
+        ).format(self._tables.chunks, where)
+        params = {
+            "q": SparseVector(weights, self._columns),
+            "k": k,
+            "ids": sorted(doc_ids or ()),
+        }
+        with self._connection() as conn:
+            rows = conn.execute(statement, params).fetchall()
+        return [(int(r["row_id"]), float(r["score"])) for r in rows]
+
+    def chunks_by_row(self, rows: Sequence[int]) -> dict[int, Chunk]:
+        if not rows:
+            return {}
+        with self._connection() as conn:
+            found = conn.execute(
+                sql.SQL(
+                    'SELECT row_id, chunk_id, doc_id, ordinal, start, "end", text, also_in '
+                    "FROM {} WHERE row_id = ANY(%s)"
+                ).format(self._tables.chunks),
+                [[int(r) for r in rows]],
+            ).fetchall()
+        return {int(r["row_id"]): _chunk(r) for r in found}
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._documents.get(doc_id)
+
+    def documents(self) -> list[Document]:
+        return list(self._documents.values())
+
+    def document_frequency(self, term: str) -> int:
+        found = self._vocabulary.get(term)
+        return 0 if found is None else found[1]
+
+    def __len__(self) -> int:
+        return self.manifest.chunks
+
+    def chunk_texts(self, limit: int | None = None) -> list[str]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                sql.SQL("SELECT text FROM {} ORDER BY row_id LIMIT %s").format(self._tables.chunks),
+                [limit],
+            ).fetchall()
+        return [str(r["text"]) for r in rows]
+
+    def set_ef_search(self, ef_search: int) -> None:
+        self._ef_search = ef_search
+
+    def stored_bytes(self) -> int:
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT sum(pg_total_relation_size(t::regclass)) AS bytes "
+                "FROM unnest(%s::text[]) AS t",
+                [[name.as_string() for name in self._tables.all()]],
+            ).fetchone()
+        return int(row["bytes"] or 0) if row else 0
+
+    def live_build_no(self) -> int | None:
+        """The build now published (None when nothing is)."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT build_no FROM live_build").fetchone()
+        return None if row is None else int(row["build_no"])
+
+    def is_current(self) -> bool:
+        return self.live_build_no() == self._tables.build_no
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _document(row: dict[str, Any]) -> Document:
+    return Document(
+        doc_id=row["doc_id"],
+        path=row["path"],
+        title=row["title"],
+        date=row["date"],
+        kind=row["kind"],
+        source=row["source"],
+        extra=row["extra"],
+        text=row["text"],
+        page_starts=tuple(row["page_starts"]),
+    )
+
+
+def _chunk(row: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+        also_in=tuple(Location(d, s, e) for d, s, e in row["also_in"]),
+    )

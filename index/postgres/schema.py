@@ -1,0 +1,150 @@
+"""The database's shape: versioned migrations, connections, and per-build table names.
+
+Fixed tables hold what outlives a build (the build list, the live pointer, the
+embedding cache, the job queue); each build writes its own three tables
+(`build_<n>_documents`, `build_<n>_chunks`, `build_<n>_terms`), so a build never
+touches the one being served, and publishing is one UPDATE of `live_build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg import sql
+
+from index.errors import DatabaseUnavailableError, IndexNotFoundError
+
+# Each entry moves the schema from version i to i + 1; append, never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE EXTENSION IF NOT EXISTS vector;
+    CREATE TABLE builds (
+        build_no     bigserial PRIMARY KEY,
+        state        text NOT NULL CHECK (state IN ('writing', 'ready', 'retired')),
+        manifest     jsonb,
+        report       jsonb,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz
+    );
+    CREATE TABLE live_build (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        build_no bigint NOT NULL REFERENCES builds (build_no)
+    );
+    CREATE TABLE embedding_cache (
+        model       text NOT NULL,
+        text_sha256 bytea NOT NULL,
+        embedding   vector NOT NULL,
+        PRIMARY KEY (model, text_sha256)
+    );
+    """,
+    """
+    CREATE TABLE jobs (
+        job_id      bigserial PRIMARY KEY,
+        kind        text NOT NULL,
+        payload     jsonb NOT NULL DEFAULT '{}',
+        state       text NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        error       text,
+        result      jsonb,
+        worker      text,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        started_at  timestamptz,
+        finished_at timestamptz
+    );
+    CREATE INDEX jobs_queued ON jobs (job_id) WHERE state = 'queued';
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
+    """A connection with pgvector's types registered.
+
+    Raises:
+        DatabaseUnavailableError: the server is unreachable or refused us; the message says which.
+    """
+    try:
+        conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError(
+            f"cannot connect to the database: {_first_line(exc)}"
+        ) from exc
+    with suppress(psycopg.ProgrammingError):  # no vector extension yet: `db init` makes it
+        register_vector(conn)
+    return conn
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def schema_version(conn: psycopg.Connection) -> int:
+    """The applied version, 0 for an empty database."""
+    exists = conn.execute("SELECT to_regclass('reportqa_schema') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT max(version) FROM reportqa_schema").fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def migrate(url: str) -> tuple[int, int]:
+    """Apply the migrations not yet applied, each in its own transaction.
+
+    Concurrent callers serialise on an advisory lock, so two replicas starting at
+    once do not both apply a step. Returns (version before, version after).
+    """
+    with connect(url, autocommit=False) as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('reportqa_migrate'))")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS reportqa_schema ("
+            " version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        before = schema_version(conn)
+        if before > SCHEMA_VERSION:
+            raise DatabaseUnavailableError(
+                f"database schema is version {before}, newer than this program's "
+                f"{SCHEMA_VERSION}: upgrade reportqa"
+            )
+        for version in range(before + 1, SCHEMA_VERSION + 1):
+            conn.execute(MIGRATIONS[version - 1])
+            conn.execute("INSERT INTO reportqa_schema (version) VALUES (%s)", [version])
+        conn.commit()
+    return before, SCHEMA_VERSION
+
+
+def require_schema(conn: psycopg.Connection) -> None:
+    """Refuse a database that `reportqa db init` has not prepared (or an older one)."""
+    version = schema_version(conn)
+    if version == 0:
+        raise IndexNotFoundError(
+            "the database has no reportqa schema: run `reportqa db init`, then `reportqa index`"
+        )
+    if version != SCHEMA_VERSION:
+        raise DatabaseUnavailableError(
+            f"database schema is version {version}, this program needs {SCHEMA_VERSION}: "
+            "run `reportqa db migrate`"
+        )
+
+
+class BuildTables:
+    """The three tables of build number `build_no`, as safe SQL identifiers."""
+
+    def __init__(self, build_no: int) -> None:
+        self.build_no = build_no
+        self.documents = sql.Identifier(f"build_{build_no}_documents")
+        self.chunks = sql.Identifier(f"build_{build_no}_chunks")
+        self.terms = sql.Identifier(f"build_{build_no}_terms")
+
+    def all(self) -> tuple[sql.Identifier, ...]:
+        return (self.chunks, self.terms, self.documents)
+
+
+@contextmanager
+def transaction(url: str) -> Iterator[psycopg.Connection]:
+    """One connection in one transaction: committed on success, rolled back on error."""
+    with connect(url, autocommit=False) as conn:
+        yield conn
+        conn.commit()
