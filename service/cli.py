@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import ReportIndexError
+from service.cli_index import add_parsers as add_index_commands
 from service.errors import ConfigurationError
 from service.settings import Settings, get_settings
 
@@ -27,80 +28,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = args.index_dir
     settings = get_settings()
     return settings.model_copy(update=overrides) if overrides else settings
-
-
-def cmd_index(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    return _build(settings, Path(args.documents or settings.documents_dir), args)
-
-
-def _build(settings: Settings, documents_dir: Path, args: argparse.Namespace) -> int:
-    from index.build import build_index
-    from service.qa.encoder import embedding_cache_dir, settings_embedder
-
-    embedder = settings_embedder(settings)
-    summary = build_index(
-        documents_dir,
-        Path(settings.index_dir),
-        embedder,
-        manifest_path=settings.manifest_path,
-        progress=not args.quiet,
-        on_stage=lambda message: print(message, file=sys.stderr),
-        cache_dir=embedding_cache_dir(settings),
-        corpus_config=settings.corpus_config(),
-        force=args.force,
-    )
-    if summary.unchanged:
-        print(
-            f"index is up to date: nothing changed since version "
-            f"{summary.manifest.index_version} ({summary.documents} documents, "
-            f"{summary.chunks} chunks); --force rebuilds it anyway"
-        )
-        return 0
-    print(
-        f"indexed {summary.documents} documents, {summary.chunks} chunks in "
-        f"{summary.seconds:.1f} s -> {summary.index_dir} (version {summary.manifest.index_version})"
-    )
-    print(f"chunks encoded: {summary.encoded}, from the embedding cache: {summary.cached}")
-    print("\n".join(summary.report.summary_lines()))
-    if args.explain:
-        print("\nremovals and near-duplicates:")
-        print("\n".join(summary.report.explain_lines()) or "  (none)")
-    return 0
-
-
-def cmd_remove(args: argparse.Namespace) -> int:
-    from index.layout import STORE_FILE
-    from index.manifest import Manifest
-    from index.store import Store
-    from service.ops.ingest import DocumentIngestor
-
-    settings = _settings(args)
-    index_dir = Path(settings.index_dir)
-    manifest = Manifest.read(index_dir)
-    store = Store(index_dir.resolve() / manifest.files.get("store", STORE_FILE))
-    try:
-        found = {doc_id: store.document(doc_id) for doc_id in args.doc_ids}
-    finally:
-        store.close()
-    missing = [doc_id for doc_id, document in found.items() if document is None]
-    if missing:
-        print(f"reportqa: no document {', '.join(missing)} in {index_dir}", file=sys.stderr)
-        return 2
-    documents_dir = Path(settings.documents_dir)
-    ingestor = DocumentIngestor(
-        documents_dir, settings.manifest_path, settings.max_upload_bytes, settings.corpus_config()
-    )
-    for document in found.values():
-        assert document is not None
-        removed = ingestor.remove(document)
-        print(f"removed {removed.doc_id} ({document.title}): {', '.join(removed.paths)}")
-    if args.no_build:
-        print("not rebuilt (--no-build): the next `reportqa index` leaves them out")
-        return 0
-    code = _build(settings, documents_dir, args)
-    print("a running server serves the new index after POST /admin/reload or SIGHUP")
-    return code
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -303,26 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("index", help="build the index from the corpus")
-    p.add_argument("--documents", type=Path, help="documents folder (default corpus/documents)")
-    p.add_argument("--out", dest="index_dir", type=Path, help="index location (default var/index)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.add_argument(
-        "--explain", action="store_true", help="list every removal and near-duplicate, with why"
-    )
-    p.add_argument(
-        "--force", action="store_true", help="rebuild even when nothing changed since the last"
-    )
-    p.set_defaults(func=cmd_index)
-
-    p = sub.add_parser(
-        "remove", help="take documents out of the corpus (recorded in its manifest), then rebuild"
-    )
-    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="16 hex digits, as in citations")
-    p.add_argument("--index", dest="index_dir", type=Path, help="index location")
-    p.add_argument("--no-build", action="store_true", help="record the removal only")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_remove, force=False, explain=False)
+    add_index_commands(sub, _settings)
 
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1, REPORTQA_HOST)")

@@ -27,6 +27,7 @@ from corpus.config import CorpusTunables
 from service.settings import (
     AccessSettings,
     AnswerSettings,
+    BackendSettings,
     GeneratorSettings,
     ObservabilitySettings,
     PathSettings,
@@ -41,6 +42,7 @@ from service.settings import (
 # Titles differ from README.md's other headings, so that their anchors stay unique.
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Paths and model", PathSettings),
+    ("Index backend (files or PostgreSQL)", BackendSettings),
     ("HTTP server", ServerSettings),
     ("Retrieval", RetrievalSettings),
     ("Answers", AnswerSettings),

