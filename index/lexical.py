@@ -20,6 +20,19 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STOPWORDS = "en"
 
 
+# BM25 sums float32 weights, and the order of the sum differs between bm25s and
+# PostgreSQL (scores differ by ~1e-7): scores equal to 5 decimals are ties, broken by
+# row, so both backends give the same ranking. Fetching a few more than k lets the
+# tie at the cut be broken the same way too.
+SCORE_DECIMALS = 5
+TIE_MARGIN = 16
+
+
+def ranked(hits: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    """The top k of (row, score) pairs, best first, ties broken by the smaller row."""
+    return sorted(hits, key=lambda hit: (-round(hit[1], SCORE_DECIMALS), hit[0]))[:k]
+
+
 def query_tokens(query: str) -> list[str]:
     """The query's tokens as the index stores them (stemmed, stopwords out), repeats kept:
     bm25s counts a repeated query term once per repeat."""
@@ -68,9 +81,10 @@ class LexicalIndex:
             return []
         mask = None if allowed is None else allowed.astype(np.float32)
         ids, scores = self._retriever.retrieve(
-            query_tokens, k=min(k, self._size), show_progress=False, weight_mask=mask
+            query_tokens, k=min(k + TIE_MARGIN, self._size), show_progress=False, weight_mask=mask
         )
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        return ranked(hits, k)
 
     def document_frequency(self, term: str) -> int:
         """Rows whose text holds `term`, a token as the index stores it (stemmed, lower case)."""

@@ -29,7 +29,7 @@ from index.errors import (
     IndexNotFoundError,
     ManifestMismatchError,
 )
-from index.lexical import query_tokens
+from index.lexical import TIE_MARGIN, query_tokens, ranked
 from index.manifest import Manifest
 from index.postgres.schema import BuildTables, connect, require_schema
 from index.postgres.writer import describe, live_build
@@ -181,12 +181,12 @@ class PostgresIndex:
         ).format(self._tables.chunks, where)
         params = {
             "q": SparseVector(weights, self._columns),
-            "k": k,
+            "k": k + TIE_MARGIN,
             "ids": sorted(doc_ids or ()),
         }
         with self._connection() as conn:
             rows = conn.execute(statement, params).fetchall()
-        return [(int(r["row_id"]), float(r["score"])) for r in rows]
+        return ranked([(int(r["row_id"]), float(r["score"])) for r in rows], k)
 
     def chunks_by_row(self, rows: Sequence[int]) -> dict[int, Chunk]:
         if not rows:

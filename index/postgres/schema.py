@@ -56,6 +56,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX jobs_queued ON jobs (job_id) WHERE state = 'queued';
     """,
+    # Uploads and removals made on any replica, replayed by workers into their corpus
+    # folder before a build (service/ops/shared_corpus.py).
+    """
+    CREATE TABLE corpus_changes (
+        change_no  bigserial PRIMARY KEY,
+        action     text NOT NULL CHECK (action IN ('add', 'remove')),
+        doc_id     text NOT NULL,
+        path       text NOT NULL,
+        content    bytea,
+        entry      jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now()
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from index.postgres.jobs import JobQueue
 from service.api import metrics
 from service.api.errors import install_error_handlers
 from service.api.keys import KeyRing
@@ -37,8 +38,10 @@ from service.api.routes import (
     widget,
 )
 from service.api.state import AppState
+from service.ops.backend import database_url
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager, install_sighup
+from service.ops.shared_corpus import SharedCorpus
 from service.qa.engine import QAEngine
 from service.settings import Settings, get_settings
 
@@ -80,11 +83,18 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         metrics.observe_index(served)
         # Uploads go where the served engine's settings say (tests pass their own).
         where = manager.active_settings
+        changes = None
+        if where.backend == "postgres":
+            # Uploads are recorded for the workers, and builds queued for them.
+            url = database_url(where)
+            changes = SharedCorpus(url)
+            manager.queue = JobQueue(url)
         ingestor = DocumentIngestor(
             Path(where.documents_dir),
             where.manifest_path,
             active.max_upload_bytes,
             where.corpus_config(),
+            changes,
         )
 
         def forget_indexed_uploads(fresh: QAEngine) -> None:

@@ -54,7 +54,7 @@ def observe_index(engine: QAEngine) -> None:
     manifest = engine.manifest
     INDEX_DOCUMENTS.set(manifest.documents)
     INDEX_CHUNKS.set(manifest.chunks)
-    INDEX_BYTES.set(engine.index_bytes())
+    INDEX_BYTES.set(engine.index.stored_bytes())
     INDEX_INFO.clear()
     INDEX_INFO.labels(manifest.index_version, manifest.model, manifest.built_at).set(1)
 

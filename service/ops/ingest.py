@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from corpus.config import CorpusConfig
 from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError
@@ -36,6 +36,16 @@ from corpus.sandbox import shared_sandbox
 from service.errors import BadQueryError, DocumentTooLargeError, UnsupportedDocumentError
 
 UPLOADS_DIR = "uploads"
+
+
+class ChangeLog(Protocol):
+    """Where uploads and removals are recorded for other machines to replay."""
+
+    def record_upload(
+        self, relative: str, data: bytes, entry: dict[str, str], doc_id: str
+    ) -> None: ...
+
+    def record_removal(self, removed: RemovedDocument) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,12 @@ class DocumentIngestor:
         manifest_path: Path | None,
         max_bytes: int,
         corpus_config: CorpusConfig | None = None,
+        changes: ChangeLog | None = None,
     ) -> None:
+        """`changes`, when given, also records each upload and removal where other
+        machines replay them (the postgres backend's shared corpus)."""
         self.documents_dir = documents_dir
+        self.changes = changes
         self.corpus_config = corpus_config or CorpusConfig()
         self.manifest_path = manifest_path or default_manifest_path(documents_dir)
         self.max_bytes = max_bytes
@@ -126,12 +140,19 @@ class DocumentIngestor:
             if existing is not None:
                 return StoredDocument(document.doc_id, existing, duplicate=True)
             relative = f"{UPLOADS_DIR}/{safe_stem(filename)}-{document.doc_id[:8]}{suffix}"
-            target = self.documents_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, data)
-            self._add_to_manifest(relative, metadata, document.doc_id)
+            entry = {k: v for k, v in asdict(metadata).items() if v is not None}
+            self.put(relative, data, entry, document.doc_id)
             self._waiting[document.doc_id] = relative
+            if self.changes is not None:
+                self.changes.record_upload(relative, data, entry, document.doc_id)
         return StoredDocument(document.doc_id, relative, duplicate=False)
+
+    def put(self, relative: str, data: bytes, entry: dict[str, str], doc_id: str) -> None:
+        """Write an accepted upload and its manifest entry (also a replayed one)."""
+        target = self.documents_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, data)
+        self._add_to_manifest(relative, entry, doc_id)
 
     def forget_indexed(self, indexed: Callable[[str], str | None]) -> None:
         """Drop waiting uploads that a finished build has indexed."""
@@ -159,22 +180,27 @@ class DocumentIngestor:
         )
         with self._lock:
             self._waiting.pop(document.doc_id, None)
-
-            def change(manifest: dict[str, Any]) -> None:
-                manifest.setdefault("removed", {})[document.doc_id] = {
-                    "paths": list(paths),
-                    "removed_at": removed.removed_at,
-                }
-
-            self._edit_manifest(change)
-            for path in paths:
-                if Path(path).parts[0] == UPLOADS_DIR:
-                    (self.documents_dir / path).unlink(missing_ok=True)
+            self.record_removal(removed)
+            if self.changes is not None:
+                self.changes.record_removal(removed)
         return removed
 
-    def _add_to_manifest(self, relative: str, metadata: DocumentMetadata, doc_id: str) -> None:
+    def record_removal(self, removed: RemovedDocument) -> None:
+        """Record a removal in the manifest and delete its uploaded files (also replayed)."""
+
         def change(manifest: dict[str, Any]) -> None:
-            entry = {k: v for k, v in asdict(metadata).items() if v is not None}
+            manifest.setdefault("removed", {})[removed.doc_id] = {
+                "paths": list(removed.paths),
+                "removed_at": removed.removed_at,
+            }
+
+        self._edit_manifest(change)
+        for path in removed.paths:
+            if Path(path).parts[0] == UPLOADS_DIR:
+                (self.documents_dir / path).unlink(missing_ok=True)
+
+    def _add_to_manifest(self, relative: str, entry: dict[str, str], doc_id: str) -> None:
+        def change(manifest: dict[str, Any]) -> None:
             manifest.setdefault("documents", {})[relative] = entry
             # Uploading a removed document again brings it back.
             manifest.get("removed", {}).pop(doc_id, None)

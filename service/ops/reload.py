@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index.build import build_index
+from index.postgres.jobs import JobQueue
+from service.ops.backend import build_target
 from service.ops.jobs import Job, JobRegistry
 from service.qa.engine import QAEngine
 from service.settings import Settings
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 # A replaced engine is closed (its store or connection pool released) this long after
 # the swap, when every request that started on it has long finished.
 RETIRE_AFTER_S = 60.0
+QUEUE_POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class EngineManager:
         self.after_swap: list[Callable[[QAEngine], None]] = []
         # Called with (outcome, trigger) after each reload: "swapped", "unchanged", "failed".
         self.on_reload: list[Callable[[str, str], None]] = []
+        # postgres backend: builds are queued for workers instead of run in this process.
+        self.queue: JobQueue | None = None
 
     @property
     def active_settings(self) -> Settings:
@@ -172,8 +177,11 @@ class EngineManager:
 
         Changes arriving during a build (uploads, removals) join the one queued build
         after it, so every change ends up indexed without running builds in parallel;
-        the job returned is the build that will include this change.
+        the job returned is the build that will include this change. On the postgres
+        backend the build is queued for a worker, and the job follows it.
         """
+        if self.queue is not None:
+            return self._request_queued_build(self.queue, trigger)
         with self._build_state:
             if self._queued_build is not None:
                 return self._queued_build
@@ -184,6 +192,27 @@ class EngineManager:
                 )
                 self._builder.start()
             return job
+
+    def _request_queued_build(self, queue: JobQueue, trigger: str) -> Job:
+        queued = queue.enqueue("build", {"trigger": trigger})
+        job = self.jobs.create("build", trigger)
+
+        def follow() -> dict[str, object]:
+            while True:
+                state = queue.get(queued.job_id)
+                if state is None or state.state in ("done", "failed"):
+                    break
+                time.sleep(QUEUE_POLL_S)
+            if state is None or state.state == "failed":
+                raise RuntimeError(
+                    f"build job {queued.job_id} failed: {state.error if state else 'lost'}"
+                )
+            # Serve it here at once; the other replicas swap on their next poll.
+            outcome = self.reload("published")
+            return {"database_job": queued.job_id, **(state.result or {}), **asdict(outcome)}
+
+        self.jobs.run(job, follow)
+        return job
 
     def wait_for_build(self, timeout: float) -> bool:
         """Block until no build is running or queued (tests, orderly shutdown)."""
@@ -221,6 +250,7 @@ class EngineManager:
                 manifest_path=settings.manifest_path,
                 progress=False,
                 corpus_config=settings.corpus_config(),
+                target=build_target(settings),
             )
             outcome = self.reload("build")
             log.info("background build finished: index %s", summary.manifest.index_version)

@@ -18,6 +18,8 @@ from index.build import build_index
 from index.embedders.base import Embedder
 from index.postgres.jobs import JobQueue, QueuedJob
 from service.ops.backend import build_target, database_url
+from service.ops.ingest import DocumentIngestor
+from service.ops.shared_corpus import SharedCorpus
 from service.qa.encoder import embedding_cache_dir, settings_embedder
 from service.settings import Settings
 
@@ -32,6 +34,15 @@ def run_job(job: QueuedJob, settings: Settings, embedder: Embedder) -> dict[str,
     """Run one claimed job; returns its result (raises on failure)."""
     if job.kind != "build":
         raise ValueError(f"unknown job kind {job.kind!r}")
+    # Uploads and removals made on any replica join this machine's corpus folder first.
+    SharedCorpus(database_url(settings)).replay(
+        DocumentIngestor(
+            Path(settings.documents_dir),
+            settings.manifest_path,
+            settings.max_upload_bytes,
+            settings.corpus_config(),
+        )
+    )
     summary = build_index(
         Path(settings.documents_dir),
         Path(settings.index_dir),  # this machine's extraction cache lives beside it

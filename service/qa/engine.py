@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import SecretStr
 
 from corpus.models import Chunk, Document
-from index.backend import IndexLocation, IndexReader, open_index
+from index.backend import IndexReader, open_index
 from index.dense import auto_ef_search, set_search_threads
 from index.embedders.base import Embedder
 from index.embedders.caching import CachingEmbedder, pinned
@@ -122,20 +121,6 @@ class AnswerInputs:
         return self.analysis.scoring_question
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return None if value is None else value.get_secret_value()
-
-
-def index_location(settings: Settings) -> IndexLocation:
-    """Where the settings say the index lives."""
-    return IndexLocation(
-        backend=settings.backend,
-        index_dir=str(settings.index_dir),
-        database_url=_secret(settings.database_url),
-        read_url=_secret(settings.database_read_url),
-    )
-
-
 class QAEngine:
     def __init__(self, index: IndexReader, embedder: Embedder, settings: Settings) -> None:
         self.index = index
@@ -171,7 +156,7 @@ class QAEngine:
                 size=max(1, settings.sentence_cache_size),
                 learn=settings.cache_query_texts,
             )
-        index = open_index(index_location(settings), cached)
+        index = open_index(encoder.index_location(settings), cached)
         set_search_threads(settings.dense_threads)
         index.set_ef_search(settings.hnsw_ef_search or auto_ef_search(len(index)))
         warm_embedder(cached, index, settings)
@@ -188,13 +173,8 @@ class QAEngine:
 
     @property
     def index_location(self) -> str:
-        """The build being served: its directory (the live symlink resolved when
-        opened), or the database and build id."""
+        """The build served: its directory (symlink resolved), or database and build."""
         return self.index.location
-
-    def index_bytes(self) -> int:
-        """Bytes the served build occupies on disk (files or tables and indexes)."""
-        return self.index.stored_bytes()
 
     def stored_document(self, doc_id: str) -> Document | None:
         """The indexed document with this id, or None."""

