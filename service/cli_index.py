@@ -6,9 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.models import Document
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.ops.ingest import DocumentIngestor
 
 SettingsOf = Callable[[argparse.Namespace], Settings]
 
@@ -27,11 +31,36 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return build(settings, Path(args.documents or settings.documents_dir), args)
 
 
+def _ingestor(settings: Settings, documents_dir: Path) -> DocumentIngestor:
+    """Uploads and removals of this corpus folder; on postgres also recorded for workers."""
+    from service.ops.ingest import DocumentIngestor
+
+    changes = None
+    if settings.backend == "postgres":
+        from service.ops.backend import database_url
+        from service.ops.shared_corpus import SharedCorpus
+
+        changes = SharedCorpus(database_url(settings))
+    return DocumentIngestor(
+        documents_dir,
+        settings.manifest_path,
+        settings.max_upload_bytes,
+        settings.corpus_config(),
+        changes,
+    )
+
+
 def build(settings: Settings, documents_dir: Path, args: argparse.Namespace) -> int:
     from index.build import build_index
     from service.ops.backend import build_target
     from service.qa.encoder import embedding_cache_dir, settings_embedder
 
+    ingestor = _ingestor(settings, documents_dir)
+    if ingestor.changes is not None:
+        # Uploads made through any replica belong in every build, this one too.
+        replayed = ingestor.changes.replay(ingestor)
+        if replayed:
+            print(f"replayed {replayed} uploads and removals made through the API")
     summary = build_index(
         documents_dir,
         Path(settings.index_dir),
@@ -85,8 +114,6 @@ def _indexed_documents(settings: Settings) -> dict[str, Document]:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from service.ops.ingest import DocumentIngestor
-
     indexed = _indexed_documents(settings)
     missing = [doc_id for doc_id in args.doc_ids if doc_id not in indexed]
     if missing:
@@ -94,9 +121,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
         print(f"reportqa: no document {', '.join(missing)} in {where}", file=sys.stderr)
         return 2
     documents_dir = Path(settings.documents_dir)
-    ingestor = DocumentIngestor(
-        documents_dir, settings.manifest_path, settings.max_upload_bytes, settings.corpus_config()
-    )
+    ingestor = _ingestor(settings, documents_dir)
     for doc_id in args.doc_ids:
         document = indexed[doc_id]
         removed = ingestor.remove(document)

@@ -47,6 +47,10 @@ class ChangeLog(Protocol):
 
     def record_removal(self, removed: RemovedDocument) -> None: ...
 
+    def replay(self, ingestor: DocumentIngestor) -> int:
+        """Apply to `ingestor`'s folder the changes it has not seen; returns how many."""
+        ...
+
 
 @dataclass(frozen=True)
 class StoredDocument:

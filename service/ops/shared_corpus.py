@@ -17,7 +17,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from corpus.load import RemovedDocument
-from index.postgres.schema import connect
+from index.postgres.schema import connect, require_schema
 from service.ops.ingest import DocumentIngestor
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class SharedCorpus:
         marker = ingestor.manifest_path.with_name(MARKER_NAME)
         applied = int(marker.read_text().strip() or 0) if marker.is_file() else 0
         with connect(self.url) as conn, conn.cursor(row_factory=dict_row) as cur:
+            require_schema(conn)
             rows = cur.execute(
                 "SELECT * FROM corpus_changes WHERE change_no > %s ORDER BY change_no",
                 [applied],

@@ -20,7 +20,7 @@ from index.postgres.jobs import JobQueue, QueuedJob
 from service.ops.backend import build_target, database_url
 from service.ops.ingest import DocumentIngestor
 from service.ops.shared_corpus import SharedCorpus
-from service.qa.encoder import embedding_cache_dir, settings_embedder
+from service.qa import encoder
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def run_job(job: QueuedJob, settings: Settings, embedder: Embedder) -> dict[str,
         manifest_path=settings.manifest_path,
         progress=False,
         corpus_config=settings.corpus_config(),
-        cache_dir=embedding_cache_dir(settings),
+        cache_dir=encoder.embedding_cache_dir(settings),
         force=bool(job.payload.get("force", False)),
         target=build_target(settings),
     )
@@ -78,7 +78,7 @@ def run_worker(
     Returns the number of jobs that failed.
     """
     queue = JobQueue(database_url(settings))
-    embedder = settings_embedder(settings)
+    embedder = encoder.settings_embedder(settings)
     name = worker_name()
     stop = stop or threading.Event()
     failed = 0
