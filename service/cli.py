@@ -216,9 +216,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback_export(args: argparse.Namespace) -> int:
-    from service.ops.feedback import FeedbackStore, export_gold_file, feedback_path
+    from service.ops.feedback import FeedbackStore, export_gold_file, open_feedback_store
 
-    store = FeedbackStore(args.db or feedback_path(_settings(args)))
+    store = FeedbackStore(args.db) if args.db else open_feedback_store(_settings(args))
     exported = export_gold_file(store, args.out, args.only)
     stream = sys.stdout if args.out else sys.stderr  # not among candidates on stdout
     print(f"wrote {exported.summary()} to {args.out or 'standard output'}", file=stream)
@@ -281,7 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, help="file to write (default: standard output)")
     p.add_argument("--only", choices=["unhelpful", "all"], default="all", help="default: all")
-    p.add_argument("--db", type=Path, help="default: REPORTQA_FEEDBACK_PATH, else beside the index")
+    p.add_argument(
+        "--db",
+        type=Path,
+        help="SQLite file; default: the database on the postgres backend, else "
+        "REPORTQA_FEEDBACK_PATH, else beside the index",
+    )
     p.set_defaults(func=cmd_feedback_export)
 
     from eval.cli import add_eval_parser

@@ -41,7 +41,8 @@ class PathSettings(BaseModel):
         None,
         description="SQLite file of answer feedback (POST /feedback); unset: "
         "`<index_dir>.feedback.sqlite3` (var/index.feedback.sqlite3), beside the index and "
-        "outside its builds, so it outlives rebuilds.",
+        "outside its builds, so it outlives rebuilds. The postgres backend keeps feedback "
+        "in the database instead.",
     )
     feedback_max_rows: int = Field(
         100_000,
@@ -267,7 +268,9 @@ class AccessSettings(BaseModel):
         "unset: no limit.",
     )
     rate_limit_storage: str = Field(
-        "memory://", description="`limits` storage URI; memory is per process."
+        "memory://",
+        description="`limits` storage URI; memory is per process. Left unset on the postgres "
+        "backend, limits are counted in the database, once for all replicas.",
     )
     max_body_bytes: int = Field(
         256 * 1024, ge=1024, description="Largest JSON request body; larger is 413 unread."

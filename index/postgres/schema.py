@@ -69,6 +69,40 @@ MIGRATIONS: tuple[str, ...] = (
         created_at timestamptz NOT NULL DEFAULT now()
     );
     """,
+    # Rate limits counted by every replica together (service/api/ratelimit_postgres.py).
+    # UNLOGGED: rows live for one window, so skipping the WAL is worth more than keeping
+    # them through a crash (or onto a promoted standby), which at worst resets the limits.
+    """
+    CREATE UNLOGGED TABLE rate_limit_hits (
+        key        text NOT NULL,
+        expires_at timestamptz NOT NULL
+    );
+    CREATE INDEX rate_limit_hits_key ON rate_limit_hits (key, expires_at);
+    CREATE INDEX rate_limit_hits_expiry ON rate_limit_hits (expires_at);
+    CREATE UNLOGGED TABLE rate_limit_counters (
+        key        text PRIMARY KEY,
+        value      bigint NOT NULL,
+        expires_at timestamptz NOT NULL
+    );
+    """,
+    # Answer feedback from every replica (service/ops/feedback_postgres.py); the columns
+    # are those of the SQLite store of the files backend (service/ops/feedback.py).
+    """
+    CREATE TABLE feedback (
+        id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        api_key_name  text,
+        question      text NOT NULL,
+        answer        text NOT NULL,
+        helpful       boolean NOT NULL,
+        correction    text,
+        citations     jsonb NOT NULL DEFAULT '[]',
+        history       jsonb NOT NULL DEFAULT '[]',
+        index_version text,
+        confidence    double precision
+    );
+    CREATE INDEX feedback_helpful ON feedback (helpful, id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

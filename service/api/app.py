@@ -25,7 +25,7 @@ from service.api.middleware.access import AccessMiddleware
 from service.api.middleware.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from service.api.middleware.metrics import RequestMetricsMiddleware, install_request_id
 from service.api.openapi import install_error_contract
-from service.api.ratelimit import RateLimiter
+from service.api.ratelimit import RateLimiter, rate_limit_storage
 from service.api.routes import (
     admin,
     ask,
@@ -52,7 +52,7 @@ def check_configuration(settings: Settings) -> tuple[KeyRing, RateLimiter | None
     """Read the keys and rate limits; raises ConfigurationError naming what is wrong."""
     keyring = KeyRing.from_settings(settings)
     limiter = (
-        RateLimiter(settings.rate_limit, settings.rate_limit_storage)
+        RateLimiter(settings.rate_limit, rate_limit_storage(settings))
         if settings.rate_limit or keyring.has_rate_limits
         else None
     )
@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
             manager.after_swap.remove(forget_indexed_uploads)
             if engine is None and manager.engine is not None:
                 manager.engine.close()
+            if limiter is not None:
+                await limiter.aclose()
 
     app = FastAPI(
         title="reportqa",

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from service.api.state import AppState, app_state
 from service.errors import IndexUnavailableError
-from service.ops.feedback import FeedbackStore
+from service.ops.feedback import FeedbackBackend
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager
 from service.qa.engine import QAEngine
@@ -40,7 +40,7 @@ async def get_ingestor(request: Request) -> DocumentIngestor:
     return ingestor
 
 
-async def get_feedback(request: Request) -> FeedbackStore:
+async def get_feedback(request: Request) -> FeedbackBackend:
     return app_state(request.app).feedback
 
 
@@ -48,4 +48,4 @@ StateDep = Annotated[AppState, Depends(get_state)]
 EngineDep = Annotated[QAEngine, Depends(get_engine)]
 ManagerDep = Annotated[EngineManager, Depends(get_manager)]
 IngestorDep = Annotated[DocumentIngestor, Depends(get_ingestor)]
-FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+FeedbackDep = Annotated[FeedbackBackend, Depends(get_feedback)]

@@ -1,6 +1,9 @@
 """Prometheus metrics of the process: requests, pipeline stages, the served index, reloads.
 
 Counters live in the process: with several uvicorn workers each worker has its own.
+They stay per process on the postgres backend too, where rate limits and feedback are
+shared through the database: Prometheus scrapes every replica and sums, so a shared
+counter would be counted once per replica.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from service.api.keys import KeyRing
 from service.api.links import ViewLinks
-from service.ops.feedback import FeedbackStore, feedback_path
+from service.ops.feedback import FeedbackBackend, open_feedback_store
 from service.ops.ingest import DocumentIngestor
 from service.ops.reload import EngineManager
 from service.qa.engine import QAEngine
@@ -23,13 +23,11 @@ class AppState:
     keyring: KeyRing
     links: ViewLinks  # signed citation links (see service/api/links.py)
     ingestor: DocumentIngestor | None = None  # set by the lifespan, beside the served index
-    # Needs no index, so it is there from the start; its file is created on first use.
-    feedback: FeedbackStore = field(init=False)
+    # Needs no index, so it is there from the start; a SQLite file is made on first use.
+    feedback: FeedbackBackend = field(init=False)
 
     def __post_init__(self) -> None:
-        self.feedback = FeedbackStore(
-            feedback_path(self.settings), max_rows=self.settings.feedback_max_rows
-        )
+        self.feedback = open_feedback_store(self.settings)
 
     @property
     def engine(self) -> QAEngine | None:

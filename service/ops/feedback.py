@@ -1,7 +1,11 @@
-"""Answer feedback (POST /feedback): stored in SQLite, listed for reviewers, exported as gold.
+"""Answer feedback (POST /feedback): stored, listed for reviewers, exported as gold.
 
-The store is one SQLite file beside the index, never inside a build directory: builds
-are replaced and pruned, feedback must outlive them (default `var/index.feedback.sqlite3`).
+Two stores behind one interface (`FeedbackBackend`), chosen by `open_feedback_store`:
+on the files backend one SQLite file here, on the postgres backend a table of the
+database that every replica shares (`service.ops.feedback_postgres`).
+
+The SQLite file lies beside the index, never inside a build directory: builds are
+replaced and pruned, feedback must outlive them (default `var/index.feedback.sqlite3`).
 Each call opens its own connection, so the thread-pool workers of the API (and several
 server processes) can write at once; WAL lets readers and one writer proceed together.
 
@@ -22,7 +26,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, Protocol, TextIO
 
 from service.errors import IndexUnavailableError, StorageFullError
 from service.settings import Settings
@@ -101,6 +105,42 @@ class FeedbackRecord(Feedback):
     created_at: str
 
 
+class FeedbackBackend(Protocol):
+    """Where feedback is kept: what the routes and the export need of a store.
+
+    Raises FeedbackStoreError (503) when the store cannot be reached, StorageFullError
+    (507) from `add` once it holds `REPORTQA_FEEDBACK_MAX_ROWS` entries.
+    """
+
+    def add(self, feedback: Feedback) -> FeedbackRecord: ...
+
+    def count(self, helpful: bool | None = None) -> int: ...
+
+    def recent(
+        self, limit: int = 50, offset: int = 0, helpful: bool | None = None
+    ) -> list[FeedbackRecord]:
+        """Newest first."""
+        ...
+
+    def oldest_first(self, helpful: bool | None = None) -> list[FeedbackRecord]: ...
+
+    def require_readable(self) -> None:
+        """Raises FileNotFoundError, saying why, when there is no store to read (reading
+        never creates one)."""
+        ...
+
+
+def open_feedback_store(settings: Settings) -> FeedbackBackend:
+    """The database's table on the postgres backend, so all replicas share it; else the
+    SQLite file of `feedback_path`."""
+    if settings.backend == "postgres":
+        from service.ops.backend import database_url
+        from service.ops.feedback_postgres import PostgresFeedbackStore
+
+        return PostgresFeedbackStore(database_url(settings), settings.feedback_max_rows)
+    return FeedbackStore(feedback_path(settings), settings.feedback_max_rows)
+
+
 class FeedbackStore:
     """The feedback SQLite file; created (with its folder) on the first use, not before."""
 
@@ -113,6 +153,13 @@ class FeedbackStore:
     @property
     def exists(self) -> bool:
         return self.path.is_file()
+
+    def require_readable(self) -> None:
+        if not self.exists:
+            raise FileNotFoundError(
+                f"no feedback store at {self.path} (no feedback received yet? --db or "
+                "REPORTQA_FEEDBACK_PATH names another)"
+            )
 
     def add(self, feedback: Feedback) -> FeedbackRecord:
         created_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -302,17 +349,13 @@ def export_gold(records: Sequence[FeedbackRecord], out: TextIO, scope: ExportSco
     return GoldExport(**counts)
 
 
-def export_gold_file(store: FeedbackStore, out: Path | None, scope: ExportScope) -> GoldExport:
+def export_gold_file(store: FeedbackBackend, out: Path | None, scope: ExportScope) -> GoldExport:
     """`export_gold` of `store` into the file `out` (its folder made), or standard output.
 
     Raises:
         FileNotFoundError: `store` does not exist (it is not created for reading).
     """
-    if not store.exists:
-        raise FileNotFoundError(
-            f"no feedback store at {store.path} (no feedback received yet? --db or "
-            "REPORTQA_FEEDBACK_PATH names another)"
-        )
+    store.require_readable()
     records = store.oldest_first(helpful=False if scope == "unhelpful" else None)
     if out is None:
         return export_gold(records, sys.stdout, scope)
