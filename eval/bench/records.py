@@ -16,7 +16,7 @@ DEFAULT_MARKDOWN = REPO / "docs" / "benchmarks.md"
 DEFAULT_SCIFACT = REPO.parent / "shared" / "data" / "scifact"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 EF_SWEEP = (32, 64, 128, 256, 512, 1024)
-SECTIONS = ("encode", "build", "ask", "http", "baseline", "scale")
+SECTIONS = ("encode", "build", "ask", "http", "baseline", "scale", "backend")
 
 # Questions a member of staff might ask of the bundled reports. Written for the
 # benchmark (timing only: answers are not scored here, see `reportqa eval`).
@@ -114,6 +114,29 @@ class ScaleRow:
     recall_at_10: float
     # efSearch -> (recall@10, query p50 ms): the price of more recall on the same graph
     ef_sweep: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackendRow:
+    """One index backend serving one prepared build (section `backend`)."""
+
+    size: int  # chunks
+    backend: str  # files, postgres, or postgres standby (reads from a hot standby)
+    dense_index: str  # flat (exact scan) or hnsw
+    publish_s: float  # from the start of publishing until this place serves the build
+    stored_bytes: int
+    open_s: float
+    rss_mib: float  # the reading process after opening the build
+    rss_open_mib: float  # what opening the build added to it
+    dense: Latency
+    recall_at_10: float  # against exact inner-product search
+    filtered_dense: Latency  # restricted to ~10% of the documents
+    filtered_recall_at_10: float
+    lexical: Latency
+    lexical_same_top10: float  # share of queries whose top-10 rows equal the files backend's
+    lexical_max_score_diff: float  # largest BM25 score gap to the files backend, shared rows
+    # This row's figures over the files backend's at the same size, measured in the same run.
+    ratios: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -155,6 +155,43 @@ def _ef_sweep_table(data: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _backend_table(data: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| chunks | backend | dense | publish s | stored MiB | open s | RSS MiB (open +) "
+        "| dense p50 / p95 ms | recall@10 | filtered p50 ms | filtered recall@10 "
+        "| BM25 p50 / p95 ms | BM25 top-10 = files | BM25 max score diff |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
+    ]
+    for r in data:
+        dense, lexical = r["dense"], r["lexical"]
+        lines.append(
+            _row([f"{r['size']:,}", r["backend"], r["dense_index"], r["publish_s"],
+                  f"{r['stored_bytes'] / 2**20:.0f}", r["open_s"],
+                  f"{r['rss_mib']:.0f} (+{r['rss_open_mib']:.0f})",
+                  f"{dense['p50_ms']} / {dense['p95_ms']}", r["recall_at_10"],
+                  r["filtered_dense"]["p50_ms"], r["filtered_recall_at_10"],
+                  f"{lexical['p50_ms']} / {lexical['p95_ms']}", r["lexical_same_top10"],
+                  r["lexical_max_score_diff"]])
+        )  # fmt: skip
+    ratios = [r for r in data if r.get("ratios")]
+    if not ratios:
+        return lines
+    keys = list(dict.fromkeys(k for r in ratios for k in r["ratios"]))
+    lines += [
+        "",
+        "Ratios to the files backend at the same size (postgres / files):",
+        "",
+        _row(["chunks", "backend", *keys]),
+        _row(["---:", "---", *["---:"] * len(keys)]),
+    ]
+    for r in ratios:
+        lines.append(
+            _row([f"{r['size']:,}", r["backend"], *[r["ratios"].get(k, "") for k in keys]])
+        )
+    return lines  # fmt: skip
+
+
 _TABLES: tuple[tuple[str, str, Callable[[Any], list[str]]], ...] = (
     ("encode", "Query encoding (one question)", _encode_table),
     ("build", "Index build, bundled corpus", _build_table),
@@ -162,6 +199,7 @@ _TABLES: tuple[tuple[str, str, Callable[[Any], list[str]]], ...] = (
     ("http", "/ask over HTTP (loopback)", _http_table),
     ("baseline", "Against a plain LangChain + FAISS pipeline", _baseline_table),
     ("scale", "Scale: flat versus HNSW", _scale_table),
+    ("backend", "Index backends: files vs postgres", _backend_table),
 )
 
 
