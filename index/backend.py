@@ -74,7 +74,8 @@ class IndexReader(Protocol):
     def chunk_texts(self, limit: int | None = None) -> list[str]: ...
 
     def set_ef_search(self, ef_search: int) -> None:
-        """Search beam of the HNSW graph, where the build has one."""
+        """Search beam of the HNSW graph, where the build has one (each backend opens
+        with the beam its benchmark chose)."""
         ...
 
     def stored_bytes(self) -> int:

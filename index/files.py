@@ -11,7 +11,7 @@ import faiss
 import numpy as np
 
 from corpus.models import Chunk, Document
-from index.dense import DenseIndex
+from index.dense import DenseIndex, auto_ef_search
 from index.embedders.base import Embedder
 from index.errors import IndexCorruptError, IndexNotFoundError, ManifestMismatchError
 from index.layout import DENSE_FILE, LEXICAL_DIR, MANIFEST_FILE, STORE_FILE
@@ -72,6 +72,7 @@ class FilesIndex:
                 f"{resolved / DENSE_FILE}: holds {len(dense)} vectors of dimension "
                 f"{dense.dimension}, manifest says {manifest.chunks} of {manifest.dimension}"
             )
+        dense.set_ef_search(auto_ef_search(len(dense)))
         return cls(resolved, manifest, dense, lexical, store)
 
     @property

@@ -240,8 +240,9 @@ class PerformanceSettings(BaseModel):
         0,
         ge=0,
         le=4096,
-        description="HNSW beam width (recall against time); 0: by index size, 256 up to "
-        "200k vectors and 1024 above (index/dense.py).",
+        description="HNSW beam width (recall against time); 0: each backend's measured "
+        "default: FAISS 256 up to 200k vectors and 1024 above (index/dense.py), pgvector "
+        "100 (index/postgres/reader.py).",
     )
 
 

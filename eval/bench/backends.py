@@ -171,7 +171,7 @@ def read_backend(spec: ReadSpec) -> dict[str, Any]:
     import index.files  # noqa: F401
     import index.postgres.reader  # noqa: F401
     from index.backend import IndexLocation, open_index
-    from index.dense import auto_ef_search, set_search_threads
+    from index.dense import set_search_threads
 
     before = rss_mib()
     started = time.perf_counter()
@@ -180,7 +180,6 @@ def read_backend(spec: ReadSpec) -> dict[str, Any]:
     open_s = time.perf_counter() - started
     after = rss_mib()
     set_search_threads(1)  # as the service sets them (QAEngine)
-    reader.set_ef_search(auto_ef_search(len(reader)))
     try:
         queries = list(np.load(spec.queries_path))
         ids = set(spec.filter_ids)

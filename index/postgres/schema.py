@@ -1,8 +1,8 @@
 """The database's shape: versioned migrations, connections, and per-build table names.
 
 Fixed tables hold what outlives a build (the build list, the live pointer, the
-embedding cache, the job queue); each build writes its own three tables
-(`build_<n>_documents`, `build_<n>_chunks`, `build_<n>_terms`), so a build never
+embedding cache, the job queue); each build writes its own tables
+(`build_<n>_documents`, `_chunks`, `_vectors`, `_terms`), so a build never
 touches the one being served, and publishing is one UPDATE of `live_build`.
 """
 
@@ -177,16 +177,17 @@ def require_schema(conn: psycopg.Connection) -> None:
 
 
 class BuildTables:
-    """The three tables of build number `build_no`, as safe SQL identifiers."""
+    """The tables of build number `build_no`, as safe SQL identifiers."""
 
     def __init__(self, build_no: int) -> None:
         self.build_no = build_no
         self.documents = sql.Identifier(f"build_{build_no}_documents")
         self.chunks = sql.Identifier(f"build_{build_no}_chunks")
+        self.vectors = sql.Identifier(f"build_{build_no}_vectors")
         self.terms = sql.Identifier(f"build_{build_no}_terms")
 
     def all(self) -> tuple[sql.Identifier, ...]:
-        return (self.chunks, self.terms, self.documents)
+        return (self.vectors, self.chunks, self.terms, self.documents)
 
 
 @contextmanager

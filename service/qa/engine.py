@@ -12,7 +12,7 @@ import numpy as np
 
 from corpus.models import Chunk, Document
 from index.backend import IndexReader, open_index
-from index.dense import auto_ef_search, set_search_threads
+from index.dense import set_search_threads
 from index.embedders.base import Embedder
 from index.embedders.caching import CachingEmbedder, pinned
 from index.manifest import Manifest
@@ -158,7 +158,8 @@ class QAEngine:
             )
         index = open_index(encoder.index_location(settings), cached)
         set_search_threads(settings.dense_threads)
-        index.set_ef_search(settings.hnsw_ef_search or auto_ef_search(len(index)))
+        if settings.hnsw_ef_search:  # 0: the backend's own measured default
+            index.set_ef_search(settings.hnsw_ef_search)
         warm_embedder(cached, index, settings)
         return cls(index, cached, settings)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -24,6 +25,8 @@ from service.qa.dates import evidence_date, recency, without_recency_words
 from service.settings import SearchMode, Settings
 
 T = TypeVar("T")
+# BM25 beside the dense search of each request; a few threads serve every request thread.
+_LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reportqa-bm25")
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,16 @@ class Retriever:
         depth = max(k, self.settings.candidate_depth)
         dense_hits: list[tuple[int, float]] = []
         lexical_hits: list[tuple[int, float]] = []
+        lexical = None
+        if mode in ("lexical", "hybrid"):
+            # BM25 needs no vector: it runs while the question is encoded and searched
+            # (a database round trip on the postgres backend, bm25s's numpy here).
+            lexical = _LEXICAL.submit(self.index.lexical_search, query, depth, allowed)
         if mode in ("dense", "hybrid"):
             vector = query_vector if query_vector is not None else self.embedder.encode([query])[0]
             dense_hits = self.index.dense_search(vector, depth, allowed)
-        if mode in ("lexical", "hybrid"):
-            lexical_hits = self.index.lexical_search(query, depth, allowed)
+        if lexical is not None:
+            lexical_hits = lexical.result()
 
         dense_scores = dict(dense_hits)
         lexical_scores = dict(lexical_hits)
