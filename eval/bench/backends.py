@@ -7,7 +7,6 @@ process, so the resident memory it reports is that of opening that backend alone
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import shutil
@@ -18,14 +17,21 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from eval.bench.measure import bundled_sentences, machine, rss_mib, stamped
-from eval.bench.records import QUESTIONS, REPO, BackendRow, Latency, Section
+from eval.bench.backend_data import (
+    DOCUMENTS,
+    MODEL,
+    chunk_texts,
+    prepare,
+    query_texts,
+    sentence_pool,
+)
+from eval.bench.measure import machine, rss_mib, stamped
+from eval.bench.records import REPO, BackendRow, Latency, Section
 
 if TYPE_CHECKING:  # the index (FAISS, psycopg) is imported only when the section runs
     from index.backend import BackendName, PreparedBuild
@@ -33,87 +39,9 @@ if TYPE_CHECKING:  # the index (FAISS, psycopg) is imported only when the sectio
 K = 10
 QUERIES = 200
 WARMUP = 5
-DOCUMENTS = 300  # "a few hundred" documents at every size, as a real corpus has
 FILTER_EVERY = 10  # the filter keeps every 10th document: ~10% of them
-MODEL = "bench-minilm-derived"  # the manifest's model; readers open with a stub of it
 T = TypeVar("T")
 Hits = list[list[tuple[int, float]]]  # per query: (row, score), best first
-
-
-def sentence_pool(scifact: Path) -> list[str]:
-    """Real sentences, so that BM25 sees real vocabulary and term frequencies."""
-    from corpus.sentences import sentence_spans
-
-    sentences = bundled_sentences()
-    corpus = scifact / "corpus.jsonl"
-    if corpus.is_file():
-        with corpus.open() as handle:
-            for line in handle:
-                record = json.loads(line)
-                body = f"{record.get('title', '')}\n{record.get('text', '')}"
-                sentences.extend(body[s:e] for s, e in sentence_spans(body))
-    return [s for s in dict.fromkeys(sentences) if len(s) > 20]
-
-
-def query_texts(scifact: Path) -> list[str]:
-    """The questions whose embeddings `scale.real_vectors` returns, in its order."""
-    queries = list(QUESTIONS)
-    path = scifact / "queries.jsonl"
-    if path.is_file():
-        with path.open() as handle:
-            queries.extend(json.loads(line)["text"] for line in handle)
-    return queries
-
-
-def chunk_texts(pool: Sequence[str], size: int, seed: int = 11) -> list[str]:
-    """`size` distinct chunk-sized texts, each two runs of consecutive sentences: a repeated
-    text would tie in BM25 with its copies and make the ranking comparison a tie-break test."""
-    rng = np.random.default_rng(seed)
-    texts: dict[str, None] = {}
-    while len(texts) < size:
-        a, b = rng.integers(0, max(1, len(pool) - 3), 2).tolist()
-        n, m = rng.integers(1, 4, 2).tolist()
-        texts[" ".join([*pool[a : a + n], *pool[b : b + m]])] = None
-    return list(texts)
-
-
-def prepare(texts: list[str], vectors: np.ndarray) -> PreparedBuild:
-    """A build as `build_index` hands it to a target: documents, chunks, vectors, BM25."""
-    from corpus.models import Chunk, Document, content_hash
-    from corpus.report import CorpusReport
-    from index.backend import PreparedBuild
-    from index.build import corpus_hash
-    from index.lexical import LexicalIndex
-    from index.manifest import Manifest
-
-    size = len(texts)
-    count = max(1, min(DOCUMENTS, size // 10))
-    documents: list[Document] = []
-    chunks: list[Chunk] = []
-    for j in range(count):
-        parts = texts[j * size // count : (j + 1) * size // count]
-        text = "\n\n".join(parts)
-        doc_id = content_hash(text)
-        documents.append(
-            Document(doc_id, text, f"Bench report {j}", "2024-01-01", "inspection report",
-                     "bench", f"bench-{j:04d}.txt")
-        )  # fmt: skip
-        start = 0
-        for ordinal, part in enumerate(parts):
-            chunk_id = Chunk.make_id(doc_id, start, part)
-            chunks.append(Chunk(chunk_id, doc_id, ordinal, start, start + len(part), part))
-            start += len(part) + 2
-    digest = corpus_hash(documents)
-    manifest = Manifest(
-        model=MODEL, dimension=int(vectors.shape[1]), normalized=True,
-        documents=len(documents), chunks=size, corpus_hash=digest,
-        index_version=content_hash(f"bench|{size}|{digest}", 12),
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )  # fmt: skip
-    return PreparedBuild(
-        documents, chunks, np.ascontiguousarray(vectors, dtype=np.float32),
-        LexicalIndex.build(texts), CorpusReport(), manifest,
-    )  # fmt: skip
 
 
 def exact_top(vectors: np.ndarray, queries: np.ndarray, rows: np.ndarray) -> list[set[int]]:
@@ -172,6 +100,8 @@ def read_backend(spec: ReadSpec) -> dict[str, Any]:
     import index.postgres.reader  # noqa: F401
     from index.backend import IndexLocation, open_index
     from index.dense import set_search_threads
+    from service.qa import QAEngine
+    from service.settings import Settings
 
     before = rss_mib()
     started = time.perf_counter()
@@ -187,11 +117,15 @@ def read_backend(spec: ReadSpec) -> dict[str, Any]:
         filtered = _each(lambda q: reader.dense_search(q, K, ids), queries)
         lexical = _each(lambda t: reader.lexical_search(t, K), spec.texts)
         stored = reader.stored_bytes()
+        engine = QAEngine(reader, _Stub(MODEL, spec.dimension), Settings())
+        pairs = list(zip(spec.texts, queries, strict=False))
+        retrieve = _each(lambda p: engine.retriever.search(p[0], K, query_vector=p[1]), pairs)
     finally:
         reader.close()
     return {
         "open_s": open_s, "rss_mib": after, "rss_open_mib": after - before,
         "stored_bytes": stored, "dense": dense, "filtered": filtered, "lexical": lexical,
+        "retrieve": retrieve,
     }  # fmt: skip
 
 
@@ -240,7 +174,7 @@ def compare_backends(
     """Publish `build` through both targets, then read it from each place apart."""
     from index.build import FilesTarget
     from index.dense import HNSW_THRESHOLD
-    from index.postgres.writer import PostgresTarget
+    from index.postgres.writer import PGVECTOR_HNSW_THRESHOLD, PostgresTarget
 
     size = len(build.chunks)
     work.mkdir(parents=True, exist_ok=True)
@@ -285,12 +219,14 @@ def compare_backends(
     for name, r in reads.items():
         same, gap = _lexical_agreement(r["lexical"][1], reads["files"]["lexical"][1])
         row = BackendRow(
-            size, name, "hnsw" if size > HNSW_THRESHOLD else "exact", round(publish[name], 2),
+            size, name,
+            "hnsw" if size > (HNSW_THRESHOLD if name == "files" else PGVECTOR_HNSW_THRESHOLD)
+            else "exact", round(publish[name], 2),
             int(r["stored_bytes"]), round(r["open_s"], 3), round(r["rss_mib"], 1),
             round(r["rss_open_mib"], 1), Latency.of(r["dense"][0]),
             _recall(r["dense"][1], exact), Latency.of(r["filtered"][0]),
             _recall(r["filtered"][1], exact_filtered), Latency.of(r["lexical"][0]), same,
-            float(f"{gap:.2g}"),
+            float(f"{gap:.2g}"), Latency.of(r["retrieve"][0]),
         )  # fmt: skip
         rows.append(row)
     return [_with_ratios(row, rows[0]) for row in rows]
@@ -309,6 +245,7 @@ def _with_ratios(row: BackendRow, files: BackendRow) -> BackendRow:
         "filtered dense p50": (row.filtered_dense.p50_ms, files.filtered_dense.p50_ms),
         "lexical p50": (row.lexical.p50_ms, files.lexical.p50_ms),
         "lexical p95": (row.lexical.p95_ms, files.lexical.p95_ms),
+        "retrieve p50": (row.retrieve.p50_ms, files.retrieve.p50_ms),
     }
     ratios = {k: round(a / b, 2) for k, (a, b) in pairs.items() if b}
     return replace(row, ratios=ratios)
@@ -384,8 +321,9 @@ def bench_backends(
          "thread; recall@10 against exact inner-product search (numpy)",
          f"filtered: doc_ids of every {FILTER_EVERY}th document (~10% of the rows); recall "
          "against exact search among those rows",
-         "above 20,000 chunks both backends use HNSW m=32, efConstruction 80 (FAISS; pgvector's "
-         "hnsw index); below, both scan exactly (FAISS flat; PostgreSQL a sequential scan)",
+         "HNSW m=32, efConstruction 80 above 20,000 chunks (FAISS, efSearch 256) and above "
+         "5,000 (pgvector, ef_search 100, 200 filtered); below, an exact scan; retrieve: "
+         "hybrid search as /ask runs it, the question's vector given",
          "each place is read from its own fresh process: RSS is that process after opening "
          "(the files backend reads the FAISS index into it and maps BM25; postgres keeps "
          "vectors and text in the server, whose memory is not counted; both keep documents)",

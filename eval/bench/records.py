@@ -135,6 +135,9 @@ class BackendRow:
     lexical: Latency
     lexical_same_top10: float  # share of queries whose top-10 rows equal the files backend's
     lexical_max_score_diff: float  # largest BM25 score gap to the files backend, shared rows
+    # Hybrid retrieval as /ask runs it, the question's vector given: dense and BM25 (at
+    # once), fusion, chunk and document reads: all /ask spends in the index.
+    retrieve: Latency
     # This row's figures over the files backend's at the same size, measured in the same run.
     ratios: dict[str, float] = field(default_factory=dict)
 

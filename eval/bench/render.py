@@ -155,13 +155,18 @@ def _ef_sweep_table(data: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _p50_p95(latency: dict[str, Any] | None) -> str:
+    return f"{latency['p50_ms']} / {latency['p95_ms']}" if latency else ""
+
+
 def _backend_table(data: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| chunks | backend | dense | publish s | stored MiB | open s | RSS MiB (open +) "
         "| dense p50 / p95 ms | recall@10 | filtered p50 ms | filtered recall@10 "
-        "| BM25 p50 / p95 ms | BM25 top-10 = files | BM25 max score diff |",
+        "| BM25 p50 / p95 ms | BM25 top-10 = files | BM25 max score diff "
+        "| retrieve p50 / p95 ms |",
         "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: |",
     ]
     for r in data:
         dense, lexical = r["dense"], r["lexical"]
@@ -172,7 +177,7 @@ def _backend_table(data: list[dict[str, Any]]) -> list[str]:
                   f"{dense['p50_ms']} / {dense['p95_ms']}", r["recall_at_10"],
                   r["filtered_dense"]["p50_ms"], r["filtered_recall_at_10"],
                   f"{lexical['p50_ms']} / {lexical['p95_ms']}", r["lexical_same_top10"],
-                  r["lexical_max_score_diff"]])
+                  r["lexical_max_score_diff"], _p50_p95(r.get("retrieve"))])
         )  # fmt: skip
     ratios = [r for r in data if r.get("ratios")]
     if not ratios:

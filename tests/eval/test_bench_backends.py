@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from eval.bench import QUESTIONS, render_markdown
-from eval.bench.backends import chunk_texts, compare_backends, prepare, sentence_pool
+from eval.bench.backend_data import chunk_texts, prepare, sentence_pool
+from eval.bench.backends import compare_backends
 from eval.bench.measure import stamped
 from eval.bench.records import jsonable
 from index.embedders.hashing import HashingEmbedder
