@@ -14,6 +14,7 @@ from service.qa.answer_model import (
 from service.qa.constraints import missing_kind
 from service.qa.contract import AskRequest, AskResponse, SearchResponse
 from service.qa.engine import AnswerInputs, QAEngine
+from service.qa.retrieve import Retriever
 
 __all__ = [
     "CONFIDENCE_FEATURES",
@@ -26,6 +27,7 @@ __all__ = [
     "Candidate",
     "ConfidenceModel",
     "QAEngine",
+    "Retriever",
     "SearchResponse",
     "missing_kind",
     "score",
