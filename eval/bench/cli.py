@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.bench.ask import bench_ask
+from eval.bench.backend_http import bench_backend_http
 from eval.bench.backends import bench_backends
 from eval.bench.baseline import bench_baseline
 from eval.bench.build import bench_build
@@ -139,7 +140,9 @@ def _measure(
     index_dir = work / "index"
     if "build" in chosen:
         sections["build"], index_dir = bench_build(args.documents, work, models)
-    elif {"ask", "http"} & set(chosen) and not (index_dir / "manifest.json").exists():
+    elif {"ask", "http", "backend-http"} & set(chosen) and not (
+        index_dir / "manifest.json"
+    ).exists():
         bench_build(args.documents, work, models)
     if "ask" in chosen:
         sections["ask"] = bench_ask(index_dir, models, args.runs)
@@ -162,6 +165,10 @@ def _measure(
     if "backend" in chosen:
         sections["backend"] = bench_backends(
             _ints(args.backend_sizes), args.scifact, args.real_vectors, work, models
+        )
+    if "backend-http" in chosen:
+        sections["backend-http"] = bench_backend_http(
+            args.documents, index_dir, models, _ints(args.concurrency), args.http_requests, work
         )
     return sections
 

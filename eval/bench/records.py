@@ -16,7 +16,7 @@ DEFAULT_MARKDOWN = REPO / "docs" / "benchmarks.md"
 DEFAULT_SCIFACT = REPO.parent / "shared" / "data" / "scifact"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 EF_SWEEP = (32, 64, 128, 256, 512, 1024)
-SECTIONS = ("encode", "build", "ask", "http", "baseline", "scale", "backend")
+SECTIONS = ("encode", "build", "ask", "http", "baseline", "scale", "backend", "backend-http")
 
 # Questions a member of staff might ask of the bundled reports. Written for the
 # benchmark (timing only: answers are not scored here, see `reportqa eval`).
@@ -89,6 +89,19 @@ class HttpLevel:
     latency: Latency
     requests_per_s: float
     error_kinds: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackendHttpRow:
+    """/ask over HTTP on one backend with `replicas` serve processes (section backend-http)."""
+
+    backend: str
+    replicas: int
+    concurrency: int
+    requests: int
+    errors: int
+    latency: Latency
+    requests_per_s: float
 
 
 @dataclass(frozen=True)

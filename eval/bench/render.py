@@ -197,6 +197,18 @@ def _backend_table(data: list[dict[str, Any]]) -> list[str]:
     return lines  # fmt: skip
 
 
+def _backend_http_table(data: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| backend | replicas | clients | requests | errors | p50 ms | p95 ms | requests/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in data:
+        lat = r["latency"]
+        cells = [r["backend"], r["replicas"], r["concurrency"], r["requests"], r["errors"]]
+        lines.append(_row([*cells, lat["p50_ms"], lat["p95_ms"], r["requests_per_s"]]))
+    return lines
+
+
 _TABLES: tuple[tuple[str, str, Callable[[Any], list[str]]], ...] = (
     ("encode", "Query encoding (one question)", _encode_table),
     ("build", "Index build, bundled corpus", _build_table),
@@ -205,6 +217,7 @@ _TABLES: tuple[tuple[str, str, Callable[[Any], list[str]]], ...] = (
     ("baseline", "Against a plain LangChain + FAISS pipeline", _baseline_table),
     ("scale", "Scale: flat versus HNSW", _scale_table),
     ("backend", "Index backends: files vs postgres", _backend_table),
+    ("backend-http", "Index backends over HTTP, 1 and 2 replicas", _backend_http_table),
 )
 
 
