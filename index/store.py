@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from corpus.models import Chunk, Document, Location
 from index.errors import IndexCorruptError
@@ -80,7 +81,9 @@ def write_store(path: Path, documents: Iterable[Document], chunks: Sequence[Chun
         conn.close()
 
 
-def _document(row: sqlite3.Row) -> Document:
+def document_from_row(row: Mapping[str, Any], load: Callable[[Any], Any] = json.loads) -> Document:
+    """A documents-table row as a `Document`; `load` decodes its JSON columns (SQLite
+    keeps text; PostgreSQL's jsonb arrives decoded: pass `lambda v: v`)."""
     return Document(
         doc_id=row["doc_id"],
         path=row["path"],
@@ -88,13 +91,14 @@ def _document(row: sqlite3.Row) -> Document:
         date=row["date"],
         kind=row["kind"],
         source=row["source"],
-        extra=json.loads(row["extra"]),
+        extra=load(row["extra"]),
         text=row["text"],
-        page_starts=tuple(json.loads(row["page_starts"])),
+        page_starts=tuple(load(row["page_starts"])),
     )
 
 
-def _chunk(row: sqlite3.Row) -> Chunk:
+def chunk_from_row(row: Mapping[str, Any], load: Callable[[Any], Any] = json.loads) -> Chunk:
+    """A chunks-table row as a `Chunk` (`load` as for `document_from_row`)."""
     return Chunk(
         chunk_id=row["chunk_id"],
         doc_id=row["doc_id"],
@@ -102,7 +106,7 @@ def _chunk(row: sqlite3.Row) -> Chunk:
         start=row["start"],
         end=row["end"],
         text=row["text"],
-        also_in=tuple(Location(d, s, e) for d, s, e in json.loads(row["also_in"])),
+        also_in=tuple(Location(d, s, e) for d, s, e in load(row["also_in"])),
     )
 
 
@@ -128,7 +132,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(f"{path}: store unreadable ({exc})") from exc
         self._lock = threading.Lock()
-        self._documents = {row["doc_id"]: _document(row) for row in rows}
+        self._documents = {row["doc_id"]: document_from_row(row) for row in rows}
 
     def documents(self) -> list[Document]:
         return list(self._documents.values())
@@ -144,7 +148,7 @@ class Store:
                 f"SELECT * FROM chunks WHERE row_id IN {_JSON_LIST}",
                 [json.dumps([int(r) for r in row_ids])],
             ).fetchall()
-        return {row["row_id"]: _chunk(row) for row in rows}
+        return {row["row_id"]: chunk_from_row(row) for row in rows}
 
     def rows_for_documents(self, doc_ids: Sequence[str]) -> list[int]:
         """Chunk row ids of the given documents (for filtering inside retrieval)."""

@@ -24,7 +24,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from corpus.models import Chunk, Document, Location
+from corpus.models import Chunk, Document
 from index.embedders.base import Embedder
 from index.errors import (
     DatabaseUnavailableError,
@@ -35,6 +35,7 @@ from index.lexical import TIE_MARGIN, query_tokens, ranked
 from index.manifest import Manifest
 from index.postgres.schema import BuildTables, connect, require_schema
 from index.postgres.writer import describe, live_build
+from index.store import chunk_from_row, document_from_row
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ class PostgresIndex:
                 ).format(self._tables.chunks),
                 [[int(r) for r in rows]],
             ).fetchall()
-        return {int(r["row_id"]): _chunk(r) for r in found}
+        return {int(r["row_id"]): chunk_from_row(r, _decoded) for r in found}
 
     def document(self, doc_id: str) -> Document | None:
         return self._documents.get(doc_id)
@@ -258,30 +259,12 @@ class PostgresIndex:
         self._pool.close()
 
 
+def _decoded(value: Any) -> Any:
+    return value  # jsonb columns arrive decoded
+
+
 def _document(row: dict[str, Any]) -> Document:
-    return Document(
-        doc_id=row["doc_id"],
-        path=row["path"],
-        title=row["title"],
-        date=row["date"],
-        kind=row["kind"],
-        source=row["source"],
-        extra=row["extra"],
-        text=row["text"],
-        page_starts=tuple(row["page_starts"]),
-    )
-
-
-def _chunk(row: dict[str, Any]) -> Chunk:
-    return Chunk(
-        chunk_id=row["chunk_id"],
-        doc_id=row["doc_id"],
-        ordinal=row["ordinal"],
-        start=row["start"],
-        end=row["end"],
-        text=row["text"],
-        also_in=tuple(Location(d, s, e) for d, s, e in row["also_in"]),
-    )
+    return document_from_row(row, _decoded)
 
 
 def live_documents(url: str) -> dict[str, Document]:
