@@ -44,6 +44,27 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
+def text_positions(texts: Sequence[str]) -> dict[bytes, list[int]]:
+    """Each distinct text's key, with every position where the text occurs."""
+    positions: dict[bytes, list[int]] = {}
+    for position, text in enumerate(texts):
+        positions.setdefault(text_key(text), []).append(position)
+    return positions
+
+
+def at_positions(
+    positions: dict[bytes, list[int]], rows: Iterable[tuple[bytes, np.ndarray]], dimension: int
+) -> dict[int, np.ndarray]:
+    """Cached (key, vector) rows spread over the positions of their texts."""
+    found: dict[int, np.ndarray] = {}
+    for key, vector in rows:
+        if vector.shape[0] != dimension:
+            continue  # a model of the same name but another size: ignore
+        for position in positions[bytes(key)]:
+            found[position] = vector
+    return found
+
+
 def default_cache_dir(index_dir: Path) -> Path:
     """`var/index` -> `var/index.cache`: beside the live symlink and the builds."""
     return index_dir.parent / f"{index_dir.name}.cache"
@@ -75,10 +96,7 @@ class EmbeddingCache:
 
     def get_many(self, texts: Sequence[str]) -> dict[int, np.ndarray]:
         """Vectors already cached, keyed by the position of their text in `texts`."""
-        keys = [text_key(t) for t in texts]
-        positions: dict[bytes, list[int]] = {}
-        for position, key in enumerate(keys):
-            positions.setdefault(key, []).append(position)
+        positions = text_positions(texts)
         unique = list(positions)
         found: dict[int, np.ndarray] = {}
         with self._lock:
@@ -89,12 +107,13 @@ class EmbeddingCache:
                     f"({','.join('?' * len(batch))})",
                     [self.model, *batch],
                 ).fetchall()
-                for key, blob in rows:
-                    vector = np.frombuffer(blob, dtype=np.float32)
-                    if vector.shape[0] != self.dimension:
-                        continue  # a model of the same name but another size: ignore
-                    for position in positions[bytes(key)]:
-                        found[position] = vector
+                found.update(
+                    at_positions(
+                        positions,
+                        ((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows),
+                        self.dimension,
+                    )
+                )
         return found
 
     def put_many(self, texts: Sequence[str], vectors: np.ndarray) -> None:

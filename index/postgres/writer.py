@@ -23,7 +23,7 @@ from scipy import sparse
 from index.backend import PreparedBuild
 from index.dense import HnswOptions
 from index.embedders.base import Embedder
-from index.embedders.caching import text_key
+from index.embedders.caching import at_positions, text_key, text_positions
 from index.manifest import Manifest
 from index.postgres.schema import BuildTables, connect, require_schema
 
@@ -247,22 +247,17 @@ class PostgresVectorCache:
         self._conn = connect(url)
 
     def get_many(self, texts: Sequence[str]) -> dict[int, np.ndarray]:
-        positions: dict[bytes, list[int]] = {}
-        for position, text in enumerate(texts):
-            positions.setdefault(text_key(text), []).append(position)
+        positions = text_positions(texts)
         rows = self._conn.execute(
             "SELECT text_sha256, embedding FROM embedding_cache "
             "WHERE model = %s AND text_sha256 = ANY(%s)",
             [self.model, list(positions)],
         ).fetchall()
-        found: dict[int, np.ndarray] = {}
-        for key, vector in rows:
-            vector = np.asarray(_numpy(vector), dtype=np.float32)
-            if vector.shape[0] != self.dimension:
-                continue  # a model of the same name but another size: ignore
-            for position in positions[bytes(key)]:
-                found[position] = vector
-        return found
+        return at_positions(
+            positions,
+            ((key, np.asarray(_numpy(vector), dtype=np.float32)) for key, vector in rows),
+            self.dimension,
+        )
 
     def put_many(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         with self._conn.cursor() as cur:
