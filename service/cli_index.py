@@ -6,13 +6,9 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from corpus.models import Document
 from service.settings import Settings
-
-if TYPE_CHECKING:
-    from service.ops.ingest import DocumentIngestor
 
 SettingsOf = Callable[[argparse.Namespace], Settings]
 
@@ -31,47 +27,17 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return build(settings, Path(args.documents or settings.documents_dir), args)
 
 
-def _ingestor(settings: Settings, documents_dir: Path) -> DocumentIngestor:
-    """Uploads and removals of this corpus folder; on postgres also recorded for workers."""
-    from service.ops.ingest import DocumentIngestor
-
-    changes = None
-    if settings.backend == "postgres":
-        from service.ops.backend import database_url
-        from service.ops.shared_corpus import SharedCorpus
-
-        changes = SharedCorpus(database_url(settings))
-    return DocumentIngestor(
-        documents_dir,
-        settings.manifest_path,
-        settings.max_upload_bytes,
-        settings.corpus_config(),
-        changes,
-    )
-
-
 def build(settings: Settings, documents_dir: Path, args: argparse.Namespace) -> int:
-    from index.build import build_index
-    from service.ops.backend import build_target
-    from service.qa.encoder import embedding_cache_dir, settings_embedder
+    from service.ops.backend import build_from_settings
+    from service.qa.encoder import settings_embedder
 
-    ingestor = _ingestor(settings, documents_dir)
-    if ingestor.changes is not None:
-        # Uploads made through any replica belong in every build, this one too.
-        replayed = ingestor.changes.replay(ingestor)
-        if replayed:
-            print(f"replayed {replayed} uploads and removals made through the API")
-    summary = build_index(
-        documents_dir,
-        Path(settings.index_dir),
+    summary = build_from_settings(
+        settings,
         settings_embedder(settings),
-        manifest_path=settings.manifest_path,
+        documents_dir=documents_dir,
+        force=args.force,
         progress=not args.quiet,
         on_stage=lambda message: print(message, file=sys.stderr),
-        cache_dir=embedding_cache_dir(settings),
-        corpus_config=settings.corpus_config(),
-        force=args.force,
-        target=build_target(settings),
     )
     if summary.unchanged:
         print(
@@ -120,8 +86,10 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
         where = settings.backend if settings.backend == "postgres" else settings.index_dir
         print(f"reportqa: no document {', '.join(missing)} in {where}", file=sys.stderr)
         return 2
+    from service.ops.backend import corpus_ingestor
+
     documents_dir = Path(settings.documents_dir)
-    ingestor = _ingestor(settings, documents_dir)
+    ingestor = corpus_ingestor(settings, documents_dir)
     for doc_id in args.doc_ids:
         document = indexed[doc_id]
         removed = ingestor.remove(document)

@@ -11,7 +11,6 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -38,10 +37,8 @@ from service.api.routes import (
     widget,
 )
 from service.api.state import AppState
-from service.ops.backend import database_url
-from service.ops.ingest import DocumentIngestor
+from service.ops.backend import corpus_ingestor, database_url
 from service.ops.reload import EngineManager, install_sighup
-from service.ops.shared_corpus import SharedCorpus
 from service.qa.engine import QAEngine
 from service.settings import Settings, get_settings
 
@@ -83,19 +80,9 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         metrics.observe_index(served)
         # Uploads go where the served engine's settings say (tests pass their own).
         where = manager.active_settings
-        changes = None
         if where.backend == "postgres":
-            # Uploads are recorded for the workers, and builds queued for them.
-            url = database_url(where)
-            changes = SharedCorpus(url)
-            manager.queue = JobQueue(url)
-        ingestor = DocumentIngestor(
-            Path(where.documents_dir),
-            where.manifest_path,
-            active.max_upload_bytes,
-            where.corpus_config(),
-            changes,
-        )
+            manager.queue = JobQueue(database_url(where))  # builds run on the workers
+        ingestor = corpus_ingestor(where, max_bytes=active.max_upload_bytes)
 
         def forget_indexed_uploads(fresh: QAEngine) -> None:
             ingestor.forget_indexed(_indexed_path(fresh))

@@ -12,14 +12,10 @@ import logging
 import os
 import socket
 import threading
-from pathlib import Path
 
-from index.build import build_index
 from index.embedders.base import Embedder
 from index.postgres.jobs import JobQueue, QueuedJob
-from service.ops.backend import build_target, database_url
-from service.ops.ingest import DocumentIngestor
-from service.ops.shared_corpus import SharedCorpus
+from service.ops.backend import build_from_settings, database_url
 from service.qa import encoder
 from service.settings import Settings
 
@@ -34,26 +30,7 @@ def run_job(job: QueuedJob, settings: Settings, embedder: Embedder) -> dict[str,
     """Run one claimed job; returns its result (raises on failure)."""
     if job.kind != "build":
         raise ValueError(f"unknown job kind {job.kind!r}")
-    # Uploads and removals made on any replica join this machine's corpus folder first.
-    SharedCorpus(database_url(settings)).replay(
-        DocumentIngestor(
-            Path(settings.documents_dir),
-            settings.manifest_path,
-            settings.max_upload_bytes,
-            settings.corpus_config(),
-        )
-    )
-    summary = build_index(
-        Path(settings.documents_dir),
-        Path(settings.index_dir),  # this machine's extraction cache lives beside it
-        embedder,
-        manifest_path=settings.manifest_path,
-        progress=False,
-        corpus_config=settings.corpus_config(),
-        cache_dir=encoder.embedding_cache_dir(settings),
-        force=bool(job.payload.get("force", False)),
-        target=build_target(settings),
-    )
+    summary = build_from_settings(settings, embedder, force=bool(job.payload.get("force", False)))
     return {
         "location": summary.location,
         "index_version": summary.manifest.index_version,
