@@ -97,10 +97,11 @@ class LexicalIndex:
             self._document_frequencies = np.diff(np.asarray(self._retriever.scores["indptr"]))
         return int(self._document_frequencies[token_id])
 
-    def term_weights(self) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    def term_weights(self) -> tuple[sparse.csc_matrix, dict[str, int]]:
         """Each row's BM25 weight per term (idf included: bm25s's precomputed scores), as a
-        rows x vocabulary matrix, with the vocabulary. A query's score for a row is the
-        sum of its terms' weights there, counting repeats: what `search` computes."""
+        rows x vocabulary matrix stored by term (a column is a posting list, rows
+        ascending), with the vocabulary. A query's score for a row is the sum of its
+        terms' weights there, counting repeats: what `search` computes."""
         scores = self._retriever.scores
         by_term = sparse.csc_matrix(
             (
@@ -110,7 +111,7 @@ class LexicalIndex:
             ),
             shape=(int(scores["num_docs"]), len(scores["indptr"]) - 1),
         )
-        return by_term.tocsr(), dict(self._retriever.vocab_dict)
+        return by_term.sorted_indices(), dict(self._retriever.vocab_dict)
 
     def save(self, directory: Path) -> None:
         self._retriever.save(str(directory), show_progress=False)

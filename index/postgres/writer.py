@@ -103,7 +103,7 @@ def _write_tables(conn: psycopg.Connection, tables: BuildTables, build: Prepared
     2.2 ms p50 and 38 MB, against 34 ms for a `sparsevec` inner-product scan (no index
     can rank by it exactly), 12 ms and 392 MB for a (term, row, weight) table summed in
     SQL, 17 ms for SQL arrays unnested and summed in SQL."""
-    weights, vocabulary = build.lexical.term_weights()
+    by_term, vocabulary = build.lexical.term_weights()
     conn.execute(
         sql.SQL(
             """
@@ -131,7 +131,7 @@ def _write_tables(conn: psycopg.Connection, tables: BuildTables, build: Prepared
             dimension=sql.Literal(build.vectors.shape[1]),
         )
     )
-    columns = weights.shape[1]
+    columns = by_term.shape[1]
     with conn.cursor() as cur:
         _copy(cur, tables.documents, ["text"] * 6 + ["jsonb", "text", "jsonb"], (
             [d.doc_id, d.path, d.title, d.date, d.kind, d.source, Jsonb(d.extra), d.text,
@@ -148,7 +148,6 @@ def _write_tables(conn: psycopg.Connection, tables: BuildTables, build: Prepared
             [row, c.doc_id, np.ascontiguousarray(build.vectors[row], dtype=np.float32)]
             for row, c in enumerate(build.chunks)
         ))  # fmt: skip
-        by_term = weights.tocsc()
         _copy(cur, tables.terms, ["text", "int4", "bytea", "bytea"], (
             [term, int(by_term.indptr[column + 1] - by_term.indptr[column]),
              *_posting(by_term, column)]
