@@ -44,6 +44,11 @@ class ReloadOutcome:
     documents: int
     chunks: int
 
+    @classmethod
+    def of(cls, serving: QAEngine, previous: str | None, changed: bool) -> ReloadOutcome:
+        manifest = serving.manifest
+        return cls(changed, serving.index_version, previous, manifest.documents, manifest.chunks)
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -121,13 +126,7 @@ class EngineManager:
             assert serving is not None
             self._reloaded("unchanged" if unchanged else "swapped", trigger)
             log.info("index reload (%s): %s -> %s", trigger, previous, serving.index_version)
-            return ReloadOutcome(
-                changed=not unchanged,
-                index_version=serving.index_version,
-                previous_version=previous,
-                documents=serving.manifest.documents,
-                chunks=serving.manifest.chunks,
-            )
+            return ReloadOutcome.of(serving, previous, changed=not unchanged)
 
     def _reloaded(self, outcome: str, trigger: str) -> None:
         for callback in self.on_reload:
@@ -207,8 +206,13 @@ class EngineManager:
                 raise RuntimeError(
                     f"build job {queued.job_id} failed: {state.error if state else 'lost'}"
                 )
-            # Serve it here at once; the other replicas swap on their next poll.
-            outcome = self.reload("published")
+            engine = self.engine
+            if engine is not None and engine.index.is_current():
+                # The live-build watcher has swapped already (or nothing was published):
+                # no second load and warm-up of the same build.
+                outcome = ReloadOutcome.of(engine, engine.index_version, changed=False)
+            else:  # serve it here at once; the other replicas swap on their next poll
+                outcome = self.reload("published")
             return {"database_job": queued.job_id, **(state.result or {}), **asdict(outcome)}
 
         self.jobs.run(job, follow)
