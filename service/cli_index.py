@@ -105,8 +105,14 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from index.postgres.jobs import JobQueue
-    from index.postgres.schema import SCHEMA_VERSION, connect, migrate, schema_version
-    from index.postgres.writer import describe, live_build
+    from index.postgres.schema import (
+        SCHEMA_VERSION,
+        connect,
+        describe,
+        live_build,
+        migrate,
+        schema_version,
+    )
     from service.ops.backend import database_url
 
     url = database_url(settings)

@@ -33,8 +33,7 @@ from index.errors import (
 )
 from index.lexical import TIE_MARGIN, query_tokens, ranked
 from index.manifest import Manifest
-from index.postgres.schema import BuildTables, connect, require_schema
-from index.postgres.writer import describe, live_build
+from index.postgres.schema import BuildTables, connect, describe, live_build, require_schema
 from index.store import chunk_from_row, document_from_row
 
 log = logging.getLogger(__name__)

@@ -8,14 +8,14 @@ touches the one being served, and publishing is one UPDATE of `live_build`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg import sql
 
 from index.errors import DatabaseUnavailableError, IndexNotFoundError
+from index.manifest import Manifest
 
 # Each entry moves the schema from version i to i + 1; append, never edit.
 MIGRATIONS: tuple[str, ...] = (
@@ -190,9 +190,17 @@ class BuildTables:
         return (self.vectors, self.chunks, self.terms, self.documents)
 
 
-@contextmanager
-def transaction(url: str) -> Iterator[psycopg.Connection]:
-    """One connection in one transaction: committed on success, rolled back on error."""
-    with connect(url, autocommit=False) as conn:
-        yield conn
-        conn.commit()
+def live_build(conn: psycopg.Connection) -> tuple[int, Manifest] | None:
+    row = conn.execute(
+        "SELECT b.build_no, b.manifest FROM live_build l JOIN builds b USING (build_no)"
+    ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), Manifest.parse(row[1], f"database build {row[0]}")
+
+
+def describe(url: str, build_no: int) -> str:
+    """`postgres://host/db#build-7`, never with the password."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    host = str(info.get("host") or "localhost")
+    return f"postgres://{host}/{info.get('dbname') or 'postgres'}#build-{build_no}"

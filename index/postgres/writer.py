@@ -25,7 +25,7 @@ from index.dense import HnswOptions
 from index.embedders.base import Embedder
 from index.embedders.caching import at_positions, text_key, text_positions
 from index.manifest import Manifest
-from index.postgres.schema import BuildTables, connect, require_schema
+from index.postgres.schema import BuildTables, connect, describe, live_build, require_schema
 
 log = logging.getLogger(__name__)
 
@@ -72,22 +72,6 @@ class PostgresTarget:
                 raise
             prune(conn)
         return describe(self.url, tables.build_no), manifest
-
-
-def live_build(conn: psycopg.Connection) -> tuple[int, Manifest] | None:
-    row = conn.execute(
-        "SELECT b.build_no, b.manifest FROM live_build l JOIN builds b USING (build_no)"
-    ).fetchone()
-    if row is None:
-        return None
-    return int(row[0]), Manifest.parse(row[1], f"database build {row[0]}")
-
-
-def describe(url: str, build_no: int) -> str:
-    """`postgres://host/db#build-7`, never with the password."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    host = str(info.get("host") or "localhost")
-    return f"postgres://{host}/{info.get('dbname') or 'postgres'}#build-{build_no}"
 
 
 def _write_tables(conn: psycopg.Connection, tables: BuildTables, build: PreparedBuild) -> None:

@@ -17,8 +17,8 @@ from eval.datasets import read_gold
 from index.build import BuildSummary, build_index
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.postgres.reader import PostgresIndex
-from index.postgres.schema import connect, migrate
-from index.postgres.writer import PostgresTarget, live_build
+from index.postgres.schema import connect, live_build, migrate
+from index.postgres.writer import PostgresTarget
 from service.ops.worker import run_worker
 from service.qa.contract import AskRequest, AskResponse
 from service.qa.engine import QAEngine
