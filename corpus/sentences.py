@@ -44,3 +44,26 @@ def _append(spans: list[tuple[int, int]], text: str, start: int, end: int, offse
         end -= 1
     if end > start:
         spans.append((start + offset, end + offset))
+
+
+# A line this short with no closing full stop is part of an address, a letterhead or a
+# list of names, not a sentence.
+_BLOCK_LINE_WORDS = 5
+
+
+def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans, with each run of short lines (an address block: "Civic Office /
+    Doncaster / DN1 3BU") joined into one span, so the street, town and postcode of
+    one address, or a name and its job title, are read together."""
+    merged: list[tuple[int, int]] = []
+    open_block = False
+    for start, end in sentence_spans(text):
+        line = text[start:end]
+        short = len(line.split()) < _BLOCK_LINE_WORDS and not line.endswith((".", "!", "?"))
+        gap = text[merged[-1][1] : start] if merged else ""
+        if short and open_block and gap.count("\n") == 1 and not gap.strip():
+            merged[-1] = (merged[-1][0], end)
+            continue
+        merged.append((start, end))
+        open_block = short
+    return [(start + offset, end + offset) for start, end in merged]

@@ -20,7 +20,7 @@ from typing import Literal
 
 from service.qa.dates import asks_for_latest
 from service.qa.entities import EntityLexicon, EntityMention
-from service.qa.facts import DATE, FactKind, Period, period_of
+from service.qa.facts import DATE, FactKind, Period, Unit, period_of
 from service.qa.followup import ResolvedQuestion
 from service.qa.text import content_stems
 
@@ -115,6 +115,8 @@ _ASKS_MONEY = re.compile(
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
@@ -243,10 +245,20 @@ class QuestionAnalysis:
     kind: FactKind | None
     asks_share: bool  # "what proportion": a share, not a count
     asks_money: bool  # "how much did it cost": an amount of money
+    asks_count: bool  # "how many children": a count, not money or a share
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     time: TimeConstraint | None
     prefer_recent: bool
+
+    @property
+    def unit(self) -> Unit | None:
+        """The unit the asked-for number must have, if the question says."""
+        if self.asks_share:
+            return "share"
+        if self.asks_money:
+            return "money"
+        return "count" if self.asks_count else None
 
     @property
     def has_constraints(self) -> bool:
@@ -281,6 +293,7 @@ def analyse(
         kind=answer_kind(question),
         asks_share=bool(_ASKS_SHARE.search(question)),
         asks_money=_asks_money(question),
+        asks_count=bool(_HOW_MANY.search(question)),
         entities=known,
         unknown_entities=unknown,
         time=time,

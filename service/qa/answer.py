@@ -41,7 +41,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.sentences import sentence_spans
+from corpus.sentences import answer_spans
 from index.embedders.base import Embedder
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer_model import (
@@ -160,7 +160,7 @@ class Answerer:
         considered = list(passages[: self.passages_considered])
         spans: list[tuple[Passage, int, int]] = []
         for passage in considered:
-            sentences = sentence_spans(passage.chunk.text, offset=passage.chunk.start)
+            sentences = answer_spans(passage.chunk.text, offset=passage.chunk.start)
             title = normalised(passage.document.title)
             # A headline restates the story; the evidence is in the sentences below it.
             text = passage.document.text

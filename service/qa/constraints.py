@@ -17,7 +17,6 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
@@ -127,11 +126,8 @@ def sentence_evidence(
             and time.admits(Period(reference, reference))
         )
         time_conflict = own_dated and not own_fits and not near and not published_then
-    unit: Literal["share", "money"] | None = (
-        "share" if analysis.asks_share else "money" if analysis.asks_money else None
-    )
     kind = (
-        kind_strength(sentence, analysis.kind, unit, analysis.scoring_question)
+        kind_strength(sentence, analysis.kind, analysis.unit, analysis.scoring_question)
         if analysis.kind is not None
         else 0.0
     )

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Literal
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
+Unit = Literal["share", "money", "count"]
 
 _MONTHS = [
     "January",
@@ -216,15 +217,19 @@ def _organisations(sentence: str) -> list[Fact]:
     return found
 
 
+# A time of day is no count: "4:15 pm" in a dateline, "at 10am".
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)
 _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNORECASE)
 
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     found = []
+    clocks = [m.span() for m in _CLOCK.finditer(sentence)]
     for match in NUMBER.finditer(sentence):
         start, end = match.start(), match.end()
         # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
-        if any(d.start <= start and end <= d.end for d in dates):
+        spans = [*((d.start, d.end) for d in dates), *clocks]
+        if any(a <= start and end <= b for a, b in spans):
             continue
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".
@@ -283,6 +288,8 @@ def facts_of(sentence: str, kind: FactKind, reference: date | None = None) -> li
 
 _SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
+# "How many children" is not answered by "£1.2 million" or "18%".
+_NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
 
 
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
@@ -291,7 +298,7 @@ _NAMED_KINDS = frozenset({"person", "organisation", "place"})
 def kind_strength(
     sentence: str,
     kind: FactKind,
-    unit: Literal["share", "money"] | None = None,
+    unit: Unit | None = None,
     question: str = "",
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
@@ -302,6 +309,10 @@ def kind_strength(
     is not answered by a sentence whose only person is Paul Moffat.
     """
     facts = find_facts(sentence)
+    if kind == "number" and unit == "count":
+        return (
+            1.0 if any(f.kind == "number" and not _NOT_COUNT.search(f.text) for f in facts) else 0.0
+        )
     if kind == "number" and unit is not None:
         wanted = _SHARE if unit == "share" else _MONEY
         return 1.0 if any(f.kind == "number" and wanted.search(f.text) for f in facts) else 0.0

@@ -97,6 +97,17 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("Some 31% live far away.", "number", "share") == 1.0
     # A "who" question half-accepts an organisation.
     assert kind_strength("Ofsted carried out the visit.", "person") == 0.5
+    # "How many children" is a count: money and shares do not answer it.
+    assert kind_strength("The council was awarded £1.2 million.", "number", "count") == 0.0
+    assert kind_strength("Care costs rose by 18%.", "number", "count") == 0.0
+    assert kind_strength("The number in care rose to 612.", "number", "count") == 1.0
+
+
+def test_a_time_of_day_is_no_number() -> None:
+    dateline = "Thursday, 23rd September 2021, 4:15 pm"
+    assert [f.kind for f in find_facts(dateline)] == ["date"]
+    assert facts_of("The panel met at 10am with 12 families.", "number")[0].text == "12 families"
+    assert kind_strength(dateline, "number") == 0.0
 
 
 def test_a_name_the_question_gives_is_no_answer_to_it() -> None:
