@@ -109,14 +109,15 @@ def test_sweep_on_a_hand_computed_example() -> None:
     assert rows[0.2].accuracy == 1.0  # abstains on q0 only
 
 
-def test_operating_point_is_the_most_accurate_lowest_threshold() -> None:
-    def row(t: float, acc: float) -> SweepRow:
-        return SweepRow(t, 0.0, 0.0, 0.0, 0.0, acc)
+def test_operating_point_declines_at_most_a_tenth_of_answerable_questions() -> None:
+    def row(t: float, answerable_abstaining: float, acc: float = 0.5) -> SweepRow:
+        return SweepRow(t, 0.0, 0.0, answerable_abstaining, 0.0, acc)
 
-    assert (
-        operating_point([row(0.0, 0.5), row(0.2, 0.7), row(0.4, 0.7), row(0.6, 0.6)]).threshold
-        == 0.2
-    )
+    rows = [row(0.0, 0.0), row(0.2, 0.05), row(0.4, 0.10), row(0.6, 0.3, acc=0.9)]
+    assert operating_point(rows).threshold == 0.4
+    # No threshold within the budget: the most accurate, lowest of equals.
+    over = [row(0.0, 0.0, 0.5), row(0.2, 0.2, 0.7), row(0.4, 0.3, 0.7), row(0.6, 0.5, 0.6)]
+    assert operating_point(over).threshold == 0.2
 
 
 def test_shipped_model_file_is_complete() -> None:
