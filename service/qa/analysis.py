@@ -84,7 +84,10 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ),
     (
         "place",
-        re.compile(r"\bwhere\b|" + _asks_about("building|address|town|city|street|place")),
+        re.compile(
+            r"\bwhere\b|"
+            + _asks_about("building|address|town|city|street|place|postcode|post code")
+        ),
     ),
     (
         "rating",
@@ -116,6 +119,14 @@ _ASKS_MONEY = re.compile(
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+# "When was the article published?", "What date was the letter sent?": the date of
+# the document itself, which its dateline gives.
+_ASKS_PUBLICATION = re.compile(
+    r"\b(?:article|story|report|letter|press release|piece|statement)\b.*"
+    r"\b(?:published|written|dated|issued|posted|released|sent|out)\b"
+    r"|\bpublication date\b",
+    re.IGNORECASE,
+)
 
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
@@ -246,6 +257,7 @@ class QuestionAnalysis:
     asks_share: bool  # "what proportion": a share, not a count
     asks_money: bool  # "how much did it cost": an amount of money
     asks_count: bool  # "how many children": a count, not money or a share
+    asks_publication: bool  # "when was the article published": the document's own date
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     time: TimeConstraint | None
@@ -284,16 +296,18 @@ def analyse(
     unknown = tuple(m for m in mentions if not m.documents)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?").
     time = time_constraint(question) or (time_constraint(scoring) if resolved.is_followup else None)
+    kind = answer_kind(question)
     return QuestionAnalysis(
         question=question,
         scoring_question=scoring,
         retrieval_query=resolved.retrieval_query,
         is_followup=resolved.is_followup,
         stems=content_stems(scoring),
-        kind=answer_kind(question),
+        kind=kind,
         asks_share=bool(_ASKS_SHARE.search(question)),
         asks_money=_asks_money(question),
         asks_count=bool(_HOW_MANY.search(question)),
+        asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
         entities=known,
         unknown_entities=unknown,
         time=time,

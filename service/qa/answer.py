@@ -38,6 +38,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
@@ -60,6 +61,7 @@ from service.qa.constraints import (
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
+from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
 from service.qa.text import content_stems, normalised
 
@@ -221,6 +223,7 @@ class Answerer:
                 "time_conflict": 1.0 if evidence.time_conflict else 0.0,
                 "near": evidence.near,
                 "overlap_z": float(overlap_z[i]),
+                "own_date": _gives_own_date(analysis, text, passage),
             }
             scored.append(
                 Candidate(
@@ -310,6 +313,17 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
     return kept or candidates
+
+
+def _gives_own_date(analysis: QuestionAnalysis, text: str, passage: Passage) -> float:
+    """1 when the question asks when its document was published and `text` gives the
+    document's own date (its dateline)."""
+    published = passage.document.date
+    if not analysis.asks_publication or not published:
+        return 0.0
+    day = date.fromisoformat(published)
+    periods = [f.period for f in find_facts(text, day) if f.period is not None]
+    return 1.0 if any(p.start <= day <= p.end for p in periods) else 0.0
 
 
 def _recency(passages: Sequence[Passage]) -> dict[str, float]:

@@ -60,7 +60,9 @@ _NUMBER_WORDS = (
 )
 # A figure with what makes it an amount: currency, scale, per cent.
 _FIGURE = (
+    # Not inside a word or code: "3" of the postcode "DN1 3BU" is no figure.
     rf"£?\b\d+(?:,\d{{3}})*(?:\.\d+)?(?:\s?(?:%|per\s?cent)|(?:\s?(?:million|billion|m|bn|k))\b)?"
+    r"(?![A-Za-z\d])"
     rf"|\b{_NUMBER_WORDS}\b"
 )
 NUMBER = re.compile(_FIGURE, re.IGNORECASE)
@@ -79,7 +81,9 @@ _RATING = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED_RUN = re.compile(
-    r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)+"
+    # Within one line: the lines of an address block are separate names.
+    r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?"
+    r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)+"
     r"|\b[A-Z]{2,6}\b|\bOfsted\b"
 )
 _TITLES = frozenset(

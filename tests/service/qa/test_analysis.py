@@ -37,6 +37,7 @@ from service.qa.followup import resolve
         ("Which organisation carried out the peer review?", "organisation"),
         ("Which watchdog inspected the council?", "organisation"),
         ("Where is the trust based?", "place"),
+        ("What is the postcode of the Civic Office?", "place"),
         ("How much did the council invest?", "number"),
         # The noun after "what / which" says what is asked for; a verb never does.
         ("What was the average caseload in the children in care teams?", "number"),
@@ -191,3 +192,29 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
     assert analyse(resolve(question, []), None).asks_money is money
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("How many children were in care in 2021?", "count"),
+        ("How much did the council invest?", "money"),
+        ("What percentage of care leavers were in work?", "share"),
+        ("When was the trust set up?", None),
+    ],
+)
+def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:
+    assert analyse(resolve(question, []), None).unit == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "publication"),
+    [
+        ("When was the article about Ofsted's annual report published?", True),
+        ("On what date was the monitoring letter sent?", True),
+        ("When did the inspection take place?", False),
+        ("Who published the report?", False),  # a person, not the date
+    ],
+)
+def test_questions_about_a_documents_own_date(question: str, publication: bool) -> None:
+    assert analyse(resolve(question, []), None).asks_publication is publication

@@ -118,3 +118,12 @@ def test_a_name_the_question_gives_is_no_answer_to_it() -> None:
     letter = "The Local Government Association reviewed the work of Ofsted."
     asked = "Which organisation did the Local Government Association criticise?"
     assert kind_strength(letter, "organisation", question=asked) == 1.0  # Ofsted is new
+
+
+def test_an_address_block_is_read_line_by_line() -> None:
+    block = "Mr Damien Allen\nDirector of People\nCivic Office\nDoncaster\nDN1 3BU"
+    facts = [(f.kind, f.text) for f in find_facts(block)]
+    assert ("person", "Mr Damien Allen") in facts
+    assert ("place", "DN1 3BU") in facts
+    assert not [f for f in facts if f[0] == "number"]  # the 3 of DN1 3BU counts nothing
+    assert all("\n" not in text for _, text in facts)  # no name runs across lines
