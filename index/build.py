@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from corpus.models import Chunk, Document
 from corpus.report import CorpusReport
 from index.backend import BuildTarget, PreparedBuild
 from index.dense import DenseIndex
-from index.embedders.base import Embedder
+from index.embedders.base import Embedder, EmbedderSpec
 from index.embedders.caching import (
     CACHE_FILE,
     CachingEmbedder,
@@ -49,6 +50,7 @@ from index.embedders.caching import (
     default_cache_dir,
     encode_cached,
 )
+from index.embedders.parallel import PARALLEL_MIN_TEXTS, process_pool_embedder
 from index.errors import ReportIndexError
 from index.layout import DENSE_FILE, FORMAT_VERSION, LEXICAL_DIR, REPORT_FILE, STORE_FILE
 from index.lexical import LexicalIndex
@@ -183,6 +185,7 @@ def build_index(
     cache_dir: Path | None | Literal[False] = None,
     force: bool = False,
     target: BuildTarget | None = None,
+    processes: int = 1,
 ) -> BuildSummary:
     """Load, clean, chunk, deduplicate, embed and save the corpus; make it the live index.
 
@@ -193,6 +196,7 @@ def build_index(
     the live build is kept and nothing is written, unless `force`.
     `target` is where the build is published: by default a new directory behind the
     `index_dir` symlink; the postgres backend passes its own (index/postgres/writer.py).
+    `processes` > 1 encodes a large batch of new chunks in that many processes.
     """
     target = target or FilesTarget(index_dir, cache_dir)
     started = time.perf_counter()
@@ -242,7 +246,7 @@ def build_index(
         f"{len(deduped.groups)} near-duplicate groups"
     )
     vectors, embedded = embed_chunks_cached(
-        embedder, chunks, target.embedding_cache(embedder), progress=progress
+        embedder, chunks, target.embedding_cache(embedder), progress=progress, processes=processes
     )
     repeats = embedded.total - embedded.cached - embedded.encoded
     say(
@@ -298,13 +302,30 @@ def embed_chunks_cached(
     chunks: list[Chunk],
     cache: VectorCache | None,
     progress: bool = True,
+    processes: int = 1,
 ) -> tuple[np.ndarray, EmbedReport]:
-    """Encode the chunks not yet in `cache` (shortest first, for tight batches)."""
+    """Encode the chunks not yet in `cache` (shortest first, for tight batches); at least
+    `PARALLEL_MIN_TEXTS` of them in `processes` processes when that is above 1."""
     if isinstance(embedder, CachingEmbedder):
         embedder = embedder.inner  # chunk texts would only crowd the query-time LRU
+    spec = getattr(embedder, "spec", None)
+    bulk = None
+    if processes > 1 and isinstance(spec, EmbedderSpec):
+
+        def bulk() -> AbstractContextManager[Embedder]:
+            return process_pool_embedder(embedder, spec, processes)
+
+    # tqdm shows chunks/s and the time left.
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
         try:
-            return encode_cached(embedder, [c.text for c in chunks], cache, on_progress=bar.update)
+            return encode_cached(
+                embedder,
+                [c.text for c in chunks],
+                cache,
+                on_progress=bar.update,
+                bulk=bulk,
+                bulk_min=PARALLEL_MIN_TEXTS,
+            )
         finally:
             if cache is not None:
                 cache.close()

@@ -235,6 +235,14 @@ class PerformanceSettings(BaseModel):
     ask_cache_size: int = Field(
         256, ge=0, description="Whole responses to repeated questions; 0 disables."
     )
+    build_processes: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Processes that encode a build's new chunks when there are at least "
+        "1,000 of them (one model and thread each); 0: one per core, 1: the serving encoder "
+        "alone.",
+    )
     dense_threads: int = Field(1, ge=1, le=64, description="FAISS threads per query.")
     hnsw_ef_search: int = Field(
         0,

@@ -14,6 +14,7 @@ from eval.bench.backend_http import bench_backend_http
 from eval.bench.backends import bench_backends
 from eval.bench.baseline import bench_baseline
 from eval.bench.build import bench_build
+from eval.bench.bulk import bench_bulk
 from eval.bench.encode import bench_encode
 from eval.bench.http import bench_http
 from eval.bench.measure import machine
@@ -83,10 +84,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="real embeddings to make for recall (encoded once, then cached)",
     )
     parser.add_argument(
+        "--bulk-chunks", type=int, default=400, help="SciFact abstracts the bulk section encodes"
+    )
+    parser.add_argument(
         "--scifact",
         type=Path,
         default=DEFAULT_SCIFACT,
-        help="BEIR SciFact folder whose abstracts add real vectors to the scale run, if present",
+        help="BEIR SciFact folder: its abstracts add real vectors to the scale run and are the "
+        "bulk section's chunks, if present",
     )
     parser.add_argument(
         "--merge", type=Path, action="append", default=[],
@@ -144,6 +149,11 @@ def _measure(
         index_dir / "manifest.json"
     ).exists():
         bench_build(args.documents, work, models)
+    if "bulk" in chosen:
+        if args.scifact and (args.scifact / "corpus.jsonl").exists():
+            sections["bulk"] = bench_bulk(args.scifact, models, args.bulk_chunks)
+        else:
+            print(f"bulk skipped: no SciFact corpus at {args.scifact}")
     if "ask" in chosen:
         sections["ask"] = bench_ask(index_dir, models, args.runs)
     if "http" in chosen:

@@ -28,6 +28,7 @@ async def _load(base: str, concurrency: int, total: int) -> HttpLevel:
     import httpx
 
     latencies: list[float] = []
+    server: list[float] = []
     kinds: dict[str, int] = {}
 
     def failed(kind: str) -> None:
@@ -49,6 +50,7 @@ async def _load(base: str, concurrency: int, total: int) -> HttpLevel:
                 failed(f"{type(exc).__name__}: {exc}"[:160])
                 continue
             latencies.append(time.perf_counter() - started)
+            server.append(response.json()["timing_ms"]["total"] / 1000)
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         for question in QUESTIONS[:3]:  # warm-up: connections and first-request paths
@@ -63,6 +65,7 @@ async def _load(base: str, concurrency: int, total: int) -> HttpLevel:
         Latency.of(latencies or [0.0]),
         round(len(latencies) / elapsed, 1),
         kinds,
+        Latency.of(server or [0.0]).p50_ms,
     )
 
 
@@ -78,8 +81,10 @@ def bench_http(
             level = asyncio.run(_load(server.base, concurrency, total))
             results.append(level)
             print(
-                f"http c={concurrency}: p50 {level.latency.p50_ms} ms p95 {level.latency.p95_ms} "
-                f"ms {level.requests_per_s} req/s errors {level.errors} {level.error_kinds or ''}"
+                f"http c={concurrency}: p50 {level.latency.p50_ms} ms "
+                f"(server {level.server_p50_ms}) p95 {level.latency.p95_ms} ms "
+                f"{level.requests_per_s} req/s errors "
+                f"{level.errors} {level.error_kinds or ''}"
             )
     return stamped(
         results,

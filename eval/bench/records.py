@@ -16,7 +16,9 @@ DEFAULT_MARKDOWN = REPO / "docs" / "benchmarks.md"
 DEFAULT_SCIFACT = REPO.parent / "shared" / "data" / "scifact"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 EF_SWEEP = (32, 64, 128, 256, 512, 1024)
-SECTIONS = ("encode", "build", "ask", "http", "baseline", "scale", "backend", "backend-http")
+SECTIONS = (
+    "encode", "build", "bulk", "ask", "http", "baseline", "scale", "backend", "backend-http",
+)  # fmt: skip
 
 # Questions a member of staff might ask of the bundled reports. Written for the
 # benchmark (timing only: answers are not scored here, see `reportqa eval`).
@@ -89,6 +91,7 @@ class HttpLevel:
     latency: Latency
     requests_per_s: float
     error_kinds: dict[str, int] = field(default_factory=dict)
+    server_p50_ms: float = 0.0  # the answers' own timing_ms.total: what is not HTTP
 
 
 @dataclass(frozen=True)
@@ -194,3 +197,16 @@ def merge_sections(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any
         else:
             out[name] = section
     return out
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """Encoding a build's chunks one way (section bulk)."""
+
+    label: str
+    processes: int
+    chunks: int
+    chunks_per_s: list[float]  # one figure per interleaved round
+    median_chunks_per_s: float
+    ratio: float  # median over the single-process median, same run
+    min_cosine: float  # against the single-process vectors

@@ -82,13 +82,25 @@ def _ask_table(data: list[dict[str, Any]]) -> list[str]:
 
 
 def _http_table(data: list[dict[str, Any]]) -> list[str]:
-    lines = ["| clients | requests | errors | p50 ms | p95 ms | requests/s |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    lines = ["| clients | requests | errors | p50 ms | server-side p50 ms | p95 ms | requests/s |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
     for r in data:
         lat = r["latency"]
         lines.append(
-            _row([r["concurrency"], r["requests"], r["errors"], lat["p50_ms"], lat["p95_ms"],
-                  r["requests_per_s"]])
+            _row([r["concurrency"], r["requests"], r["errors"], lat["p50_ms"],
+                  r.get("server_p50_ms", "–"), lat["p95_ms"], r["requests_per_s"]])
+        )  # fmt: skip
+    return lines
+
+
+def _bulk_table(data: list[dict[str, Any]]) -> list[str]:
+    lines = ["| encoding | processes | chunks | chunks/s (rounds) | median | ratio | min cosine |",
+             "| --- | ---: | ---: | --- | ---: | ---: | ---: |"]  # fmt: skip
+    for r in data:
+        rounds = ", ".join(str(x) for x in r["chunks_per_s"])
+        lines.append(
+            _row([r["label"], r["processes"], r["chunks"], rounds, r["median_chunks_per_s"],
+                  f"{r['ratio']}x", r["min_cosine"]])
         )  # fmt: skip
     return lines
 
@@ -212,6 +224,7 @@ def _backend_http_table(data: list[dict[str, Any]]) -> list[str]:
 _TABLES: tuple[tuple[str, str, Callable[[Any], list[str]]], ...] = (
     ("encode", "Query encoding (one question)", _encode_table),
     ("build", "Index build, bundled corpus", _build_table),
+    ("bulk", "Bulk embedding: one process or one per core", _bulk_table),
     ("ask", "/ask in-process", _ask_table),
     ("http", "/ask over HTTP (loopback)", _http_table),
     ("baseline", "Against a plain LangChain + FAISS pipeline", _baseline_table),
@@ -230,6 +243,7 @@ def targets(sections: dict[str, Any]) -> list[str]:
     for name, check in _TARGETS:
         if name in sections:
             rows += check(sections[name]["data"])
+    rows += _cross_targets(sections)
     if not rows:
         return []
     out = ["### Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
@@ -269,11 +283,51 @@ def _build_targets(data: list[dict[str, Any]]) -> list[Row]:
 
 
 def _http_targets(data: list[dict[str, Any]]) -> list[Row]:
+    rows: list[Row] = []
+    for level in data:
+        c, p50, errors = level["concurrency"], level["latency"]["p50_ms"], level["errors"]
+        server = level.get("server_p50_ms")
+        if c == 1 and server:
+            gap = round(p50 - server, 2)
+            rows.append(
+                ("/ask p50 over HTTP <= server-side + 2 ms (1 client)",
+                 f"{p50} ms = {server} + {gap} ms", gap <= 2)
+            )  # fmt: skip
+        if c == 8:
+            rate = level["requests_per_s"]
+            rows.append(
+                ("8 closed-loop clients: >= 120 requests/s, 0 errors",
+                 f"{rate} requests/s, {errors} errors", rate >= 120 and errors == 0)
+            )  # fmt: skip
+        if c == 32:
+            rows.append(("32 concurrent clients: zero errors", f"{errors} errors", errors == 0))
+    return rows
+
+
+def _bulk_targets(data: list[dict[str, Any]]) -> list[Row]:
+    parallel = [r for r in data if r["processes"] > 1]
     return [
-        ("32 concurrent clients: zero errors", f"{level['errors']} errors", level["errors"] == 0)
-        for level in data
-        if level["concurrency"] == 32
-    ]
+        ("bulk embedding >= 1.2x chunks/s, cosine >= 0.9999",
+         f"{r['ratio']}x, {r['min_cosine']}", r["ratio"] >= 1.2 and r["min_cosine"] >= 0.9999)
+        for r in parallel
+    ]  # fmt: skip
+
+
+def _cross_targets(sections: dict[str, Any]) -> list[Row]:
+    """Targets that compare two sections' figures of one run."""
+    if "encode" not in sections or "http" not in sections:
+        return []
+    torch = [r for r in sections["encode"]["data"] if r["backend"].startswith("torch")]
+    one = [r for r in sections["http"]["data"] if r["concurrency"] == 1]
+    if not torch or not one:
+        return []
+    bare = torch[-1]["latency"]["p50_ms"]  # sentence-transformers at its default threads
+    ask = one[0]["latency"]["p50_ms"]
+    ratio = round(ask / bare, 3)
+    return [
+        ("/ask p50 over HTTP <= 0.5x a bare torch encode of the question",
+         f"{ask} / {bare} ms = {ratio}x", ratio <= 0.5)
+    ]  # fmt: skip
 
 
 def _scale_targets(data: list[dict[str, Any]]) -> list[Row]:
@@ -293,5 +347,6 @@ _TARGETS: tuple[tuple[str, Callable[[Any], list[Row]]], ...] = (
     ("baseline", _baseline_targets),
     ("build", _build_targets),
     ("http", _http_targets),
+    ("bulk", _bulk_targets),
     ("scale", _scale_targets),
 )

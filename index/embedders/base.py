@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
@@ -49,6 +50,16 @@ def model_name(path: Path) -> str:
 
 
 EncoderBackend = Literal["torch", "onnx"]
+
+
+@dataclass(frozen=True)
+class EmbedderSpec:
+    """How to load the same embedder again, in another process."""
+
+    backend: EncoderBackend
+    model_path: str | None
+    onnx_dir: str = "var/models"
+    onnx_optimize: bool = True
 
 
 def load_embedder(

@@ -153,12 +153,15 @@ def encode_cached(
     *,
     group_size: int = 256,
     on_progress: Callable[[int], None] | None = None,
+    bulk: Callable[[], AbstractContextManager[Embedder]] | None = None,
+    bulk_min: int = 0,
 ) -> tuple[np.ndarray, EmbedReport]:
     """Vectors for `texts`, encoding only those not in `cache` (and each distinct text once).
 
     Texts to encode are sorted by length so every batch pads to similar lengths;
     they are sent to the model in groups of `group_size` and written to the cache
-    after each group, so an interrupted build keeps what it paid for.
+    after each group, so an interrupted build keeps what it paid for. With `bulk`
+    (a model in several processes), at least `bulk_min` texts to encode go to it.
     """
     import time
 
@@ -174,15 +177,23 @@ def encode_cached(
         if position not in found:
             missing.setdefault(text, []).append(position)
     pending = sorted(missing, key=len)
-    for begin in range(0, len(pending), group_size):
-        group = pending[begin : begin + group_size]
-        vectors = embedder.encode(group)
-        for text, vector in zip(group, vectors, strict=True):
-            out[missing[text]] = vector
-        if cache is not None:
-            cache.put_many(group, vectors)
-        if on_progress is not None:
-            on_progress(sum(len(missing[t]) for t in group))
+
+    def encode_with(model: Embedder) -> None:
+        for begin in range(0, len(pending), group_size):
+            group = pending[begin : begin + group_size]
+            vectors = model.encode(group)
+            for text, vector in zip(group, vectors, strict=True):
+                out[missing[text]] = vector
+            if cache is not None:
+                cache.put_many(group, vectors)
+            if on_progress is not None:
+                on_progress(sum(len(missing[t]) for t in group))
+
+    if bulk is not None and len(pending) >= bulk_min:
+        with bulk() as parallel:
+            encode_with(parallel)
+    else:
+        encode_with(embedder)
     report = EmbedReport(
         total=len(texts),
         encoded=len(pending),

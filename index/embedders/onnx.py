@@ -26,7 +26,7 @@ from typing import cast
 
 import numpy as np
 
-from index.embedders.base import bundled_model_path, model_name
+from index.embedders.base import EmbedderSpec, bundled_model_path, model_name
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,7 @@ class OnnxEmbedder:
         self.max_tokens = _max_seq_length(model_dir)
         self.batch_size = batch_size
         self.onnx_path = export_onnx(model_dir, Path(cache_dir), optimize=optimize)
+        self.spec = EmbedderSpec("onnx", str(model_dir), str(cache_dir), optimize)
 
         # The bundled tokenizer.json pads every input to 128 tokens; pad per batch instead.
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedders.base import bundled_model_path, model_name
+from index.embedders.base import EmbedderSpec, bundled_model_path, model_name
 
 
 class SentenceTransformerEmbedder:
@@ -24,6 +24,7 @@ class SentenceTransformerEmbedder:
         if not path.is_dir():
             raise FileNotFoundError(f"embedding model directory not found: {path}")
         self._model = SentenceTransformer(str(path), device="cpu")
+        self.spec = EmbedderSpec("torch", str(path))
         self.name = model_name(path)
         dim = self._model.get_embedding_dimension()
         if dim is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from index.backend import BuildTarget
 from index.build import BuildSummary, FilesTarget, build_index
 from index.embedders.base import Embedder
+from index.embedders.parallel import auto_processes
 from index.errors import DatabaseUnavailableError
 from service.ops.ingest import DocumentIngestor
 from service.qa.encoder import embedding_cache_dir
@@ -80,4 +81,5 @@ def build_from_settings(
         corpus_config=settings.corpus_config(),
         force=force,
         target=build_target(settings),
+        processes=auto_processes(settings.build_processes),
     )

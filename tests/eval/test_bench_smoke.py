@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from eval.bench import END, START, render_markdown, write_markdown
+from eval.bench.records import DEFAULT_SCIFACT
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
@@ -25,7 +26,7 @@ def test_bench_runs_every_section_small_and_writes_json_and_markdown(
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     command = [
         sys.executable, "-m", "service.cli", "bench",
-        "--sections", "encode,build,ask,http,scale",
+        "--sections", "encode,build,bulk,ask,http,scale", "--bulk-chunks", "12",
         "--runs", "3", "--concurrency", "1,4", "--http-requests", "8",
         "--scale-sizes", "300,1500", "--real-vectors", "400",
         "--models", str(onnx_dir), "--work", str(tmp_path / "work"),
@@ -45,6 +46,10 @@ def test_bench_runs_every_section_small_and_writes_json_and_markdown(
     assert [level["concurrency"] for level in sections["http"]["data"]] == [1, 4]
     assert all(level["errors"] == 0 for level in sections["http"]["data"])
     assert [row["size"] for row in sections["scale"]["data"]] == [300, 1500]
+    if (DEFAULT_SCIFACT / "corpus.jsonl").exists():  # the bulk section encodes its abstracts
+        single, parallel = sections["bulk"]["data"]
+        assert single["processes"] == 1 and parallel["processes"] >= 1
+        assert parallel["min_cosine"] >= 0.9999 and parallel["chunks"] == 12
     assert all(0 <= row["recall_at_10"] <= 1 for row in sections["scale"]["data"])
 
     text = out_md.read_text()
