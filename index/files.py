@@ -30,8 +30,10 @@ class FilesIndex:
         dense: DenseIndex,
         lexical: LexicalIndex,
         store: Store,
+        link: Path | None = None,
     ) -> None:
         self.path = path
+        self.link = link or path  # the index directory as named (the live-build symlink)
         self.manifest = manifest
         self.dense = dense
         self.lexical = lexical
@@ -73,7 +75,7 @@ class FilesIndex:
                 f"{dense.dimension}, manifest says {manifest.chunks} of {manifest.dimension}"
             )
         dense.set_ef_search(auto_ef_search(len(dense)))
-        return cls(resolved, manifest, dense, lexical, store)
+        return cls(resolved, manifest, dense, lexical, store, link=index_dir)
 
     @property
     def location(self) -> str:
@@ -130,8 +132,12 @@ class FilesIndex:
         return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
 
     def is_current(self) -> bool:
-        # A files build is swapped by a reload (API, SIGHUP, upload), never underneath.
-        return True
+        """Whether the index directory still points to this build: another process (a
+        worker's reload or upload, `reportqa index`) may have published a newer one."""
+        try:
+            return self.link.resolve(strict=True) == self.path
+        except OSError:
+            return True  # the link is gone: there is nothing newer to serve
 
     def close(self) -> None:
         self.store.close()

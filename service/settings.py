@@ -72,7 +72,8 @@ class BackendSettings(BaseModel):
         2.0,
         gt=0,
         le=3600,
-        description="postgres: how often a replica checks for a newly published build.",
+        description="How often each serving process checks for a newly published build "
+        "(another replica's or worker's, or `reportqa index`'s) and swaps to it.",
     )
 
 

@@ -91,8 +91,9 @@ def create_app(settings: Settings | None = None, engine: QAEngine | None = None)
         state.ingestor = ingestor
         undo = install_sighup(manager) if active.reload_on_sighup else (lambda: None)
         stop_watching = threading.Event()
-        if where.backend == "postgres":
-            manager.watch_live_build(where.live_build_poll_s, stop_watching)
+        # Every process serves the newest published build on its own: other replicas'
+        # builds (postgres), other workers' reloads and uploads, `reportqa index` (files).
+        manager.watch_live_build(where.live_build_poll_s, stop_watching)
         try:
             yield
         finally:

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # A replaced engine is closed (its store or connection pool released) this long after
 # the swap, when every request that started on it has long finished.
 RETIRE_AFTER_S = 60.0
+# A published build that failed to open is tried again this often (a fix may follow).
+RETRY_FAILED_BUILD_S = 60.0
 QUEUE_POLL_S = 0.5
 
 
@@ -133,15 +135,20 @@ class EngineManager:
             callback(outcome, trigger)
 
     def watch_live_build(self, interval_s: float, stop: threading.Event) -> threading.Thread:
-        """Reload whenever another process publishes a build (postgres backend): every
-        replica serves a new build within `interval_s` plus its warm-up, no reload needed.
+        """Reload whenever another process publishes a build: every replica (postgres) or
+        worker (files) serves a new build within `interval_s` plus its warm-up.
+
+        A build that cannot be opened is reported once and tried again only every
+        `RETRY_FAILED_BUILD_S`; the engine being served stays.
         """
 
         def watch() -> None:
             unreachable = False
+            failed: str | None = None
+            retry_at = 0.0
             while not stop.wait(interval_s):
                 engine = self.engine
-                if engine is None:
+                if engine is None or time.monotonic() < retry_at:
                     continue
                 try:
                     current = engine.index.is_current()
@@ -151,8 +158,17 @@ class EngineManager:
                     unreachable = True
                     continue
                 unreachable = False
-                if not current:
-                    self.reload_logged("published")
+                if current:
+                    failed = None
+                    continue
+                try:
+                    self.reload("published")
+                    failed = None
+                except Exception as exc:
+                    if str(exc) != failed:
+                        log.error("a newly published build cannot be served: %s", exc)
+                    failed = str(exc)
+                    retry_at = time.monotonic() + RETRY_FAILED_BUILD_S
 
         thread = threading.Thread(target=watch, name="reportqa-live-build", daemon=True)
         thread.start()
