@@ -69,6 +69,37 @@ async def _load(base: str, concurrency: int, total: int) -> HttpLevel:
     )
 
 
+def _sequential(base: str, total: int) -> HttpLevel:
+    """One client on one keep-alive connection with the standard library's http.client:
+    what the HTTP stack adds, with as little of the client's own time as Python allows."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    connection = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port)
+    headers = {"Content-Type": "application/json"}
+    latencies, server, errors = [], [], 0
+    for n in range(total + 3):  # the first three warm the connection and code paths
+        body = json.dumps({"question": QUESTIONS[n % len(QUESTIONS)]})
+        started = time.perf_counter()
+        connection.request("POST", "/ask", body, headers)
+        response = connection.getresponse()
+        payload = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            errors += 1
+        elif n >= 3:
+            latencies.append(elapsed)
+            server.append(json.loads(payload)["timing_ms"]["total"] / 1000)
+    connection.close()
+    seconds = sum(latencies) or 1.0
+    return HttpLevel(
+        1, total, errors, Latency.of(latencies or [0.0]), round(len(latencies) / seconds, 1),
+        {}, Latency.of(server or [0.0]).p50_ms, "http.client",
+    )  # fmt: skip
+
+
 def bench_http(
     index_dir: Path, models_dir: Path, levels: Sequence[int], per_level: int, workers: int
 ) -> Section:
@@ -76,6 +107,10 @@ def bench_http(
     with running_server(
         index_dir, server_env(models_dir, workers), log_path=index_dir.parent / "server.log"
     ) as server:
+        stack = _sequential(server.base, per_level)
+        results.append(stack)
+        print(f"http 1 client (http.client): p50 {stack.latency.p50_ms} ms "
+              f"(server {stack.server_p50_ms})")  # fmt: skip
         for concurrency in levels:
             total = max(per_level, 4 * concurrency)
             level = asyncio.run(_load(server.base, concurrency, total))

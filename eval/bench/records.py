@@ -92,6 +92,7 @@ class HttpLevel:
     requests_per_s: float
     error_kinds: dict[str, int] = field(default_factory=dict)
     server_p50_ms: float = 0.0  # the answers' own timing_ms.total: what is not HTTP
+    client: str = "httpx"  # httpx.AsyncClient, or http.client (the least client overhead)
 
 
 @dataclass(frozen=True)

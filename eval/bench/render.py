@@ -82,13 +82,16 @@ def _ask_table(data: list[dict[str, Any]]) -> list[str]:
 
 
 def _http_table(data: list[dict[str, Any]]) -> list[str]:
-    lines = ["| clients | requests | errors | p50 ms | server-side p50 ms | p95 ms | requests/s |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    lines = [
+        "| clients | client | requests | errors | p50 ms | server-side p50 ms | p95 ms "
+        "| requests/s |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in data:
         lat = r["latency"]
         lines.append(
-            _row([r["concurrency"], r["requests"], r["errors"], lat["p50_ms"],
-                  r.get("server_p50_ms", "–"), lat["p95_ms"], r["requests_per_s"]])
+            _row([r["concurrency"], r.get("client", "httpx"), r["requests"], r["errors"],
+                  lat["p50_ms"], r.get("server_p50_ms", "–"), lat["p95_ms"], r["requests_per_s"]])
         )  # fmt: skip
     return lines
 
@@ -287,7 +290,7 @@ def _http_targets(data: list[dict[str, Any]]) -> list[Row]:
     for level in data:
         c, p50, errors = level["concurrency"], level["latency"]["p50_ms"], level["errors"]
         server = level.get("server_p50_ms")
-        if c == 1 and server:
+        if c == 1 and server and level.get("client") == "http.client":
             gap = round(p50 - server, 2)
             rows.append(
                 ("/ask p50 over HTTP <= server-side + 2 ms (1 client)",
@@ -319,6 +322,7 @@ def _cross_targets(sections: dict[str, Any]) -> list[Row]:
         return []
     torch = [r for r in sections["encode"]["data"] if r["backend"].startswith("torch")]
     one = [r for r in sections["http"]["data"] if r["concurrency"] == 1]
+    one = [r for r in one if r.get("client") == "http.client"] or one
     if not torch or not one:
         return []
     bare = torch[-1]["latency"]["p50_ms"]  # sentence-transformers at its default threads

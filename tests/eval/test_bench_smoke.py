@@ -43,7 +43,9 @@ def test_bench_runs_every_section_small_and_writes_json_and_markdown(
     assert all(r["min_cosine_vs_torch"] >= 0.999 for r in sections["encode"]["data"])
     cold, warm, cli = sections["build"]["data"]
     assert cold["encoded"] > 0 and warm["encoded"] == 0 and cli["encoded"] == 0
-    assert [level["concurrency"] for level in sections["http"]["data"]] == [1, 4]
+    assert [level["concurrency"] for level in sections["http"]["data"]] == [1, 1, 4]
+    assert sections["http"]["data"][0]["client"] == "http.client"
+    assert all(level["server_p50_ms"] > 0 for level in sections["http"]["data"])
     assert all(level["errors"] == 0 for level in sections["http"]["data"])
     assert [row["size"] for row in sections["scale"]["data"]] == [300, 1500]
     if (DEFAULT_SCIFACT / "corpus.jsonl").exists():  # the bulk section encodes its abstracts
