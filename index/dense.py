@@ -58,9 +58,8 @@ def ivf_lists(size: int) -> int:
 def auto_ef_search(size: int) -> int:
     """HNSW beam width for an index of `size` vectors, from the benchmark's efSearch sweep.
 
-    recall@10 against exact search: 256 gives >= 0.99 up to 100k vectors (< 1 ms); at 1M,
-    256 gives 0.94 and 1024 gives 0.987 (~1.5-15 ms under load), which is why indexes
-    that large are IVF (an HNSW built explicitly that large still gets 1024).
+    recall@10 against exact search: 256 gives >= 0.99 up to 100k vectors (< 1 ms);
+    at 1M, 256 gives 0.94 and 1024 gives 0.987 (~1.5-15 ms under load).
     """
     return 256 if size <= 200_000 else 1024
 

@@ -250,8 +250,8 @@ class PerformanceSettings(BaseModel):
         ge=0,
         le=4096,
         description="HNSW beam width (recall against time); 0: each backend's measured "
-        "default: FAISS 256 (HNSW serves 20k-500k vectors; flat below, IVF above, "
-        "index/dense.py), pgvector 100 (index/postgres/reader.py).",
+        "default: FAISS 256 up to 200k vectors and 1024 above (index/dense.py), pgvector "
+        "100 (index/postgres/reader.py).",
     )
 
 
