@@ -1,5 +1,4 @@
-"""Dense vector search with FAISS: exact inner product for small corpora, HNSW for large
-ones, an inverted file (IVF) for the largest.
+"""Dense vector search with FAISS: exact inner product for small corpora, HNSW for large ones.
 
 Measured on these 2-core machines (384-d, k=10, one query, one thread): a flat scan
 costs ~0.18 ms per 1,000 vectors (1.8 ms at 10k, ~15 ms at 100k, ~134 ms at 1M);
@@ -7,11 +6,7 @@ HNSW32 costs ~0.1-1 ms at efSearch 64-256 on MiniLM embeddings. Above
 `HNSW_THRESHOLD` chunks (where a flat scan passes ~4 ms) the index is HNSW, whose
 recall@10 against exact search on real MiniLM embeddings is reported by
 `reportqa bench` (docs/benchmarks.md). Below it, exact search is both fast enough
-and free of approximation. At a million vectors the HNSW graph (M 32, efConstruction
-80) reaches recall@10 0.987 only at efSearch 1024 (14 ms) and takes ~15 minutes to
-build; an IVF of 4,000 lists with exact distances reaches 0.989 at 64 probed lists in
-1.8 ms and builds in a minute (real-derived vectors, docs/benchmarks.md), so above
-`IVF_THRESHOLD` the index is IVF.
+and free of approximation.
 """
 
 from __future__ import annotations
@@ -25,14 +20,8 @@ import numpy as np
 
 from index.errors import IndexCorruptError
 
-DenseKind = Literal["auto", "flat", "hnsw", "ivf"]
+DenseKind = Literal["auto", "flat", "hnsw"]
 HNSW_THRESHOLD = 20_000
-IVF_THRESHOLD = 500_000
-# Lists probed per query: recall@10 0.963 / 0.980 / 0.989 / 0.995 at 16 / 32 / 64 / 128
-# (1M real-derived vectors, 4,096 lists; 0.5 / 0.9 / 1.8 / 3.1 ms on one thread).
-IVF_NPROBE = 64
-# Vectors the IVF's k-means is trained on (a seeded sample: the same corpus, the same index).
-IVF_TRAIN_SAMPLE = 200_000
 # Files above this size are memory-mapped instead of read into private memory.
 MMAP_ABOVE_BYTES = 256 * 1024 * 1024
 
@@ -48,11 +37,6 @@ class HnswOptions:
     m: int = 32
     ef_construction: int = 80
     ef_search: int = 256
-
-
-def ivf_lists(size: int) -> int:
-    """Inverted lists for `size` vectors: about 4 x sqrt(size), FAISS's usual choice."""
-    return max(1, min(65_536, int(4 * size**0.5)))
 
 
 def auto_ef_search(size: int) -> int:
@@ -97,33 +81,23 @@ class DenseIndex:
         kind: DenseKind = "auto",
         hnsw: HnswOptions | None = None,
         threshold: int = HNSW_THRESHOLD,
-        ivf_threshold: int = IVF_THRESHOLD,
     ) -> DenseIndex:
-        """Exact search up to `threshold` vectors, HNSW above it, IVF above `ivf_threshold`
-        (with `kind="auto"`)."""
+        """Exact search up to `threshold` vectors, HNSW above it (with `kind="auto"`)."""
         dimension = vectors.shape[1]
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if kind == "auto":
-            kind = "ivf" if len(ids) > ivf_threshold else "hnsw" if len(ids) > threshold else "flat"
-        if kind == "ivf":
-            # The factory's index owns its coarse quantizer (a Python-made one could be
-            # freed under it).
-            inner = faiss.index_factory(
-                dimension, f"IVF{ivf_lists(len(ids))},Flat", faiss.METRIC_INNER_PRODUCT
-            )
-            sample = np.random.default_rng(0).permutation(len(vectors))[:IVF_TRAIN_SAMPLE]
-            inner.train(vectors[np.sort(sample)])
-            faiss.extract_index_ivf(inner).nprobe = IVF_NPROBE
-        elif kind == "hnsw":
+            kind = "hnsw" if len(ids) > threshold else "flat"
+        if kind == "hnsw":
             options = hnsw or HnswOptions()
             inner = faiss.IndexHNSWFlat(dimension, options.m, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = options.ef_construction
             inner.hnsw.efSearch = options.ef_search
         else:
-            inner = faiss.IndexFlatIP(dimension)
+            inner = faiss.IndexFlatIP(dimension)  # type: ignore[assignment]
         index = faiss.IndexIDMap2(inner)
         if len(ids):
-            index.add_with_ids(vectors, ids.astype(np.int64))
+            index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64)
+            )
         return cls(index)
 
     @property
@@ -132,12 +106,7 @@ class DenseIndex:
 
     @property
     def kind(self) -> str:
-        return "hnsw" if self._hnsw is not None else "ivf" if self._ivf is not None else "flat"
-
-    @property
-    def _ivf(self) -> faiss.IndexIVF | None:
-        inner = faiss.downcast_index(self._index.index) if hasattr(self._index, "index") else None
-        return inner if isinstance(inner, faiss.IndexIVF) else None
+        return "hnsw" if self._hnsw is not None else "flat"
 
     @property
     def _hnsw(self) -> faiss.IndexHNSW | None:
@@ -147,11 +116,6 @@ class DenseIndex:
     def set_ef_search(self, ef_search: int) -> None:
         if self._hnsw is not None:
             self._hnsw.hnsw.efSearch = ef_search
-
-    def set_nprobe(self, nprobe: int) -> None:
-        """Inverted lists an IVF visits per query (no effect on other kinds)."""
-        if self._ivf is not None:
-            self._ivf.nprobe = nprobe
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -166,18 +130,12 @@ class DenseIndex:
         if len(self) == 0 or k <= 0:
             return []
         _apply_search_threads()
-        hnsw, ivf = self._hnsw, self._ivf
+        hnsw = self._hnsw
         if params is not None and hnsw is not None:
             # HNSW accepts only its own parameter type; keep the selector, widen the beam
             # so a restrictive filter still finds k neighbours.
             params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
                 sel=params.sel, efSearch=max(hnsw.hnsw.efSearch, 4 * k)
-            )
-        elif params is not None and ivf is not None:
-            # A filter may keep rows of lists no probe would reach: visit every list, and
-            # compute distances only for the rows the selector lets through.
-            params = faiss.SearchParametersIVF(  # type: ignore[call-arg]
-                sel=params.sel, nprobe=ivf.nlist
             )
         scores, ids = self._index.search(
             query.reshape(1, -1).astype(np.float32), min(k, len(self)), params=params

@@ -131,9 +131,6 @@ class ScaleRow:
     recall_at_10: float
     # efSearch -> (recall@10, query p50 ms): the price of more recall on the same graph
     ef_sweep: dict[str, tuple[float, float]] = field(default_factory=dict)
-    # The IVF served above IVF_THRESHOLD: build seconds, and nprobe -> (recall@10, p50 ms)
-    ivf_build_s: float = 0.0
-    ivf_sweep: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def scale_row(
 ) -> ScaleRow:
     import faiss
 
-    from index.dense import IVF_THRESHOLD, DenseIndex, HnswOptions, set_search_threads
+    from index.dense import DenseIndex, HnswOptions, set_search_threads
 
     size = len(vectors)
     # Exact ground truth, batched; faiss only uses BLAS for batches above this threshold.
@@ -121,9 +121,6 @@ def scale_row(
         p50 = timed(lambda: dense.search(next(queries_cycle), 10), max(20, runs // 2)).p50_ms  # noqa: B023
         sweep[str(ef)] = (round(_recall(dense, queries, exact), 4), p50)
     dense.set_ef_search(HnswOptions().ef_search)
-    ivf_build_s, ivf_sweep = 0.0, dict[str, tuple[float, float]]()
-    if size > IVF_THRESHOLD:
-        ivf_build_s, ivf_sweep = _ivf(vectors, queries, exact, runs)
     row = ScaleRow(
         size=size,
         vectors=kind,
@@ -137,41 +134,15 @@ def scale_row(
         rss_mib_after_load=round(rss_after - rss_before + 0.0, 1),
         recall_at_10=round(recall, 4),
         ef_sweep=sweep,
-        ivf_build_s=ivf_build_s,
-        ivf_sweep=ivf_sweep,
     )
     path.unlink()
     print(
         f"scale {size} ({kind}): flat p50 {flat_query.p50_ms} ms, hnsw p50 {hnsw_query.p50_ms} ms, "
         f"build {build_s:.1f} s, recall@10 {recall:.4f}, file {row.hnsw_bytes / 2**20:.0f} MiB, "
-        f"ef sweep {sweep}, ivf build {ivf_build_s} s, nprobe sweep {ivf_sweep}",
+        f"ef sweep {sweep}",
         flush=True,
     )
     return row
-
-
-NPROBE_SWEEP = (16, 32, 64, 128)
-
-
-def _ivf(
-    vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray, runs: int
-) -> tuple[float, dict[str, tuple[float, float]]]:
-    """Build the IVF the service would (both cores), then sweep its probed lists."""
-    from index.dense import IVF_NPROBE, DenseIndex, set_search_threads
-
-    set_search_threads(os.cpu_count() or 1)
-    started = time.perf_counter()
-    dense = DenseIndex.build(vectors, np.arange(len(vectors)), kind="ivf")
-    build_s = round(time.perf_counter() - started, 1)
-    set_search_threads(1)
-    sweep: dict[str, tuple[float, float]] = {}
-    for nprobe in NPROBE_SWEEP:
-        dense.set_nprobe(nprobe)
-        queries_cycle = itertools.cycle(queries)
-        p50 = timed(lambda: dense.search(next(queries_cycle), 10), max(20, runs // 2)).p50_ms  # noqa: B023
-        sweep[str(nprobe)] = (round(_recall(dense, queries, exact), 4), p50)
-    dense.set_nprobe(IVF_NPROBE)
-    return build_s, sweep
 
 
 def _recall(dense: Any, queries: np.ndarray, exact: np.ndarray) -> float:
@@ -201,7 +172,5 @@ def bench_scale(
          "HNSW32, efConstruction 80, built with both cores; HNSW columns at the service's "
          "efSearch for that size (256 up to 200k, 1024 above); queries one at a time, one thread; "
          "recall@10 against exact inner-product search over all query embeddings",
-         "RSS is the resident growth after a memory-mapped load and the queries",
-         "above 500,000 vectors the service builds an IVF (about 4 x sqrt(n) lists, exact "
-         "distances, 64 lists probed): its nprobe sweep is measured on the same vectors"],
+         "RSS is the resident growth after a memory-mapped load and the queries"],
     )  # fmt: skip
