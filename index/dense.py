@@ -42,8 +42,10 @@ class HnswOptions:
 def auto_ef_search(size: int) -> int:
     """HNSW beam width for an index of `size` vectors, from the benchmark's efSearch sweep.
 
-    recall@10 against exact search: 256 gives >= 0.99 up to 100k vectors (< 1 ms);
-    at 1M, 256 gives 0.94 and 1024 gives 0.987 (~1.5-15 ms under load).
+    recall@10 against exact search: 256 gives >= 0.99 up to 100k vectors (< 1 ms); at 1M
+    real-derived vectors 256 gives 0.970, 512 0.984 and 1024 0.995 at 3.0 ms p50 (an IVF
+    of 4,000 lists was measured beside it and not adopted: 0.982 at 2.2 ms with 64 lists
+    probed, 0.989 at 3.8 ms with 128; docs/benchmarks.md, 2026-12-04).
     """
     return 256 if size <= 200_000 else 1024
 
