@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -228,12 +229,11 @@ _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNOR
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     found = []
-    clocks = [m.span() for m in _CLOCK.finditer(sentence)]
+    # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
+    taken = [*((d.start, d.end) for d in dates), *(m.span() for m in _CLOCK.finditer(sentence))]
     for match in NUMBER.finditer(sentence):
         start, end = match.start(), match.end()
-        # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
-        spans = [*((d.start, d.end) for d in dates), *clocks]
-        if any(a <= start and end <= b for a, b in spans):
+        if any(a <= start and end <= b for a, b in taken):
             continue
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".
@@ -294,6 +294,12 @@ _SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNOREC
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
 # "How many children" is not answered by "£1.2 million" or "18%".
 _NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
+# Whether a number's text is of the unit asked for.
+_UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
+    "share": lambda text: bool(_SHARE.search(text)),
+    "money": lambda text: bool(_MONEY.search(text)),
+    "count": lambda text: not _NOT_COUNT.search(text),
+}
 
 
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
@@ -313,13 +319,9 @@ def kind_strength(
     is not answered by a sentence whose only person is Paul Moffat.
     """
     facts = find_facts(sentence)
-    if kind == "number" and unit == "count":
-        return (
-            1.0 if any(f.kind == "number" and not _NOT_COUNT.search(f.text) for f in facts) else 0.0
-        )
     if kind == "number" and unit is not None:
-        wanted = _SHARE if unit == "share" else _MONEY
-        return 1.0 if any(f.kind == "number" and wanted.search(f.text) for f in facts) else 0.0
+        numbers = [f.text for f in facts if f.kind == "number"]
+        return 1.0 if any(_UNIT_FITS[unit](text) for text in numbers) else 0.0
     asked = question.lower()
     kinds = {
         f.kind for f in facts if not (f.kind in _NAMED_KINDS and asked and f.text.lower() in asked)
