@@ -223,7 +223,9 @@ class Answerer:
                 "time_conflict": 1.0 if evidence.time_conflict else 0.0,
                 "near": evidence.near,
                 "overlap_z": float(overlap_z[i]),
-                "own_date": _gives_own_date(analysis, text, passage),
+                "own_date": _gives_own_date(
+                    analysis, text, passage, references[passage.chunk.chunk_id]
+                ),
             }
             scored.append(
                 Candidate(
@@ -315,13 +317,14 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     return kept or candidates
 
 
-def _gives_own_date(analysis: QuestionAnalysis, text: str, passage: Passage) -> float:
+def _gives_own_date(
+    analysis: QuestionAnalysis, text: str, passage: Passage, day: date | None
+) -> float:
     """1 when the question asks when its document was published and `text` gives the
-    document's own date (its dateline)."""
-    published = passage.document.date
-    if not analysis.asks_publication or not published:
+    document's own date (its dateline). `day` is the document's evidence date, which is
+    its publication date when it has one."""
+    if not analysis.asks_publication or not passage.document.date or day is None:
         return 0.0
-    day = date.fromisoformat(published)
     periods = [f.period for f in find_facts(text, day) if f.period is not None]
     return 1.0 if any(p.start <= day <= p.end for p in periods) else 0.0
 
