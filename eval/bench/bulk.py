@@ -8,7 +8,6 @@ falls on both; the figure is the median round.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from pathlib import Path
@@ -17,20 +16,15 @@ import numpy as np
 
 from eval.bench.measure import stamped
 from eval.bench.records import BulkRow, Section
+from eval.datasets import read_beir
 from index.embedders.base import Embedder
 from index.embedders.caching import encode_cached
 from index.embedders.parallel import auto_processes, process_pool_embedder
 
 
 def scifact_texts(scifact: Path, limit: int) -> list[str]:
-    texts = []
-    with (scifact / "corpus.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            texts.append(f"{record.get('title', '')} {record.get('text', '')}".strip())
-            if len(texts) >= limit:
-                break
-    return texts
+    """The first `limit` SciFact abstracts, title and text, as `reportqa eval beir` reads them."""
+    return [f"{d.title} {d.text}".strip() for d in read_beir(scifact).corpus[:limit]]
 
 
 def bench_bulk(scifact: Path, models_dir: Path, chunks: int = 400, rounds: int = 3) -> Section:
