@@ -24,6 +24,10 @@ from service.qa.facts import DATE, FactKind, Period, Unit, period_of
 from service.qa.followup import ResolvedQuestion
 from service.qa.text import content_stems
 
+# Whose name a question about a document itself asks for: who wrote or signed it, or
+# whom it was addressed to (the loader keeps both in the document's metadata).
+DocumentRole = Literal["writer", "addressee"]
+
 Relation = Literal["in", "before", "after", "between"]
 
 # "What / which [is the] [up to two words] <noun>": the noun says what is asked for
@@ -126,6 +130,32 @@ _ASKS_PUBLICATION = re.compile(
     r"\b(?:published|written|dated|issued|posted|released|sent|out)\b"
     r"|\bpublication date\b",
     re.IGNORECASE,
+)
+# Who wrote / signed / received a document: its byline, signature or addressee gives
+# the answer. The role named first decides ("Who signed the letter sent to X?"); the
+# question must name a document ("Who received funding?" is about no document).
+_DOCUMENT = re.compile(
+    r"\b(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
+    r"statement|column|blog|post)\b",
+    re.IGNORECASE,
+)
+_DOCUMENT_ROLES: tuple[tuple[DocumentRole, re.Pattern[str]], ...] = (
+    (
+        "writer",
+        re.compile(
+            r"\b(?:wrote|written by|authored|author|reporter|journalist|by-?line|"
+            r"sign(?:ed|s|atory|atories|ature))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "addressee",
+        re.compile(
+            r"\b(?:addressed|sent) to\b|\bto whom\b|\brecipients?\b|\baddressees?\b"
+            r"|\bwho\b(?:\s+\w+){0,2}?\s+(?:received?|receives|got)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
@@ -258,6 +288,7 @@ class QuestionAnalysis:
     asks_money: bool  # "how much did it cost": an amount of money
     asks_count: bool  # "how many children": a count, not money or a share
     asks_publication: bool  # "when was the article published": the document's own date
+    asks_role: DocumentRole | None  # "who wrote the article": its byline or signature
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     time: TimeConstraint | None
@@ -308,8 +339,17 @@ def analyse(
         asks_money=_asks_money(question),
         asks_count=bool(_HOW_MANY.search(question)),
         asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
+        asks_role=_asks_role(question, scoring) if kind == "person" else None,
         entities=known,
         unknown_entities=unknown,
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
     )
+
+
+def _asks_role(question: str, scoring_question: str) -> DocumentRole | None:
+    """The document role a "who" question asks to be named, the one it mentions first."""
+    if not _DOCUMENT.search(scoring_question):
+        return None
+    found = [(m.start(), role) for role, p in _DOCUMENT_ROLES if (m := p.search(question))]
+    return min(found)[1] if found else None

@@ -58,6 +58,7 @@ from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
     missing_kind,
+    names_role_holder,
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
@@ -307,13 +308,20 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     Unambiguous contradictions rule a sentence out: its own dates all fall on the wrong
     side of a "before" or "after" the question names (and nothing around it fits; an
     "in 2017" is left to the ranker, as sentences recall earlier dates to compare), or
-    it lacks the date, figure or rating asked for while other sentences have one.
+    it lacks the date, figure or rating asked for while other sentences have one. A
+    question about the document itself is answered from its own parts, when a sentence
+    has them: its dateline for "when was it published", and the byline, signature or
+    addressee for "who wrote / signed / received it".
     """
     ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
     kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
     if analysis.kind in STRICT_KINDS:
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
+    if analysis.asks_publication:
+        kept = [c for c in kept if c.features["own_date"] > 0] or kept
+    if analysis.asks_role is not None:
+        kept = [c for c in kept if names_role_holder(analysis, c.passage.document, c.text)] or kept
     return kept or candidates
 
 

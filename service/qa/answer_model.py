@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from service.qa.constraints import names_role_holder
+
 if TYPE_CHECKING:
     from service.qa.analysis import QuestionAnalysis
     from service.qa.answer import Candidate
@@ -93,11 +95,13 @@ def load_model(path: Path = WEIGHTS_PATH) -> AnswerModel:
 # `evidence`, the hand-made strength score used before the model was fitted, and how
 # the best sentence meets the question's constraints: the share of the names it gives
 # that the sentence's context lacks, whether a question naming a period got a sentence
-# whose passage fits no date of it, or a dated sentence that contradicts it.
+# whose passage fits no date of it, or a dated sentence that contradicts it; and
+# whether a question about a document itself (its date, writer or addressee) got the
+# line of the document that gives it (dateline, byline, signature, address).
 CONFIDENCE_FEATURES = (
     "score", "margin", "semantic", "overlap", "coverage", "passage_similarity",
     "type_missing", "unknown_terms", "evidence", "entity_missing", "time_unmet",
-    "time_conflict",
+    "time_conflict", "document_fact",
 )  # fmt: skip
 
 
@@ -128,7 +132,14 @@ def confidence_features(
         "entity_missing": entity_missing,
         "time_unmet": time_unmet,
         "time_conflict": time_conflict,
+        "document_fact": 1.0 if _gives_document_fact(analysis, best) else 0.0,
     }
+
+
+def _gives_document_fact(analysis: QuestionAnalysis, best: Candidate) -> bool:
+    if analysis.asks_publication:
+        return best.features.get("own_date", 0.0) > 0
+    return bool(names_role_holder(analysis, best.passage.document, best.text))
 
 
 # Hand-made evidence strength (the confidence before a model was fitted, and one of

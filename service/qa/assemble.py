@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
-from service.qa.constraints import mentions
+from service.qa.constraints import mentions, names_role_holder
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.short_answer import short_answer
 
@@ -66,6 +66,10 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
         answer_kind=analysis.kind,
         answer_kind_found=(
             None if evidence is None or analysis.kind is None else evidence.kind == 1.0
+        ),
+        document_role=analysis.asks_role,
+        document_role_found=(
+            None if best is None else names_role_holder(analysis, best.passage.document, best.text)
         ),
         unmet=list(answer.unmet),
     )

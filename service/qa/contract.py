@@ -292,6 +292,14 @@ class Constraints(BaseModel):
     answer_kind_found: bool | None = Field(
         None, description="Whether the answer holds a fact of that kind."
     )
+    document_role: Literal["writer", "addressee"] | None = Field(
+        None,
+        description="Whose name a question about a document asks for: who wrote or signed "
+        'it ("writer"), or whom it was addressed to ("addressee").',
+    )
+    document_role_found: bool | None = Field(
+        None, description="Whether the answer names that person of its own document."
+    )
     unmet: list[str] = Field(
         default_factory=list,
         description='Why no answer could be given, for a person to read ("No document '

@@ -67,6 +67,12 @@ class EntityMention:
     documents: frozenset[str]  # ids of documents that mention it (empty: unknown to the corpus)
 
 
+def _named_text(document: Document) -> str:
+    """The text a document names things in: its title, its source (a question may name
+    the publisher: "the CYP Now article") and its body."""
+    return f"{document.title}\n{document.source}\n{document.text}"
+
+
 class EntityLexicon:
     """Names of the corpus with the documents that mention them."""
 
@@ -79,7 +85,7 @@ class EntityLexicon:
         self.document_count = len(documents)
         names_by_doc = []
         for document in documents:
-            text = f"{document.title}\n{document.text}"
+            text = _named_text(document)
             words = _WORD.findall(text)
             self._vocabulary.update(w.lower() for w in words)
             lower_case.update(entity_key(w) for w in words if w[0].islower())
@@ -93,7 +99,7 @@ class EntityLexicon:
                 if any(word not in lower_case for word in key.split()):
                     self._docs_of[key].add(doc_id)
         for document in documents:
-            text = f"{document.title}\n{document.text}"
+            text = _named_text(document)
             for match in _ACRONYM_DEFINED.finditer(text):
                 # "Local Government Association (LGA)": the acronym names what it defines.
                 acronym = entity_key(match.group(2))

@@ -218,3 +218,21 @@ def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> No
 )
 def test_questions_about_a_documents_own_date(question: str, publication: bool) -> None:
     assert analyse(resolve(question, []), None).asks_publication is publication
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who wrote the article about the re-inspection?", "writer"),
+        ("Which inspector signed the monitoring letter?", "writer"),
+        ("Who received the letter from Ofsted?", "addressee"),
+        ("To whom was the monitoring letter addressed?", "addressee"),
+        # The role asked first decides: the signatory, not the addressee.
+        ("Who signed the letter sent to the director?", "writer"),
+        ("Who carried out the monitoring visit?", None),  # a person, but no document role
+        ("Who received extra funding from the DfE?", None),  # no document named
+        ("When was the letter sent?", None),  # a date, not a person
+    ],
+)
+def test_questions_about_who_wrote_or_received_a_document(question: str, role: str | None) -> None:
+    assert analyse(resolve(question, []), None).asks_role == role

@@ -100,6 +100,28 @@ def test_confidence_rises_with_evidence(engine: QAEngine) -> None:
     assert on_topic > off_topic
 
 
+def test_questions_about_a_document_itself_are_answered_from_its_own_lines(
+    engine: QAEngine,
+) -> None:
+    """Its addressee block for "to whom was it addressed", its dateline for "when was it
+    published": lines far from the question's words, found through the metadata."""
+    letter = next(d for d in engine.stored_documents() if d.kind == "inspection letter")
+    addressed = ask(engine, "To whom was the monitoring letter addressed?")
+    assert addressed.answered and addressed.answer is not None
+    assert addressed.constraints is not None
+    assert addressed.constraints.document_role == "addressee"
+    assert addressed.constraints.document_role_found is True
+    names = [a["name"] for a in letter.extra["addressees"]]  # type: ignore[index]
+    assert any(name.split()[-1] in addressed.answer for name in names)
+    assert_exact_offsets(engine, addressed)
+    published = ask(engine, "When was the article about Doncaster's upgrade to good published?")
+    assert published.answered and published.short_answer is not None
+    cited = next(c for c in published.citations if c.highlight is not None)
+    assert cited.date is not None  # the article's own date, which the short answer gives
+    assert cited.date[:4] in published.short_answer.text
+    assert_exact_offsets(engine, published)
+
+
 def test_latest_state_question_prefers_the_newest_evidence(engine: QAEngine) -> None:
     newest = max(d.value for d in map(evidence_date, engine.stored_documents()) if d is not None)
     question = "What is the current Ofsted rating of Doncaster's children's services?"

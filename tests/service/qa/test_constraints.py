@@ -9,6 +9,8 @@ from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
     allowed_documents,
     missing_kind,
+    names_role_holder,
+    role_holders,
     sentence_evidence,
     unmet_constraints,
 )
@@ -107,3 +109,35 @@ def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain()
     # People can be named by role ("the chief executive"): never a reason to abstain.
     who = ask("Who said it?")
     assert missing_kind(who, sentence_evidence(who, "He did.", "He did.", "He did.", None)) is None
+
+
+def test_a_documents_writer_and_addressees_come_from_its_metadata() -> None:
+    letter = Document(
+        "letter", "Mr Sam Field\nCity Hall\n\nDear Mr Field\n\nYours sincerely\nAna Cole",
+        "Monitoring visit", "2017-03-22", "inspection letter", "Ofsted", "letter.txt",
+        extra={
+            "author": "Ana Cole, Her Majesty's Inspector",
+            "signatories": ["Ana Cole, Her Majesty's Inspector"],
+            "addressees": [{"name": "Mr Sam Field", "organisation": "City Hall"}],
+        },
+    )  # fmt: skip
+    assert role_holders(letter, "writer") == ["Ana Cole"]
+    assert role_holders(letter, "addressee") == ["Sam Field"]
+    asked = ask("Who received the monitoring letter?")
+    assert names_role_holder(asked, letter, "Mr Sam Field") is True
+    assert names_role_holder(asked, letter, "Ana Cole") is False
+    assert names_role_holder(ask("Who signed the letter?"), letter, "Ana Cole") is True
+    assert names_role_holder(ask("Who carried out the visit?"), letter, "Ana Cole") is None
+    assert role_holders(DOCS[0], "writer") == []  # no byline: nothing to match
+
+
+def test_a_publisher_the_question_names_is_a_known_name() -> None:
+    """A question may name the publisher ("the CYP Now article"), which the text never does."""
+    news = Document(
+        "cyp", "Standards in Eastmoor were rated good.", "Eastmoor upgraded", "2018-05-11",
+        "news article", "Children & Young People Now (CYP Now)", "cyp.txt",
+    )  # fmt: skip
+    analysis = analyse(resolve("Who wrote the CYP Now article?", []), EntityLexicon([*DOCS, news]))
+    assert not analysis.unknown_entities
+    assert analysis.entities
+    assert all(set(m.documents) == {"cyp"} for m in analysis.entities)
