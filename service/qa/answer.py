@@ -35,9 +35,10 @@ not cover) is not answered at all.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
@@ -260,7 +261,7 @@ class Answerer:
             confidence = min(confidence, UNMET_CONFIDENCE)
         answered = confidence >= self.abstain_below and not unmet
         return Answer(
-            best=best if answered else None,
+            best=completed(best) if answered else None,
             confidence=confidence,
             answered=answered,
             unmet=tuple(unmet),
@@ -294,6 +295,39 @@ class Answerer:
         total = sum(self.idf(t) for t in stems)
         missing = sum(self.idf(t) for t in stems if self.statistics.document_frequency(t) == 0)
         return missing / total if total else 0.0
+
+
+# A sentence that announces what follows ("... focused on the following areas:") or is
+# continued by a list ("This includes child protection, adoption ...") is half an
+# answer: the answer runs on through what completes it, past its passage if need be
+# (the passage is then cited up to the answer's end).
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d{1,2}[.)])\s+")
+_CONTINUES = re.compile(r"^\W*(?:This|These|They|That|It)\s+(?:includes?|included)\b")
+COMPLETION_CHARS = 1500  # how far past the sentence its completion is looked for
+
+
+def completed(best: Candidate) -> Candidate:
+    """`best` with the list it announces, or the sentence listing what it sums up."""
+    text = best.passage.document.text
+    following = answer_spans(text[best.end : best.end + COMPLETION_CHARS], offset=best.end)
+    lines = [text[start:stop] for start, stop in following]
+    end = best.end
+    if best.text.rstrip().endswith(":"):
+        for (_, stop), line in zip(following, lines, strict=True):
+            if end != best.end and not _LIST_ITEM.match(line):
+                break  # the list is over
+            end = stop
+            if not _LIST_ITEM.match(line):
+                break  # a paragraph after the colon: it alone completes the sentence
+    elif following and _CONTINUES.match(lines[0]):
+        end = following[0][1]
+    if end == best.end:
+        return best
+    chunk = best.passage.chunk
+    if end > chunk.end:
+        chunk = replace(chunk, end=end, text=text[chunk.start : end])
+    passage = replace(best.passage, chunk=chunk)
+    return replace(best, passage=passage, end=end, text=text[best.start : end])
 
 
 def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> float:

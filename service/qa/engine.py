@@ -363,9 +363,9 @@ class QAEngine:
             highlight = None
             best = answer.best
             if best and best.passage.chunk.chunk_id == p.chunk.chunk_id:
-                highlight = Highlight(
-                    start=best.start - p.chunk.start, end=best.end - p.chunk.start
-                )
+                p = best.passage  # cited up to the answer's end (a list it announces)
+                offset = p.chunk.start
+                highlight = Highlight(start=best.start - offset, end=best.end - offset)
             citations.append(Citation(n=n, highlight=highlight, **self._passage_fields(p)))
         return citations
 

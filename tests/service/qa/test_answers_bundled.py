@@ -122,6 +122,16 @@ def test_questions_about_a_document_itself_are_answered_from_its_own_lines(
     assert_exact_offsets(engine, published)
 
 
+def test_a_sentence_announcing_a_list_is_answered_with_the_list(engine: QAEngine) -> None:
+    """ "... focused on the following areas:" is half an answer; the bullets complete it,
+    even past the end of the retrieved passage, which is then cited up to them."""
+    response = ask(engine, "Which areas did the monitoring visit look at?")
+    assert response.answered and response.answer is not None
+    assert response.answer.rstrip().endswith(".")  # not the colon: the list follows
+    assert len(re.findall(r"^- ", response.answer, flags=re.MULTILINE)) >= 3
+    assert_exact_offsets(engine, response)
+
+
 def test_latest_state_question_prefers_the_newest_evidence(engine: QAEngine) -> None:
     newest = max(d.value for d in map(evidence_date, engine.stored_documents()) if d is not None)
     question = "What is the current Ofsted rating of Doncaster's children's services?"

@@ -1,0 +1,52 @@
+"""An answer sentence that announces a list, or is summed up by the next, runs on."""
+
+from __future__ import annotations
+
+from corpus.models import Chunk, Document
+from service.qa.answer import Candidate, completed
+from service.qa.retrieve import Passage
+
+TEXT = (
+    "The visit focused on the following areas:\n\n"
+    "- Care planning for children looked after\n"
+    "- Placement stability\n\n"
+    "Inspectors met staff. Services were found to be good across all of its work. "
+    "This includes child protection and adoption. Caseloads were high:\n\n"
+    "Several teams held more than 30 cases. The rest is another paragraph."
+)
+
+
+def candidate(sentence: str, chunk_end: int = 60) -> Candidate:
+    start = TEXT.index(sentence)
+    document = Document("d", TEXT, "Visit", "2017-03-22", "inspection letter", "Ofsted", "d.txt")
+    chunk = Chunk("c", "d", 0, 0, chunk_end, TEXT[:chunk_end])
+    passage = Passage(chunk, document, score=1.0, rank=1)
+    return Candidate(
+        passage, start, start + len(sentence), sentence, score=1.0, semantic=0.5, overlap=0.5
+    )
+
+
+def test_a_colon_brings_the_whole_list_past_the_passage() -> None:
+    answer = completed(candidate("The visit focused on the following areas:"))
+    assert answer.text.endswith("- Placement stability")
+    assert "Inspectors" not in answer.text
+    assert TEXT[answer.start : answer.end] == answer.text
+    # The passage is cited up to the answer's end, its text still the document's.
+    chunk = answer.passage.chunk
+    assert chunk.end == answer.end and TEXT[chunk.start : chunk.end] == chunk.text
+
+
+def test_a_colon_before_a_paragraph_brings_its_first_sentence() -> None:
+    answer = completed(candidate("Caseloads were high:", chunk_end=len(TEXT)))
+    assert answer.text.endswith("Several teams held more than 30 cases.")
+    assert answer.passage.chunk.end == len(TEXT)  # inside the passage: cited as it was
+
+
+def test_a_sentence_summed_up_by_the_next_brings_it() -> None:
+    answer = completed(candidate("Services were found to be good across all of its work."))
+    assert answer.text.endswith("This includes child protection and adoption.")
+
+
+def test_a_complete_sentence_is_left_as_it_is() -> None:
+    best = candidate("Inspectors met staff.")
+    assert completed(best) is best
