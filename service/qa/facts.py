@@ -225,6 +225,8 @@ def _organisations(sentence: str) -> list[Fact]:
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)
 _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNORECASE)
+# "one" as a pronoun is no count: "each and every one of our staff", "no one", "the one".
+_PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|the|this|that|which)\s+$", re.IGNORECASE)
 
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
@@ -234,6 +236,8 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     for match in NUMBER.finditer(sentence):
         start, end = match.start(), match.end()
         if any(a <= start and end <= b for a, b in taken):
+            continue
+        if match.group().lower() == "one" and _PRONOUN_ONE.search(sentence, 0, start):
             continue
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".

@@ -110,6 +110,15 @@ def test_a_time_of_day_is_no_number() -> None:
     assert kind_strength(dateline, "number") == 0.0
 
 
+def test_one_as_a_pronoun_is_no_number() -> None:
+    quote = "We are proud of each and every one of our staff, and no one doubts it."
+    assert facts_of(quote, "number") == []
+    assert [f.text for f in facts_of("One child and only one of the councils.", "number")] == [
+        "One child",
+        "one",
+    ]
+
+
 def test_a_name_the_question_gives_is_no_answer_to_it() -> None:
     sentence = '"We are proud of our staff," said chief executive Paul Moffat.'
     assert kind_strength(sentence, "person") == 1.0
