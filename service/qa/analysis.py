@@ -20,7 +20,7 @@ from typing import Literal
 
 from service.qa.dates import asks_for_latest
 from service.qa.entities import EntityLexicon, EntityMention
-from service.qa.facts import DATE, FactKind, Period, Unit, period_of
+from service.qa.facts import DATE, MONTHS, FactKind, Period, Unit, period_of
 from service.qa.followup import ResolvedQuestion
 from service.qa.text import content_stems
 
@@ -246,8 +246,27 @@ class TimeConstraint:
         return published < self.period.start
 
 
+# Questions are typed casually: "feb 2022", "after november 2017", "since Sept 2019".
+# A month so written is spelt out when a year follows it or a day precedes it (a lone
+# "may" or "march" is more likely a verb).
+_CASUAL_MONTH = re.compile(
+    r"(?<=\d\s)(?P<a>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\.?"
+    r"|\b(?P<b>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\.?"
+    r"(?=,?\s+(?:of\s+)?(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def _spelt_month(match: re.Match[str]) -> str:
+    word = (match.group("a") or match.group("b")).lower()
+    month = next((m for m in MONTHS if m.lower().startswith(word[:3])), None)
+    fits = month is not None and (month.lower().startswith(word) or word in ("sept",))
+    return month if fits and month is not None else match.group()
+
+
 def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
     """The period the question names, if it names one, with its relation."""
+    question = _CASUAL_MONTH.sub(_spelt_month, question)
     dated = [
         (m, period)
         for m in DATE.finditer(question)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from corpus.models import Document
+from service.qa.facts import MONTHS
 
 K = TypeVar("K", bound=Hashable)
 
@@ -29,20 +30,7 @@ _LATEST = re.compile(
     r"at\s+present|presently|still|these\s+days|up[\s-]to[\s-]date|recent(?:ly)?)\b",
     re.IGNORECASE,
 )
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS = tuple(month.lower() for month in MONTHS)
 # "April 2022", "30 June 2016", "Autumn 2021" or a bare year; months before a year
 # sharpen the date, a bare year counts as its first month.
 _MENTION = re.compile(

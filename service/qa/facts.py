@@ -21,21 +21,11 @@ from typing import Literal
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 Unit = Literal["share", "money", "count"]
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH = "(?:" + "|".join(_MONTHS) + ")"
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTH = "(?:" + "|".join(MONTHS) + ")"
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)"
 _DAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -150,7 +140,7 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     """The period a date expression names; relative ones ("last November") need `reference`."""
     lowered = text.lower()
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
-    months = [i + 1 for i, m in enumerate(_MONTHS) if m.lower() in lowered]
+    months = [i + 1 for i, m in enumerate(MONTHS) if m.lower() in lowered]
     season = next((m for s, m in _SEASON_MONTH.items() if s in lowered), None)
     if lowered.startswith(("last ", "this ", "next ")):
         if reference is None:
@@ -199,7 +189,7 @@ def _names(sentence: str) -> list[Fact]:
             # "Paul Moffat", or a title and a surname: "Mayor Jones".
             if len(own) >= 2 or (own and len(piece) > len(own)):
                 start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
-                if not set(sentence[start:end].split()) & set(_MONTHS):
+                if not set(sentence[start:end].split()) & set(MONTHS):
                     names.append(Fact("person", start, end, sentence[start:end]))
             piece = []
     return names
