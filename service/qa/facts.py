@@ -128,8 +128,12 @@ class Fact:
         return self.value or self.text
 
 
-def _month_period(year: int, month: int) -> Period:
-    return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+def _month_period(year: int, month: int, months: int = 1) -> Period:
+    """`months` calendar months from `month` of `year` (a season is three: "winter 2021"
+    runs from December 2021 to February 2022)."""
+    last_year, last = year + (month + months - 2) // 12, (month + months - 2) % 12 + 1
+    end = date(last_year, last, calendar.monthrange(last_year, last)[1])
+    return Period(date(year, month, 1), end)
 
 
 def _year_period(year: int) -> Period:
@@ -142,6 +146,8 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
     months = [i + 1 for i, m in enumerate(MONTHS) if m.lower() in lowered]
     season = next((m for s, m in _SEASON_MONTH.items() if s in lowered), None)
+    # A season spans three months; a named month wins over it.
+    length = 3 if season is not None and not months else 1
     if lowered.startswith(("last ", "this ", "next ")):
         if reference is None:
             return None
@@ -157,20 +163,20 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
             year -= 1
         elif shift > 0 and month <= reference.month:
             year += 1
-        return _month_period(year, month)
+        return _month_period(year, month, length)
     if not years:
         month = months[0] if months else season
         if month is None or reference is None:
             return None
         # A month without a year in a dated text: its latest occurrence up to the date.
         year = reference.year if month <= reference.month else reference.year - 1
-        return _month_period(year, month)
+        return _month_period(year, month, length)
     year = years[-1]
     if months:
         first, last = _month_period(year, months[0]), _month_period(year, months[-1])
         return Period(first.start, last.end)
     if season is not None:
-        return _month_period(year, season)
+        return _month_period(year, season, length)
     return _year_period(year)
 
 

@@ -21,7 +21,9 @@ def kinds(sentence: str) -> list[tuple[str, str]]:
         ("November 2015", None, date(2015, 11, 1), date(2015, 11, 30)),
         ("2013", None, date(2013, 1, 1), date(2013, 12, 31)),
         ("28 February and 1 March 2017", None, date(2017, 2, 1), date(2017, 3, 31)),
-        ("Autumn 2021", None, date(2021, 9, 1), date(2021, 9, 30)),
+        # A season is three months; winter runs into the next year.
+        ("Autumn 2021", None, date(2021, 9, 1), date(2021, 11, 30)),
+        ("winter 2021", None, date(2021, 12, 1), date(2022, 2, 28)),
         # Relative dates count from the document's date.
         ("last November", JANUARY_2018, date(2017, 11, 1), date(2017, 11, 30)),
         ("last year", JANUARY_2018, date(2017, 1, 1), date(2017, 12, 31)),
