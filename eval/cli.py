@@ -183,7 +183,14 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 @gold_errors
 def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.datasets import read_gold
-    from eval.fit_answer import collect, cross_validate, fit_all, operating_point, write_model
+    from eval.fit_answer import (
+        collect,
+        cross_validate,
+        fit_all,
+        operating_point,
+        warning_point,
+        write_model,
+    )
     from service.qa import QAEngine
 
     engine = QAEngine.load(_settings(args))
@@ -191,6 +198,7 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
     cv = cross_validate(engine, groups, folds=args.folds, l2=args.l2)
     fitted = fit_all(engine, groups, args.l2)
     chosen = operating_point(cv.sweep)
+    warning = warning_point(cv.sweep, chosen.threshold)
     print(
         f"{cv.questions} questions ({cv.answerable} answerable, {cv.learnable} of them with a "
         f"right candidate); {cv.folds}-fold held out: top-1 contains gold {cv.top1_fitted:.3f} "
@@ -199,7 +207,9 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
     print(
         f"held-out operating point: abstain below {chosen.threshold:.2f}: unanswerable "
         f"abstaining {chosen.abstain_recall:.3f}, answerable abstaining "
-        f"{chosen.answerable_abstaining:.3f}, accuracy {chosen.accuracy:.3f}"
+        f"{chosen.answerable_abstaining:.3f}, accuracy {chosen.accuracy:.3f}; answers "
+        f"below {warning.threshold:.2f} are shown as possible ones (answered wrong above it: "
+        f"{warning.answered_wrong:.3f} of answerable)"
     )
     print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in fitted.weights.items()))
     print(

@@ -39,6 +39,7 @@ class Prediction:
     citations: list[RetrievedPassage]
     latency_ms: float  # wall time of the request as the caller sees it
     short_answer: str | None = None  # the asked-for fact inside the answer, if the system gives one
+    tentative: bool = False  # shown as a possible answer to check, if the system marks any
 
 
 class QAClient(Protocol):
@@ -90,6 +91,7 @@ class EngineClient:
             ],
             latency_ms=latency,
             short_answer=response.short_answer.text if response.short_answer else None,
+            tentative=response.tentative,
         )
 
     def search(self, query: str, k: int) -> list[RetrievedPassage]:
@@ -160,6 +162,7 @@ class HttpClient:
             ],
             latency_ms=latency,
             short_answer=(body.get("short_answer") or {}).get("text"),
+            tentative=bool(body.get("tentative", False)),
         )
 
     def search(self, query: str, k: int) -> list[RetrievedPassage]:

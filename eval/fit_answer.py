@@ -233,6 +233,7 @@ class SweepRow:
     answerable_abstaining: float
     right_answers_withheld: float  # answerable questions answered right without abstention
     accuracy: float  # answered with gold, or abstained when unanswerable
+    answered_wrong: float = 0.0  # answerable questions answered, and wrongly
 
 
 def sweep(
@@ -257,6 +258,9 @@ def sweep(
             (ab and not a) or (not ab and a and ok)
             for ab, a, ok in zip(abstains, answerable, correct, strict=True)
         )
+        wrong = sum(
+            not ab and a and not ok for ab, a, ok in zip(abstains, answerable, correct, strict=True)
+        )
         rows.append(
             SweepRow(
                 threshold=t,
@@ -267,6 +271,7 @@ def sweep(
                 ),
                 right_answers_withheld=round(withheld / n_answerable, 4) if n_answerable else 0.0,
                 accuracy=round(right / len(answerable), 4) if answerable else 0.0,
+                answered_wrong=round(wrong / n_answerable, 4) if n_answerable else 0.0,
             )
         )
     return rows
@@ -295,6 +300,22 @@ def operating_point(
     if within:
         return max(within, key=lambda r: r.threshold)
     return max(rows, key=lambda r: (r.accuracy, -r.threshold))
+
+
+# Answerable questions the service may answer wrongly without a warning, held out: the
+# answers issue's bound on confidently wrong answers.
+MAX_CONFIDENTLY_WRONG = 0.05
+
+
+def warning_point(
+    rows: Sequence[SweepRow], abstain_below: float, max_wrong: float = MAX_CONFIDENTLY_WRONG
+) -> SweepRow:
+    """The lowest threshold (at or above `abstain_below`) above which at most `max_wrong`
+    of the answerable questions were answered wrongly, held out: answers below it are
+    shown as possible answers to check. The top row (1.0: every answer flagged) when
+    no threshold is that safe."""
+    safe = [r for r in rows if r.threshold >= abstain_below and r.answered_wrong <= max_wrong]
+    return min(safe, key=lambda r: r.threshold) if safe else max(rows, key=lambda r: r.threshold)
 
 
 # --- cross-validation ---------------------------------------------------------
@@ -399,16 +420,20 @@ def write_model(
 ) -> None:
     """The file `service.qa.answer.load_model` reads, with how it was made."""
     chosen = operating_point(cv.sweep)
+    warning = warning_point(cv.sweep, chosen.threshold)
     record = {
         "about": (
             "Answer model fitted by `reportqa eval fit-answer` (eval/fit_answer.py): "
             "ranking weights of candidate sentences and the logistic confidence model. "
             "`cross_validation` holds held-out figures; `abstain_below` is the operating "
-            "point chosen on held-out confidences."
+            "point chosen on held-out confidences; answers below `warn_below` are shown as "
+            "possible answers to check (at most 5% of answerable questions answered wrongly "
+            "above it, held out)."
         ),
         "weights": fitted.weights,
         "confidence": {"bias": fitted.confidence.bias, "weights": dict(fitted.confidence.weights)},
         "abstain_below": chosen.threshold,
+        "warn_below": warning.threshold,
         "fitted_on": [str(g) for g in gold],
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "l2": l2,
@@ -421,6 +446,7 @@ def write_model(
             "top1_contains_gold_fitted": cv.top1_fitted,
             "top1_contains_gold_hand_weights": cv.top1_hand,
             "operating_point": dataclasses.asdict(chosen),
+            "warning_point": dataclasses.asdict(warning),
             "sweep": [dataclasses.asdict(r) for r in cv.sweep],
         },
     }

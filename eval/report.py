@@ -18,6 +18,8 @@ PUBLISHED_SCIFACT = {"BM25 (published, BEIR)": 0.665, "all-MiniLM-L6-v2 dense (p
 _SYSTEM_ROWS = [
     ("accuracy (answered with gold / abstained when unanswerable)", "accuracy"),
     ("answer contains gold", "answer.contains_gold"),
+    ("answered wrong (share of answerable)", "answer.answered_wrong"),
+    ("answered wrong without a possible-answer warning", "answer.wrong_without_warning"),
     ("exact match (SQuAD)", "answer.exact_match"),
     ("token F1 (SQuAD)", "answer.f1"),
     ("exact match, short answer where given", "answer.short_exact_match"),

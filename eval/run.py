@@ -54,6 +54,7 @@ class QuestionResult(BaseModel):
     short_answer: str | None = None
     answered: bool
     confidence: float
+    tentative: bool = False
     latency_ms: float
     citations: list[SpanOut]
     retrieved: list[SpanOut] = Field(..., description=f"Top {RETRIEVAL_DEPTH} of /search.")
@@ -130,13 +131,15 @@ def retrieval_metrics(ranked: Sequence[str], relevant: set[str]) -> dict[str, fl
 def score_question(
     q: ResolvedGold, prediction_answer: str | None, answered: bool,
     citations: Sequence[RetrievedPassage], retrieved: Sequence[RetrievedPassage],
-    short_answer: str | None = None,
+    short_answer: str | None = None, tentative: bool = False,
 ) -> tuple[dict[str, float], bool]:  # fmt: skip
     """Per-question metrics and whether the question was handled correctly.
 
     `short_answer` (the fact inside the answer, where the system gives one) is scored
     by exact match and F1 as `short_exact_match` / `short_f1`, falling back to the
-    answer itself, the way a script that prefers the shortest given answer would.
+    answer itself, the way a script that prefers the shortest given answer would. An
+    answered question without gold is `answered_wrong`; `wrong_without_warning` too when
+    the system did not mark it `tentative` (a possible answer to check).
     """
     gold = q.gold
     if not gold.answerable:
@@ -155,6 +158,9 @@ def score_question(
             "contains_gold": m.answer_contains_gold(answer, gold.answers),
         }
     )
+    wrong = answered and scores["contains_gold"] < 1.0
+    scores["answered_wrong"] = float(wrong)
+    scores["wrong_without_warning"] = float(wrong and not tentative)
     if q.evidence:
         scores["citation_precision"] = m.citation_precision(cited, _evidence_intervals(q))
     if q.doc_ids:
@@ -200,7 +206,7 @@ def _means(
 
 ANSWER_KEYS = [
     "exact_match", "f1", "short_exact_match", "short_f1", "contains_gold", "answer_supported",
-    "citation_precision", "citation_doc_precision",
+    "citation_precision", "citation_doc_precision", "answered_wrong", "wrong_without_warning",
 ]  # fmt: skip
 RETRIEVAL_KEYS = ["hit@1", "hit@3", "hit@5", "recall@5", "recall@10", "mrr", "ndcg@10"]
 
@@ -283,7 +289,7 @@ def evaluate(
         retrieved = client.search(q.gold.question, RETRIEVAL_DEPTH)
         scores, correct = score_question(
             q, prediction.answer, prediction.answered, prediction.citations, retrieved,
-            prediction.short_answer,
+            prediction.short_answer, prediction.tentative,
         )  # fmt: skip
         results.append(
             QuestionResult(
@@ -303,6 +309,7 @@ def evaluate(
                 short_answer=prediction.short_answer,
                 answered=prediction.answered,
                 confidence=prediction.confidence,
+                tentative=prediction.tentative,
                 latency_ms=round(prediction.latency_ms, 2),
                 citations=[
                     SpanOut(doc_id=c.doc_id, start=c.start, end=c.end) for c in prediction.citations

@@ -189,13 +189,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-# Below this confidence an answer is shown as a possible one (the widget's default too).
-LOW_CONFIDENCE = 0.5
-
-
 def describe_answer(response: AskResponse) -> str:
-    """The answer as a person reads it: the short answer, a warning when confidence is
-    low, and why there is no answer when the service abstains."""
+    """The answer as a person reads it: the short answer, a warning when the service
+    marks it tentative (confidence below its calibrated level), and why there is no answer when the service abstains."""
     constraints = response.constraints
     if not response.answered or response.answer is None:
         reasons = constraints.unmet if constraints else []
@@ -203,7 +199,7 @@ def describe_answer(response: AskResponse) -> str:
     lines = []
     if response.short_answer is not None:
         lines.append(f"In short: {response.short_answer.text}")
-    if response.confidence < LOW_CONFIDENCE:
+    if response.tentative:
         lines.append("Possible answer - check the sources:")
     lines.append(response.answer)
     return "\n".join(lines)

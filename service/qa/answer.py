@@ -118,6 +118,7 @@ class Answer:
     answered: bool
     # Constraints of the question that no evidence can meet (why it was not answered).
     unmet: tuple[str, ...] = ()
+    tentative: bool = False  # answered, but to be shown as a possible answer to check
 
 
 class Answerer:
@@ -265,6 +266,7 @@ class Answerer:
             confidence=confidence,
             answered=answered,
             unmet=tuple(unmet),
+            tentative=answered and confidence < self.model.warn_below,
         )
 
     def confidence(

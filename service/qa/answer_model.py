@@ -62,6 +62,9 @@ class AnswerModel:
     weights: Mapping[str, float]
     confidence: ConfidenceModel | None = None
     abstain_below: float = 0.2  # the operating point chosen when the model was fitted
+    # Answers below this are shown as possible ones, to check: the lowest confidence at
+    # which, held out, at most 5% of answerable questions were answered wrongly.
+    warn_below: float = 0.5
 
 
 @lru_cache(maxsize=8)
@@ -83,7 +86,12 @@ def load_model(path: Path = WEIGHTS_PATH) -> AnswerModel:
         unknown |= set(confidence.weights) - set(CONFIDENCE_FEATURES)
     if unknown:
         raise ValueError(f"{path}: unknown answer features {sorted(unknown)}")
-    return AnswerModel(weights, confidence, float(data.get("abstain_below", 0.2)))
+    return AnswerModel(
+        weights,
+        confidence,
+        float(data.get("abstain_below", 0.2)),
+        float(data.get("warn_below", 0.5)),
+    )
 
 
 # Question-level evidence for the confidence model, each computed from the ranked

@@ -312,6 +312,12 @@ class AskResponse(BaseModel):
     answer: str | None
     answered: bool
     confidence: float = Field(..., ge=0, le=1)
+    tentative: bool = Field(
+        False,
+        description="An answer to show as a possible one, to check against its sources: its "
+        "confidence is below the level at which, held out, at most 5% of answerable "
+        "questions were answered wrongly.",
+    )
     short_answer: ShortAnswer | None = Field(
         None,
         description="For when / how many / who questions: the date, number or name inside "

@@ -221,10 +221,7 @@ class QAEngine:
         )
         analysis = found.analysis
         passages = _cited(found.passages, answer, k)
-        timing = {
-            "retrieve": round((retrieved - started) * 1000, 2),
-            "answer": _ms(retrieved),
-        }
+        timing = {"retrieve": round((retrieved - started) * 1000, 2), "answer": _ms(retrieved)}
         generated = None
         if self.generator is not None and answer.answered:
             generating = time.perf_counter()
@@ -238,6 +235,7 @@ class QAEngine:
             answer=answer.best.text if answer.best else None,
             answered=answer.answered,
             confidence=round(answer.confidence, 4),
+            tentative=answer.tentative,
             short_answer=short_answer_of(analysis, answer, citations),
             citations=citations,
             index_version=self.index_version,

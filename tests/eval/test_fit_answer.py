@@ -20,6 +20,7 @@ from eval.fit_answer import (
     operating_point,
     sweep,
     top1_accuracy,
+    warning_point,
 )
 from service.qa.analysis import analyse
 from service.qa.answer_model import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
@@ -107,6 +108,7 @@ def test_sweep_on_a_hand_computed_example() -> None:
     assert at_half.accuracy == pytest.approx(0.6667, abs=1e-4)
     assert rows[0.0].accuracy == pytest.approx(0.6667, abs=1e-4)  # answers all three
     assert rows[0.2].accuracy == 1.0  # abstains on q0 only
+    assert rows[0.0].answered_wrong == 0.0  # both answerable questions are answered right
 
 
 def test_operating_point_declines_at_most_a_tenth_of_answerable_questions() -> None:
@@ -120,12 +122,23 @@ def test_operating_point_declines_at_most_a_tenth_of_answerable_questions() -> N
     assert operating_point(over).threshold == 0.2
 
 
+def test_warning_point_keeps_confidently_wrong_answers_within_five_percent() -> None:
+    def row(t: float, answered_wrong: float) -> SweepRow:
+        return SweepRow(t, 0.0, 0.0, 0.0, 0.0, 0.5, answered_wrong)
+
+    rows = [row(0.0, 0.2), row(0.2, 0.12), row(0.4, 0.06), row(0.6, 0.04), row(0.8, 0.01)]
+    assert warning_point(rows, abstain_below=0.2).threshold == 0.6  # the lowest safe one
+    assert warning_point(rows, abstain_below=0.7).threshold == 0.8  # never below abstention
+    # Nothing safe: every answer is flagged (the highest threshold).
+    assert warning_point([row(0.0, 0.3), row(1.0, 0.1)], abstain_below=0.0).threshold == 1.0
+
+
 def test_shipped_model_file_is_complete() -> None:
     model = load_model(WEIGHTS_PATH)
     assert set(model.weights) == set(FEATURES)
     assert model.confidence is not None
     assert set(model.confidence.weights) == set(CONFIDENCE_FEATURES)
-    assert 0.0 <= model.abstain_below <= 1.0
+    assert 0.0 <= model.abstain_below <= model.warn_below <= 1.0
 
 
 def test_model_file_with_an_unknown_feature_is_refused(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from eval.clients import Prediction, RetrievedPassage
 from eval.datasets import GoldEvidence, GoldQuestion, IndexedDocument, resolve_gold
 from eval.report import DOCS_END, DOCS_START, docs_section, summary_markdown, write_docs_section
-from eval.run import EvalResult, check_floors, compare, evaluate, headline
+from eval.run import EvalResult, check_floors, compare, evaluate, headline, score_question
 
 TEXT = "The trust launched in October 2014. It was rated good in 2018. Norfolk is elsewhere."
 DOC = IndexedDocument("d1", "a.txt", TEXT)
@@ -33,7 +33,10 @@ class ScriptedClient:
     def ask(self, question: str, top_k: int, history: Sequence[tuple[str, str]] = ()) -> Prediction:
         answer, confidence, citations = self.script[question]
         short = SHORT.get(question)
-        return Prediction(answer, answer is not None, confidence, citations[:top_k], 10.0, short)
+        tentative = answer is not None and confidence < TENTATIVE_BELOW
+        return Prediction(
+            answer, answer is not None, confidence, citations[:top_k], 10.0, short, tentative
+        )
 
     def search(self, query: str, k: int) -> list[RetrievedPassage]:
         return self.script[query][2][:k]
@@ -75,6 +78,9 @@ SCRIPT = {
 }
 
 
+# The scripted system marks its answers below this as possible ones, to check.
+TENTATIVE_BELOW = 0.6
+
 # The system's short answer (the asked-for fact), where it gives one.
 SHORT = {"When did it launch?": "October 2014"}
 
@@ -103,6 +109,14 @@ def test_per_question_scores() -> None:
     assert q2.metrics["span_hit@5"] == 0.0
     assert q2.metrics["answer_supported"] == 1.0
     assert q3.metrics == {}
+    # A wrong answer marked tentative (q2: confidence 0.5) was shown with a warning.
+    assert q1.metrics["answered_wrong"] == 0.0 and q1.metrics["wrong_without_warning"] == 0.0
+    assert q2.metrics["answered_wrong"] == 1.0 and q2.metrics["wrong_without_warning"] == 0.0
+    assert q2.tentative and not q1.tentative
+    plain = score_question(
+        resolve_gold(_gold(), [DOC])[1], "Norfolk is elsewhere.", True, [], [], None, False
+    )
+    assert plain[0]["wrong_without_warning"] == 1.0
 
 
 def test_aggregate() -> None:

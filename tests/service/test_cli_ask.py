@@ -14,6 +14,7 @@ from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
 from index.files import FilesIndex
 from service import cli
+from service.qa.contract import AskResponse
 
 QUERY = "When were children's services inspected?"  # both tiny documents answer it
 
@@ -171,3 +172,15 @@ def _options_without_help(parser: argparse.ArgumentParser, path: str) -> Iterato
 
 def test_every_option_of_every_command_has_help() -> None:
     assert list(_options_without_help(cli.build_parser(), "reportqa")) == []
+
+
+@pytest.mark.parametrize("tentative", [True, False])
+def test_the_services_tentative_mark_decides_the_warning(tentative: bool) -> None:
+    """Whatever the bare confidence: the service marks answers below its calibrated level."""
+    response = AskResponse(
+        question="q", answer="It launched in 2014.", answered=True, confidence=0.6,
+        tentative=tentative, citations=[], index_version="x", timing_ms={},
+    )  # fmt: skip
+    text = cli.describe_answer(response)
+    assert ("Possible answer - check the sources:" in text) is tentative
+    assert text.endswith("It launched in 2014.")

@@ -11,7 +11,8 @@
  * Options (data- attributes of the script tag): endpoint (default: where widget.js was
  * loaded from), title, api-key (sent as X-API-Key), timeout (ms, default 30000),
  * open ("true" opens the panel at load), low-confidence (answers with a confidence
- * below it are shown as possible answers to check; default 0.5).
+ * below it are shown as possible answers to check; default: the service's own mark,
+ * `tentative`, set from its calibrated level; 0.5 for servers that send none).
  *
  * Under each answer (and abstention) "Helpful" / "Not helpful" buttons post the user's
  * judgement, with an optional correction, to <endpoint>/feedback: once per answer.
@@ -30,7 +31,7 @@
     apiKey: data.apiKey || "",
     timeoutMs: Number(data.timeout) > 0 ? Number(data.timeout) : 30000,
     startOpen: data.open === "true",
-    lowConfidence: threshold(data.lowConfidence, 0.5),
+    lowConfidence: threshold(data.lowConfidence, null),
   };
 
   function threshold(value, fallback) {
@@ -357,11 +358,12 @@
 
   // An answer the service is not sure of: shown as a possible answer to check.
   function isLowConfidence(response) {
-    return (
-      Boolean(response.answered) &&
-      typeof response.confidence === "number" &&
-      response.confidence < config.lowConfidence
-    );
+    if (!response.answered) return false;
+    var byPage = config.lowConfidence;
+    if (byPage === null && typeof response.tentative === "boolean") return response.tentative;
+    // Older servers send no `tentative`: their answers below 0.5 are the possible ones.
+    var below = byPage === null ? 0.5 : byPage;
+    return typeof response.confidence === "number" && response.confidence < below;
   }
 
   // Why the service abstained, for a person to read (`constraints` may be absent or null

@@ -217,9 +217,9 @@ def test_low_confidence_answer_is_labelled_as_a_possible_answer(
     question = "When did Doncaster Children's Services Trust officially launch?"
     expected = httpx.post(f"{api.base}/ask", json={"question": question}, timeout=60).json()
     assert expected["answered"] is True
-    assert expected["confidence"] >= 0.5, "the default threshold must find it confident"
+    assert expected["tentative"] is False, "the service must find it confident"
 
-    # Default threshold (0.5): shown as before, no label.
+    # By default the service's own mark decides: shown plainly, no label.
     widget = Widget(page).load(host_site.embed("/embed.html", api.base))
     reply = widget.ask(question)
     answer = reply.locator(".answer")
@@ -262,7 +262,8 @@ def test_reasons_and_possible_answers_are_text_and_older_servers_still_work(
     page: Page, api: Server, host_site: HostSite
 ) -> None:
     """Replies crafted in the browser: reasons carrying script payloads, a server
-    without `constraints`, and a low confidence under the default threshold."""
+    without `constraints` or `tentative` (its confidence under 0.5 marks a possible
+    answer), and the service's `tentative` mark deciding when it is given."""
     base: dict[str, Any] = {
         "short_answer": None,
         "citations": [],
@@ -279,6 +280,10 @@ def test_reasons_and_possible_answers_are_text_and_older_servers_still_work(
             },
         },
         "older": {**base, "answer": "It launched in 2014.", "answered": True, "confidence": 0.3},
+        "marked": {**base, "answer": "It launched in 2014.", "answered": True, "confidence": 0.6,
+                   "tentative": True},
+        "sure": {**base, "answer": "It launched in 2014.", "answered": True, "confidence": 0.3,
+                 "tentative": False},
         "null": {**base, "answer": None, "answered": False, "confidence": 0.0,
                  "constraints": None},
     }  # fmt: skip
@@ -316,6 +321,13 @@ def test_reasons_and_possible_answers_are_text_and_older_servers_still_work(
     expect(older.locator(".answer")).to_have_text("It launched in 2014.")
     expect(older.locator(".low-confidence-label")).to_have_text(POSSIBLE_ANSWER)
     expect(page.get_by_role("status")).to_contain_text("Possible answer")
+
+    # The service's `tentative` mark decides over the bare confidence.
+    marked = widget.ask("marked")
+    expect(marked.locator(".low-confidence-label")).to_have_text(POSSIBLE_ANSWER)
+    sure = widget.ask("sure")
+    expect(sure.locator(".answer")).to_have_text("It launched in 2014.")
+    expect(sure.locator(".low-confidence-label")).to_have_count(0)
 
     abstained = widget.ask("null")  # `constraints: null`: the abstention alone
     expect(abstained.locator(".abstain")).to_have_text(NO_ANSWER)
