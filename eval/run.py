@@ -118,11 +118,8 @@ def _evidence_intervals(q: ResolvedGold) -> list[list[m.Interval]]:
 def retrieval_metrics(ranked: Sequence[str], relevant: set[str]) -> dict[str, float]:
     """hit@1/3/5, recall@5/10, MRR, nDCG@10 for one ranked list of ids."""
     return {
-        "hit@1": m.hit_at_k(ranked, relevant, 1),
-        "hit@3": m.hit_at_k(ranked, relevant, 3),
-        "hit@5": m.hit_at_k(ranked, relevant, 5),
-        "recall@5": m.recall_at_k(ranked, relevant, 5),
-        "recall@10": m.recall_at_k(ranked, relevant, 10),
+        **{f"hit@{k}": m.hit_at_k(ranked, relevant, k) for k in (1, 3, 5)},
+        **{f"recall@{k}": m.recall_at_k(ranked, relevant, k) for k in (5, 10)},
         "mrr": m.reciprocal_rank(ranked, relevant),
         "ndcg@10": m.ndcg_at_k(ranked, dict.fromkeys(relevant, 1.0), 10),
     }
@@ -159,8 +156,7 @@ def score_question(
         }
     )
     wrong = answered and scores["contains_gold"] < 1.0
-    scores["answered_wrong"] = float(wrong)
-    scores["wrong_without_warning"] = float(wrong and not tentative)
+    scores.update(answered_wrong=float(wrong), wrong_without_warning=float(wrong and not tentative))
     if q.evidence:
         scores["citation_precision"] = m.citation_precision(cited, _evidence_intervals(q))
     if q.doc_ids:
@@ -349,13 +345,12 @@ def run_gold(
 def headline(agg: Aggregate) -> dict[str, float]:
     """The flat set of figures compared between runs and checked against floors."""
     figures = {"accuracy": agg.accuracy}
-    figures.update({f"answer.{k}": v for k, v in agg.answer.items()})
-    figures.update({f"retrieval_doc.{k}": v for k, v in agg.retrieval_doc.items()})
-    figures.update({f"retrieval_span.{k}": v for k, v in agg.retrieval_span.items()})
+    for part, values in (("answer", agg.answer), ("retrieval_doc", agg.retrieval_doc),
+                         ("retrieval_span", agg.retrieval_span)):  # fmt: skip
+        figures.update({f"{part}.{k}": v for k, v in values.items()})
     figures["abstention.precision"] = agg.abstention.precision
     figures["abstention.recall"] = agg.abstention.recall
-    figures["latency_ms.p50"] = agg.latency_ms["p50"]
-    figures["latency_ms.p95"] = agg.latency_ms["p95"]
+    figures.update({f"latency_ms.{p}": agg.latency_ms[p] for p in ("p50", "p95")})
     return figures
 
 
