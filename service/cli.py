@@ -191,7 +191,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def describe_answer(response: AskResponse) -> str:
     """The answer as a person reads it: the short answer, a warning when the service
-    marks it tentative (confidence below its calibrated level), and why there is no answer when the service abstains."""
+    marks it tentative (confidence below its calibrated level), and why there is no
+    answer when the service abstains."""
     constraints = response.constraints
     if not response.answered or response.answer is None:
         reasons = constraints.unmet if constraints else []
