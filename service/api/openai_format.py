@@ -31,6 +31,7 @@ from service.qa.contract import AskRequest, AskResponse, Citation, NotBlankStr, 
 
 MODEL_ID = "reportqa"
 NO_ANSWER = "No answer was found in the reports."
+POSSIBLE_ANSWER = "Possible answer – check the sources:"
 SOURCES = "Sources:"
 RELATED = "Related passages:"
 
@@ -205,9 +206,10 @@ def ask_request(chat: ChatRequest) -> AskRequest:
 
 
 def lead_text(response: AskResponse) -> str:
-    """The first part of the reply: the answer, or a sentence saying there is none."""
+    """The first part of the reply: the answer (marked as a possible one when the service
+    is unsure of it), or a sentence saying there is none."""
     if response.answered and response.answer:
-        return response.answer
+        return f"{POSSIBLE_ANSWER} {response.answer}" if response.tentative else response.answer
     unmet = response.constraints.unmet if response.constraints else []
     reasons = " ".join(r if r.endswith(".") else f"{r}." for r in unmet)
     return f"{NO_ANSWER} {reasons}".strip()

@@ -21,6 +21,7 @@ from index.build import BuildSummary
 from service.api.openai_format import (
     MODEL_ID,
     NO_ANSWER,
+    POSSIBLE_ANSWER,
     ChatRequest,
     ask_request,
     reply_text,
@@ -159,6 +160,13 @@ def test_the_reply_is_the_answer_then_numbered_sources_with_links() -> None:
         "It launched in October 2014.\n\nSources:\n"
         "[1] Trust news (2014-10-01) – http://h:1/documents/0123456789abcdef/view?start=1&end=9\n"
         "[2] Letter – http://h:1/documents/0123456789abcdef/view?start=2&end=9"
+    )
+
+
+def test_an_answer_the_service_is_unsure_of_says_so() -> None:
+    unsure = _response("It launched in October 2014.").model_copy(update={"tentative": True})
+    assert reply_text(unsure, "http://h").startswith(
+        f"{POSSIBLE_ANSWER} It launched in October 2014.\n\nSources:\n"
     )
 
 
