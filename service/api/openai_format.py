@@ -181,13 +181,14 @@ def _history_turn(message: Message) -> Turn | None:
     if isinstance(message, UserMessage):
         return Turn(role="user", content=message.text)
     # Our own earlier reply: its sources' titles would pull retrieval towards them,
-    # and "no answer was found" names no topic at all.
+    # "no answer was found" names no topic at all, and the possible-answer mark none.
     # Only the head can become a turn; `[ \t]*`, not `\s*`, so a run of newlines
     # cannot make the split quadratic.
     head = message.text[: 2 * MAX_TURN_CHARS + 200]
     spoken = re.split(rf"\n[ \t]*(?:{SOURCES}|{RELATED})[ \t]*\n", head, maxsplit=1)[0]
     if spoken.strip().startswith(NO_ANSWER):
         return None
+    spoken = spoken.strip().removeprefix(POSSIBLE_ANSWER)
     try:
         return Turn(role="assistant", content=spoken.strip()[:MAX_TURN_CHARS])
     except ValidationError:  # blank (e.g. a tool call with no content)

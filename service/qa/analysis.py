@@ -132,27 +132,35 @@ _ASKS_PUBLICATION = re.compile(
     re.IGNORECASE,
 )
 # Who wrote / signed / received a document: its byline, signature or addressee gives
-# the answer. The role named first decides ("Who signed the letter sent to X?"); the
-# question must name a document ("Who received funding?" is about no document).
-_DOCUMENT = re.compile(
-    r"\b(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
-    r"statement|column|blog|post)\b",
-    re.IGNORECASE,
+# the answer. The document must be what the role's verb is about ("who received the
+# letter", "the article's author", "the letter sent to"; not "who received funding,
+# says the report"). The role named first decides ("Who signed the letter sent to X?").
+_DOCUMENT = (
+    r"(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
+    r"statement|column|blog)"
 )
+_DETERMINER = r"(?:the|this|that|its|their|a|an)"
+# "the CYP Now piece", "the 2017 monitoring letter": one noun phrase, so no determiner
+# inside it ("the improvement plan the report mentions" is about the plan).
+_DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_DETERMINER}\b)[\w'’-]+\s+){{0,4}}?{_DOCUMENT}\b"
 _DOCUMENT_ROLES: tuple[tuple[DocumentRole, re.Pattern[str]], ...] = (
     (
         "writer",
         re.compile(
-            r"\b(?:wrote|written by|authored|author|reporter|journalist|by-?line|"
-            r"sign(?:ed|s|atory|atories|ature))\b",
+            rf"\b(?:wrote|write|authored|signed|sign)\s+{_DOCUMENT_PHRASE}"
+            rf"|\b(?:author|writer|signator(?:y|ies)|reporter|journalist)s?\s+of\s+{_DOCUMENT_PHRASE}"
+            rf"|\b{_DOCUMENT}(?:'s|’s)\s+(?:author|writer|signator(?:y|ies))"
+            rf"|\b{_DOCUMENT}\b[^?]{{0,60}}?\b(?:written|signed|authored)\s+by\b",
             re.IGNORECASE,
         ),
     ),
     (
         "addressee",
         re.compile(
-            r"\b(?:addressed|sent) to\b|\bto whom\b|\brecipients?\b|\baddressees?\b"
-            r"|\bwho\b(?:\s+\w+){0,2}?\s+(?:received?|receives|got)\b",
+            rf"\b(?:received?|receives|got|get)\s+{_DOCUMENT_PHRASE}"
+            rf"|\b(?:recipients?|addressees?)\s+of\s+{_DOCUMENT_PHRASE}"
+            rf"|\b{_DOCUMENT}\b[^?]{{0,60}}?\b(?:addressed|sent|written)\s+to\b"
+            r"|\bto\s+whom\b[^?]*\b(?:addressed|sent|written)\b",
             re.IGNORECASE,
         ),
     ),
@@ -246,27 +254,30 @@ class TimeConstraint:
         return published < self.period.start
 
 
-# Questions are typed casually: "feb 2022", "after november 2017", "since Sept 2019".
-# A month so written is spelt out when a year follows it or a day precedes it (a lone
-# "may" or "march" is more likely a verb).
+# Questions are typed casually: "feb 2022", "after november 2017", "since Sept. 2019".
+# A month so written is spelt out when a year follows it (a lone "may" or "march" is
+# more likely a verb), so that it is read as a date and not taken for a name.
 _CASUAL_MONTH = re.compile(
-    r"(?<=\d\s)(?P<a>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\.?"
-    r"|\b(?P<b>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\.?"
-    r"(?=,?\s+(?:of\s+)?(?:19|20)\d\d\b)",
+    r"\b(?P<word>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?,?"
+    r"(?=\s+(?:of\s+)?(?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
 
 
-def _spelt_month(match: re.Match[str]) -> str:
-    word = (match.group("a") or match.group("b")).lower()
-    month = next((m for m in MONTHS if m.lower().startswith(word[:3])), None)
-    fits = month is not None and (month.lower().startswith(word) or word in ("sept",))
-    return month if fits and month is not None else match.group()
+def spell_out_months(question: str) -> str:
+    """`question` with its casually written months in full ("feb 2022" -> "February 2022")."""
+
+    def full(match: re.Match[str]) -> str:
+        word = match.group("word").lower()
+        month = next((m for m in MONTHS if m.lower().startswith(word)), None)
+        return month or match.group()
+
+    return _CASUAL_MONTH.sub(full, question)
 
 
 def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
     """The period the question names, if it names one, with its relation."""
-    question = _CASUAL_MONTH.sub(_spelt_month, question)
+    question = spell_out_months(question)
     dated = [
         (m, period)
         for m in DATE.finditer(question)
@@ -339,8 +350,9 @@ def analyse(
         lexicon: the corpus's names; None analyses without entities.
         prefer_recent: the caller's choice; default: detected from the question.
     """
-    question = resolved.question
-    scoring = resolved.scoring_question
+    # Months in full first: "Feb 2022" is a date, not a name no document mentions.
+    question = spell_out_months(resolved.question)
+    scoring = spell_out_months(resolved.scoring_question)
     mentions = lexicon.mentions(scoring) if lexicon is not None else []
     known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
     unknown = tuple(m for m in mentions if not m.documents)
@@ -358,7 +370,7 @@ def analyse(
         asks_money=_asks_money(question),
         asks_count=bool(_HOW_MANY.search(question)),
         asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
-        asks_role=_asks_role(question, scoring) if kind == "person" else None,
+        asks_role=_asks_role(scoring) if kind == "person" else None,
         entities=known,
         unknown_entities=unknown,
         time=time,
@@ -366,9 +378,7 @@ def analyse(
     )
 
 
-def _asks_role(question: str, scoring_question: str) -> DocumentRole | None:
+def _asks_role(question: str) -> DocumentRole | None:
     """The document role a "who" question asks to be named, the one it mentions first."""
-    if not _DOCUMENT.search(scoring_question):
-        return None
     found = [(m.start(), role) for role, p in _DOCUMENT_ROLES if (m := p.search(question))]
     return min(found)[1] if found else None

@@ -55,9 +55,11 @@ from service.qa.answer_model import (
     load_model,
     score,
 )
+from service.qa.completion import completed_end
 from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
+    heading_of,
     missing_kind,
     names_role_holder,
     sentence_evidence,
@@ -109,6 +111,7 @@ class Candidate:
     has_type: bool = False  # holds the kind of fact the question asks for
     features: Mapping[str, float] = field(default_factory=dict)  # by name, see FEATURES
     evidence: SentenceEvidence | None = None  # how it meets the question's constraints
+    gives_own_date: bool = False  # its document's dateline, for "when was it published"
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,7 @@ class Answerer:
                 " ".join(around),
                 passage.chunk.text,
                 references[passage.chunk.chunk_id],
+                heading_of(passage.document),
             )
             stems = sentence_stems[i]
             features = {
@@ -226,14 +230,12 @@ class Answerer:
                 "time_conflict": 1.0 if evidence.time_conflict else 0.0,
                 "near": evidence.near,
                 "overlap_z": float(overlap_z[i]),
-                "own_date": _gives_own_date(
-                    analysis, text, passage, references[passage.chunk.chunk_id]
-                ),
             }
+            own_date = _gives_own_date(analysis, text, passage, references[passage.chunk.chunk_id])
             scored.append(
                 Candidate(
                     passage, start, end, text, score(features, self.weights), float(sim),
-                    overlap, coverage, evidence.kind == 1.0, features, evidence,
+                    overlap, coverage, evidence.kind == 1.0, features, evidence, own_date,
                 )
             )  # fmt: skip
         return sorted(_admissible(analysis, scored), key=lambda c: -c.score)
@@ -266,7 +268,8 @@ class Answerer:
             confidence=confidence,
             answered=answered,
             unmet=tuple(unmet),
-            tentative=answered and confidence < self.model.warn_below,
+            # As reported: a confidence shown as 0.75 is not below 0.75.
+            tentative=answered and round(confidence, 4) < self.model.warn_below,
         )
 
     def confidence(
@@ -299,30 +302,11 @@ class Answerer:
         return missing / total if total else 0.0
 
 
-# A sentence that announces what follows ("... focused on the following areas:") or is
-# continued by a list ("This includes child protection, adoption ...") is half an
-# answer: the answer runs on through what completes it, past its passage if need be
-# (the passage is then cited up to the answer's end).
-_LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d{1,2}[.)])\s+")
-_CONTINUES = re.compile(r"^\W*(?:This|These|They|That|It)\s+(?:includes?|included)\b")
-COMPLETION_CHARS = 1500  # how far past the sentence its completion is looked for
-
-
 def completed(best: Candidate) -> Candidate:
-    """`best` with the list it announces, or the sentence listing what it sums up."""
+    """`best` run on through the list it announces or the sentence summing it up
+    (`service.qa.completion`), its passage cited up to the answer's end."""
     text = best.passage.document.text
-    following = answer_spans(text[best.end : best.end + COMPLETION_CHARS], offset=best.end)
-    lines = [text[start:stop] for start, stop in following]
-    end = best.end
-    if best.text.rstrip().endswith(":"):
-        for (_, stop), line in zip(following, lines, strict=True):
-            if end != best.end and not _LIST_ITEM.match(line):
-                break  # the list is over
-            end = stop
-            if not _LIST_ITEM.match(line):
-                break  # a paragraph after the colon: it alone completes the sentence
-    elif following and _CONTINUES.match(lines[0]):
-        end = following[0][1]
+    end = completed_end(text, best.start, best.end)
     if end == best.end:
         return best
     chunk = best.passage.chunk
@@ -355,7 +339,7 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
     if analysis.asks_publication:
-        kept = [c for c in kept if c.features["own_date"] > 0] or kept
+        kept = [c for c in kept if c.gives_own_date] or kept
     if analysis.asks_role is not None:
         kept = [c for c in kept if names_role_holder(analysis, c.passage.document, c.text)] or kept
     return kept or candidates
@@ -363,14 +347,19 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
 
 def _gives_own_date(
     analysis: QuestionAnalysis, text: str, passage: Passage, day: date | None
-) -> float:
-    """1 when the question asks when its document was published and `text` gives the
-    document's own date (its dateline). `day` is the document's evidence date, which is
-    its publication date when it has one."""
+) -> bool:
+    """True when the question asks when its document was published and `text` gives the
+    document's own date to the day (its dateline: "Friday, January 19, 2018"; a bare
+    "in 2018" is no dateline). `day` is the document's evidence date, which is its
+    publication date when it has one."""
     if not analysis.asks_publication or not passage.document.date or day is None:
-        return 0.0
-    periods = [f.period for f in find_facts(text, day) if f.period is not None]
-    return 1.0 if any(p.start <= day <= p.end for p in periods) else 0.0
+        return False
+    named_day = re.compile(rf"\b0?{day.day}(?:st|nd|rd|th)?\b")
+    for fact in find_facts(text, day):
+        period = fact.period
+        if period is not None and period.start <= day <= period.end and named_day.search(fact.text):
+            return True
+    return False
 
 
 def _recency(passages: Sequence[Passage]) -> dict[str, float]:

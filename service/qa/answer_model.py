@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 FEATURES = (
     "semantic", "overlap", "context", "coverage", "rank", "typed", "recency", "short", "novel",
     "entity", "time_match", "time_conflict", "near", "overlap_z",
-    "own_date",
 )  # fmt: skip
 # The first hand-set weights (rounded values from a sweep over the gold set); used
 # when no fitted file is given, and as the comparison in `reportqa eval fit-answer`.
@@ -33,7 +32,6 @@ HAND_WEIGHTS = {
     "semantic": 0.45, "overlap": 0.4, "context": 0.15, "coverage": 0.1, "rank": 0.15,
     "typed": 0.25, "recency": 0.2, "short": 0.0, "novel": 0.0,
     "entity": 0.0, "time_match": 0.0, "time_conflict": 0.0, "near": 0.0, "overlap_z": 0.0,
-    "own_date": 0.0,
 }  # fmt: skip
 WEIGHTS_PATH = Path(__file__).with_name("answer_weights.json")
 
@@ -146,7 +144,7 @@ def confidence_features(
 
 def _gives_document_fact(analysis: QuestionAnalysis, best: Candidate) -> bool:
     if analysis.asks_publication:
-        return best.features.get("own_date", 0.0) > 0
+        return best.gives_own_date
     return bool(names_role_holder(analysis, best.passage.document, best.text))
 
 

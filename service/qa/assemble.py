@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
-from service.qa.constraints import mentions, names_role_holder
+from service.qa.constraints import heading_of, mentions, names_role_holder
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.short_answer import short_answer
 
@@ -37,11 +37,13 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
     """What the question names and asks for, and how the answer (if any) meets it."""
     best = answer.best
     evidence = best.evidence if best is not None else None
+    # A name counts where the passage, or its document's title or source, says it.
+    cited = (
+        "" if best is None else f"{best.passage.chunk.text}\n{heading_of(best.passage.document)}"
+    )
     entities = [
         EntityCheck(
-            text=m.text,
-            known=True,
-            satisfied=None if best is None else mentions(best.passage.chunk.text, m.key),
+            text=m.text, known=True, satisfied=None if best is None else mentions(cited, m.key)
         )
         for m in analysis.entities
     ] + [EntityCheck(text=m.text, known=False, satisfied=False) for m in analysis.unknown_entities]

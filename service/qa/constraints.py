@@ -105,7 +105,14 @@ def names_role_holder(analysis: QuestionAnalysis, document: Document, sentence: 
     (None when it asks about none)."""
     if analysis.asks_role is None:
         return None
-    return any(name and name in sentence for name in role_holders(document, analysis.asks_role))
+    names = [n for n in role_holders(document, analysis.asks_role) if n]
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence) for name in names)
+
+
+def heading_of(document: Document) -> str:
+    """A document's title and source: a question may name its publisher ("the CYP Now
+    article"), which its text never does."""
+    return f"{document.title}\n{document.source}"
 
 
 def mentions(text: str, key: str) -> bool:
@@ -119,6 +126,7 @@ def sentence_evidence(
     context: str,
     passage: str,
     reference: date | None,
+    heading: str = "",
 ) -> SentenceEvidence:
     """Check one candidate against the question's constraints.
 
@@ -128,10 +136,11 @@ def sentence_evidence(
         context: the sentence with its neighbours.
         passage: the whole passage it comes from.
         reference: its document's date, to place relative dates ("last November").
+        heading: its document's title and source (`heading_of`), which name things too.
     """
     entity = 0.0
     if analysis.entities:
-        found = sum(1 for m in analysis.entities if mentions(context, m.key))
+        found = sum(1 for m in analysis.entities if mentions(f"{context}\n{heading}", m.key))
         entity = found / len(analysis.entities)
     time_match, time_conflict = 0.0, False
     if analysis.time is not None:

@@ -265,7 +265,9 @@ class EntityCheck(BaseModel):
     text: str = Field(..., description="The name as the question wrote it.")
     known: bool = Field(..., description="Whether any indexed document mentions it.")
     satisfied: bool | None = Field(
-        None, description="Whether the passage the answer comes from mentions it."
+        None,
+        description="Whether the passage the answer comes from, or its document's title or "
+        "source, mentions it.",
     )
 
 

@@ -36,6 +36,7 @@ _NOT_NAMES = frozenset(
     mr mrs ms dr sir dame lord lady cllr councillor mayor chief executive director officer
     inspector inspectors manager head minister secretary leader chair
     january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
     monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter
     children children's childrens services service social care council county borough
     metropolitan city trust report reports inspection inspections news article letter

@@ -148,6 +148,9 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     season = next((m for s, m in _SEASON_MONTH.items() if s in lowered), None)
     # A season spans three months; a named month wins over it.
     length = 3 if season is not None and not months else 1
+    if length == 3 and season == 12 and reference is not None and reference.month <= 2:
+        # January and February belong to the winter that began the December before.
+        reference = date(reference.year - 1, 12, 31)
     if lowered.startswith(("last ", "this ", "next ")):
         if reference is None:
             return None
@@ -221,8 +224,8 @@ def _organisations(sentence: str) -> list[Fact]:
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)
 _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNORECASE)
-# "one" as a pronoun is no count: "each and every one of our staff", "no one", "the one".
-_PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|the|this|that|which)\s+$", re.IGNORECASE)
+# "one" as a pronoun is no count: "each and every one of our staff", "no-one", "any one".
+_PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$", re.IGNORECASE)
 
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:

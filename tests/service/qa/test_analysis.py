@@ -67,6 +67,14 @@ def test_answer_kind(question: str, expected: str | None) -> None:
 # --- the period a question names ------------------------------------------------
 
 
+def test_casual_months_are_dates_not_names() -> None:
+    doc = Document("d", "Doncaster was rated good.", "D", None, "news article", "x", "d.txt")
+    lexicon = EntityLexicon([doc])
+    analysis = analyse(resolve("Doncaster rating Feb 2022?", []), lexicon)
+    assert not analysis.unknown_entities  # "Feb" is no name that no document mentions
+    assert analysis.time is not None and analysis.time.period.start.month == 2
+
+
 @pytest.mark.parametrize(
     ("question", "relation", "start", "end"),
     [
@@ -235,6 +243,10 @@ def test_questions_about_a_documents_own_date(question: str, publication: bool) 
         ("Who signed the letter sent to the director?", "writer"),
         ("Who carried out the monitoring visit?", None),  # a person, but no document role
         ("Who received extra funding from the DfE?", None),  # no document named
+        ("Who is the author of the article?", "writer"),
+        # A document named, but not what was received: no role of it is asked for.
+        ("Who received funding, according to the report?", None),
+        ("Who wrote the improvement plan the report mentions?", None),
         ("When was the letter sent?", None),  # a date, not a person
     ],
 )

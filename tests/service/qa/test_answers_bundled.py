@@ -117,19 +117,27 @@ def test_questions_about_a_document_itself_are_answered_from_its_own_lines(
     published = ask(engine, "When was the article about Doncaster's upgrade to good published?")
     assert published.answered and published.short_answer is not None
     cited = next(c for c in published.citations if c.highlight is not None)
-    assert cited.date is not None  # the article's own date, which the short answer gives
-    assert cited.date[:4] in published.short_answer.text
+    assert cited.date is not None  # the article's own date, to the day: its dateline
+    written = date.fromisoformat(cited.date)
+    short = published.short_answer.text
+    assert str(written.year) in short and re.search(rf"\b0?{written.day}(?:st|nd|rd|th)?\b", short)
     assert_exact_offsets(engine, published)
 
 
 def test_a_sentence_announcing_a_list_is_answered_with_the_list(engine: QAEngine) -> None:
     """ "... focused on the following areas:" is half an answer; the bullets complete it,
     even past the end of the retrieved passage, which is then cited up to them."""
-    response = ask(engine, "Which areas did the monitoring visit look at?")
+    question = "Which areas did the monitoring visit look at?"
+    response = ask(engine, question)
     assert response.answered and response.answer is not None
     assert response.answer.rstrip().endswith(".")  # not the colon: the list follows
     assert len(re.findall(r"^- ", response.answer, flags=re.MULTILINE)) >= 3
     assert_exact_offsets(engine, response)
+    # Here the list runs past the retrieved passage: its citation is widened to hold it.
+    cited = next(c for c in response.citations if c.highlight is not None)
+    retrieved = engine.search(question, k=20).hits
+    passage = next(h for h in retrieved if h.chunk_id == cited.chunk_id)
+    assert cited.start == passage.start and cited.end > passage.end
 
 
 def test_latest_state_question_prefers_the_newest_evidence(engine: QAEngine) -> None:

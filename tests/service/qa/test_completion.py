@@ -50,3 +50,35 @@ def test_a_sentence_summed_up_by_the_next_brings_it() -> None:
 def test_a_complete_sentence_is_left_as_it_is() -> None:
     best = candidate("Inspectors met staff.")
     assert completed(best) is best
+
+
+def candidate_in(text: str, sentence: str) -> Candidate:
+    start = text.index(sentence)
+    document = Document("d", text, "Visit", None, "inspection letter", "Ofsted", "d.txt")
+    chunk = Chunk("c", "d", 0, 0, len(text), text)
+    passage = Passage(chunk, document, score=1.0, rank=1)
+    return Candidate(passage, start, start + len(sentence), sentence, 1.0, 0.5, 0.5)
+
+
+def test_numbered_items_and_items_of_several_sentences_are_whole() -> None:
+    text = (
+        "Inspectors recommended the following:\n"
+        "1. Care planning is weak. Plans are late.\n"
+        "2) Supervision should be regular.\n"
+        "Staff were positive."
+    )
+    answer = completed(candidate_in(text, "Inspectors recommended the following:"))
+    assert answer.text.endswith("2) Supervision should be regular.")
+    assert "Plans are late." in answer.text and "Staff" not in answer.text
+
+
+def test_a_colon_at_the_end_of_a_document_stays_as_it_is() -> None:
+    best = candidate_in("The areas were:", "The areas were:")
+    assert completed(best) is best
+
+
+def test_a_long_list_stops_at_a_whole_item() -> None:
+    items = "".join(f"- Item number {i} of a long list of areas to look at\n" for i in range(60))
+    answer = completed(candidate_in(f"The areas were:\n{items}", "The areas were:"))
+    assert answer.text.endswith("to look at")  # never cut inside an item
+    assert 10 < answer.text.count("\n- ") < 60

@@ -24,6 +24,8 @@ def kinds(sentence: str) -> list[tuple[str, str]]:
         # A season is three months; winter runs into the next year.
         ("Autumn 2021", None, date(2021, 9, 1), date(2021, 11, 30)),
         ("winter 2021", None, date(2021, 12, 1), date(2022, 2, 28)),
+        ("this winter", date(2018, 1, 15), date(2017, 12, 1), date(2018, 2, 28)),
+        ("last winter", date(2018, 1, 15), date(2016, 12, 1), date(2017, 2, 28)),
         # Relative dates count from the document's date.
         ("last November", JANUARY_2018, date(2017, 11, 1), date(2017, 11, 30)),
         ("last year", JANUARY_2018, date(2017, 1, 1), date(2017, 12, 31)),
@@ -115,6 +117,10 @@ def test_a_time_of_day_is_no_number() -> None:
 def test_one_as_a_pronoun_is_no_number() -> None:
     quote = "We are proud of each and every one of our staff, and no one doubts it."
     assert facts_of(quote, "number") == []
+    assert facts_of("No-one left; every single one stayed.", "number") == []
+    assert [f.text for f in facts_of("The one children's home was rated good.", "number")] == [
+        "one children"
+    ]
     assert [f.text for f in facts_of("One child and only one of the councils.", "number")] == [
         "One child",
         "one",
