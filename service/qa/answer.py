@@ -59,12 +59,12 @@ from service.qa.completion import completed_end
 from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
-    heading_of,
     missing_kind,
     names_role_holder,
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
+from service.qa.entities import heading_of
 from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
 from service.qa.text import content_stems, normalised

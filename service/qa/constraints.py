@@ -109,12 +109,6 @@ def names_role_holder(analysis: QuestionAnalysis, document: Document, sentence: 
     return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence) for name in names)
 
 
-def heading_of(document: Document) -> str:
-    """A document's title and source: a question may name its publisher ("the CYP Now
-    article"), which its text never does."""
-    return f"{document.title}\n{document.source}"
-
-
 def mentions(text: str, key: str) -> bool:
     """Whether `text` names the entity `key` (compared as entity keys)."""
     return f" {key} " in f" {entity_key(text)} "
@@ -136,7 +130,7 @@ def sentence_evidence(
         context: the sentence with its neighbours.
         passage: the whole passage it comes from.
         reference: its document's date, to place relative dates ("last November").
-        heading: its document's title and source (`heading_of`), which name things too.
+        heading: its document's title and source (`entities.heading_of`), which name things too.
     """
     entity = 0.0
     if analysis.entities:

@@ -68,10 +68,15 @@ class EntityMention:
     documents: frozenset[str]  # ids of documents that mention it (empty: unknown to the corpus)
 
 
+def heading_of(document: Document) -> str:
+    """A document's title and source: a question may name its publisher ("the CYP Now
+    article"), which its text never does."""
+    return f"{document.title}\n{document.source}"
+
+
 def _named_text(document: Document) -> str:
-    """The text a document names things in: its title, its source (a question may name
-    the publisher: "the CYP Now article") and its body."""
-    return f"{document.title}\n{document.source}\n{document.text}"
+    """The text a document names things in: its heading and its body."""
+    return f"{heading_of(document)}\n{document.text}"
 
 
 class EntityLexicon:
