@@ -143,28 +143,36 @@ _DETERMINER = r"(?:the|this|that|its|their|a|an)"
 # "the CYP Now piece", "the 2017 monitoring letter": one noun phrase, so no determiner
 # inside it ("the improvement plan the report mentions" is about the plan).
 _DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_DETERMINER}\b)[\w'’-]+\s+){{0,4}}?{_DOCUMENT}\b"
-_DOCUMENT_ROLES: tuple[tuple[DocumentRole, re.Pattern[str]], ...] = (
-    (
-        "writer",
-        re.compile(
-            rf"\b(?:wrote|write|authored|signed|sign)\s+{_DOCUMENT_PHRASE}"
-            rf"|\b(?:author|writer|signator(?:y|ies)|reporter|journalist)s?\s+of\s+{_DOCUMENT_PHRASE}"
-            rf"|\b{_DOCUMENT}(?:'s|’s)\s+(?:author|writer|signator(?:y|ies))"
-            rf"|\b{_DOCUMENT}\b[^?]{{0,60}}?\b(?:written|signed|authored)\s+by\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "addressee",
-        re.compile(
-            rf"\b(?:received?|receives|got|get)\s+{_DOCUMENT_PHRASE}"
-            rf"|\b(?:recipients?|addressees?)\s+of\s+{_DOCUMENT_PHRASE}"
-            rf"|\b{_DOCUMENT}\b[^?]{{0,60}}?\b(?:addressed|sent|written)\s+to\b"
-            r"|\bto\s+whom\b[^?]*\b(?:addressed|sent|written)\b",
-            re.IGNORECASE,
-        ),
-    ),
+
+
+def _role_patterns(phrase: str, word: str) -> tuple[tuple[DocumentRole, re.Pattern[str]], ...]:
+    """The role questions about a document written as `phrase` ("the 2017 letter") after
+    a verb, or as `word` ("letter") before one."""
+    writer = (
+        rf"\b(?:wrote|write|authored|signed|sign)\s+{phrase}"
+        rf"|\b(?:author|writer|signator(?:y|ies)|reporter|journalist)s?\s+of\s+{phrase}"
+        rf"|\b{word}(?:'s|’s)\s+(?:author|writer|signator(?:y|ies))"
+        rf"|\b{word}\b[^?]{{0,60}}?\b(?:written|signed|authored)\s+by\b"
+    )
+    addressee = (
+        rf"\b(?:received?|receives|got|get)\s+{phrase}"
+        rf"|\b(?:recipients?|addressees?)\s+of\s+{phrase}"
+        rf"|\b{word}\b[^?]{{0,60}}?\b(?:addressed|sent|written)\s+to\b"
+        r"|\bto\s+whom\b[^?]*\b(?:addressed|sent|written)\b"
+    )
+    return (
+        ("writer", re.compile(writer, re.IGNORECASE)),
+        ("addressee", re.compile(addressee, re.IGNORECASE)),
+    )
+
+
+_DOCUMENT_ROLES = _role_patterns(_DOCUMENT_PHRASE, _DOCUMENT)
+# In a conversation about a document, "it" is that document: "Who signed it?"
+_PRONOUN = r"(?:it|this|that)\b"
+_PRONOUN_ROLES = _role_patterns(
+    rf"(?:{_DOCUMENT_PHRASE}|{_PRONOUN})", rf"(?:{_DOCUMENT}|{_PRONOUN})"
 )
+_NAMES_DOCUMENT = re.compile(rf"\b{_DOCUMENT}\b", re.IGNORECASE)
 
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
@@ -370,7 +378,7 @@ def analyse(
         asks_money=_asks_money(question),
         asks_count=bool(_HOW_MANY.search(question)),
         asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
-        asks_role=_asks_role(scoring) if kind == "person" else None,
+        asks_role=_asks_role(scoring, resolved.is_followup) if kind == "person" else None,
         entities=known,
         unknown_entities=unknown,
         time=time,
@@ -378,7 +386,10 @@ def analyse(
     )
 
 
-def _asks_role(question: str) -> DocumentRole | None:
-    """The document role a "who" question asks to be named, the one it mentions first."""
-    found = [(m.start(), role) for role, p in _DOCUMENT_ROLES if (m := p.search(question))]
+def _asks_role(question: str, is_followup: bool) -> DocumentRole | None:
+    """The document role a "who" question (self-contained) asks to be named, the one it
+    mentions first; in a follow-up about a document, "it" may be that document."""
+    about_document = is_followup and _NAMES_DOCUMENT.search(question)
+    roles = _PRONOUN_ROLES if about_document else _DOCUMENT_ROLES
+    found = [(m.start(), role) for role, p in roles if (m := p.search(question))]
     return min(found)[1] if found else None

@@ -8,6 +8,7 @@ import pytest
 
 from corpus.models import Document
 from service.qa.analysis import analyse, answer_kind, time_constraint
+from service.qa.contract import Turn
 from service.qa.entities import EntityLexicon
 from service.qa.facts import Period
 from service.qa.followup import resolve
@@ -252,3 +253,13 @@ def test_questions_about_a_documents_own_date(question: str, publication: bool) 
 )
 def test_questions_about_who_wrote_or_received_a_document(question: str, role: str | None) -> None:
     assert analyse(resolve(question, []), None).asks_role == role
+
+
+def test_in_a_conversation_about_a_document_it_is_that_document() -> None:
+    letter = [Turn(role="user", content="When was the monitoring letter sent?")]
+    plan = [Turn(role="user", content="When was the improvement plan published?")]
+    assert analyse(resolve("Who signed it?", letter), None).asks_role == "writer"
+    assert analyse(resolve("Who was it addressed to?", letter), None).asks_role == "addressee"
+    assert analyse(resolve("Who led it?", letter), None).asks_role is None
+    assert analyse(resolve("Who wrote it?", plan), None).asks_role is None  # no document
+    assert analyse(resolve("Who wrote it?", []), None).asks_role is None

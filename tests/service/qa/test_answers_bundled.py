@@ -114,6 +114,13 @@ def test_questions_about_a_document_itself_are_answered_from_its_own_lines(
     names = [a["name"] for a in letter.extra["addressees"]]  # type: ignore[index]
     assert any(name.split()[-1] in addressed.answer for name in names)
     assert_exact_offsets(engine, addressed)
+    # In a conversation about the letter, "it" is the letter.
+    history = [{"role": "user", "content": "When was the monitoring letter sent?"}]
+    signed = ask(engine, "Who signed it?", history=history)
+    assert signed.answered and signed.answer is not None
+    assert signed.constraints is not None and signed.constraints.document_role == "writer"
+    writers = [str(letter.extra["author"]).split(",")[0]]
+    assert any(name in signed.answer for name in writers)
     published = ask(engine, "When was the article about Doncaster's upgrade to good published?")
     assert published.answered and published.short_answer is not None
     cited = next(c for c in published.citations if c.highlight is not None)
