@@ -111,7 +111,9 @@ class Candidate:
     has_type: bool = False  # holds the kind of fact the question asks for
     features: Mapping[str, float] = field(default_factory=dict)  # by name, see FEATURES
     evidence: SentenceEvidence | None = None  # how it meets the question's constraints
-    gives_own_date: bool = False  # its document's dateline, for "when was it published"
+    # The line of its document a question about the document asks for: its dateline
+    # ("when was it published"), or the name of its writer or addressee.
+    gives_document_fact: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,11 +233,13 @@ class Answerer:
                 "near": evidence.near,
                 "overlap_z": float(overlap_z[i]),
             }
-            own_date = _gives_own_date(analysis, text, passage, references[passage.chunk.chunk_id])
+            document_fact = _gives_document_fact(
+                analysis, text, passage, references[passage.chunk.chunk_id]
+            )
             scored.append(
                 Candidate(
                     passage, start, end, text, score(features, self.weights), float(sim),
-                    overlap, coverage, evidence.kind == 1.0, features, evidence, own_date,
+                    overlap, coverage, evidence.kind == 1.0, features, evidence, document_fact,
                 )
             )  # fmt: skip
         return sorted(_admissible(analysis, scored), key=lambda c: -c.score)
@@ -338,20 +342,20 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     if analysis.kind in STRICT_KINDS:
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
-    if analysis.asks_publication:
-        kept = [c for c in kept if c.gives_own_date] or kept
-    if analysis.asks_role is not None:
-        kept = [c for c in kept if names_role_holder(analysis, c.passage.document, c.text)] or kept
+    if analysis.asks_publication or analysis.asks_role is not None:
+        kept = [c for c in kept if c.gives_document_fact] or kept
     return kept or candidates
 
 
-def _gives_own_date(
+def _gives_document_fact(
     analysis: QuestionAnalysis, text: str, passage: Passage, day: date | None
 ) -> bool:
-    """True when the question asks when its document was published and `text` gives the
-    document's own date to the day (its dateline: "Friday, January 19, 2018"; a bare
-    "in 2018" is no dateline). `day` is the document's evidence date, which is its
-    publication date when it has one."""
+    """Whether `text` gives what a question about its document asks for: the name of the
+    document's writer or addressee, or the document's own date to the day (its dateline:
+    "Friday, January 19, 2018"; a bare "in 2018" is no dateline). `day` is the
+    document's evidence date, which is its publication date when it has one."""
+    if analysis.asks_role is not None:
+        return bool(names_role_holder(analysis, passage.document, text))
     if not analysis.asks_publication or not passage.document.date or day is None:
         return False
     named_day = re.compile(rf"\b0?{day.day}(?:st|nd|rd|th)?\b")

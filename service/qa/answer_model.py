@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from service.qa.constraints import names_role_holder
-
 if TYPE_CHECKING:
     from service.qa.analysis import QuestionAnalysis
     from service.qa.answer import Candidate
@@ -138,14 +136,8 @@ def confidence_features(
         "entity_missing": entity_missing,
         "time_unmet": time_unmet,
         "time_conflict": time_conflict,
-        "document_fact": 1.0 if _gives_document_fact(analysis, best) else 0.0,
+        "document_fact": 1.0 if best.gives_document_fact else 0.0,
     }
-
-
-def _gives_document_fact(analysis: QuestionAnalysis, best: Candidate) -> bool:
-    if analysis.asks_publication:
-        return best.gives_own_date
-    return bool(names_role_holder(analysis, best.passage.document, best.text))
 
 
 # Hand-made evidence strength (the confidence before a model was fitted, and one of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
-from service.qa.constraints import mentions, names_role_holder
+from service.qa.constraints import mentions
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.entities import heading_of
 from service.qa.short_answer import short_answer
@@ -72,7 +72,7 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
         ),
         document_role=analysis.asks_role,
         document_role_found=(
-            None if best is None else names_role_holder(analysis, best.passage.document, best.text)
+            None if best is None or analysis.asks_role is None else best.gives_document_fact
         ),
         unmet=list(answer.unmet),
     )
