@@ -308,6 +308,29 @@ _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
 
 
+# Who does things in these reports is often a role or a body, not a name: "the lead
+# member", "independent reviewing officers", "council leaders", "the police".
+_ROLE = re.compile(
+    r"\b(?:members?|officers?|leaders?|managers?|workers?|advis[eo]rs?|inspectors?|police|"
+    r"government|ministers?|directors?|chair|chief executives?|teams?|carers?|"
+    r"practitioners?|councillors?|panel|board|judges?|commissioners?|"
+    r"secretary of state|young people)\b",
+    re.IGNORECASE,
+)
+
+
+_BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
+
+
+def _names_role(sentence: str, asked: str) -> bool:
+    """Whether `sentence` names a role or body the question does not (an answer to "who");
+    a title before a name ("chief executive Paul Moffat") is part of that name."""
+    return any(
+        m.group().lower() not in asked and not _BEFORE_NAME.match(sentence, m.end())
+        for m in _ROLE.finditer(sentence)
+    )
+
+
 def kind_strength(
     sentence: str,
     kind: FactKind,
@@ -315,8 +338,8 @@ def kind_strength(
     question: str = "",
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
-    when a "who" question finds only an organisation (it may be the answer: "Who
-    inspected ...?" "Ofsted"); else 0.
+    when a "who" question finds only an organisation or a role (it may be the answer:
+    "Who inspected ...?" "Ofsted"; "Who chairs the board?" "the lead member"); else 0.
 
     A name the `question` itself gives is no answer to it: "Who replaced Paul Moffat?"
     is not answered by a sentence whose only person is Paul Moffat.
@@ -331,6 +354,6 @@ def kind_strength(
     }
     if kind in kinds:
         return 1.0
-    if kind == "person" and "organisation" in kinds:
+    if kind == "person" and ("organisation" in kinds or _names_role(sentence, asked)):
         return 0.5
     return 0.0

@@ -107,6 +107,22 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("The number in care rose to 612.", "number", "count") == 1.0
 
 
+@pytest.mark.parametrize(
+    ("sentence", "question", "strength"),
+    [
+        ("The board is chaired by the lead member.", "Who chairs the board?", 0.5),
+        ("Shortfalls are identified by independent reviewing officers.", "Who finds them?", 0.5),
+        ("Since 2020, council leaders have been more robust.", "Who has been robust?", 0.5),
+        # A role the question itself names is no answer; a title before a name is the name's.
+        ("The lead member chairs the board.", "Which lead member chairs the board?", 0.0),
+        ('"We are proud," said chief executive Paul Moffat.', "Who replaced Paul Moffat?", 0.0),
+        ("The visit took place in May 2017.", "Who carried out the visit?", 0.0),
+    ],
+)
+def test_a_who_question_half_accepts_a_role(sentence: str, question: str, strength: float) -> None:
+    assert kind_strength(sentence, "person", question=question) == strength
+
+
 def test_a_time_of_day_is_no_number() -> None:
     dateline = "Thursday, 23rd September 2021, 4:15 pm"
     assert [f.kind for f in find_facts(dateline)] == ["date"]
