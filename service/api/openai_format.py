@@ -28,6 +28,7 @@ from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from service.qa.contract import AskRequest, AskResponse, Citation, NotBlankStr, Turn
+from service.qa.subjects import describe_other_subjects
 
 MODEL_ID = "reportqa"
 NO_ANSWER = "No answer was found in the reports."
@@ -208,9 +209,15 @@ def ask_request(chat: ChatRequest) -> AskRequest:
 
 def lead_text(response: AskResponse) -> str:
     """The first part of the reply: the answer (marked as a possible one when the service
-    is unsure of it), or a sentence saying there is none."""
+    is unsure of it, followed by the other councils whose reports answer it differently),
+    or a sentence saying there is none."""
     if response.answered and response.answer:
-        return f"{POSSIBLE_ANSWER} {response.answer}" if response.tentative else response.answer
+        lead = f"{POSSIBLE_ANSWER} {response.answer}" if response.tentative else response.answer
+        constraints = response.constraints
+        if constraints is not None and constraints.also_answered_for:
+            note = describe_other_subjects(constraints.subject, constraints.also_answered_for)
+            lead = f"{lead}\n\n{note}"
+        return lead
     unmet = response.constraints.unmet if response.constraints else []
     reasons = " ".join(r if r.endswith(".") else f"{r}." for r in unmet)
     return f"{NO_ANSWER} {reasons}".strip()

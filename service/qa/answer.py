@@ -64,9 +64,10 @@ from service.qa.constraints import (
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
-from service.qa.entities import heading_of
+from service.qa.entities import EntityLexicon, heading_of
 from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
+from service.qa.subjects import other_subjects
 from service.qa.text import content_stems, normalised
 
 SHORT_LINE_WORDS = 5  # a line this short is a heading, byline or dateline
@@ -124,6 +125,10 @@ class Answer:
     # Constraints of the question that no evidence can meet (why it was not answered).
     unmet: tuple[str, ...] = ()
     tentative: bool = False  # answered, but to be shown as a possible answer to check
+    # The question names no council: what the answer's report is about, and the other
+    # subjects whose reports answer it differently (`service.qa.subjects`).
+    subject: str | None = None
+    also_answered_for: tuple[str, ...] = ()
 
 
 class Answerer:
@@ -250,11 +255,14 @@ class Answerer:
         ranked: Sequence[Candidate],
         passages: Sequence[Passage],
         unmet: Sequence[str] = (),
+        lexicon: EntityLexicon | None = None,
     ) -> Answer:
         """The best of the `ranked` candidates, or an abstention.
 
         It abstains when confidence is low, and whatever the confidence when `unmet`
-        names a constraint of the question that no evidence can meet.
+        names a constraint of the question that no evidence can meet. With the corpus's
+        `lexicon`, an answer to a question naming no council that other councils'
+        reports answer differently is marked tentative and names them.
         """
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
@@ -267,6 +275,16 @@ class Answerer:
             # Reported below any threshold: the evidence answers a different question.
             confidence = min(confidence, UNMET_CONFIDENCE)
         answered = confidence >= self.abstain_below and not unmet
+        subject: str | None = None
+        others: tuple[str, ...] = ()
+        if answered and lexicon is not None:
+            subject = lexicon.subject_of(best.passage.document.doc_id)
+            others = other_subjects(
+                analysis,
+                ranked,
+                lexicon,
+                lambda ranking: self.confidence(analysis, ranking, passages) >= self.abstain_below,
+            )
         return Answer(
             best=completed(best) if answered else None,
             confidence=confidence,
@@ -274,6 +292,8 @@ class Answerer:
             unmet=tuple(unmet),
             # As reported: a confidence shown as 0.75 is not below 0.75.
             tentative=answered and round(confidence, 4) < self.model.warn_below,
+            subject=subject,
+            also_answered_for=others,
         )
 
     def confidence(

@@ -75,4 +75,6 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
             None if best is None or analysis.asks_role is None else best.gives_document_fact
         ),
         unmet=list(answer.unmet),
+        subject=answer.subject,
+        also_answered_for=list(answer.also_answered_for),
     )

@@ -307,6 +307,17 @@ class Constraints(BaseModel):
         description='Why no answer could be given, for a person to read ("No document '
         'mentions Sheffield").',
     )
+    subject: str | None = Field(
+        None,
+        description="The council or organisation the answer's document is mainly about "
+        "(null when no single name stands out, or in a corpus about one council).",
+    )
+    also_answered_for: list[str] = Field(
+        default_factory=list,
+        description="The question names no council or organisation, and reports about these "
+        "others answer it differently (each well enough to be answered on its own): the "
+        "answer is marked tentative; ask again naming the one meant.",
+    )
 
 
 class AskResponse(BaseModel):

@@ -217,7 +217,7 @@ class QAEngine:
             )
         inputs = self._answer_inputs(found)
         answer = self.answerer.choose(
-            found.analysis, inputs.candidates, found.passages, found.unmet
+            found.analysis, inputs.candidates, found.passages, found.unmet, self.lexicon
         )
         analysis = found.analysis
         passages = _cited(found.passages, answer, k)

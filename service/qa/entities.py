@@ -97,7 +97,7 @@ class EntityLexicon:
             lower_case.update(entity_key(w) for w in words if w[0].islower())
             names = self._names(text)
             self._mentions.update(names)
-            names_by_doc.append((document.doc_id, set(names)))
+            names_by_doc.append((document.doc_id, Counter(names)))
         for doc_id, keys in names_by_doc:
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
@@ -112,6 +112,11 @@ class EntityLexicon:
                 self._aliases[acronym] = entity_key(match.group(1))
                 self._docs_of[acronym].add(document.doc_id)
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
+        self._subjects = {
+            document.doc_id: self._subject(document, counts)
+            for document, (_, counts) in zip(documents, names_by_doc, strict=True)
+        }
+        self._subject_keys = {entity_key(s) for s in self._subjects.values() if s}
 
     @staticmethod
     def _names(text: str) -> list[str]:
@@ -129,6 +134,36 @@ class EntityLexicon:
             if len(own) > 1:
                 keys.append(" ".join(own))
         return keys
+
+    def _subject(self, document: Document, counts: Counter[str]) -> str | None:
+        """The one-word name a document is about, as its text writes it: the name in
+        its title that its text uses most ("Ofsted lifts Eastmoor out of 'inadequate'"),
+        else a name used at least three times and twice as often as any other."""
+        told_apart = [
+            (key, n)
+            for key, n in counts.most_common()
+            if " " not in key
+            and 0 < len(self._docs_of.get(key, ())) <= COMMON_SHARE * self.document_count
+        ]
+        title = {entity_key(word) for word in _WORD.findall(document.title)}
+        chosen = next((key for key, _ in told_apart if key in title), None)
+        if chosen is None and told_apart:
+            (key, n), runner_up = told_apart[0], told_apart[1][1] if len(told_apart) > 1 else 0
+            chosen = key if n >= 3 and n >= 2 * runner_up else None
+        if chosen is None:
+            return None
+        written = re.search(rf"\b{re.escape(chosen)}\b", _named_text(document), re.IGNORECASE)
+        return written.group() if written else None
+
+    def subject_of(self, doc_id: str) -> str | None:
+        """The council, organisation or person a document is mainly about, when one name
+        stands out and tells it apart from most documents (None in a corpus about one
+        council: its name is in every document)."""
+        return self._subjects.get(doc_id)
+
+    def is_subject(self, key: str) -> bool:
+        """Whether some document is mainly about the name `key`."""
+        return key in self._subject_keys
 
     def documents_of(self, key: str) -> frozenset[str]:
         """Ids of the documents mentioning `key` (or the name an acronym stands for)."""

@@ -14,7 +14,7 @@ from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
 from index.files import FilesIndex
 from service import cli
-from service.qa.contract import AskResponse
+from service.qa.contract import AskResponse, Constraints
 
 QUERY = "When were children's services inspected?"  # both tiny documents answer it
 
@@ -184,3 +184,15 @@ def test_the_services_tentative_mark_decides_the_warning(tentative: bool) -> Non
     text = cli.describe_answer(response)
     assert ("Possible answer - check the sources:" in text) is tentative
     assert text.endswith("It launched in 2014.")
+
+
+def test_other_councils_answering_differently_are_named() -> None:
+    constraints = Constraints(subject="Eastmoor", also_answered_for=["Doncaster", "Westfold"])
+    response = AskResponse(
+        question="q", answer="Martin Ellery carried out the visit.", answered=True,
+        confidence=0.8, citations=[], index_version="x", timing_ms={}, constraints=constraints,
+    )  # fmt: skip
+    assert cli.describe_answer(response).splitlines()[-1] == (
+        "This answer is about Eastmoor. Reports about Doncaster and Westfold answer this "
+        "differently; name the one you mean."
+    )

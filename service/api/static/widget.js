@@ -69,6 +69,8 @@
     feedbackFailed: "Feedback not sent: ",
     feedbackDown: "the service could not be reached",
     feedbackTimeout: "the service took too long",
+    aboutSubject: "This answer is about ",
+    otherSubjects: " answer this differently \u2013 name the one you mean.",
   };
 
   // ---- small DOM helpers: text only, never innerHTML ----
@@ -376,6 +378,23 @@
       .map(function (reason) { return reason.trim(); });
   }
 
+  // The question named no council, and reports about other councils answer it
+  // differently: say which, so the reader can ask again naming the one meant.
+  function otherSubjectsNote(response) {
+    var constraints = response.constraints;
+    var others = constraints && Array.isArray(constraints.also_answered_for)
+      ? constraints.also_answered_for.filter(function (s) { return typeof s === "string" && s; })
+      : [];
+    if (!others.length) return null;
+    var names = others.length === 1
+      ? others[0]
+      : others.slice(0, -1).join(", ") + " and " + others[others.length - 1];
+    var about = typeof constraints.subject === "string" && constraints.subject
+      ? MESSAGES.aboutSubject + constraints.subject + ". "
+      : "";
+    return about + "Reports about " + names + MESSAGES.otherSubjects;
+  }
+
   function renderResult(reply, answerText, response) {
     var citations = response.citations || [];
     if (response.answered && response.answer) {
@@ -394,6 +413,8 @@
         answerText.classList.add("low-confidence");
         reply.insertBefore(el("p", "low-confidence-label", MESSAGES.possible), top);
       }
+      var note = otherSubjectsNote(response);
+      if (note) reply.insertBefore(el("p", "other-subjects", note), answerText.nextSibling);
       var cited = citations.filter(function (c) { return c.highlight; })[0];
       if (cited) answerText.appendChild(el("span", "ref", " [" + cited.n + "]"));
       if (cited) {

@@ -166,6 +166,17 @@ def test_the_reply_is_the_answer_then_numbered_sources_with_links() -> None:
     )
 
 
+def test_other_councils_that_answer_differently_follow_the_answer() -> None:
+    constraints = Constraints(subject="Eastmoor", also_answered_for=["Doncaster"])
+    ambiguous = _response("Martin Ellery carried out the visit.").model_copy(
+        update={"constraints": constraints}
+    )
+    assert reply_text(ambiguous, "http://h").startswith(
+        "Martin Ellery carried out the visit.\n\nThis answer is about Eastmoor. Reports about "
+        "Doncaster answer this differently; name the one you mean.\n\nSources:\n"
+    )
+
+
 def test_an_answer_the_service_is_unsure_of_says_so() -> None:
     unsure = _response("It launched in October 2014.").model_copy(update={"tentative": True})
     assert reply_text(unsure, "http://h").startswith(

@@ -84,6 +84,30 @@ def test_a_council_or_year_the_reports_do_not_cover_is_not_answered(engine: QAEn
     assert year.constraints is not None and "2010" in year.constraints.unmet[0]
 
 
+def test_a_question_naming_no_council_says_which_other_councils_answer_it_differently(
+    engine: QAEngine, bundled_engine: QAEngine
+) -> None:
+    """Both councils' 2017 monitoring letters name their inspectors."""
+    unnamed = ask(engine, "Who carried out the 2017 monitoring visit?")
+    assert unnamed.answered and unnamed.constraints is not None
+    others = unnamed.constraints.also_answered_for
+    assert {"Doncaster", "Eastmoor"} <= {unnamed.constraints.subject, *others}
+    assert unnamed.constraints.subject not in others
+    # Naming the council settles it: answered from its own letter, nothing else to name.
+    for council, inspector in (("Eastmoor", "Martin Ellery"), ("Doncaster", "Graham Reiter")):
+        named = ask(engine, f"Which inspectors carried out the 2017 monitoring visit to {council}?")
+        assert named.answered and named.answer is not None and named.constraints is not None
+        assert inspector in _answer_document(engine, named)
+        assert named.constraints.subject == council
+        assert named.constraints.also_answered_for == []
+    # A name that is no council ("the LGA") leaves the choice open: both trusts invited it.
+    lga = ask(engine, "In which month did the trust invite the LGA to carry out the review?")
+    assert lga.constraints is not None and lga.constraints.also_answered_for
+    # Over the bundled reports alone (one council) there is nothing to choose between.
+    alone = ask(bundled_engine, "Who carried out the 2017 monitoring visit?")
+    assert alone.constraints is not None and alone.constraints.also_answered_for == []
+
+
 def test_no_answer_cites_a_document_that_contradicts_a_named_council_or_year(
     engine: QAEngine,
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.corpora import BUNDLED, DISTRACTORS, combine
 from index.build import BuildSummary, build_index
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from tests.support.serving import Server, running_server
@@ -90,6 +91,20 @@ def api(bundled_index: BuildSummary, host_site: HostSite) -> Iterator[Server]:
     with running_server(
         bundled_index.index_dir, env={"REPORTQA_CORS_ORIGINS": host_site.origin}
     ) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def distractors_api(
+    tmp_path_factory: pytest.TempPathFactory,
+    real_embedder: SentenceTransformerEmbedder,
+    host_site: HostSite,
+) -> Iterator[Server]:
+    """The service on the bundled reports plus the fictional reports about other councils."""
+    work = tmp_path_factory.mktemp("with-distractors")
+    documents = combine([BUNDLED, DISTRACTORS], work)
+    built = build_index(documents, work / "index", real_embedder, progress=False)
+    with running_server(built.index_dir, env={"REPORTQA_CORS_ORIGINS": host_site.origin}) as server:
         yield server
 
 

@@ -254,6 +254,42 @@ def test_low_confidence_answer_is_labelled_as_a_possible_answer(
     assert widget.dialogs == []
 
 
+def test_other_councils_that_answer_differently_are_named_under_the_answer(
+    page: Page, distractors_api: Server, host_site: HostSite
+) -> None:
+    """Over reports about several councils, a question naming none."""
+    question = "Who carried out the 2017 monitoring visit?"
+    expected = httpx.post(
+        f"{distractors_api.base}/ask", json={"question": question}, timeout=60
+    ).json()
+    constraints = expected["constraints"]
+    others = constraints["also_answered_for"]
+    assert expected["answered"] and others
+
+    widget = Widget(page).load(host_site.embed("/embed.html", distractors_api.base))
+    reply = widget.ask(question)
+    note = reply.locator(".other-subjects")
+    expect(note).to_be_visible()
+    names = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
+    expect(note).to_have_text(
+        f"This answer is about {constraints['subject']}. Reports about {names} answer this "
+        "differently \u2013 name the one you mean."
+    )
+    # Right under the answer, above its sources.
+    order = reply.evaluate(
+        """r => [...r.children].map(c => c.className)
+        .filter(c => /bubble answer|other-subjects|citations-heading/.test(c))"""
+    )
+    assert order[:3] == [order[0], "other-subjects", "citations-heading"]
+    assert "answer" in order[0]
+
+    # Naming the council: nothing to add.
+    reply = widget.ask("Which inspectors carried out the 2017 monitoring visit to Eastmoor?")
+    expect(reply.locator(".answer")).to_be_visible()
+    expect(reply.locator(".other-subjects")).to_have_count(0)
+    assert widget.dialogs == []
+
+
 def sse(*events: tuple[str, dict[str, Any]]) -> str:
     return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
 

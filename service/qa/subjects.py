@@ -1,0 +1,88 @@
+"""Questions that name no council or organisation, over reports about several.
+
+"Who carried out the 2017 monitoring visit?" has one answer per council visited in
+2017. When the question names none, the best sentence comes from whichever council's
+report ranks first; if another council's report holds a different answer that the
+service would give on its own (its best sentence passes the abstention threshold), the
+answer is shown as a possible one and the response names the other councils, so the
+reader can ask again naming the one meant.
+
+A document's subject is the name it is mainly about (`EntityLexicon.subject_of`); in a
+corpus about one council, no name tells its documents apart and nothing is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from service.qa.entities import EntityLexicon
+from service.qa.short_answer import short_answer
+from service.qa.text import normalised
+
+if TYPE_CHECKING:
+    from service.qa.analysis import QuestionAnalysis
+    from service.qa.answer import Candidate
+
+# How many other subjects a response names at most.
+MAX_OTHER_SUBJECTS = 3
+
+
+def describe_other_subjects(subject: str | None, others: Sequence[str]) -> str:
+    """The note for a person: "This answer is about Eastmoor. Reports about Doncaster and
+    Westfold answer this differently; name the one you mean." """
+    about = f"This answer is about {subject}. " if subject else ""
+    names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+    return f"{about}Reports about {names} answer this differently; name the one you mean."
+
+
+def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
+    """What a candidate answers: the asked-for fact when it has one, else its sentence."""
+    span = short_answer(candidate.text, analysis.scoring_question, analysis.kind)
+    text = candidate.text if span is None else candidate.text[span.start : span.end]
+    return normalised(text)
+
+
+def other_subjects(
+    analysis: QuestionAnalysis,
+    ranked: Sequence[Candidate],
+    lexicon: EntityLexicon,
+    answers_alone: Callable[[Sequence[Candidate]], bool],
+) -> tuple[str, ...]:
+    """Subjects other than the best candidate's whose reports answer the question
+    differently, each with a sentence that `answers_alone` (the service would answer
+    with it from that subject's reports alone); empty when the question names what a
+    document is about (a council, a trust). Other names ("the LGA") are no choice of
+    subject: the candidates' documents all mention them.
+
+    Args:
+        analysis: the analysed question.
+        ranked: its candidates, best first (non-empty).
+        lexicon: the corpus's names, and what each document is about.
+        answers_alone: whether the first of a ranking (a subset of `ranked`) would be
+            answered.
+    """
+    if analysis.unknown_entities or any(lexicon.is_subject(m.key) for m in analysis.entities):
+        return ()
+    subject_of = lexicon.subject_of
+    best = ranked[0]
+    own = subject_of(best.passage.document.doc_id)
+    if own is None:
+        return ()
+    said = _said(best, analysis)
+    seen = {own}
+    others: list[str] = []
+    for candidate in ranked[1:]:
+        subject = subject_of(candidate.passage.document.doc_id)
+        if subject is None or subject in seen:
+            continue
+        seen.add(subject)  # its best sentence speaks for the subject
+        if _said(candidate, analysis) == said:
+            continue
+        # As the service would rank them were the subject named: its reports only.
+        own_reports = [c for c in ranked if subject_of(c.passage.document.doc_id) == subject]
+        if answers_alone(own_reports):
+            others.append(subject)
+            if len(others) == MAX_OTHER_SUBJECTS:
+                break
+    return tuple(others)

@@ -1,0 +1,121 @@
+"""What each document is about, and answers that differ by council when the question
+names none (hand-written documents; the end-to-end case is in test_distractors.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from corpus.models import Chunk, Document
+from service.qa.analysis import analyse
+from service.qa.answer import Candidate
+from service.qa.entities import EntityLexicon
+from service.qa.followup import resolve
+from service.qa.retrieve import Passage
+from service.qa.subjects import other_subjects
+
+
+def _doc(doc_id: str, title: str, text: str) -> Document:
+    return Document(doc_id, text, title, "2017-06-01", "news article", "test", f"{doc_id}.txt")
+
+
+DOCS = [
+    _doc(
+        "don",
+        "Monitoring visit to Doncaster",
+        "Inspectors visited Doncaster in 2017. Graham Reiter and Rachel Holden carried out "
+        "the visit. Doncaster has improved. Staff in Doncaster praised the Trust.",
+    ),
+    _doc(
+        "east",
+        "Monitoring visit: children's services in Eastmoor",
+        "Inspectors visited Eastmoor in 2017. Martin Ellery carried out the visit. "
+        "Eastmoor has improved, said Janet Okafor.",
+    ),
+    # No name in the title: the name its text uses most, when it stands out.
+    _doc(
+        "west",
+        "Council rated inadequate",
+        "Services in Westfold were rated inadequate. Leaders in Westfold apologised. "
+        "Staff in Westfold will improve them, Helen Carver said.",
+    ),
+    # A national report naming several councils once each is about none of them.
+    _doc(
+        "national",
+        "Fewer councils rated inadequate",
+        "Doncaster, Eastmoor and Westfold improved, Ofsted said in 2017.",
+    ),
+]
+LEXICON = EntityLexicon(DOCS)
+
+
+def test_a_document_is_about_the_name_its_title_gives_or_its_text_stresses() -> None:
+    assert [LEXICON.subject_of(d.doc_id) for d in DOCS] == [
+        "Doncaster",
+        "Eastmoor",
+        "Westfold",
+        None,
+    ]
+    assert LEXICON.is_subject("eastmoor") and not LEXICON.is_subject("ofsted")
+
+
+def test_a_corpus_about_one_council_has_no_subjects() -> None:
+    """Its name is in every document, so it tells none apart."""
+    lexicon = EntityLexicon(
+        [
+            _doc("a", "Doncaster rated good", "Doncaster was rated good."),
+            _doc("b", "Doncaster letter", "Doncaster improved."),
+        ]
+    )
+    assert lexicon.subject_of("a") is None and lexicon.subject_of("b") is None
+
+
+def _candidate(doc_id: str, sentence: str, score: float) -> Candidate:
+    document = next(d for d in DOCS if d.doc_id == doc_id)
+    start = document.text.index(sentence)
+    end = start + len(sentence)
+    chunk = Chunk(f"{doc_id}-0", doc_id, 0, 0, len(document.text), document.text)
+    return Candidate(Passage(chunk, document, score, 1), start, end, sentence, score, 0.5, 0.5)
+
+
+RANKED = [
+    _candidate("east", "Martin Ellery carried out the visit.", 3.0),
+    _candidate("national", "Doncaster, Eastmoor and Westfold improved, Ofsted said in 2017.", 2.5),
+    _candidate("don", "Graham Reiter and Rachel Holden carried out the visit.", 2.0),
+    _candidate("don", "Staff in Doncaster praised the Trust.", 1.0),
+]
+
+
+def _others(question: str, answers: bool = True) -> tuple[str, ...]:
+    analysis = analyse(resolve(question, []), LEXICON)
+    seen: list[Sequence[Candidate]] = []
+
+    def answers_alone(ranking: Sequence[Candidate]) -> bool:
+        seen.append(ranking)
+        return answers
+
+    found = other_subjects(analysis, RANKED, LEXICON, answers_alone)
+    # Each other council is judged on its own reports' sentences only.
+    for ranking in seen:
+        assert len({c.passage.document.doc_id for c in ranking}) == 1
+    return found
+
+
+def test_other_councils_answering_differently_are_named_when_the_question_names_none() -> None:
+    assert _others("Who carried out the 2017 monitoring visit?") == ("Doncaster",)
+    # Not when their best sentence would not be answered on its own.
+    assert _others("Who carried out the 2017 monitoring visit?", answers=False) == ()
+
+
+def test_naming_a_council_settles_which_report_answers() -> None:
+    assert _others("Who carried out the 2017 monitoring visit to Eastmoor?") == ()
+    # A name the corpus does not cover is answered (or not) by other rules.
+    assert _others("Who carried out the monitoring visit to Sheffield?") == ()
+
+
+def test_the_same_answer_from_another_council_is_no_disagreement() -> None:
+    same = [
+        _candidate("east", "Inspectors visited Eastmoor in 2017.", 3.0),
+        _candidate("don", "Inspectors visited Doncaster in 2017.", 2.0),
+    ]
+    analysis = analyse(resolve("When did inspectors visit?", []), LEXICON)
+    assert other_subjects(analysis, same, LEXICON, lambda ranking: True) == ()
