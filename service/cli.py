@@ -190,11 +190,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def describe_answer(response: AskResponse) -> str:
-    from service.qa.subjects import describe_other_subjects
-
     """The answer as a person reads it: the short answer, a warning when the service
     marks it tentative (confidence below its calibrated level), the other councils whose
     reports answer it differently, and why there is no answer when the service abstains."""
+    from service.qa.subjects import describe_other_subjects
+
     constraints = response.constraints
     if not response.answered or response.answer is None:
         reasons = constraints.unmet if constraints else []

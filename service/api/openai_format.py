@@ -28,7 +28,7 @@ from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from service.qa.contract import AskRequest, AskResponse, Citation, NotBlankStr, Turn
-from service.qa.subjects import describe_other_subjects
+from service.qa.subjects import NOTE_OPENINGS, describe_other_subjects
 
 MODEL_ID = "reportqa"
 NO_ANSWER = "No answer was found in the reports."
@@ -190,6 +190,9 @@ def _history_turn(message: Message) -> Turn | None:
     if spoken.strip().startswith(NO_ANSWER):
         return None
     spoken = spoken.strip().removeprefix(POSSIBLE_ANSWER)
+    # Nor the other councils' names after it: they would steer the follow-up to them.
+    openings = "|".join(re.escape(opening) for opening in NOTE_OPENINGS)
+    spoken = re.split(rf"\n\n(?:{openings})", spoken, maxsplit=1)[0]
     try:
         return Turn(role="assistant", content=spoken.strip()[:MAX_TURN_CHARS])
     except ValidationError:  # blank (e.g. a tool call with no content)

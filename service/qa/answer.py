@@ -261,8 +261,8 @@ class Answerer:
 
         It abstains when confidence is low, and whatever the confidence when `unmet`
         names a constraint of the question that no evidence can meet. With the corpus's
-        `lexicon`, an answer to a question naming no council that other councils'
-        reports answer differently is marked tentative and names them.
+        `lexicon`, an answer to a question naming no council says which other councils'
+        reports answer it differently (the answer itself is the same).
         """
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
@@ -283,7 +283,7 @@ class Answerer:
                 analysis,
                 ranked,
                 lexicon,
-                lambda ranking: self.confidence(analysis, ranking, passages) >= self.abstain_below,
+                lambda ranking: self._answers_alone(analysis, ranking, passages),
             )
         return Answer(
             best=completed(best) if answered else None,
@@ -295,6 +295,18 @@ class Answerer:
             subject=subject,
             also_answered_for=others,
         )
+
+    def _answers_alone(
+        self, analysis: QuestionAnalysis, ranking: Sequence[Candidate], passages: Sequence[Passage]
+    ) -> bool:
+        """Whether the first of `ranking` would be answered were its documents (and their
+        passages among `passages`) all there was."""
+        best = ranking[0]
+        if best.evidence is not None and missing_kind(analysis, best.evidence) is not None:
+            return False
+        documents = {c.passage.document.doc_id for c in ranking}
+        own = [p for p in passages if p.document.doc_id in documents]
+        return self.confidence(analysis, ranking, own) >= self.abstain_below
 
     def confidence(
         self, analysis: QuestionAnalysis, ranked: Sequence[Candidate], passages: Sequence[Passage]

@@ -315,8 +315,8 @@ class Constraints(BaseModel):
     also_answered_for: list[str] = Field(
         default_factory=list,
         description="The question names no council or organisation, and reports about these "
-        "others answer it differently (each well enough to be answered on its own): the "
-        "answer is marked tentative; ask again naming the one meant.",
+        "others answer it differently (each well enough to be answered on its own); the "
+        "answer is unchanged. Ask again naming the one meant.",
     )
 
 

@@ -97,7 +97,7 @@ class EntityLexicon:
             lower_case.update(entity_key(w) for w in words if w[0].islower())
             names = self._names(text)
             self._mentions.update(names)
-            names_by_doc.append((document.doc_id, Counter(names)))
+            names_by_doc.append((document.doc_id, set(names)))
         for doc_id, keys in names_by_doc:
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
@@ -112,10 +112,7 @@ class EntityLexicon:
                 self._aliases[acronym] = entity_key(match.group(1))
                 self._docs_of[acronym].add(document.doc_id)
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
-        self._subjects = {
-            document.doc_id: self._subject(document, counts)
-            for document, (_, counts) in zip(documents, names_by_doc, strict=True)
-        }
+        self._subjects = {document.doc_id: self._subject(document) for document in documents}
         self._subject_keys = {entity_key(s) for s in self._subjects.values() if s}
 
     @staticmethod
@@ -135,25 +132,36 @@ class EntityLexicon:
                 keys.append(" ".join(own))
         return keys
 
-    def _subject(self, document: Document, counts: Counter[str]) -> str | None:
-        """The one-word name a document is about, as its text writes it: the name in
-        its title that its text uses most ("Ofsted lifts Eastmoor out of 'inadequate'"),
-        else a name used at least three times and twice as often as any other."""
-        told_apart = [
-            (key, n)
-            for key, n in counts.most_common()
-            if " " not in key
-            and 0 < len(self._docs_of.get(key, ())) <= COMMON_SHARE * self.document_count
-        ]
+    def _subject(self, document: Document) -> str | None:
+        """The name a document is about, as its text writes it.
+
+        Of the names its body uses that tell documents apart (acronyms aside: they
+        stand for a name), the one in its title that the body uses most ("Ofsted lifts
+        Eastmoor out of 'inadequate'"); else one the body uses at least three times,
+        twice as often as any other and in a third of its mentions of such names. At
+        equal counts the longer name wins ("St Helens", not "St").
+        """
+        body = document.text
+        counts = Counter(self._names(body))
+        written = {key: _written_form(body, key) for key in counts}
+        ranked = sorted(
+            (
+                (key, n)
+                for key, n in counts.items()
+                if written[key] is not None
+                and 0 < len(self._docs_of.get(key, ())) <= COMMON_SHARE * self.document_count
+            ),
+            key=lambda kn: (-kn[1], -len(kn[0].split())),
+        )
         title = {entity_key(word) for word in _WORD.findall(document.title)}
-        chosen = next((key for key, _ in told_apart if key in title), None)
-        if chosen is None and told_apart:
-            (key, n), runner_up = told_apart[0], told_apart[1][1] if len(told_apart) > 1 else 0
-            chosen = key if n >= 3 and n >= 2 * runner_up else None
-        if chosen is None:
-            return None
-        written = re.search(rf"\b{re.escape(chosen)}\b", _named_text(document), re.IGNORECASE)
-        return written.group() if written else None
+        chosen = next((key for key, _ in ranked if set(key.split()) <= title), None)
+        if chosen is None and ranked:
+            key, n = ranked[0]
+            # The best name sharing no word with it ("Helens" is part of "St Helens").
+            rival = next((m for k, m in ranked if not set(k.split()) & set(key.split())), 0)
+            single = sum(m for k, m in ranked if " " not in k)
+            chosen = key if n >= 3 and n >= 2 * rival and 3 * n >= single else None
+        return written[chosen] if chosen is not None else None
 
     def subject_of(self, doc_id: str) -> str | None:
         """The council, organisation or person a document is mainly about, when one name
@@ -161,9 +169,14 @@ class EntityLexicon:
         council: its name is in every document)."""
         return self._subjects.get(doc_id)
 
-    def is_subject(self, key: str) -> bool:
-        """Whether some document is mainly about the name `key`."""
-        return key in self._subject_keys
+    def names_a_subject(self, mention: EntityMention) -> bool:
+        """Whether naming `mention` picks what the answer is about: some document is
+        mainly about it, or every document mentioning it is about the same one ("Paul
+        Moffat", "DCST": Doncaster; not "the LGA", which two trusts invited)."""
+        if mention.key in self._subject_keys:
+            return True
+        subjects = {self._subjects.get(doc_id) for doc_id in mention.documents}
+        return len(subjects) == 1 and None not in subjects
 
     def documents_of(self, key: str) -> frozenset[str]:
         """Ids of the documents mentioning `key` (or the name an acronym stands for)."""
@@ -235,6 +248,18 @@ class EntityLexicon:
         return following.startswith(
             ("council", "county", "borough", "city", "children service", "childrens service")
         ) or (before in ("in", "at", "for") and last)
+
+
+def _written_form(text: str, key: str) -> str | None:
+    """How `text` writes the name `key` with a capital and not all in capitals ("Eastmoor",
+    not a heading's "EASTMOOR"); None when it never does (an acronym)."""
+    words = key.split()
+    pattern = r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b"
+    for match in re.finditer(pattern, text, re.IGNORECASE):
+        found = match.group()
+        if found[0].isupper() and not found.isupper():
+            return found
+    return None
 
 
 def _distinct(mentions: Iterable[EntityMention]) -> list[EntityMention]:

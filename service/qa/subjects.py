@@ -3,9 +3,10 @@
 "Who carried out the 2017 monitoring visit?" has one answer per council visited in
 2017. When the question names none, the best sentence comes from whichever council's
 report ranks first; if another council's report holds a different answer that the
-service would give on its own (its best sentence passes the abstention threshold), the
-answer is shown as a possible one and the response names the other councils, so the
-reader can ask again naming the one meant.
+service would give on its own (its best sentence, among that council's reports only,
+holds the asked-for kind and passes the abstention threshold), the response names the
+other councils, so the reader can ask again naming the one meant. The answer and its
+confidence stay as they are.
 
 A document's subject is the name it is mainly about (`EntityLexicon.subject_of`); in a
 corpus about one council, no name tells its documents apart and nothing is flagged.
@@ -28,9 +29,15 @@ if TYPE_CHECKING:
 MAX_OTHER_SUBJECTS = 3
 
 
+# How the note for a person opens (see `describe_other_subjects`).
+NOTE_OPENINGS = ("This answer is about ", "Reports about ")
+
+
 def describe_other_subjects(subject: str | None, others: Sequence[str]) -> str:
     """The note for a person: "This answer is about Eastmoor. Reports about Doncaster and
     Westfold answer this differently; name the one you mean." """
+    if not others:
+        return ""
     about = f"This answer is about {subject}. " if subject else ""
     names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
     return f"{about}Reports about {names} answer this differently; name the one you mean."
@@ -62,12 +69,14 @@ def other_subjects(
         answers_alone: whether the first of a ranking (a subset of `ranked`) would be
             answered.
     """
-    if analysis.unknown_entities or any(lexicon.is_subject(m.key) for m in analysis.entities):
+    if analysis.unknown_entities or any(lexicon.names_a_subject(m) for m in analysis.entities):
         return ()
     subject_of = lexicon.subject_of
     best = ranked[0]
     own = subject_of(best.passage.document.doc_id)
     if own is None:
+        return ()
+    if all(subject_of(c.passage.document.doc_id) in (own, None) for c in ranked[1:]):
         return ()
     said = _said(best, analysis)
     seen = {own}

@@ -70,7 +70,8 @@
     feedbackDown: "the service could not be reached",
     feedbackTimeout: "the service took too long",
     aboutSubject: "This answer is about ",
-    otherSubjects: " answer this differently \u2013 name the one you mean.",
+    reportsAbout: "Reports about ",
+    otherSubjects: " answer this differently; name the one you mean.",
   };
 
   // ---- small DOM helpers: text only, never innerHTML ----
@@ -289,9 +290,10 @@
           history.push({ role: "assistant", content: response.answer.slice(0, 4000) });
         }
         history = history.slice(-HISTORY_TURNS);
+        var note = response.answered ? otherSubjectsNote(response) : null;
         announcer.textContent = response.answered
           ? (isLowConfidence(response) ? MESSAGES.spokenPossible : MESSAGES.spokenAnswer) +
-            response.answer
+            response.answer + (note ? " " + note : "")
           : [MESSAGES.noAnswer].concat(unmetReasons(response)).join(" ");
         finish();
       },
@@ -392,7 +394,7 @@
     var about = typeof constraints.subject === "string" && constraints.subject
       ? MESSAGES.aboutSubject + constraints.subject + ". "
       : "";
-    return about + "Reports about " + names + MESSAGES.otherSubjects;
+    return about + MESSAGES.reportsAbout + names + MESSAGES.otherSubjects;
   }
 
   function renderResult(reply, answerText, response) {

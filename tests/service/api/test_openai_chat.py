@@ -171,9 +171,22 @@ def test_other_councils_that_answer_differently_follow_the_answer() -> None:
     ambiguous = _response("Martin Ellery carried out the visit.").model_copy(
         update={"constraints": constraints}
     )
-    assert reply_text(ambiguous, "http://h").startswith(
+    reply = reply_text(ambiguous, "http://h")
+    assert reply.startswith(
         "Martin Ellery carried out the visit.\n\nThis answer is about Eastmoor. Reports about "
         "Doncaster answer this differently; name the one you mean.\n\nSources:\n"
+    )
+    # Sent back as history, the reply is the answer alone: the other councils' names
+    # would steer the follow-up towards them.
+    asked = ask_request(
+        _chat(
+            {"role": "user", "content": "Who carried out the visit?"},
+            {"role": "assistant", "content": reply},
+            {"role": "user", "content": "And when was that?"},
+        )
+    )
+    assert asked.history[-1] == Turn(
+        role="assistant", content="Martin Ellery carried out the visit."
     )
 
 

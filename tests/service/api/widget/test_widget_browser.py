@@ -273,8 +273,10 @@ def test_other_councils_that_answer_differently_are_named_under_the_answer(
     names = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
     expect(note).to_have_text(
         f"This answer is about {constraints['subject']}. Reports about {names} answer this "
-        "differently \u2013 name the one you mean."
+        "differently; name the one you mean."
     )
+    # Read out with the answer.
+    expect(page.get_by_role("status")).to_contain_text(f"Reports about {names}")
     # Right under the answer, above its sources.
     order = reply.evaluate(
         """r => [...r.children].map(c => c.className)
