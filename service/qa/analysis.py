@@ -177,6 +177,7 @@ _NAMES_DOCUMENT = re.compile(rf"\b{_DOCUMENT}\b", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
+_JOINED = re.compile(r"\s*(?:and|or|to|-|–)\s*$")  # "in 2015 and 2016": one span
 _LEAD = 30  # characters before a date phrase searched for its relation word
 _OFFSET = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
@@ -299,17 +300,24 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
     lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
     if _OFFSET.search(question[: first.start()].lower()):
         return None  # "two years before January 2018": a period relative to the date
-    if len(dated) > 1 and _BETWEEN.search(lead):
+    joined = len(dated) > 1 and _JOINED.match(question[first.end() : dated[1][0].start()])
+    if len(dated) > 1 and (_BETWEEN.search(lead) or joined):
         last = dated[1][1]
         span = Period(min(period.start, last.start), max(period.end, last.end))
         text = question[first.start() : dated[1][0].end()]
-        return TimeConstraint(text, "between", span)
-    relation: Relation = "in"
+        # "in 2015 and 2016" covers both years; "after 2015 and 2016" is after the span.
+        relation: Relation = "between" if _BETWEEN.search(lead) else _relation(lead)
+        return TimeConstraint(text, relation, span)
+    return TimeConstraint(first.group(), _relation(lead), period)
+
+
+def _relation(lead: str) -> Relation:
+    """The relation the words before a date give it ("before", "since", or "in")."""
     if _BEFORE.search(lead):
-        relation = "before"
-    elif _AFTER.search(lead):
-        relation = "after"
-    return TimeConstraint(first.group(), relation, period)
+        return "before"
+    if _AFTER.search(lead):
+        return "after"
+    return "in"
 
 
 @dataclass(frozen=True)

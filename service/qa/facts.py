@@ -38,6 +38,9 @@ DATE = re.compile(
             rf"\s+{_MONTH}(?:,?\s+{_YEAR})?",
             # Friday, January 19, 2018
             rf"(?:{_DAY_NAME},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}",
+            # January and February 2017 / spring and summer 2019: one period
+            rf"(?:{_MONTH}|{_SEASON})\s+(?:and|to|-|–)\s+(?:{_MONTH}|{_SEASON})"
+            rf"(?:\s+(?:of\s+)?{_YEAR})?",
             # October 2014 / Autumn 2021 / last November / in July
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
@@ -145,7 +148,9 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     lowered = text.lower()
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
     months = [i + 1 for i, m in enumerate(MONTHS) if m.lower() in lowered]
-    season = next((m for s, m in _SEASON_MONTH.items() if s in lowered), None)
+    # In the order written: "spring and summer" runs from March to August.
+    seasons = sorted((lowered.index(s), m) for s, m in _SEASON_MONTH.items() if s in lowered)
+    season = seasons[0][1] if seasons else None
     # A season spans three months; a named month wins over it.
     length = 3 if season is not None and not months else 1
     if length == 3 and season == 12 and reference is not None and reference.month <= 2:
@@ -179,7 +184,8 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
         first, last = _month_period(year, months[0]), _month_period(year, months[-1])
         return Period(first.start, last.end)
     if season is not None:
-        return _month_period(year, season, length)
+        first = _month_period(year, season, length)
+        return Period(first.start, _month_period(year, seasons[-1][1], length).end)
     return _year_period(year)
 
 

@@ -94,6 +94,11 @@ def test_casual_months_are_dates_not_names() -> None:
         ("what was it rated after november 2017", "after", "2017-11-01", "2017-11-30"),
         ("Who has led it since Sept. 2019?", "after", "2019-09-01", "2019-09-30"),
         ("Did it march on in 2019?", "in", "2019-01-01", "2019-12-31"),  # a verb, not March
+        # Periods named together are one span, each part kept.
+        ("What happened in spring and summer 2019?", "in", "2019-03-01", "2019-08-31"),
+        ("Who visited in January and February 2017?", "in", "2017-01-01", "2017-02-28"),
+        ("How was it rated in 2015 and 2016?", "in", "2015-01-01", "2016-12-31"),
+        ("What changed after 2015 and 2016?", "after", "2015-01-01", "2016-12-31"),
     ],
 )
 def test_time_constraint(question: str, relation: str, start: str, end: str) -> None:

@@ -24,6 +24,9 @@ def kinds(sentence: str) -> list[tuple[str, str]]:
         # A season is three months; winter runs into the next year.
         ("Autumn 2021", None, date(2021, 9, 1), date(2021, 11, 30)),
         ("winter 2021", None, date(2021, 12, 1), date(2022, 2, 28)),
+        # Two named together: from the first to the last.
+        ("spring and summer 2019", None, date(2019, 3, 1), date(2019, 8, 31)),
+        ("October to December 2016", None, date(2016, 10, 1), date(2016, 12, 31)),
         ("this winter", date(2018, 1, 15), date(2017, 12, 1), date(2018, 2, 28)),
         ("last winter", date(2018, 1, 15), date(2016, 12, 1), date(2017, 2, 28)),
         # Relative dates count from the document's date.
@@ -36,6 +39,14 @@ def test_dates_are_placed_in_time(
     text: str, reference: date | None, start: date, end: date
 ) -> None:
     assert period_of(text, reference) == Period(start, end)
+
+
+def test_months_or_seasons_named_together_are_one_date() -> None:
+    sentence = "Visits took place in spring and summer 2019 and in January and February 2017."
+    assert [f.text for f in facts_of(sentence, "date")] == [
+        "spring and summer 2019",
+        "January and February 2017",
+    ]
 
 
 def test_a_relative_date_without_a_reference_is_not_placed() -> None:
