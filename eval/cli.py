@@ -187,8 +187,6 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
         collect,
         cross_validate,
         fit_all,
-        operating_point,
-        warning_point,
         write_model,
     )
     from service.qa import QAEngine
@@ -197,8 +195,7 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
     groups = collect(engine, [q for gold in args.gold for q in read_gold(gold)])
     cv = cross_validate(engine, groups, folds=args.folds, l2=args.l2)
     fitted = fit_all(engine, groups, args.l2)
-    chosen = operating_point(cv.sweep)
-    warning = warning_point(cv.sweep, chosen.threshold)
+    chosen, warning = cv.chosen_points()
     print(
         f"{cv.questions} questions ({cv.answerable} answerable, {cv.learnable} of them with a "
         f"right candidate); {cv.folds}-fold held out: top-1 contains gold {cv.top1_fitted:.3f} "

@@ -331,6 +331,12 @@ class CrossValidation:
     top1_hand: float  # the hand-set weights on the same questions
     sweep: list[SweepRow]  # on held-out confidences
 
+    def chosen_points(self) -> tuple[SweepRow, SweepRow]:
+        """The abstention threshold (`operating_point`) and, above it, the warning one
+        (`warning_point`): what the service ships, picked on held-out confidences."""
+        chosen = operating_point(self.sweep)
+        return chosen, warning_point(self.sweep, chosen.threshold)
+
 
 def _folds(n: int, folds: int, seed: int) -> list[int]:
     order = list(range(n))
@@ -419,8 +425,7 @@ def write_model(
     path: Path, fitted: FittedModel, cv: CrossValidation, gold: Sequence[Path], l2: float
 ) -> None:
     """The file `service.qa.answer.load_model` reads, with how it was made."""
-    chosen = operating_point(cv.sweep)
-    warning = warning_point(cv.sweep, chosen.threshold)
+    chosen, warning = cv.chosen_points()
     record = {
         "about": (
             "Answer model fitted by `reportqa eval fit-answer` (eval/fit_answer.py): "
