@@ -40,6 +40,8 @@ class Prediction:
     latency_ms: float  # wall time of the request as the caller sees it
     short_answer: str | None = None  # the asked-for fact inside the answer, if the system gives one
     tentative: bool = False  # shown as a possible answer to check, if the system marks any
+    # Other councils whose reports answer it differently, if the system names any.
+    also_answered_for: tuple[str, ...] = ()
 
 
 class QAClient(Protocol):
@@ -92,6 +94,9 @@ class EngineClient:
             latency_ms=latency,
             short_answer=response.short_answer.text if response.short_answer else None,
             tentative=response.tentative,
+            also_answered_for=tuple(
+                response.constraints.also_answered_for if response.constraints else ()
+            ),
         )
 
     def search(self, query: str, k: int) -> list[RetrievedPassage]:
@@ -163,6 +168,7 @@ class HttpClient:
             latency_ms=latency,
             short_answer=(body.get("short_answer") or {}).get("text"),
             tentative=bool(body.get("tentative", False)),
+            also_answered_for=tuple((body.get("constraints") or {}).get("also_answered_for") or ()),
         )
 
     def search(self, query: str, k: int) -> list[RetrievedPassage]:

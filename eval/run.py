@@ -55,6 +55,10 @@ class QuestionResult(BaseModel):
     answered: bool
     confidence: float
     tentative: bool = False
+    also_answered_for: list[str] = Field(
+        default_factory=list,
+        description="Other councils whose reports answer it differently (it named none).",
+    )
     latency_ms: float
     citations: list[SpanOut]
     retrieved: list[SpanOut] = Field(..., description=f"Top {RETRIEVAL_DEPTH} of /search.")
@@ -306,6 +310,7 @@ def evaluate(
                 answered=prediction.answered,
                 confidence=prediction.confidence,
                 tentative=prediction.tentative,
+                also_answered_for=list(prediction.also_answered_for),
                 latency_ms=round(prediction.latency_ms, 2),
                 citations=[
                     SpanOut(doc_id=c.doc_id, start=c.start, end=c.end) for c in prediction.citations

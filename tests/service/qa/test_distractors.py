@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from eval.clients import EngineClient
 from eval.corpora import BUNDLED, DISTRACTORS, combine
 from eval.datasets import read_gold
 from index.build import build_index
@@ -103,6 +104,9 @@ def test_a_question_naming_no_council_says_which_other_councils_answer_it_differ
     # A name that is no council ("the LGA") leaves the choice open: both trusts invited it.
     lga = ask(engine, "In which month did the trust invite the LGA to carry out the review?")
     assert lga.constraints is not None and lga.constraints.also_answered_for
+    # Evaluation scripts see it per question.
+    prediction = EngineClient(engine).ask("Who carried out the 2017 monitoring visit?", 5)
+    assert prediction.also_answered_for == tuple(others)
     # Over the bundled reports alone (one council) there is nothing to choose between.
     alone = ask(bundled_engine, "Who carried out the 2017 monitoring visit?")
     assert alone.constraints is not None and alone.constraints.also_answered_for == []

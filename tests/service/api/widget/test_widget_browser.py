@@ -16,6 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
+from eval.clients import HttpClient
 from index.build import BuildSummary
 from tests.service.api.widget.conftest import XSS_IMG, XSS_SCRIPT, HostSite
 from tests.support.serving import Server, running_server
@@ -265,6 +266,8 @@ def test_other_councils_that_answer_differently_are_named_under_the_answer(
     constraints = expected["constraints"]
     others = constraints["also_answered_for"]
     assert expected["answered"] and others
+    # The evaluation harness's HTTP client reads the same field.
+    assert HttpClient(distractors_api.base).ask(question, 5).also_answered_for == tuple(others)
 
     widget = Widget(page).load(host_site.embed("/embed.html", distractors_api.base))
     reply = widget.ask(question)
