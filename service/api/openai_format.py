@@ -192,7 +192,7 @@ def _history_turn(message: Message) -> Turn | None:
     spoken = spoken.strip().removeprefix(POSSIBLE_ANSWER)
     # Nor the other councils' names after it: they would steer the follow-up to them.
     openings = "|".join(re.escape(opening) for opening in NOTE_OPENINGS)
-    spoken = re.split(rf"\n\n(?:{openings})", spoken, maxsplit=1)[0]
+    spoken = re.split(rf"\r?\n[ \t\r]*\n[ \t\r\n]*(?:{openings})", spoken, maxsplit=1)[0]
     try:
         return Turn(role="assistant", content=spoken.strip()[:MAX_TURN_CHARS])
     except ValidationError:  # blank (e.g. a tool call with no content)

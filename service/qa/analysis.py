@@ -178,6 +178,8 @@ _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _JOINED = re.compile(r"\s*(?:and|or|to|-|–)\s*$")  # "in 2015 and 2016": one span
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_TO = re.compile(r"\bto\b|[-–]")
 _LEAD = 30  # characters before a date phrase searched for its relation word
 _OFFSET = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
@@ -306,8 +308,10 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         span = Period(min(period.start, last.start), max(period.end, last.end))
         text = question[first.start() : dated[1][0].end()]
         # "in 2015 and 2016" covers both years; "after 2015 and 2016" is after the span.
-        relation: Relation = "between" if _BETWEEN.search(lead) else _relation(lead)
-        return TimeConstraint(text, relation, span)
+        between = _BETWEEN.search(lead) or (_FROM.search(lead) and _TO.search(text))
+        return TimeConstraint(text, "between" if between else _relation(lead), span)
+    if _FROM.search(lead) and _TO.search(first.group()):
+        return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
     return TimeConstraint(first.group(), _relation(lead), period)
 
 

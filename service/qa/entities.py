@@ -161,7 +161,20 @@ class EntityLexicon:
             rival = next((m for k, m in ranked if not set(k.split()) & set(key.split())), 0)
             single = sum(m for k, m in ranked if " " not in k)
             chosen = key if n >= 3 and n >= 2 * rival and 3 * n >= single else None
-        return written[chosen] if chosen is not None else None
+        if chosen is None:
+            return None
+        # The whole name where the body writes it whole often enough ("North Yorkshire",
+        # though a sentence opening "North Yorkshire has ..." counts only "Yorkshire"),
+        # and in the title if the title gave the name.
+        counted, words = dict(ranked), set(chosen.split())
+        whole = [
+            k
+            for k, n in ranked
+            if words < set(k.split())
+            and 2 * n >= counted[chosen]
+            and (set(k.split()) <= title or not words <= title)
+        ]
+        return written[max(whole, key=lambda k: len(k.split()), default=chosen)]
 
     def subject_of(self, doc_id: str) -> str | None:
         """The council, organisation or person a document is mainly about, when one name

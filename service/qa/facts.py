@@ -26,6 +26,7 @@ MONTHS = (
     "October", "November", "December",
 )  # fmt: skip
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
+MONTHS_LOWER = tuple(m.lower() for m in MONTHS)
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)"
 _DAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -39,7 +40,7 @@ DATE = re.compile(
             # Friday, January 19, 2018
             rf"(?:{_DAY_NAME},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}",
             # January and February 2017 / spring and summer 2019: one period
-            rf"(?:{_MONTH}|{_SEASON})\s+(?:and|to|-|–)\s+(?:{_MONTH}|{_SEASON})"
+            rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:and|to)\s+|\s*[-–]\s*)(?:{_MONTH}|{_SEASON})"
             rf"(?:\s+(?:of\s+)?{_YEAR})?",
             # October 2014 / Autumn 2021 / last November / in July
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
@@ -143,50 +144,51 @@ def _year_period(year: int) -> Period:
     return Period(date(year, 1, 1), date(year, 12, 31))
 
 
+def _named_months(lowered: str) -> list[tuple[int, int]]:
+    """The months and seasons of a date expression in the order written, each as (first
+    month, months long); a named month wins over a season."""
+    words = re.findall(r"[a-z]+", lowered)
+    months = [(MONTHS_LOWER.index(w) + 1, 1) for w in words if w in MONTHS_LOWER]
+    return months or [(_SEASON_MONTH[w], 3) for w in words if w in _SEASON_MONTH]
+
+
+def _from_first(named: list[tuple[int, int]], year: int) -> Period:
+    """From the first month or season written to the last, the last one in `year`; the
+    first falls in the year before when it comes later in the calendar ("October to March
+    2018" starts in October 2017; "winter and spring 2022" in December 2021)."""
+    (first, first_months), (last, last_months) = named[0], named[-1]
+    end = _month_period(year, last, last_months).end
+    first_year = year - 1 if first > last else year
+    return Period(_month_period(first_year, first, first_months).start, end)
+
+
 def period_of(text: str, reference: date | None = None) -> Period | None:
     """The period a date expression names; relative ones ("last November") need `reference`."""
     lowered = text.lower()
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
-    months = [i + 1 for i, m in enumerate(MONTHS) if m.lower() in lowered]
-    # In the order written: "spring and summer" runs from March to August.
-    seasons = sorted((lowered.index(s), m) for s, m in _SEASON_MONTH.items() if s in lowered)
-    season = seasons[0][1] if seasons else None
-    # A season spans three months; a named month wins over it.
-    length = 3 if season is not None and not months else 1
-    if length == 3 and season == 12 and reference is not None and reference.month <= 2:
+    named = _named_months(lowered)
+    if years:
+        return _from_first(named, years[-1]) if named else _year_period(years[-1])
+    relative = lowered.startswith(("last ", "this ", "next "))
+    if reference is None or not (named or (relative and "year" in lowered)):
+        return None  # "last month/week": too vague to be worth placing
+    shift = {"last": -1, "this": 0, "next": 1}[lowered.split()[0]] if relative else 0
+    if "year" in lowered:
+        return _year_period(reference.year + shift)
+    month, months = named[-1]
+    if months == 3 and month == 12 and reference.month <= 2:
         # January and February belong to the winter that began the December before.
         reference = date(reference.year - 1, 12, 31)
-    if lowered.startswith(("last ", "this ", "next ")):
-        if reference is None:
-            return None
-        shift = {"last": -1, "this": 0, "next": 1}[lowered.split()[0]]
-        if "year" in lowered:
-            return _year_period(reference.year + shift)
-        month = months[0] if months else season
-        if month is None:
-            return None  # "last month/week": too vague to be worth placing
-        year = reference.year
+    year = reference.year
+    if relative:
         # "last November" in January 2018 is November 2017; "next March" in May is next year.
         if shift < 0 and month >= reference.month:
             year -= 1
         elif shift > 0 and month <= reference.month:
             year += 1
-        return _month_period(year, month, length)
-    if not years:
-        month = months[0] if months else season
-        if month is None or reference is None:
-            return None
-        # A month without a year in a dated text: its latest occurrence up to the date.
-        year = reference.year if month <= reference.month else reference.year - 1
-        return _month_period(year, month, length)
-    year = years[-1]
-    if months:
-        first, last = _month_period(year, months[0]), _month_period(year, months[-1])
-        return Period(first.start, last.end)
-    if season is not None:
-        first = _month_period(year, season, length)
-        return Period(first.start, _month_period(year, seasons[-1][1], length).end)
-    return _year_period(year)
+    elif month > reference.month:
+        year -= 1  # a month without a year in a dated text: its latest occurrence up to then
+    return _from_first(named, year)
 
 
 def _names(sentence: str) -> list[Fact]:

@@ -188,6 +188,15 @@ def test_other_councils_that_answer_differently_follow_the_answer() -> None:
     assert asked.history[-1] == Turn(
         role="assistant", content="Martin Ellery carried out the visit."
     )
+    # However the client writes its line breaks.
+    crlf = ask_request(
+        _chat(
+            {"role": "user", "content": "Who carried out the visit?"},
+            {"role": "assistant", "content": reply.replace("\n", "\r\n")},
+            {"role": "user", "content": "And when was that?"},
+        )
+    )
+    assert crlf.history[-1].content == "Martin Ellery carried out the visit."
 
 
 def test_an_answer_the_service_is_unsure_of_says_so() -> None:

@@ -27,6 +27,11 @@ def kinds(sentence: str) -> list[tuple[str, str]]:
         # Two named together: from the first to the last.
         ("spring and summer 2019", None, date(2019, 3, 1), date(2019, 8, 31)),
         ("October to December 2016", None, date(2016, 10, 1), date(2016, 12, 31)),
+        # In the order written: a first month later in the calendar is the year before's.
+        ("winter and spring 2022", None, date(2021, 12, 1), date(2022, 5, 31)),
+        ("October to March 2018", None, date(2017, 10, 1), date(2018, 3, 31)),
+        ("March–April 2019", None, date(2019, 3, 1), date(2019, 4, 30)),
+        ("January and February", date(2017, 3, 10), date(2017, 1, 1), date(2017, 2, 28)),
         ("this winter", date(2018, 1, 15), date(2017, 12, 1), date(2018, 2, 28)),
         ("last winter", date(2018, 1, 15), date(2016, 12, 1), date(2017, 2, 28)),
         # Relative dates count from the document's date.

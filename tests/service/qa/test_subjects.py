@@ -133,8 +133,29 @@ def test_a_subject_is_written_as_a_name_and_may_take_two_words() -> None:
             # An acronym stands for a name: it is no subject of its own.
             _doc("acr", "Letter to DMBC", "The council (DMBC) replied. DMBC agreed."),
             _doc("other", "Westfold news", "Westfold was rated good."),
+            # A name opening a sentence loses its first word to the sentence's capital.
+            _doc(
+                "north",
+                "Ofsted visit to North Yorkshire",
+                "North Yorkshire has improved. Children in North Yorkshire wait less.",
+            ),
+            _doc(
+                "west",
+                "Ofsted visit to West Yorkshire",
+                "West Yorkshire has improved. Families in West Yorkshire agree.",
+            ),
+            # A longer run naming the council once is no better name for it.
+            _doc(
+                "programme",
+                "Harrowby rated outstanding",
+                "Staff in Harrowby were praised. The Harrowby Open Doors scheme helped. "
+                "Families in Harrowby agree.",
+            ),
         ]
     )
     assert lexicon.subject_of("caps") == "Eastmoor"
+    assert lexicon.subject_of("north") == "North Yorkshire"
+    assert lexicon.subject_of("west") == "West Yorkshire"
+    assert lexicon.subject_of("programme") == "Harrowby"
     assert lexicon.subject_of("two") == "St Helens"
     assert lexicon.subject_of("acr") is None
