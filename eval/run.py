@@ -1,8 +1,7 @@
 """Run a gold question set through a system and score it; read, compare and check results.
 
-Each question is asked once through `ask` (answer, abstention, citations, latency)
-and once through `search` with k=10 (retrieval metrics), exactly as an outside
-script would through the HTTP API.
+Each question is asked once through `ask` (answer, abstention, citations, latency) and
+once through `search` with k=10 (retrieval metrics), as an outside script would.
 
 A metric that needs gold data a question lacks (documents, evidence quotes) is left
 out for that question rather than scored 0; `Aggregate.coverage` says how many
@@ -55,10 +54,7 @@ class QuestionResult(BaseModel):
     answered: bool
     confidence: float
     tentative: bool = False
-    also_answered_for: list[str] = Field(
-        default_factory=list,
-        description="Other councils whose reports answer it differently (it named none).",
-    )
+    also_answered_for: list[str] = []  # other councils whose reports answer it differently
     latency_ms: float
     citations: list[SpanOut]
     retrieved: list[SpanOut] = Field(..., description=f"Top {RETRIEVAL_DEPTH} of /search.")

@@ -283,7 +283,8 @@ class Answerer:
                 analysis,
                 ranked,
                 lexicon,
-                lambda ranking: self._answers_alone(analysis, ranking, passages),
+                passages,
+                lambda ranking, own: self.confidence(analysis, ranking, own) >= self.abstain_below,
             )
         return Answer(
             best=completed(best) if answered else None,
@@ -295,18 +296,6 @@ class Answerer:
             subject=subject,
             also_answered_for=others,
         )
-
-    def _answers_alone(
-        self, analysis: QuestionAnalysis, ranking: Sequence[Candidate], passages: Sequence[Passage]
-    ) -> bool:
-        """Whether the first of `ranking` would be answered were its documents (and their
-        passages among `passages`) all there was."""
-        best = ranking[0]
-        if best.evidence is not None and missing_kind(analysis, best.evidence) is not None:
-            return False
-        documents = {c.passage.document.doc_id for c in ranking}
-        own = [p for p in passages if p.document.doc_id in documents]
-        return self.confidence(analysis, ranking, own) >= self.abstain_below
 
     def confidence(
         self, analysis: QuestionAnalysis, ranked: Sequence[Candidate], passages: Sequence[Passage]

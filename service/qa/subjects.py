@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from service.qa.constraints import missing_kind
 from service.qa.entities import EntityLexicon
 from service.qa.short_answer import short_answer
 from service.qa.text import normalised
@@ -24,6 +25,7 @@ from service.qa.text import normalised
 if TYPE_CHECKING:
     from service.qa.analysis import QuestionAnalysis
     from service.qa.answer import Candidate
+    from service.qa.retrieve import Passage
 
 # How many other subjects a response names at most.
 MAX_OTHER_SUBJECTS = 3
@@ -54,11 +56,12 @@ def other_subjects(
     analysis: QuestionAnalysis,
     ranked: Sequence[Candidate],
     lexicon: EntityLexicon,
-    answers_alone: Callable[[Sequence[Candidate]], bool],
+    passages: Sequence[Passage],
+    confident: Callable[[Sequence[Candidate], Sequence[Passage]], bool],
 ) -> tuple[str, ...]:
     """Subjects other than the best candidate's whose reports answer the question
-    differently, each with a sentence that `answers_alone` (the service would answer
-    with it from that subject's reports alone); empty when the question names what a
+    differently, each with a sentence the service would answer with from that subject's
+    reports alone; empty when the question names what a
     document is about (a council, a trust). Other names ("the LGA") are no choice of
     subject: the candidates' documents all mention them.
 
@@ -66,8 +69,9 @@ def other_subjects(
         analysis: the analysed question.
         ranked: its candidates, best first (non-empty).
         lexicon: the corpus's names, and what each document is about.
-        answers_alone: whether the first of a ranking (a subset of `ranked`) would be
-            answered.
+        passages: the passages the candidates come from.
+        confident: whether the first of a ranking (a subset of `ranked`) is answered with
+            confidence, given the passages it rests on.
     """
     if analysis.unknown_entities or any(lexicon.names_a_subject(m) for m in analysis.entities):
         return ()
@@ -90,8 +94,23 @@ def other_subjects(
             continue
         # As the service would rank them were the subject named: its reports only.
         own_reports = [c for c in ranked if subject_of(c.passage.document.doc_id) == subject]
-        if answers_alone(own_reports):
+        if _answers_alone(analysis, own_reports, passages, confident):
             others.append(subject)
             if len(others) == MAX_OTHER_SUBJECTS:
                 break
     return tuple(others)
+
+
+def _answers_alone(
+    analysis: QuestionAnalysis,
+    ranking: Sequence[Candidate],
+    passages: Sequence[Passage],
+    confident: Callable[[Sequence[Candidate], Sequence[Passage]], bool],
+) -> bool:
+    """Whether the first of `ranking` would be answered were its documents (and their
+    passages) all there was: it holds the asked-for kind, with confidence."""
+    best = ranking[0]
+    if best.evidence is not None and missing_kind(analysis, best.evidence) is not None:
+        return False
+    documents = {c.passage.document.doc_id for c in ranking}
+    return confident(ranking, [p for p in passages if p.document.doc_id in documents])

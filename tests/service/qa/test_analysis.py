@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from corpus.models import Document
-from service.qa.analysis import analyse, answer_kind, time_constraint
+from service.qa.analysis import analyse, answer_kind
 from service.qa.contract import Turn
 from service.qa.entities import EntityLexicon
 from service.qa.facts import Period
 from service.qa.followup import resolve
+from service.qa.periods import time_constraint
 
 
 @pytest.mark.parametrize(

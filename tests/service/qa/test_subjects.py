@@ -92,11 +92,13 @@ def _others(question: str, answers: bool = True) -> tuple[str, ...]:
     analysis = analyse(resolve(question, []), LEXICON)
     seen: list[Sequence[Candidate]] = []
 
-    def answers_alone(ranking: Sequence[Candidate]) -> bool:
+    def confident(ranking: Sequence[Candidate], passages: Sequence[Passage]) -> bool:
         seen.append(ranking)
+        assert {p.document.doc_id for p in passages} <= {c.passage.document.doc_id for c in ranking}
         return answers
 
-    found = other_subjects(analysis, RANKED, LEXICON, answers_alone)
+    passages = [c.passage for c in RANKED]
+    found = other_subjects(analysis, RANKED, LEXICON, passages, confident)
     # Each other council is judged on its own reports' sentences only.
     for ranking in seen:
         assert len({c.passage.document.doc_id for c in ranking}) == 1
@@ -121,7 +123,8 @@ def test_the_same_answer_from_another_council_is_no_disagreement() -> None:
         _candidate("don", "Inspectors visited Doncaster in 2017.", 2.0),
     ]
     analysis = analyse(resolve("When did inspectors visit?", []), LEXICON)
-    assert other_subjects(analysis, same, LEXICON, lambda ranking: True) == ()
+    passages = [c.passage for c in same]
+    assert other_subjects(analysis, same, LEXICON, passages, lambda ranking, own: True) == ()
 
 
 def test_a_subject_is_written_as_a_name_and_may_take_two_words() -> None:

@@ -1,0 +1,115 @@
+"""The period a question names, and how it relates to it: "in 2016", "after the November
+2017 re-inspection", "between 2015 and 2017", "from January to March 2017".
+
+Dates are read with the typed-fact rules of `service.qa.facts`, so a question and the
+sentences that answer it agree on what "spring and summer 2019" covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from service.qa.facts import DATE, MONTHS, Period, period_of
+
+Relation = Literal["in", "before", "after", "between"]
+
+_BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
+_AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
+_BETWEEN = re.compile(r"\bbetween\s+$")
+_JOINED = re.compile(r"\s*(?:and|or|to|-|–)\s*$")  # "in 2015 and 2016": one span
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_TO = re.compile(r"\bto\b|[-–]")
+_LEAD = 30  # characters before a date phrase searched for its relation word
+_OFFSET = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
+    r"\s+(?:before|after|earlier|later|prior)"
+)
+
+
+@dataclass(frozen=True)
+class TimeConstraint:
+    """The period a question asks about."""
+
+    text: str  # as written ("after the November 2017")
+    relation: Relation
+    period: Period
+
+    def admits(self, when: Period) -> bool:
+        """Whether something dated `when` can be what the question asks about."""
+        if self.relation == "before":
+            # "before the 2015 inspection" takes in 2015 up to the inspection.
+            return when.start <= self.period.end
+        if self.relation == "after":
+            # "after the November 2017 re-inspection" takes in the re-inspection itself.
+            return when.end >= self.period.start
+        return when.overlaps(self.period)
+
+    def predates(self, published: date) -> bool:
+        """A document published on `published` cannot report the asked period."""
+        if self.relation == "before":
+            return False
+        # A report can only describe what happened by its date: "in 2019" (or "after
+        # 2019") from a 2016 text is impossible.
+        return published < self.period.start
+
+
+# Questions are typed casually: "feb 2022", "after november 2017", "since Sept. 2019".
+# A month so written is spelt out when a year follows it (a lone "may" or "march" is
+# more likely a verb), so that it is read as a date and not taken for a name.
+_CASUAL_MONTH = re.compile(
+    r"\b(?P<word>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?,?"
+    r"(?=\s+(?:of\s+)?(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def spell_out_months(question: str) -> str:
+    """`question` with its casually written months in full ("feb 2022" -> "February 2022")."""
+
+    def full(match: re.Match[str]) -> str:
+        word = match.group("word").lower()
+        month = next((m for m in MONTHS if m.lower().startswith(word)), None)
+        return month or match.group()
+
+    return _CASUAL_MONTH.sub(full, question)
+
+
+def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
+    """The period the question names, if it names one, with its relation."""
+    question = spell_out_months(question)
+    dated = [
+        (m, period)
+        for m in DATE.finditer(question)
+        if (period := period_of(m.group(), today)) is not None
+        # A month or season alone ("in July") is too vague without a year.
+        and re.search(r"(?:19|20)\d\d", m.group())
+    ]
+    if not dated:
+        return None
+    first, period = dated[0]
+    lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
+    if _OFFSET.search(question[: first.start()].lower()):
+        return None  # "two years before January 2018": a period relative to the date
+    joined = len(dated) > 1 and _JOINED.match(question[first.end() : dated[1][0].start()])
+    if len(dated) > 1 and (_BETWEEN.search(lead) or joined):
+        last = dated[1][1]
+        span = Period(min(period.start, last.start), max(period.end, last.end))
+        text = question[first.start() : dated[1][0].end()]
+        # "in 2015 and 2016" covers both years; "after 2015 and 2016" is after the span.
+        between = _BETWEEN.search(lead) or (_FROM.search(lead) and _TO.search(text))
+        return TimeConstraint(text, "between" if between else _relation(lead), span)
+    if _FROM.search(lead) and _TO.search(first.group()):
+        return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
+    return TimeConstraint(first.group(), _relation(lead), period)
+
+
+def _relation(lead: str) -> Relation:
+    """The relation the words before a date give it ("before", "since", or "in")."""
+    if _BEFORE.search(lead):
+        return "before"
+    if _AFTER.search(lead):
+        return "after"
+    return "in"
