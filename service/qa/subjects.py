@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from service.qa.constraints import missing_kind
+from service.qa.constraints import missing_kind, unmet_constraints
 from service.qa.entities import EntityLexicon
 from service.qa.short_answer import short_answer
 from service.qa.text import normalised
@@ -108,9 +108,12 @@ def _answers_alone(
     confident: Callable[[Sequence[Candidate], Sequence[Passage]], bool],
 ) -> bool:
     """Whether the first of `ranking` would be answered were its documents (and their
-    passages) all there was: it holds the asked-for kind, with confidence."""
+    passages) all there was: it holds the asked-for kind, the passages cover the period
+    asked about, and it is answered with confidence."""
     best = ranking[0]
     if best.evidence is not None and missing_kind(analysis, best.evidence) is not None:
         return False
     documents = {c.passage.document.doc_id for c in ranking}
-    return confident(ranking, [p for p in passages if p.document.doc_id in documents])
+    own = [p for p in passages if p.document.doc_id in documents]
+    # Nor when none of them mentions the period asked about, as for the whole question.
+    return not unmet_constraints(analysis, None, own) and confident(ranking, own)

@@ -72,6 +72,8 @@
     aboutSubject: "This answer is about ",
     reportsAbout: "Reports about ",
     otherSubjects: " answer this differently; name the one you mean.",
+    askAbout: "Ask about ",
+    whatAbout: "What about ",
   };
 
   // ---- small DOM helpers: text only, never innerHTML ----
@@ -382,11 +384,16 @@
 
   // The question named no council, and reports about other councils answer it
   // differently: say which, so the reader can ask again naming the one meant.
-  function otherSubjectsNote(response) {
+  function otherSubjects(response) {
     var constraints = response.constraints;
-    var others = constraints && Array.isArray(constraints.also_answered_for)
+    return constraints && Array.isArray(constraints.also_answered_for)
       ? constraints.also_answered_for.filter(function (s) { return typeof s === "string" && s; })
       : [];
+  }
+
+  function otherSubjectsNote(response) {
+    var constraints = response.constraints;
+    var others = otherSubjects(response);
     if (!others.length) return null;
     var names = others.length === 1
       ? others[0]
@@ -395,6 +402,24 @@
       ? MESSAGES.aboutSubject + constraints.subject + ". "
       : "";
     return about + MESSAGES.reportsAbout + names + MESSAGES.otherSubjects;
+  }
+
+  // The note, and a button per other council that asks the question again about it
+  // (as a follow-up: "What about Doncaster?").
+  function otherSubjectsBlock(note, response) {
+    var block = el("div", "other-subjects");
+    block.appendChild(el("p", null, note));
+    var choices = el("div", "ask-about");
+    otherSubjects(response).forEach(function (name) {
+      var button = el("button", "ask-about-button", MESSAGES.askAbout + name);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        if (!busy) ask(MESSAGES.whatAbout + name + "?");
+      });
+      choices.appendChild(button);
+    });
+    block.appendChild(choices);
+    return block;
   }
 
   function renderResult(reply, answerText, response) {
@@ -416,7 +441,7 @@
         reply.insertBefore(el("p", "low-confidence-label", MESSAGES.possible), top);
       }
       var note = otherSubjectsNote(response);
-      if (note) reply.insertBefore(el("p", "other-subjects", note), answerText.nextSibling);
+      if (note) reply.insertBefore(otherSubjectsBlock(note, response), answerText.nextSibling);
       var cited = citations.filter(function (c) { return c.highlight; })[0];
       if (cited) answerText.appendChild(el("span", "ref", " [" + cited.n + "]"));
       if (cited) {

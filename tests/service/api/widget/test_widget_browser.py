@@ -258,7 +258,8 @@ def test_low_confidence_answer_is_labelled_as_a_possible_answer(
 def test_other_councils_that_answer_differently_are_named_under_the_answer(
     page: Page, distractors_api: Server, host_site: HostSite
 ) -> None:
-    """Over reports about several councils, a question naming none."""
+    """Over reports about several councils, a question naming none: the note names the
+    others, and a button per council asks again about it."""
     question = "Who carried out the 2017 monitoring visit?"
     expected = httpx.post(
         f"{distractors_api.base}/ask", json={"question": question}, timeout=60
@@ -271,7 +272,7 @@ def test_other_councils_that_answer_differently_are_named_under_the_answer(
 
     widget = Widget(page).load(host_site.embed("/embed.html", distractors_api.base))
     reply = widget.ask(question)
-    note = reply.locator(".other-subjects")
+    note = reply.locator(".other-subjects p")
     expect(note).to_be_visible()
     names = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
     expect(note).to_have_text(
@@ -287,6 +288,28 @@ def test_other_councils_that_answer_differently_are_named_under_the_answer(
     )
     assert order[:3] == [order[0], "other-subjects", "citations-heading"]
     assert "answer" in order[0]
+    buttons = reply.locator(".ask-about-button")
+    expect(buttons).to_have_text([f"Ask about {name}" for name in others])
+
+    # A button asks again about that council, as a follow-up of the conversation.
+    council = others[0]
+    history = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": expected["answer"]},
+    ]
+    follow_up = httpx.post(
+        f"{distractors_api.base}/ask",
+        json={"question": f"What about {council}?", "history": history},
+        timeout=60,
+    ).json()
+    buttons.first.click()
+    asked = widget.replies().nth(1)
+    expect(asked.locator(".status")).to_have_count(0)
+    expect(page.locator(".message.user .bubble").last).to_have_text(f"What about {council}?")
+    if follow_up["answered"]:
+        expect(asked.locator(".answer")).to_contain_text(follow_up["answer"])
+    else:
+        expect(asked.locator(".abstain")).to_have_text(NO_ANSWER)
 
     # Naming the council: nothing to add.
     reply = widget.ask("Which inspectors carried out the 2017 monitoring visit to Eastmoor?")
