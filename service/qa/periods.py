@@ -19,7 +19,7 @@ Relation = Literal["in", "before", "after", "between"]
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
-_JOINED = re.compile(r"\s*(?:and|or|to|-|–)\s*$")  # "in 2015 and 2016": one span
+_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or|to|-|–)?\s*$")  # "in 2014, 2015 and 2016": one span
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
 _TO = re.compile(r"\bto\b|[-–]")
 _LEAD = 30  # characters before a date phrase searched for its relation word
@@ -93,11 +93,18 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
     lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
     if _OFFSET.search(question[: first.start()].lower()):
         return None  # "two years before January 2018": a period relative to the date
-    joined = len(dated) > 1 and _JOINED.match(question[first.end() : dated[1][0].start()])
-    if len(dated) > 1 and (_BETWEEN.search(lead) or joined):
-        last = dated[1][1]
-        span = Period(min(period.start, last.start), max(period.end, last.end))
-        text = question[first.start() : dated[1][0].end()]
+    # The periods listed with it ("in 2014, 2015 and 2016"); "between" takes the next one.
+    listed = 1
+    while listed < len(dated) and _JOINED.match(
+        question[dated[listed - 1][0].end() : dated[listed][0].start()]
+    ):
+        listed += 1
+    if listed == 1 and len(dated) > 1 and _BETWEEN.search(lead):
+        listed = 2
+    if listed > 1:
+        periods = [p for _, p in dated[:listed]]
+        span = Period(min(p.start for p in periods), max(p.end for p in periods))
+        text = question[first.start() : dated[listed - 1][0].end()]
         # "in 2015 and 2016" covers both years; "after 2015 and 2016" is after the span.
         between = _BETWEEN.search(lead) or (_FROM.search(lead) and _TO.search(text))
         return TimeConstraint(text, "between" if between else _relation(lead), span)

@@ -99,6 +99,7 @@ def test_casual_months_are_dates_not_names() -> None:
         ("What happened in spring and summer 2019?", "in", "2019-03-01", "2019-08-31"),
         ("Who visited in January and February 2017?", "in", "2017-01-01", "2017-02-28"),
         ("How was it rated in 2015 and 2016?", "in", "2015-01-01", "2016-12-31"),
+        ("What happened in 2014, 2015 and 2016?", "in", "2014-01-01", "2016-12-31"),
         ("What changed after 2015 and 2016?", "after", "2015-01-01", "2016-12-31"),
         ("What happened from January to March 2017?", "between", "2017-01-01", "2017-03-31"),
         ("What happened from 2015 to 2016?", "between", "2015-01-01", "2016-12-31"),
