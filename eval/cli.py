@@ -183,12 +183,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 @gold_errors
 def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.datasets import read_gold
-    from eval.fit_answer import (
-        collect,
-        cross_validate,
-        fit_all,
-        write_model,
-    )
+    from eval.fit_answer import collect, cross_validate, fit_all, write_model
     from service.qa import QAEngine
 
     engine = QAEngine.load(_settings(args))

@@ -35,6 +35,9 @@ NO_ANSWER = "No answer was found in the reports."
 POSSIBLE_ANSWER = "Possible answer – check the sources:"
 SOURCES = "Sources:"
 RELATED = "Related passages:"
+# Where the note naming other councils starts in a reply (after a blank line).
+_NOTE_OPENING = "|".join(re.escape(opening) for opening in NOTE_OPENINGS)
+_OTHER_SUBJECTS_NOTE = re.compile(rf"\r?\n[ \t\r]*\n[ \t\r\n]*(?:{_NOTE_OPENING})")
 
 
 def _max_length(model: type[BaseModel], name: str) -> int:
@@ -191,8 +194,7 @@ def _history_turn(message: Message) -> Turn | None:
         return None
     spoken = spoken.strip().removeprefix(POSSIBLE_ANSWER)
     # Nor the other councils' names after it: they would steer the follow-up to them.
-    openings = "|".join(re.escape(opening) for opening in NOTE_OPENINGS)
-    spoken = re.split(rf"\r?\n[ \t\r]*\n[ \t\r\n]*(?:{openings})", spoken, maxsplit=1)[0]
+    spoken = _OTHER_SUBJECTS_NOTE.split(spoken, maxsplit=1)[0]
     try:
         return Turn(role="assistant", content=spoken.strip()[:MAX_TURN_CHARS])
     except ValidationError:  # blank (e.g. a tool call with no content)
