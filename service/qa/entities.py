@@ -22,8 +22,11 @@ from dataclasses import dataclass
 
 from corpus.models import Document
 
+# A capitalised word, whole when a capital follows an apostrophe or lower-case letters
+# inside it ("O’Brien", "McDonald"), with a hyphenated or possessive tail.
+_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
 _RUN = re.compile(
-    r"\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)*"
+    rf"\b{_NAME_WORD}(?:\s+(?:of\s+|for\s+|and\s+)?{_NAME_WORD})*"
     r"|\b[A-Z]{2,6}s?\b"
 )
 _ACRONYM_DEFINED = re.compile(r"((?:[A-Z][a-z'’]+\s+){1,6})\(([A-Z]{2,6})\)")

@@ -35,10 +35,14 @@ class TimeConstraint:
 
     text: str  # as written ("after the November 2017")
     relation: Relation
-    period: Period
+    period: Period  # the whole span asked about
+    # For "in": the periods listed, when they leave gaps ("in 2015 or 2017": not 2016).
+    parts: tuple[Period, ...] = ()
 
     def admits(self, when: Period) -> bool:
         """Whether something dated `when` can be what the question asks about."""
+        if self.relation == "in" and self.parts:
+            return any(when.overlaps(part) for part in self.parts)
         if self.relation == "before":
             # "before the 2015 inspection" takes in 2015 up to the inspection.
             return when.start <= self.period.end
@@ -101,16 +105,36 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         listed += 1
     if listed == 1 and len(dated) > 1 and _BETWEEN.search(lead):
         listed = 2
+    if _other_relation(question, dated[listed:], _relation(lead)):
+        return None  # "before 2014 and after 2016": no one period says it
     if listed > 1:
         periods = [p for _, p in dated[:listed]]
         span = Period(min(p.start for p in periods), max(p.end for p in periods))
         text = question[first.start() : dated[listed - 1][0].end()]
         # "in 2015 and 2016" covers both years; "after 2015 and 2016" is after the span.
         between = _BETWEEN.search(lead) or (_FROM.search(lead) and _TO.search(text))
-        return TimeConstraint(text, "between" if between else _relation(lead), span)
+        if between:
+            return TimeConstraint(text, "between", span)
+        # Listed with "and", "or" or commas, each year counts, not the years between.
+        listed_apart = not _TO.search(text[len(first.group()) :])
+        relation = _relation(lead)
+        parts = tuple(periods) if relation == "in" and listed_apart else ()
+        return TimeConstraint(text, relation, span, parts)
     if _FROM.search(lead) and _TO.search(first.group()):
         return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
     return TimeConstraint(first.group(), _relation(lead), period)
+
+
+def _other_relation(
+    question: str, later: list[tuple[re.Match[str], Period]], relation: Relation
+) -> bool:
+    """Whether a later date of the question has a before/after of its own that differs
+    from the first one's ("before 2014 and after 2016")."""
+    for match, _ in later:
+        own = _relation(question[max(0, match.start() - _LEAD) : match.start()].lower())
+        if own != "in" and own != relation:
+            return True
+    return False
 
 
 def _relation(lead: str) -> Relation:

@@ -115,6 +115,22 @@ def test_time_constraint(question: str, relation: str, start: str, end: str) -> 
     )
 
 
+def _year(y: int) -> Period:
+    return Period(date(y, 1, 1), date(y, 12, 31))
+
+
+def test_periods_listed_apart_leave_out_the_years_between() -> None:
+    apart = time_constraint("What was it rated in 2015 or 2017?")
+    assert apart is not None and apart.relation == "in"
+    assert [apart.admits(_year(y)) for y in (2015, 2016, 2017)] == [True, False, True]
+    span = time_constraint("What was it rated in 2015 to 2017?")
+    assert span is not None and span.admits(_year(2016))
+    # Different relations for different dates: no one period says it.
+    assert time_constraint("How was it rated before 2014 and after 2016?") is None
+    after = time_constraint("What changed after 2015 and 2016?")
+    assert after is not None and after.admits(_year(2018)) and not after.admits(_year(2014))
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -272,3 +288,20 @@ def test_in_a_conversation_about_a_document_it_is_that_document() -> None:
     assert analyse(resolve("Who led it?", letter), None).asks_role is None
     assert analyse(resolve("Who wrote it?", plan), None).asks_role is None  # no document
     assert analyse(resolve("Who wrote it?", []), None).asks_role is None
+
+
+def test_names_with_an_apostrophe_or_inner_capital_are_whole_names() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Letter", "The visit was led by Siobhan O’Brien and Ewan McDonald."),
+            _doc("d2", "Other", "Ofsted wrote to the council about its services."),
+        ]
+    )
+    for question, keys in (
+        ("What did Siobhan O'Brien find?", ["siobhan", "o'brien"]),
+        ("What did O’Brien find?", ["o'brien"]),
+        ("Who is Ewan McDonald?", ["ewan", "mcdonald"]),
+    ):
+        mentions = lexicon.mentions(question)
+        assert [m.key for m in mentions] == keys, question
+        assert all(m.documents == {"d1"} for m in mentions), question
