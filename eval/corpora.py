@@ -17,6 +17,9 @@ from corpus.load import MANIFEST_NAME, default_manifest_path
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "corpus" / "documents"
 DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
+# Six more reports about two other councils and a trust, written after the answer model
+# was last changed, with questions in `eval/gold/fresh.jsonl` and `heldout-fresh.jsonl`.
+FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 
 
 def combine(sources: list[Path], out: Path) -> Path:

@@ -51,18 +51,18 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
     return rf"\b{about}{_GAP}{{0,2}}?(?:{nouns})s?\b(?!['’])"
 
 
+_NUMBER_NOUNS = (
+    "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
+    "budget|cost|rate(?=\\s+of\\b)"
+)
+_DATE_NOUNS = "year|date|day|month"
+
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "number",
-        re.compile(
-            r"\bhow (?:many|much|long|often)\b|"
-            + _asks_about(
-                "percentage|proportion|share|fraction|number|amount|sum|figure|total|"
-                "average|caseload|budget|cost|rate(?=\\s+of\\b)"
-            )
-        ),
+        re.compile(r"\bhow (?:many|much|long|often)\b|" + _asks_about(_NUMBER_NOUNS)),
     ),
-    ("date", re.compile(r"\bwhen\b|" + _asks_about("year|date|day|month"))),
+    ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
     (
         "person",
         re.compile(
@@ -203,6 +203,8 @@ def answer_kind(question: str) -> FactKind | None:
     ]
     # The first phrase of each kind.
     found = [min(f for f in found if f[1] == kind) for kind in {k for _, k in found}]
+    if not found and opening is None:
+        return _telegraphic_kind(q)
     if not found:
         return None
     first_at, kind = min(found)
@@ -221,6 +223,25 @@ def answer_kind(question: str) -> FactKind | None:
     if opening is not None and opening.start() < first_at:
         return None
     return kind
+
+
+# Typed as a search ("calderwick caseload at the 2017 visit?"), a question names what it
+# wants by its last noun of a kind.
+# A time word after "per", "this" or "last" says when, not what ("caseload per day").
+_BARE_NOUNS = re.compile(
+    rf"\b(?:(?P<number>{_NUMBER_NOUNS})"
+    rf"|(?<!per )(?<!this )(?<!last )(?<!next )(?<!each )(?<!every )(?P<date>{_DATE_NOUNS}))s?\b"
+)
+
+
+def _telegraphic_kind(question: str) -> FactKind | None:
+    """The kind a question without a question word asks for, from its last kind noun."""
+    last = None
+    for match in _BARE_NOUNS.finditer(question):
+        last = match
+    if last is None:
+        return None
+    return "number" if last.group("number") else "date"
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,13 @@ class EntityLexicon:
             words = _WORD.findall(text)
             self._vocabulary.update(w.lower() for w in words)
             lower_case.update(entity_key(w) for w in words if w[0].islower())
-            names = self._names(text)
+            names, openers = self._scan(text)
             self._mentions.update(names)
-            names_by_doc.append((document.doc_id, set(names)))
-        for doc_id, keys in names_by_doc:
+            names_by_doc.append((document.doc_id, set(names), openers))
+        for doc_id, keys, openers in names_by_doc:
+            # "Deborah Quayle said ..." opens a sentence, so "Deborah" is no name there;
+            # it is one where the corpus uses it as one elsewhere.
+            keys.update(key for first, key in openers if first in self._mentions)
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
             for key in keys:
@@ -120,20 +123,33 @@ class EntityLexicon:
 
     @staticmethod
     def _names(text: str) -> list[str]:
+        return EntityLexicon._scan(text)[0]
+
+    @staticmethod
+    def _scan(text: str) -> tuple[list[str], set[tuple[str, str]]]:
+        """The names of `text`, and (first word, name) for each capitalised run opening a
+        sentence, whose first word is left out of the names unless the corpus uses it as
+        one elsewhere: ("deborah", "deborah quayle") from "Deborah Quayle said ..."."""
         keys: list[str] = []
+        openers: set[tuple[str, str]] = set()
         for run in _RUN.finditer(text):
             words = [w for w in (entity_key(w) for w in run.group().split()) if w]
             # A sentence's first word is capitalised whatever it is ("According to").
-            if _starts_sentence(text, run.start()):
-                words = words[1:]
+            first = None
+            if words and _starts_sentence(text, run.start()):
+                first, words = words[0], words[1:]
             own = [w for w in words if w not in _NOT_NAMES and not w.isdigit()]
+            if first is not None and first not in _NOT_NAMES:
+                openers.add((first, first))
+                if own:
+                    openers.add((first, " ".join([first, *own])))
             if not own:
                 continue
             keys.extend(own)
             # Multi-word names too, so "Growing Futures" can be asked for as one.
             if len(own) > 1:
                 keys.append(" ".join(own))
-        return keys
+        return keys, openers
 
     def _subject(self, document: Document) -> str | None:
         """The name a document is about, as its text writes it.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corpus.load import load_documents
-from eval.corpora import DISTRACTORS
+from eval.corpora import DISTRACTORS, FRESH
 from eval.datasets import (
     GoldFormatError,
     GoldQuestion,
@@ -147,7 +147,9 @@ def test_bundled_gold_meets_the_issue_minimums() -> None:
 
 @GOLD_SETS
 def test_every_quote_resolves_in_the_cleaned_text(gold: Path) -> None:
-    documents = load_documents(BUNDLED_DOCUMENTS) + load_documents(DISTRACTORS)
+    documents = [
+        d for folder in (BUNDLED_DOCUMENTS, DISTRACTORS, FRESH) for d in load_documents(folder)
+    ]
     indexed = [IndexedDocument(d.doc_id, d.path, d.text) for d in documents]
     by_id = {d.doc_id: d.text for d in documents}
     for q in resolve_gold(read_gold(gold), indexed):

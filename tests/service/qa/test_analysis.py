@@ -60,6 +60,13 @@ from service.qa.periods import time_constraint
         ("Which services were included in the good rating?", None),
         ("In which years was the service rated inadequate?", "date"),
         ("At the time it was rated good, which care leavers had leisure passes?", None),
+        # Typed as a search, the last noun of a kind says what is wanted.
+        ("calderwick personal adviser caseload at the 2017 visit?", "number"),
+        ("number of children in care brackenridge 2021", "number"),
+        ("ferncastle focused visit date", "date"),
+        ("doncaster caseload per day?", "number"),
+        ("children in care brackenridge this year", None),
+        ("doncaster leisure passes?", None),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:
@@ -305,3 +312,20 @@ def test_names_with_an_apostrophe_or_inner_capital_are_whole_names() -> None:
         mentions = lexicon.mentions(question)
         assert [m.key for m in mentions] == keys, question
         assert all(m.documents == {"d1"} for m in mentions), question
+
+
+def test_a_name_opening_a_sentence_counts_where_the_corpus_uses_it_as_one() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Letter", "Dear Ms Quayle. We met Deborah Quayle and the team."),
+            _doc("d2", "News", "Deborah Quayle said she would retire. Services improved."),
+            _doc("d3", "Other", "Growing numbers of children. Services were inspected."),
+        ]
+    )
+    mentions = lexicon.mentions("When did Deborah Quayle retire?")
+    assert [(m.key, sorted(m.documents)) for m in mentions] == [
+        ("deborah", ["d1", "d2"]),
+        ("quayle", ["d1", "d2"]),
+    ]
+    # A word that only ever opens sentences is no name.
+    assert lexicon.mentions("What did Services say?") == []
