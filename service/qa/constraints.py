@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from corpus.models import Document
 from service.qa.analysis import DocumentRole, QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts, kind_strength
+from service.qa.periods import TimeConstraint
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
 
@@ -153,13 +154,10 @@ def sentence_evidence(
             time_match = 1.0
         elif fits(passage)[0]:
             time_match = 0.5
-        # A sentence of a report from the very period asked about ("in 2022") is not
-        # contradicted by the earlier dates it recalls ("since July 2020").
-        published_then = (
-            time.relation in ("in", "between")
-            and reference is not None
-            and time.admits(Period(reference, reference))
-        )
+        # A sentence of a report from the very period asked about ("in 2022"), or
+        # written just after it (the letter on a November visit is dated December), is
+        # not contradicted by the earlier dates it recalls ("from 38% in October 2015").
+        published_then = reference is not None and _reports_on(time, reference)
         time_conflict = own_dated and not own_fits and not near and not published_then
     kind = (
         kind_strength(sentence, analysis.kind, analysis.unit, analysis.scoring_question)
@@ -169,6 +167,10 @@ def sentence_evidence(
     closeness = _nearness(analysis, sentence) if kind else 0.0
     return SentenceEvidence(entity, time_match, time_conflict, kind, closeness)
 
+
+# How long after a period a report on it is typically published (a monitoring letter
+# follows its visit by weeks, news of an inspection its publication by days).
+REPORTING_LAG = timedelta(days=62)
 
 NEAR_CHARS = 40  # a fact this many characters from a question word counts half
 
@@ -182,15 +184,25 @@ def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
     return max((1.0 / (1.0 + gap / NEAR_CHARS) for gap in gaps), default=0.0)
 
 
+def _reports_on(time: TimeConstraint, published: date) -> bool:
+    """Whether a document published on `published` reports on the period asked about
+    ("in" or "between" it): published in it or within `REPORTING_LAG` after it."""
+    return (
+        time.relation in ("in", "between")
+        and time.period.start <= published <= time.period.end + REPORTING_LAG
+    )
+
+
 def time_covered(analysis: QuestionAnalysis, texts: Collection[tuple[str, date | None]]) -> bool:
     """Whether any of the (text, document date) pairs mentions a date in the asked period,
-    or was itself published in it."""
+    or was itself published in it (or just after it: `_reports_on`)."""
     time = analysis.time
     if time is None:
         return True
     for text, reference in texts:
-        published_then = reference is not None and time.admits(Period(reference, reference))
-        if published_then:
+        if reference is not None and (
+            time.admits(Period(reference, reference)) or _reports_on(time, reference)
+        ):
             return True
         if any(time.admits(f.period) for f in find_facts(text, reference) if f.period is not None):
             return True

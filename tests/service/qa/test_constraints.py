@@ -12,6 +12,7 @@ from service.qa.constraints import (
     names_role_holder,
     role_holders,
     sentence_evidence,
+    time_covered,
     unmet_constraints,
 )
 from service.qa.entities import EntityLexicon
@@ -96,6 +97,17 @@ def test_a_report_from_the_asked_year_is_not_contradicted_by_the_dates_it_recall
     sentence = "Since July 2020, council leaders have been more robust."
     evidence = sentence_evidence(analysis, sentence, sentence, sentence, date(2022, 4, 1))
     assert not evidence.time_conflict
+
+
+def test_a_report_written_just_after_the_asked_month_reports_on_it() -> None:
+    analysis = ask("What share of care leavers were in education at the November 2017 visit?")
+    sentence = "The share of care leavers in education rose from 38% in October 2015 to 52%."
+    letter = sentence_evidence(analysis, sentence, sentence, sentence, date(2017, 12, 12))
+    assert not letter.time_conflict  # the letter on the visit, dated a month later
+    later = sentence_evidence(analysis, sentence, sentence, sentence, date(2019, 5, 17))
+    assert later.time_conflict
+    assert time_covered(analysis, [("No date here.", date(2017, 12, 12))])
+    assert not time_covered(analysis, [("No date here.", date(2019, 5, 17))])
 
 
 def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain() -> None:
