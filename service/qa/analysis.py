@@ -296,9 +296,12 @@ def analyse(
     mentions = lexicon.mentions(scoring) if lexicon is not None else []
     known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
     unknown = tuple(m for m in mentions if not m.documents)
-    # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?").
-    time = time_constraint(question) or (time_constraint(scoring) if resolved.is_followup else None)
     kind = answer_kind(question)
+    # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
+    # unless it asks when: "When did she start?" after a question about a 2025 report
+    # asks for a date that need not be in 2025.
+    inherits_time = resolved.is_followup and kind != "date"
+    time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
     return QuestionAnalysis(
         question=question,
         scoring_question=scoring,

@@ -329,3 +329,12 @@ def test_a_name_opening_a_sentence_counts_where_the_corpus_uses_it_as_one() -> N
     ]
     # A word that only ever opens sentences is no name.
     assert lexicon.mentions("What did Services say?") == []
+
+
+def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
+    report = [Turn(role="user", content="Who wrote the January 2025 scrutiny report?")]
+    kept = analyse(resolve("Who signed it?", report), None).time
+    assert kept is not None and kept.period.start == date(2025, 1, 1)
+    assert analyse(resolve("When did she start in the job?", report), None).time is None
+    own = analyse(resolve("And what about in 2021?", report), None).time
+    assert own is not None and own.period.start == date(2021, 1, 1)
