@@ -121,6 +121,8 @@ _ASKS_MONEY = re.compile(
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+# "What was the average caseload", "the number of children": counts, as "how many" asks.
+_COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "When was the article published?", "What date was the letter sent?": the date of
 # the document itself, which its dateline gives.
 _ASKS_PUBLICATION = re.compile(
@@ -311,7 +313,9 @@ def analyse(
         kind=kind,
         asks_share=bool(_ASKS_SHARE.search(question)),
         asks_money=_asks_money(question),
-        asks_count=bool(_HOW_MANY.search(question)),
+        asks_count=bool(
+            _HOW_MANY.search(question) or (kind == "number" and _COUNT_NOUN.search(question))
+        ),
         asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
         asks_role=_asks_role(scoring, resolved.is_followup) if kind == "person" else None,
         entities=known,

@@ -246,6 +246,9 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         ("How much did the council invest?", "money"),
         ("What percentage of care leavers were in work?", "share"),
         ("When was the trust set up?", None),
+        ("What was the average caseload in 2017?", "count"),
+        ("What was the number of children in care?", "count"),
+        ("What percentage of the number of children were matched?", "share"),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:
