@@ -173,6 +173,8 @@ _PRONOUN_ROLES = _role_patterns(
     rf"(?:{_DOCUMENT_PHRASE}|{_PRONOUN})", rf"(?:{_DOCUMENT}|{_PRONOUN})"
 )
 _NAMES_DOCUMENT = re.compile(rf"\b{_DOCUMENT}\b", re.IGNORECASE)
+# A follow-up about the topic itself: "When was it published?", "When did that happen?"
+_ABOUT_TOPIC = re.compile(rf"\b{_PRONOUN}|{_NAMES_DOCUMENT.pattern}", re.IGNORECASE)
 
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
@@ -228,22 +230,24 @@ def answer_kind(question: str) -> FactKind | None:
 
 
 # Typed as a search ("calderwick caseload at the 2017 visit?"), a question names what it
-# wants by its last noun of a kind.
-# A time word after "per", "this" or "last" says when, not what ("caseload per day").
-_BARE_NOUNS = re.compile(
-    rf"\b(?:(?P<number>{_NUMBER_NOUNS})"
-    rf"|(?<!per )(?<!this )(?<!last )(?<!next )(?<!each )(?<!every )(?P<date>{_DATE_NOUNS}))s?\b"
+# wants by a kind noun: a number noun first ("number of children in care in the year to
+# March 2017"), else "date" ("year" and "month" there mostly say when, not what).
+_BARE_NUMBER = re.compile(rf"\b(?:{_NUMBER_NOUNS})s?\b")
+_BARE_DATE = re.compile(r"\bdates?\b")
+# Requests and yes/no questions ask for no fact of a kind: "Tell me about the caseload",
+# "Did the number of children rise?".
+_NOT_A_SEARCH = re.compile(
+    rf"^\s*(?:{_AUXILIARY}|(?:tell|describe|explain|summari[sz]e|give|compare|list|show)\b)"
 )
 
 
 def _telegraphic_kind(question: str) -> FactKind | None:
-    """The kind a question without a question word asks for, from its last kind noun."""
-    last = None
-    for match in _BARE_NOUNS.finditer(question):
-        last = match
-    if last is None:
+    """The kind a question without a question word asks for, from its kind noun."""
+    if _NOT_A_SEARCH.match(question):
         return None
-    return "number" if last.group("number") else "date"
+    if _BARE_NUMBER.search(question):
+        return "number"
+    return "date" if _BARE_DATE.search(question) else None
 
 
 @dataclass(frozen=True)
@@ -300,9 +304,12 @@ def analyse(
     unknown = tuple(m for m in mentions if not m.documents)
     kind = answer_kind(question)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
-    # unless it asks when: "When did she start?" after a question about a 2025 report
-    # asks for a date that need not be in 2025.
-    inherits_time = resolved.is_followup and kind != "date"
+    # unless it asks when something else happened: "When did she start?" after a question
+    # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
+    # asks about the topic itself).
+    inherits_time = resolved.is_followup and (
+        kind != "date" or bool(_ABOUT_TOPIC.search(question) or _ASKS_PUBLICATION.search(question))
+    )
     time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
     return QuestionAnalysis(
         question=question,

@@ -61,6 +61,7 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
             relation=analysis.time.relation,
             start=analysis.time.period.start.isoformat(),
             end=analysis.time.period.end.isoformat(),
+            parts=[(p.start.isoformat(), p.end.isoformat()) for p in analysis.time.parts],
             satisfied=satisfied,
         )
     return Constraints(

@@ -154,10 +154,24 @@ def sentence_evidence(
             time_match = 1.0
         elif fits(passage)[0]:
             time_match = 0.5
-        # A sentence of a report from the very period asked about ("in 2022"), or
-        # written just after it (the letter on a November visit is dated December), is
-        # not contradicted by the earlier dates it recalls ("from 38% in October 2015").
-        published_then = reference is not None and _reports_on(time, reference)
+        # A sentence of a report from the very period asked about ("in 2022") is not
+        # contradicted by the dates it recalls ("since July 2020") or the targets it sets
+        # ("good by 2018"). One written just after the period (the letter on a November
+        # visit is dated December) reports on it through the earlier dates it recalls
+        # ("from 38% in October 2015"), not through a later one ("Ofsted will return in
+        # January 2018").
+        published_in = (
+            reference is not None
+            and time.relation in ("in", "between")
+            and time.admits(Period(reference, reference))
+        )
+        recalls = all(
+            f.period.end <= time.period.end
+            for f in find_facts(sentence, reference)
+            if f.period is not None
+        )
+        just_after = reference is not None and _reports_on(time, reference) and recalls
+        published_then = published_in or just_after
         time_conflict = own_dated and not own_fits and not near and not published_then
     kind = (
         kind_strength(sentence, analysis.kind, analysis.unit, analysis.scoring_question)
@@ -167,10 +181,6 @@ def sentence_evidence(
     closeness = _nearness(analysis, sentence) if kind else 0.0
     return SentenceEvidence(entity, time_match, time_conflict, kind, closeness)
 
-
-# How long after a period a report on it is typically published (a monitoring letter
-# follows its visit by weeks, news of an inspection its publication by days).
-REPORTING_LAG = timedelta(days=62)
 
 NEAR_CHARS = 40  # a fact this many characters from a question word counts half
 
@@ -184,13 +194,18 @@ def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
     return max((1.0 / (1.0 + gap / NEAR_CHARS) for gap in gaps), default=0.0)
 
 
+# How long after a period a report on it is typically published (a monitoring letter
+# follows its visit by weeks, news of an inspection its publication by days).
+REPORTING_LAG = timedelta(days=62)
+
+
 def _reports_on(time: TimeConstraint, published: date) -> bool:
     """Whether a document published on `published` reports on the period asked about
-    ("in" or "between" it): published in it or within `REPORTING_LAG` after it."""
-    return (
-        time.relation in ("in", "between")
-        and time.period.start <= published <= time.period.end + REPORTING_LAG
-    )
+    ("in" or "between" it, or one of the periods listed): published in it or within
+    `REPORTING_LAG` after it."""
+    if time.relation not in ("in", "between"):
+        return False
+    return any(p.start <= published <= p.end + REPORTING_LAG for p in time.parts or (time.period,))
 
 
 def time_covered(analysis: QuestionAnalysis, texts: Collection[tuple[str, date | None]]) -> bool:

@@ -276,6 +276,11 @@ class TimeCheck(BaseModel):
     relation: Literal["in", "before", "after", "between"]
     start: str = Field(..., description="First day of the period (YYYY-MM-DD).")
     end: str = Field(..., description="Last day of the period.")
+    parts: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description='For periods listed apart ("in 2015 or 2017"), each one\'s first and '
+        "last day: only these count, not the time between them.",
+    )
     satisfied: bool | None = Field(
         None,
         description="true: a date in the answer's sentence or passage fits; false: the "

@@ -22,14 +22,15 @@ from dataclasses import dataclass
 
 from corpus.models import Document
 
-# A capitalised word, whole when a capital follows an apostrophe or lower-case letters
-# inside it ("O’Brien", "McDonald"), with a hyphenated or possessive tail.
-_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
+# A capitalised word, whole when a capital follows an apostrophe or a short prefix
+# inside it ("O’Brien", "McDonald", "MacLeod", "DeShawn"; not a scraped "ServicesRead"),
+# with a hyphenated or possessive tail.
+_NAME_WORD = r"[A-Z](?:[a-z]{1,2}[A-Z][a-z]+|[a-z]+|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
 _RUN = re.compile(
     rf"\b{_NAME_WORD}(?:\s+(?:of\s+|for\s+|and\s+)?{_NAME_WORD})*"
     r"|\b[A-Z]{2,6}s?\b"
 )
-_ACRONYM_DEFINED = re.compile(r"((?:[A-Z][a-z'’]+\s+){1,6})\(([A-Z]{2,6})\)")
+_ACRONYM_DEFINED = re.compile(rf"((?:{_NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Capitalised because of their place, or too common to name anything in particular.
 _NOT_NAMES = frozenset(
@@ -103,8 +104,11 @@ class EntityLexicon:
             names_by_doc.append((document.doc_id, set(names), openers))
         for doc_id, keys, openers in names_by_doc:
             # "Deborah Quayle said ..." opens a sentence, so "Deborah" is no name there;
-            # it is one where the corpus uses it as one elsewhere.
-            keys.update(key for first, key in openers if first in self._mentions)
+            # it is one where the corpus uses it as one elsewhere and never writes it in
+            # lower case ("Since Doncaster's trust ..." names no "Since Doncaster").
+            keys.update(
+                key for first, key in openers if first in self._mentions and first not in lower_case
+            )
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
             for key in keys:

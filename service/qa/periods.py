@@ -105,8 +105,9 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         listed += 1
     if listed == 1 and len(dated) > 1 and _BETWEEN.search(lead):
         listed = 2
-    if _other_relation(question, dated[listed:], _relation(lead)):
-        return None  # "before 2014 and after 2016": no one period says it
+    bounded = _bounded(question, first, period, dated[listed:], _relation(lead))
+    if bounded is not None:
+        return bounded or None
     if listed > 1:
         periods = [p for _, p in dated[:listed]]
         span = Period(min(p.start for p in periods), max(p.end for p in periods))
@@ -125,16 +126,28 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
     return TimeConstraint(first.group(), _relation(lead), period)
 
 
-def _other_relation(
-    question: str, later: list[tuple[re.Match[str], Period]], relation: Relation
-) -> bool:
-    """Whether a later date of the question has a before/after of its own that differs
-    from the first one's ("before 2014 and after 2016")."""
-    for match, _ in later:
+def _bounded(
+    question: str,
+    first: re.Match[str],
+    period: Period,
+    later: list[tuple[re.Match[str], Period]],
+    relation: Relation,
+) -> TimeConstraint | Literal[False] | None:
+    """A period bounded on both sides by two relations ("after 2014 and before 2017",
+    "from 2015 until 2017": between them); False when the two cannot be one period
+    ("before 2014 and after 2016"); None when no later date has a relation of its own
+    (or the first is "in": "in 2018, following the 2015 inspection" asks about 2018)."""
+    if relation == "in":
+        return None
+    for match, other in later:
         own = _relation(question[max(0, match.start() - _LEAD) : match.start()].lower())
-        if own != "in" and own != relation:
-            return True
-    return False
+        if own in ("in", relation):
+            continue
+        if relation == "after" and other.end >= period.start:
+            text = question[first.start() : match.end()]
+            return TimeConstraint(text, "between", Period(period.start, other.end))
+        return False
+    return None
 
 
 def _relation(lead: str) -> Relation:

@@ -108,6 +108,14 @@ def test_a_report_written_just_after_the_asked_month_reports_on_it() -> None:
     assert later.time_conflict
     assert time_covered(analysis, [("No date here.", date(2017, 12, 12))])
     assert not time_covered(analysis, [("No date here.", date(2019, 5, 17))])
+    # A date after the period still conflicts: the letter also looks ahead.
+    ahead = "Ofsted will return in January 2018."
+    assert sentence_evidence(analysis, ahead, ahead, ahead, date(2017, 12, 12)).time_conflict
+    # Periods listed apart: a report from between them reports on neither.
+    apart = ask("What was Doncaster rated in 2015 or 2017?")
+    rated = "In June 2016 Ofsted rated Doncaster inadequate."
+    assert sentence_evidence(apart, rated, rated, rated, date(2016, 7, 1)).time_conflict
+    assert not time_covered(apart, [("No date here.", date(2016, 7, 1))])
 
 
 def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain() -> None:
