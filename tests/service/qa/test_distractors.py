@@ -78,6 +78,13 @@ def test_the_period_named_decides_between_two_ratings(engine: QAEngine) -> None:
     after = ask(engine, "What rating did Doncaster get after the November 2017 re-inspection?")
     assert after.answered and after.answer is not None
     assert "November 2015" not in after.answer  # the 2015 judgement contradicts "after 2017"
+    # Periods listed apart are reported one by one: 2016 does not count.
+    apart = ask(engine, "What was Doncaster rated in 2015 or 2017?")
+    assert apart.constraints is not None and apart.constraints.time is not None
+    assert apart.constraints.time.parts == [
+        ("2015-01-01", "2015-12-31"),
+        ("2017-01-01", "2017-12-31"),
+    ]
 
 
 def test_a_council_or_year_the_reports_do_not_cover_is_not_answered(engine: QAEngine) -> None:
