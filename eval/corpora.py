@@ -18,8 +18,11 @@ REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "corpus" / "documents"
 DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # Six more reports about two other councils and a trust, written after the answer model
-# was last changed, with questions in `eval/gold/fresh.jsonl` and `heldout-fresh.jsonl`.
+# was last changed, with questions in `eval/gold/fresh.jsonl` and `heldout-fresh.jsonl`;
+# six more in other formats (a cabinet report, an inspection summary, a joint inspection
+# letter, national news), with `fresh2.jsonl` and `heldout-fresh2.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
+FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 
 
 def combine(sources: list[Path], out: Path) -> Path:

@@ -204,6 +204,8 @@ class Answerer:
         for i, ((passage, start, end), text, sim) in enumerate(
             zip(spans, texts, semantic, strict=True)
         ):
+            if _is_heading(text):
+                continue  # "8. CONTACT OFFICER" labels what follows; it stays its context
             neighbours = set(sentence_stems[i])
             around = [text]
             for j in (i - 1, i + 1):
@@ -345,6 +347,12 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
     """The best dense similarity among the passages the answerer considers."""
     similarities = [p.dense_score for p in passages[: answerer.passages_considered]]
     return max((x for x in similarities if x is not None), default=0.0)
+
+
+def _is_heading(text: str) -> bool:
+    """A line in capitals ("CABINET – 14 JULY 2021"): it names a section, it answers nothing."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and not any(ch.islower() for ch in letters)
 
 
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
