@@ -32,6 +32,9 @@ _RUN = re.compile(
 )
 _ACRONYM_DEFINED = re.compile(rf"((?:{_NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+# Words an acronym leaves out ("ILACS": inspection of local authority children's services).
+_SMALL_WORDS = ("of", "and", "for", "the", "in", "on", "to")
 # Capitalised because of their place, or too common to name anything in particular.
 _NOT_NAMES = frozenset(
     """a an the this that these those it its he she they we i you our their his her
@@ -94,9 +97,19 @@ class EntityLexicon:
         self._mentions: Counter[str] = Counter()  # capitalised mentions, not sentence-initial
         self.document_count = len(documents)
         names_by_doc = []
+        self._documents = {document.doc_id: document for document in documents}
+        self._initials: dict[
+            str, str
+        ] = {}  # first letters of a document's words, small words aside
         for document in documents:
             text = _named_text(document)
             words = _WORD.findall(text)
+            self._initials[document.doc_id] = "".join(
+                part[0].lower()
+                for w in words
+                for part in w.split("-")  # "Multi-Agency Safeguarding Hub": MASH
+                if part and part.lower() not in _SMALL_WORDS
+            )
             self._vocabulary.update(w.lower() for w in words)
             lower_case.update(entity_key(w) for w in words if w[0].islower())
             names, openers = self._scan(text)
@@ -263,9 +276,28 @@ class EntityLexicon:
                     break
             else:
                 if self._unknown_name(tokens, keys, i):
-                    found.append(EntityMention(tokens[i].group(), keys[i], frozenset()))
+                    word = tokens[i].group()
+                    found.append(EntityMention(word, keys[i], self._spelt_out(word)))
                 i += 1
         return _distinct(found)
+
+    def _spelt_out(self, word: str) -> frozenset[str]:
+        """The documents that spell out an acronym the reports never write ("JTAI":
+        "joint targeted area inspection"); empty for any other word."""
+        if not _ACRONYM.fullmatch(word) or len(word.rstrip("s")) < 3:
+            return frozenset()  # two letters ("LA", "IT") spell out too much by chance
+        letters = word.rstrip("s")
+        # Found first in the documents' initials (a substring test, fast), then checked:
+        # each letter opens a word, small words allowed between ("inspection of local
+        # authority children's services" is ILACS).
+        joiner = rf"[\s-]+(?:(?:{'|'.join(_SMALL_WORDS)})\s+)?"
+        initials = joiner.join(rf"{letter}[\w'’]*" for letter in letters)
+        pattern = re.compile(rf"\b{initials}\b", re.IGNORECASE)
+        return frozenset(
+            doc_id
+            for doc_id, spelt in self._initials.items()
+            if letters.lower() in spelt and pattern.search(_named_text(self._documents[doc_id]))
+        )
 
     def _unknown_name(self, tokens: list[re.Match[str]], keys: list[str], i: int) -> bool:
         word, key = tokens[i].group(), keys[i]

@@ -365,3 +365,24 @@ def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     assert published is not None and published.period.start == date(2025, 1, 1)
     own = analyse(resolve("And what about in 2021?", report), None).time
     assert own is not None and own.period.start == date(2021, 1, 1)
+
+
+def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Letter", "The joint targeted area inspection found 214 children."),
+            _doc("d2", "Report", "Inspection of local authority children's services in May."),
+            _doc("d3", "News", "The Multi-Agency Safeguarding Hub opened. It is busy."),
+            _doc("d4", "Other", "Leaders acted. Inspectors visited."),
+        ]
+    )
+    for question, key, documents in (
+        ("What did the JTAI find?", "jtai", {"d1"}),
+        ("When was the ILACS inspection?", "ilacs", {"d2"}),
+        ("Who runs the MASH?", "mash", {"d3"}),
+        ("What did the XQZT say?", "xqzt", set()),  # spelt out nowhere: unknown
+    ):
+        [mention] = lexicon.mentions(question)
+        assert (mention.key, set(mention.documents)) == (key, documents), question
+    # Two letters spell out too much by chance ("Leaders acted"): still unknown.
+    assert [m.documents for m in lexicon.mentions("What did the LA do?")] in ([], [frozenset()])
