@@ -38,7 +38,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
@@ -55,7 +55,7 @@ from service.qa.answer_model import (
     load_model,
     score,
 )
-from service.qa.completion import completed_end
+from service.qa.completion import completed
 from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
@@ -327,20 +327,6 @@ class Answerer:
         total = sum(self.idf(t) for t in stems)
         missing = sum(self.idf(t) for t in stems if self.statistics.document_frequency(t) == 0)
         return missing / total if total else 0.0
-
-
-def completed(best: Candidate) -> Candidate:
-    """`best` run on through the list it announces or the sentence summing it up
-    (`service.qa.completion`), its passage cited up to the answer's end."""
-    text = best.passage.document.text
-    end = completed_end(text, best.start, best.end)
-    if end == best.end:
-        return best
-    chunk = best.passage.chunk
-    if end > chunk.end:
-        chunk = replace(chunk, end=end, text=text[chunk.start : end])
-    passage = replace(best.passage, chunk=chunk)
-    return replace(best, passage=passage, end=end, text=text[best.start : end])
 
 
 def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> float:

@@ -11,8 +11,13 @@ sentence, past the retrieved passage if need be.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from corpus.sentences import answer_spans
+
+if TYPE_CHECKING:
+    from service.qa.answer import Candidate
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d{1,2}[.)]|\([a-z\d]\))(?:\s|$)")
 _CONTINUES = re.compile(r"^\W*(?:This|These|They|That|It)\s+(?:includes?|included)\b")
@@ -53,3 +58,17 @@ def _announced_end(text: str, start: int) -> int:
             end = position + len(line.rstrip())
         position = line_end + 1
     return end
+
+
+def completed(best: Candidate) -> Candidate:
+    """`best` run on through the list it announces or the sentence summing it up
+    (`service.qa.completion`), its passage cited up to the answer's end."""
+    text = best.passage.document.text
+    end = completed_end(text, best.start, best.end)
+    if end == best.end:
+        return best
+    chunk = best.passage.chunk
+    if end > chunk.end:
+        chunk = replace(chunk, end=end, text=text[chunk.start : end])
+    passage = replace(best.passage, chunk=chunk)
+    return replace(best, passage=passage, end=end, text=text[best.start : end])

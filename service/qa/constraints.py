@@ -266,6 +266,19 @@ def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | No
     return f"The best passage gives no {wanted.split(' ', 1)[1]}"
 
 
+# Above this idf-weighted share of its words absent from the reports, a question is
+# about something else ("Who won the 2019 rugby world cup?"): only a date or a stray word
+# matches, which the ranker alone cannot tell from evidence.
+FOREIGN_WORDS = 0.8
+
+
+def foreign_question(unknown_share: float) -> tuple[str, ...]:
+    """Why a question the reports do not speak of is not answered, or ()."""
+    if unknown_share < FOREIGN_WORDS:
+        return ()
+    return ("The reports do not use most of the question's words",)
+
+
 def describe_kind(kind: FactKind) -> str:
     return {
         "date": "a date",

@@ -22,7 +22,7 @@ from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.answer import Answer, Answerer, Candidate
 from service.qa.ask_cache import AskCache
 from service.qa.assemble import constraints_report, short_answer_of
-from service.qa.constraints import allowed_documents, unmet_constraints
+from service.qa.constraints import allowed_documents, foreign_question, unmet_constraints
 from service.qa.contract import (
     AlsoIn,
     AskRequest,
@@ -284,7 +284,8 @@ class QAEngine:
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
         considered = passages[: self.settings.answer_passages]
-        unmet = unmet_constraints(analysis, allowed, considered)
+        unknown = self.answerer.unknown_terms(analysis.scoring_question)
+        unmet = unmet_constraints(analysis, allowed, considered) or foreign_question(unknown)
         return _Retrieved(analysis, passages, query, vector, unmet)
 
     def answer_inputs(self, request: AskRequest) -> AnswerInputs:

@@ -82,7 +82,17 @@ OFF_TOPIC = [
     "What is the boiling point of mercury?",
     "Who won the football World Cup in 2010?",
     "How do I bake sourdough bread at home?",
+    "Who won the 2019 rugby world cup?",
+    "How do I apply for a blue badge parking permit?",
 ]
+
+
+def test_a_question_in_words_the_reports_never_use_says_so(engine: QAEngine) -> None:
+    response = ask(engine, "How do I apply for a blue badge parking permit?")
+    assert response.constraints is not None
+    assert response.constraints.unmet == ["The reports do not use most of the question's words"]
+    # A question in the reports' own words is not caught by it.
+    assert ask(engine, "When was the service rated inadequate?").answered
 
 
 @pytest.mark.parametrize("question", OFF_TOPIC)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from corpus.models import Chunk, Document
-from service.qa.answer import Candidate, completed
+from service.qa.answer import Candidate
+from service.qa.completion import completed
 from service.qa.retrieve import Passage
 
 TEXT = (

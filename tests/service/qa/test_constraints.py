@@ -8,6 +8,7 @@ from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
     allowed_documents,
+    foreign_question,
     missing_kind,
     names_role_holder,
     role_holders,
@@ -161,3 +162,8 @@ def test_a_publisher_the_question_names_is_a_known_name() -> None:
     assert not analysis.unknown_entities
     assert analysis.entities
     assert all(set(m.documents) == {"cyp"} for m in analysis.entities)
+
+
+def test_a_question_mostly_in_words_the_reports_never_use_is_foreign() -> None:
+    assert foreign_question(0.85) == ("The reports do not use most of the question's words",)
+    assert foreign_question(0.5) == ()
