@@ -7,6 +7,7 @@ sentences that answer it agree on what "spring and summer 2019" covers.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,12 @@ _JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or|to|-|–)?\s*$")  # "in 2014, 2015 
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
 _TO = re.compile(r"\bto\b|[-–]")
 _LEAD = 30  # characters before a date phrase searched for its relation word
+# "early 2017", "mid-2016", "by the end of 2016": a third of the year, and the relation
+# word stands before the qualifier.
+_PART_OF_YEAR = re.compile(
+    r"\b(?:(?P<early>early|the\s+(?:start|beginning)\s+of)|(?P<mid>mid|the\s+middle\s+of)"
+    r"|(?P<late>late|the\s+end\s+of))[\s-]*$"
+)
 _OFFSET = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
     r"\s+(?:before|after|earlier|later|prior)"
@@ -95,6 +102,10 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         return None
     first, period = dated[0]
     lead = question[max(0, first.start() - _LEAD) : first.start()].lower()
+    part = _PART_OF_YEAR.search(lead)
+    if part is not None:
+        lead = lead[: part.start()]
+        period = _third_of(period, part.lastgroup or "")
     if _OFFSET.search(question[: first.start()].lower()):
         return None  # "two years before January 2018": a period relative to the date
     # The periods listed with it ("in 2014, 2015 and 2016"); "between" takes the next one.
@@ -148,6 +159,17 @@ def _bounded(
             return TimeConstraint(text, "between", Period(period.start, other.end))
         return False
     return None
+
+
+def _third_of(period: Period, part: str) -> Period:
+    """The early, middle or late third of a whole year; other periods as they are."""
+    start, end = period.start, period.end
+    if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31) or start.year != end.year:
+        return period
+    first, last = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
+    return Period(
+        date(start.year, first, 1), date(start.year, last, calendar.monthrange(start.year, last)[1])
+    )
 
 
 def _relation(lead: str) -> Relation:

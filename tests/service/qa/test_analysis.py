@@ -114,6 +114,11 @@ def test_casual_months_are_dates_not_names() -> None:
         ("What changed after 2015 and 2016?", "after", "2015-01-01", "2016-12-31"),
         ("What happened from January to March 2017?", "between", "2017-01-01", "2017-03-31"),
         ("What happened from 2015 to 2016?", "between", "2015-01-01", "2016-12-31"),
+        # A part of a year is a third of it; the relation word stands before it.
+        ("How many had Ofsted inspected by mid-2016?", "before", "2016-05-01", "2016-08-31"),
+        ("What happened in early 2017?", "in", "2017-01-01", "2017-04-30"),
+        ("What was it rated by the end of 2019?", "before", "2019-09-01", "2019-12-31"),
+        ("What happened in mid-March 2017?", "in", "2017-03-01", "2017-03-31"),
     ],
 )
 def test_time_constraint(question: str, relation: str, start: str, end: str) -> None:
