@@ -61,6 +61,12 @@ _FIGURE = (
     rf"|\b{_NUMBER_WORDS}\b"
 )
 NUMBER = re.compile(_FIGURE, re.IGNORECASE)
+# A time from now answers "when" as a date does: "within three months", "in six weeks".
+_DUE_WITHIN = re.compile(
+    rf"\b(?:within|in)\s+(?:the\s+next\s+)?(?:\d+|a|an|{_NUMBER_WORDS})\s+"
+    r"(?:working\s+)?(?:days?|weeks?|months?|years?)\b(?!\s+(?:of|after|before|since))",
+    re.IGNORECASE,
+)
 # What is counted, when a plain noun follows the figure: "39 children", "two weeks".
 _COUNTED = re.compile(
     r"\s+(?:more\s+|fewer\s+|new\s+|extra\s+|additional\s+)?"
@@ -353,6 +359,8 @@ def kind_strength(
     is not answered by a sentence whose only person is Paul Moffat.
     """
     facts = find_facts(sentence)
+    if kind == "date" and _DUE_WITHIN.search(sentence):
+        return 1.0  # "When is her report due?" "Within three months."
     if kind == "number" and unit is not None:
         numbers = [f.text for f in facts if f.kind == "number"]
         return 1.0 if any(_UNIT_FITS[unit](text) for text in numbers) else 0.0

@@ -123,6 +123,14 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("The number in care rose to 612.", "number", "count") == 1.0
 
 
+def test_a_time_from_now_answers_when() -> None:
+    assert kind_strength("Her report is due within three months.", "date") == 1.0
+    assert kind_strength("Inspectors will return in six weeks.", "date") == 1.0
+    assert kind_strength("Her report is due soon.", "date") == 0.0
+    # A span of time measured from something else is no time from now.
+    assert kind_strength("It was seen within 20 days of referral.", "date") == 0.0
+
+
 @pytest.mark.parametrize(
     ("sentence", "question", "strength"),
     [
