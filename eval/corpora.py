@@ -20,9 +20,12 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # Six more reports about two other councils and a trust, written after the answer model
 # was last changed, with questions in `eval/gold/fresh.jsonl` and `heldout-fresh.jsonl`;
 # six more in other formats (a cabinet report, an inspection summary, a joint inspection
-# letter, national news), with `fresh2.jsonl` and `heldout-fresh2.jsonl`.
+# letter, national news), with `fresh2.jsonl` and `heldout-fresh2.jsonl`; six more again
+# (a freedom-of-information reply, a director's blog, a press release, select committee
+# evidence, a feature comparing two councils), with `fresh3.jsonl` and `heldout-fresh3.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
+FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
 
 
 def combine(sources: list[Path], out: Path) -> Path:

@@ -204,8 +204,8 @@ class Answerer:
         for i, ((passage, start, end), text, sim) in enumerate(
             zip(spans, texts, semantic, strict=True)
         ):
-            if _is_heading(text):
-                continue  # "8. CONTACT OFFICER" labels what follows; it stays its context
+            if _is_heading(text) or text.rstrip().endswith("?"):
+                continue  # "8. CONTACT OFFICER", "Question 2: ...?" stay context, not answers
             neighbours = set(sentence_stems[i])
             around = [text]
             for j in (i - 1, i + 1):

@@ -33,6 +33,8 @@ _RUN = re.compile(
 _ACRONYM_DEFINED = re.compile(rf"((?:{_NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+# E-mail and web addresses, which write names in lower case ("foi@hollinsford.gov.uk").
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:gov|org|co|com|net|nhs|ac)\.?\S*")
 # Words an acronym leaves out ("ILACS": inspection of local authority children's services).
 _SMALL_WORDS = ("of", "and", "for", "the", "in", "on", "to")
 # Capitalised because of their place, or too common to name anything in particular.
@@ -98,9 +100,8 @@ class EntityLexicon:
         self.document_count = len(documents)
         names_by_doc = []
         self._documents = {document.doc_id: document for document in documents}
-        self._initials: dict[
-            str, str
-        ] = {}  # first letters of a document's words, small words aside
+        # The first letters of each document's words, small words aside (acronyms).
+        self._initials: dict[str, str] = {}
         for document in documents:
             text = _named_text(document)
             words = _WORD.findall(text)
@@ -111,7 +112,9 @@ class EntityLexicon:
                 if part and part.lower() not in _SMALL_WORDS
             )
             self._vocabulary.update(w.lower() for w in words)
-            lower_case.update(entity_key(w) for w in words if w[0].islower())
+            # "press.office@wethercombe.gov.uk" does not write Wethercombe in lower case.
+            plain = _WORD.findall(_ADDRESS.sub(" ", text))
+            lower_case.update(entity_key(w) for w in plain if w[0].islower())
             names, openers = self._scan(text)
             self._mentions.update(names)
             names_by_doc.append((document.doc_id, set(names), openers))
@@ -266,6 +269,9 @@ class EntityLexicon:
                 if size > 1 and all(self._docs_of.get(k) for k in keys[i : i + size]):
                     continue
                 documents = self.documents_of(key)
+                if size == 1 and _ACRONYM.fullmatch(tokens[i].group()):
+                    # "CLA" names the documents writing "children looked after" too.
+                    documents |= self._spelt_out(tokens[i].group())
                 # Typed in lower case, a word is taken for a name only if the reports use
                 # it as one more than once ("doncaster", not a heading's "Total").
                 lower = not tokens[i].group()[0].isupper()

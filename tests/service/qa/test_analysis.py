@@ -391,3 +391,31 @@ def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> 
         assert (mention.key, set(mention.documents)) == (key, documents), question
     # Two letters spell out too much by chance ("Leaders acted"): still unknown.
     assert [m.documents for m in lexicon.mentions("What did the LA do?")] in ([], [frozenset()])
+
+
+def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc(
+                "d1",
+                "Reply",
+                "In Hollinsford the Hollinsford team wrote from foi@hollinsford.gov.uk.",
+            ),
+            _doc("d2", "Other", "Ofsted visited the council."),
+        ]
+    )
+    assert [(m.key, set(m.documents)) for m in lexicon.mentions("hollinsford rating?")] == [
+        ("hollinsford", {"d1"})
+    ]
+
+
+def test_an_acronym_names_the_documents_that_spell_it_out_as_well() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Figures", "The council looked after 486 children (CLA) in 2019."),
+            _doc("d2", "Report", "There were 612 children looked after in Hollinsford."),
+            _doc("d3", "Other", "Ofsted visited the council."),
+        ]
+    )
+    [cla] = lexicon.mentions("How many CLA were there?")
+    assert set(cla.documents) == {"d1", "d2"}
