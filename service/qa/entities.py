@@ -269,9 +269,6 @@ class EntityLexicon:
                 if size > 1 and all(self._docs_of.get(k) for k in keys[i : i + size]):
                     continue
                 documents = self.documents_of(key)
-                if size == 1 and _ACRONYM.fullmatch(tokens[i].group()):
-                    # "CLA" names the documents writing "children looked after" too.
-                    documents |= self._spelt_out(tokens[i].group())
                 # Typed in lower case, a word is taken for a name only if the reports use
                 # it as one more than once ("doncaster", not a heading's "Total").
                 lower = not tokens[i].group()[0].isupper()

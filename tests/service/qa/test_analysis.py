@@ -407,15 +407,3 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
     assert [(m.key, set(m.documents)) for m in lexicon.mentions("hollinsford rating?")] == [
         ("hollinsford", {"d1"})
     ]
-
-
-def test_an_acronym_names_the_documents_that_spell_it_out_as_well() -> None:
-    lexicon = EntityLexicon(
-        [
-            _doc("d1", "Figures", "The council looked after 486 children (CLA) in 2019."),
-            _doc("d2", "Report", "There were 612 children looked after in Hollinsford."),
-            _doc("d3", "Other", "Ofsted visited the council."),
-        ]
-    )
-    [cla] = lexicon.mentions("How many CLA were there?")
-    assert set(cla.documents) == {"d1", "d2"}
