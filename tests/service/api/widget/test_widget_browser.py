@@ -178,7 +178,10 @@ def test_off_topic_question_shows_the_abstention_with_related_passages(
     expect(reply.locator(".citations-heading")).to_have_text("Related passages")
     assert reply.locator(".card").count() >= 1
     expect(reply.locator("mark")).to_have_count(0)
-    expect(page.get_by_role("status")).to_have_text("No answer found in the reports.")
+    # Why, in words: the reports do not speak of it.
+    reason = "The reports do not use most of the question's words"
+    expect(reply.locator(".reasons li")).to_have_text([reason])
+    expect(page.get_by_role("status")).to_have_text(f"No answer found in the reports. {reason}")
 
 
 def test_question_about_a_council_the_reports_do_not_cover_says_why(
