@@ -56,6 +56,13 @@ _NUMBER_NOUNS = (
     "budget|cost|rate(?=\\s+of\\b)"
 )
 _DATE_NOUNS = "year|date|day|month"
+_PERSON_NOUNS = (
+    "person|people|boss|head|chief executive|director|inspector|officer|leader|manager|"
+    "chair|councillor|minister|mayor"
+)
+# "Which inspectors carried out the visit?" asks for names, where "Who carried out ...?"
+# may be answered by a body or a role ("Ofsted", "the lead member").
+_ASKS_NAMED = re.compile(_asks_about(_PERSON_NOUNS, copula=False))
 
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
@@ -63,17 +70,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(r"\bhow (?:many|much|long|often)\b|" + _asks_about(_NUMBER_NOUNS)),
     ),
     ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
-    (
-        "person",
-        re.compile(
-            r"\bwho(?:se|m)?\b|"
-            + _asks_about(
-                "person|people|boss|head|chief executive|director|inspector|officer|leader|"
-                "manager|chair|councillor|minister|mayor",
-                copula=False,
-            )
-        ),
-    ),
+    ("person", re.compile(r"\bwho(?:se|m)?\b|" + _asks_about(_PERSON_NOUNS, copula=False))),
     (
         "organisation",
         re.compile(
@@ -265,6 +262,7 @@ class QuestionAnalysis:
     asks_count: bool  # "how many children": a count, not money or a share
     asks_publication: bool  # "when was the article published": the document's own date
     asks_role: DocumentRole | None  # "who wrote the article": its byline or signature
+    asks_named: bool  # "which inspectors": people by name, not a body or a role
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     time: TimeConstraint | None
@@ -325,6 +323,7 @@ def analyse(
         ),
         asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
         asks_role=_asks_role(scoring, resolved.is_followup) if kind == "person" else None,
+        asks_named=kind == "person" and bool(_ASKS_NAMED.search(question.lower())),
         entities=known,
         unknown_entities=unknown,
         time=time,

@@ -174,7 +174,9 @@ def sentence_evidence(
         published_then = published_in or just_after
         time_conflict = own_dated and not own_fits and not near and not published_then
     kind = (
-        kind_strength(sentence, analysis.kind, analysis.unit, analysis.scoring_question)
+        kind_strength(
+            sentence, analysis.kind, analysis.unit, analysis.scoring_question, analysis.asks_named
+        )
         if analysis.kind is not None
         else 0.0
     )

@@ -350,6 +350,7 @@ def kind_strength(
     kind: FactKind,
     unit: Unit | None = None,
     question: str = "",
+    named: bool = False,
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
     when a "who" question finds only an organisation or a role (it may be the answer:
@@ -370,6 +371,6 @@ def kind_strength(
     }
     if kind in kinds:
         return 1.0
-    if kind == "person" and ("organisation" in kinds or _names_role(sentence, asked)):
-        return 0.5
+    if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):
+        return 0.5  # unless the question asks for people by name ("which inspectors")
     return 0.0

@@ -407,3 +407,16 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
     assert [(m.key, set(m.documents)) for m in lexicon.mentions("hollinsford rating?")] == [
         ("hollinsford", {"d1"})
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Which inspectors carried out the 2022 focused visit?", True),
+        ("Which of Her Majesty's Inspectors led the visit?", True),
+        ("Who carried out the visit?", False),
+        ("When did the inspectors visit?", False),
+    ],
+)
+def test_asking_for_people_by_name(question: str, named: bool) -> None:
+    assert analyse(resolve(question, []), None).asks_named is named

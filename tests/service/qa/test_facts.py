@@ -123,6 +123,14 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("The number in care rose to 612.", "number", "count") == 1.0
 
 
+def test_a_question_asking_for_people_by_name_gives_a_body_no_half_credit() -> None:
+    sentence = "This letter summarises the findings of the visit to Wethercombe County Council."
+    assert kind_strength(sentence, "person") == 0.5  # "Who carried out ...?" may be a body
+    assert kind_strength(sentence, "person", named=True) == 0.0  # "Which inspectors ...?"
+    named = "Her Majesty's Inspectors for this visit were Greta Latchford and Callum Stobart."
+    assert kind_strength(named, "person", named=True) == 1.0
+
+
 def test_a_time_from_now_answers_when() -> None:
     assert kind_strength("Her report is due within three months.", "date") == 1.0
     assert kind_strength("Inspectors will return in six weeks.", "date") == 1.0
