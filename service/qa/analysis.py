@@ -123,7 +123,7 @@ _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "When was the article published?", "What date was the letter sent?": the date of
 # the document itself, which its dateline gives.
 _ASKS_PUBLICATION = re.compile(
-    r"\b(?:article|story|report|letter|press release|piece|statement)\b.*"
+    r"\b(?P<document>article|story|report|letter|press release|piece|statement)\b.*"
     r"\b(?:published|written|dated|issued|posted|released|sent|out)\b"
     r"|\bpublication date\b",
     re.IGNORECASE,
@@ -261,6 +261,7 @@ class QuestionAnalysis:
     asks_money: bool  # "how much did it cost": an amount of money
     asks_count: bool  # "how many children": a count, not money or a share
     asks_publication: bool  # "when was the article published": the document's own date
+    published_kind: str | None  # the kind of document it asks the date of ("article")
     asks_role: DocumentRole | None  # "who wrote the article": its byline or signature
     asks_named: bool  # "which inspectors": people by name, not a body or a role
     entities: tuple[EntityMention, ...]  # names that tell documents apart
@@ -305,6 +306,7 @@ def analyse(
     # unless it asks when something else happened: "When did she start?" after a question
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
     # asks about the topic itself).
+    publication = _ASKS_PUBLICATION.search(question) if kind == "date" else None
     inherits_time = resolved.is_followup and (
         kind != "date" or bool(_ABOUT_TOPIC.search(question) or _ASKS_PUBLICATION.search(question))
     )
@@ -321,7 +323,8 @@ def analyse(
         asks_count=bool(
             _HOW_MANY.search(question) or (kind == "number" and _COUNT_NOUN.search(question))
         ),
-        asks_publication=kind == "date" and bool(_ASKS_PUBLICATION.search(question)),
+        asks_publication=publication is not None,
+        published_kind=publication.group("document") if publication else None,
         asks_role=_asks_role(scoring, resolved.is_followup) if kind == "person" else None,
         asks_named=kind == "person" and bool(_ASKS_NAMED.search(question.lower())),
         entities=known,

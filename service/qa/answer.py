@@ -59,6 +59,7 @@ from service.qa.completion import completed
 from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
+    kind_matches,
     missing_kind,
     names_role_holder,
     sentence_evidence,
@@ -373,6 +374,8 @@ def _gives_document_fact(
         return bool(names_role_holder(analysis, passage.document, text))
     if not analysis.asks_publication or not passage.document.date or day is None:
         return False
+    if not kind_matches(analysis.published_kind, passage.document.kind):
+        return False  # "When was Ofsted's report published?" is not the article's date
     named_day = re.compile(rf"\b0?{day.day}(?:st|nd|rd|th)?\b")
     for fact in find_facts(text, day):
         period = fact.period

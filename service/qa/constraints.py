@@ -110,6 +110,24 @@ def names_role_holder(analysis: QuestionAnalysis, document: Document, sentence: 
     return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence) for name in names)
 
 
+# The words a document's kind is written with, for the document a question names.
+_KIND_WORDS = {
+    "article": ("article", "news", "feature", "story", "blog"),
+    "report": ("report", "letter", "summary"),  # a monitoring letter reports a visit
+    "letter": ("letter",),
+    "press release": ("press release", "statement"),
+}
+_KIND_WORDS |= {"story": _KIND_WORDS["article"], "piece": _KIND_WORDS["article"]}
+_KIND_WORDS["statement"] = _KIND_WORDS["press release"]
+
+
+def kind_matches(asked: str | None, kind: str) -> bool:
+    """Whether a document of `kind` ("news article") can be the `asked` one ("report");
+    true when either is unknown."""
+    words = _KIND_WORDS.get((asked or "").lower())
+    return not words or not kind or any(word in kind.lower() for word in words)
+
+
 def mentions(text: str, key: str) -> bool:
     """Whether `text` names the entity `key` (compared as entity keys)."""
     return f" {key} " in f" {entity_key(text)} "

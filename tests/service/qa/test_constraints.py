@@ -9,6 +9,7 @@ from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
     allowed_documents,
     foreign_question,
+    kind_matches,
     missing_kind,
     names_role_holder,
     role_holders,
@@ -167,3 +168,10 @@ def test_a_publisher_the_question_names_is_a_known_name() -> None:
 def test_a_question_mostly_in_words_the_reports_never_use_is_foreign() -> None:
     assert foreign_question(0.85) == ("The reports do not use most of the question's words",)
     assert foreign_question(0.5) == ()
+
+
+def test_the_document_a_question_dates_must_be_of_the_kind_it_names() -> None:
+    assert kind_matches("article", "news article")
+    assert kind_matches("report", "inspection letter")  # a monitoring letter reports a visit
+    assert not kind_matches("report", "news article")  # "When was Ofsted's report published?"
+    assert kind_matches(None, "news article") and kind_matches("article", "")
