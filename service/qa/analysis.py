@@ -51,13 +51,16 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
     return rf"\b{about}{_GAP}{{0,2}}?(?:{nouns})s?\b(?!['’])"
 
 
+# "rate" as a noun is a figure ("the rate of matching", "the agency social worker rate in
+# Lindenmere?"); as a verb a judgement ("How did Ofsted rate the council?").
+_RATE_NOUN = r"\s+(?:of|in|at|for|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
-    "budget|cost|rate(?=\\s+of\\b)"
+    f"budget|cost|rate(?={_RATE_NOUN})"
 )
 _DATE_NOUNS = "year|date|day|month"
 _PERSON_NOUNS = (
-    "person|people|boss|head|chief executive|director|inspector|officer|leader|manager|"
+    "person|people|boss|head|chief executive|director|inspector|hmi|officer|leader|manager|"
     "chair|councillor|minister|mayor"
 )
 # "Which inspectors carried out the visit?" asks for names, where "Who carried out ...?"
@@ -91,7 +94,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "rating",
         re.compile(
-            r"\b(?:rating|rated|rate(?!\s+of\b)|grade|graded|grading|judgement|judgment|"
+            rf"\b(?:rating|rated|rate(?!{_RATE_NOUN})|grade|graded|grading|judgement|judgment|"
             r"judged|verdict)\b"
         ),
     ),

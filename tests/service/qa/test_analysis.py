@@ -56,6 +56,8 @@ from service.qa.periods import time_constraint
         ("What is the name of the trust's whole-family programme?", None),
         ("What was Kestonbury Borough Council rated in 2016?", "rating"),
         ("How did Ofsted rate the council?", "rating"),
+        ("What is the re-referral rate?", "number"),  # "rate" as a noun is a figure
+        ("Which HMIs carried out the visit?", "person"),
         # A rating the question states is a condition, not what it asks for.
         ("Which services were included in the good rating?", None),
         ("In which years was the service rated inadequate?", "date"),
