@@ -269,6 +269,7 @@ class QuestionAnalysis:
     asks_named: bool  # "which inspectors": people by name, not a body or a role
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
+    home_names: frozenset[str]  # in reports about one council, the names most mention
     time: TimeConstraint | None
     prefer_recent: bool
 
@@ -332,6 +333,7 @@ def analyse(
         asks_named=kind == "person" and bool(_ASKS_NAMED.search(question.lower())),
         entities=known,
         unknown_entities=unknown,
+        home_names=lexicon.home_names() if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
     )

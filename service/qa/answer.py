@@ -336,6 +336,10 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
     return max((x for x in similarities if x is not None), default=0.0)
 
 
+_ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
+_ASKS_COUNCIL = re.compile(r"\b(?:councils?|authorit(?:y|ies))\b", re.IGNORECASE)
+
+
 def _is_heading(text: str) -> bool:
     """A line in capitals ("CABINET – 14 JULY 2021"): it names a section, it answers nothing."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -358,6 +362,11 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     if analysis.kind in STRICT_KINDS:
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
+    about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)
+    if about_home and analysis.home_names and analysis.kind not in _ASKS_BODY:
+        # A question naming no council, over reports about one, is about that one.
+        own = [c for c in kept if c.evidence is None or not c.evidence.other_council]
+        kept = own or kept
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept
     return kept or candidates

@@ -38,6 +38,7 @@ class SentenceEvidence:
     time_conflict: bool  # the sentence is dated, and no date of it or its neighbours fits
     kind: float  # holds the kind of fact asked for (1), or a near kind (0.5)
     near: float = 0.0  # how close that fact sits to a word of the question (1: adjacent)
+    other_council: bool = False  # names a council the question and the corpus do not
 
 
 def allowed_documents(
@@ -199,7 +200,29 @@ def sentence_evidence(
         else 0.0
     )
     closeness = _nearness(analysis, sentence) if kind else 0.0
-    return SentenceEvidence(entity, time_match, time_conflict, kind, closeness)
+    other = _names_other_council(analysis, sentence)
+    return SentenceEvidence(entity, time_match, time_conflict, kind, closeness, other)
+
+
+_COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
+# Words of a council's name that are not its place ("Children in Care Council" is a
+# forum of young people, not another council).
+_COUNCIL_WORDS = {"council", "county", "borough", "city", "metropolitan", "district"}
+_NOT_PLACES = {"children", "in", "care", "youth", "young", "people", "parish", "town", "the"}
+
+
+def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
+    """Whether `sentence` is about a council that neither the question nor most of the
+    reports name: in reports about Doncaster, "... Norfolk County Council ... rated
+    'inadequate' in October 2015" does not answer "When was the service rated inadequate?".
+    """
+    asked = set(entity_key(analysis.scoring_question).split())
+    for fact in facts_of(sentence, "organisation"):
+        if _COUNCIL.search(fact.text):
+            own = set(entity_key(fact.text).split()) - _COUNCIL_WORDS
+            if own and not own <= _NOT_PLACES and not own & analysis.home_names and not own & asked:
+                return True
+    return False
 
 
 NEAR_CHARS = 40  # a fact this many characters from a question word counts half

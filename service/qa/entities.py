@@ -138,6 +138,8 @@ class EntityLexicon:
                 self._aliases[acronym] = entity_key(match.group(1))
                 self._docs_of[acronym].add(document.doc_id)
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
+        limit = COMMON_SHARE * self.document_count
+        self._common = frozenset(k for k, docs in self._docs_of.items() if len(docs) > limit)
         self._subjects = {document.doc_id: self._subject(document) for document in documents}
         self._subject_keys = {entity_key(s) for s in self._subjects.values() if s}
 
@@ -228,6 +230,11 @@ class EntityLexicon:
             return True
         subjects = {self._subjects.get(doc_id) for doc_id in mention.documents}
         return len(subjects) == 1 and None not in subjects
+
+    def home_names(self) -> frozenset[str]:
+        """In a corpus about one council (no document's subject tells it apart), the
+        names most documents mention ("doncaster", "ofsted"); else none."""
+        return frozenset() if self._subject_keys else self._common
 
     def documents_of(self, key: str) -> frozenset[str]:
         """Ids of the documents mentioning `key` (or the name an acronym stands for)."""

@@ -219,3 +219,16 @@ def test_search_accepts_filters_and_fusion(engine: QAEngine) -> None:
     assert [h.chunk_id for h in lexical_only.hits] == [h.chunk_id for h in lexical.hits]
     filtered = engine.search(query, 5, filters=Filters(kinds=["news article"]))
     assert filtered.hits and all(h.kind == "news article" for h in filtered.hits)
+
+
+def test_a_question_naming_no_council_is_about_the_council_the_reports_are_about(
+    engine: QAEngine,
+) -> None:
+    """The reports are about Doncaster; one article also reports Norfolk's ratings."""
+    response = ask(engine, "When was the service rated inadequate?")
+    assert response.answered and response.answer is not None
+    assert "Norfolk" not in response.answer
+    assert response.short_answer is not None and response.short_answer.text == "November 2015"
+    # Asking which council leaves the other councils in play.
+    other = ask(engine, "Which council's leader said the children's minister told him off?")
+    assert other.answer is not None and "Norfolk" in other.answer

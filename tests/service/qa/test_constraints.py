@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from corpus.models import Chunk, Document
@@ -175,3 +176,16 @@ def test_the_document_a_question_dates_must_be_of_the_kind_it_names() -> None:
     assert kind_matches("report", "inspection letter")  # a monitoring letter reports a visit
     assert not kind_matches("report", "news article")  # "When was Ofsted's report published?"
     assert kind_matches(None, "news article") and kind_matches("article", "")
+
+
+def test_a_sentence_about_a_council_neither_the_question_nor_the_reports_name() -> None:
+    analysis = replace(
+        ask("When was the service rated inadequate?"), home_names=frozenset({"doncaster"})
+    )
+    norfolk = 'Norfolk County Council was rated "inadequate" in October 2015.'
+    assert sentence_evidence(analysis, norfolk, norfolk, norfolk, None).other_council
+    for sentence in (
+        'Doncaster Council was rated "inadequate" in November 2015.',
+        "The Children in Care Council met the inspectors.",  # a forum, not a council
+    ):
+        assert not sentence_evidence(analysis, sentence, sentence, sentence, None).other_council
