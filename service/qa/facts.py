@@ -138,7 +138,7 @@ class Fact:
         return self.value or self.text
 
 
-def _month_period(year: int, month: int, months: int = 1) -> Period:
+def month_period(year: int, month: int, months: int = 1) -> Period:
     """`months` calendar months from `month` of `year` (a season is three: "winter 2021"
     runs from December 2021 to February 2022)."""
     last_year, last = year + (month + months - 2) // 12, (month + months - 2) % 12 + 1
@@ -146,7 +146,7 @@ def _month_period(year: int, month: int, months: int = 1) -> Period:
     return Period(date(year, month, 1), end)
 
 
-def _year_period(year: int) -> Period:
+def year_period(year: int) -> Period:
     return Period(date(year, 1, 1), date(year, 12, 31))
 
 
@@ -163,9 +163,9 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
     first falls in the year before when it comes later in the calendar ("October to March
     2018" starts in October 2017; "winter and spring 2022" in December 2021)."""
     (first, first_months), (last, last_months) = named[0], named[-1]
-    end = _month_period(year, last, last_months).end
+    end = month_period(year, last, last_months).end
     first_year = year - 1 if first > last else year
-    return Period(_month_period(first_year, first, first_months).start, end)
+    return Period(month_period(first_year, first, first_months).start, end)
 
 
 def period_of(text: str, reference: date | None = None) -> Period | None:
@@ -174,13 +174,13 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
     named = _named_months(lowered)
     if years:
-        return _from_first(named, years[-1]) if named else _year_period(years[-1])
+        return _from_first(named, years[-1]) if named else year_period(years[-1])
     relative = lowered.startswith(("last ", "this ", "next "))
     if reference is None or not (named or (relative and "year" in lowered)):
         return None  # "last month/week": too vague to be worth placing
     shift = {"last": -1, "this": 0, "next": 1}[lowered.split()[0]] if relative else 0
     if "year" in lowered:
-        return _year_period(reference.year + shift)
+        return year_period(reference.year + shift)
     month, months = named[-1]
     if months == 3 and month == 12 and reference.month <= 2:
         # January and February belong to the winter that began the December before.

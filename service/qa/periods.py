@@ -7,13 +7,12 @@ sentences that answer it agree on what "spring and summer 2019" covers.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from service.qa.facts import DATE, MONTHS, Period, period_of
+from service.qa.facts import DATE, MONTHS, Period, month_period, period_of, year_period
 
 Relation = Literal["in", "before", "after", "between"]
 
@@ -116,7 +115,8 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         listed += 1
     if listed == 1 and len(dated) > 1 and _BETWEEN.search(lead):
         listed = 2
-    bounded = _bounded(question, first, period, dated[listed:], _relation(lead))
+    relation = _relation(lead)
+    bounded = _bounded(question, first, period, dated[listed:], relation)
     if bounded is not None:
         return bounded or None
     if listed > 1:
@@ -129,12 +129,11 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
             return TimeConstraint(text, "between", span)
         # Listed with "and", "or" or commas, each year counts, not the years between.
         listed_apart = not _TO.search(text[len(first.group()) :])
-        relation = _relation(lead)
         parts = tuple(periods) if relation == "in" and listed_apart else ()
         return TimeConstraint(text, relation, span, parts)
     if _FROM.search(lead) and _TO.search(first.group()):
         return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
-    return TimeConstraint(first.group(), _relation(lead), period)
+    return TimeConstraint(first.group(), relation, period)
 
 
 def _bounded(
@@ -163,13 +162,10 @@ def _bounded(
 
 def _third_of(period: Period, part: str) -> Period:
     """The early, middle or late third of a whole year; other periods as they are."""
-    start, end = period.start, period.end
-    if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31) or start.year != end.year:
+    year = period.start.year
+    if period != year_period(year):
         return period
-    first, last = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
-    return Period(
-        date(start.year, first, 1), date(start.year, last, calendar.monthrange(start.year, last)[1])
-    )
+    return month_period(year, {"early": 1, "mid": 5, "late": 9}[part], 4)
 
 
 def _relation(lead: str) -> Relation:
