@@ -73,7 +73,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(r"\bhow (?:many|much|long|often)\b|" + _asks_about(_NUMBER_NOUNS)),
     ),
     ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
-    ("person", re.compile(r"\bwho(?:se|m)?\b|" + _asks_about(_PERSON_NOUNS, copula=False))),
+    ("person", re.compile(r"\bwho(?:se|m)?\b|" + _ASKS_NAMED.pattern)),
     (
         "organisation",
         re.compile(

@@ -112,14 +112,17 @@ def names_role_holder(analysis: QuestionAnalysis, document: Document, sentence: 
 
 
 # The words a document's kind is written with, for the document a question names.
+_ARTICLE = ("article", "news", "feature", "story", "blog")
+_RELEASE = ("press release", "statement")
 _KIND_WORDS = {
-    "article": ("article", "news", "feature", "story", "blog"),
+    "article": _ARTICLE,
+    "story": _ARTICLE,
+    "piece": _ARTICLE,
     "report": ("report", "letter", "summary"),  # a monitoring letter reports a visit
     "letter": ("letter",),
-    "press release": ("press release", "statement"),
+    "press release": _RELEASE,
+    "statement": _RELEASE,
 }
-_KIND_WORDS |= {"story": _KIND_WORDS["article"], "piece": _KIND_WORDS["article"]}
-_KIND_WORDS["statement"] = _KIND_WORDS["press release"]
 
 
 def kind_matches(asked: str | None, kind: str) -> bool:
@@ -184,12 +187,15 @@ def sentence_evidence(
             and time.relation in ("in", "between")
             and time.admits(Period(reference, reference))
         )
-        recalls = all(
-            f.period.end <= time.period.end
-            for f in find_facts(sentence, reference)
-            if f.period is not None
+        just_after = (
+            reference is not None
+            and _reports_on(time, reference)
+            and all(  # it recalls, it does not look ahead
+                f.period.end <= time.period.end
+                for f in find_facts(sentence, reference)
+                if f.period is not None
+            )
         )
-        just_after = reference is not None and _reports_on(time, reference) and recalls
         published_then = published_in or just_after
         time_conflict = own_dated and not own_fits and not near and not published_then
     kind = (
@@ -216,6 +222,8 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     reports name: in reports about Doncaster, "... Norfolk County Council ... rated
     'inadequate' in October 2015" does not answer "When was the service rated inadequate?".
     """
+    if not analysis.home_names or analysis.entities:
+        return False  # several councils' reports, or a question naming one: not needed
     asked = set(entity_key(analysis.scoring_question).split())
     for fact in facts_of(sentence, "organisation"):
         if _COUNCIL.search(fact.text):
