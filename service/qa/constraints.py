@@ -22,7 +22,8 @@ from corpus.models import Document
 from service.qa.analysis import DocumentRole, QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import entity_key
-from service.qa.facts import FactKind, Period, facts_of, find_facts, kind_strength
+from service.qa.facts import FactKind, Period, facts_of, find_facts
+from service.qa.kinds import kind_strength
 from service.qa.periods import TimeConstraint
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
@@ -200,7 +201,12 @@ def sentence_evidence(
         time_conflict = own_dated and not own_fits and not near and not published_then
     kind = (
         kind_strength(
-            sentence, analysis.kind, analysis.unit, analysis.scoring_question, analysis.asks_named
+            sentence,
+            analysis.kind,
+            analysis.unit,
+            analysis.scoring_question,
+            analysis.asks_named,
+            analysis.common_words,
         )
         if analysis.kind is not None
         else 0.0
@@ -241,7 +247,8 @@ def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
     word outside it: the sentence says the fact of the question's subject."""
     assert analysis.kind is not None
     anchors = question_word_positions(sentence, analysis.stems)
-    gaps = [distance_to_words(f.start, f.end, anchors) for f in facts_of(sentence, analysis.kind)]
+    facts = facts_of(sentence, analysis.kind, common_words=analysis.common_words)
+    gaps = [distance_to_words(f.start, f.end, anchors) for f in facts]
     return max((1.0 / (1.0 + gap / NEAR_CHARS) for gap in gaps), default=0.0)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -62,7 +62,7 @@ _FIGURE = (
 )
 NUMBER = re.compile(_FIGURE, re.IGNORECASE)
 # A time from now answers "when" as a date does: "within three months", "in six weeks".
-_DUE_WITHIN = re.compile(
+DUE_WITHIN = re.compile(
     rf"\b(?:within|in)\s+(?:the\s+next\s+)?(?:\d+|a|an|{_NUMBER_WORDS})\s+"
     r"(?:working\s+)?(?:days?|weeks?|months?|years?)\b(?!\s+(?:of|after|before|since))",
     re.IGNORECASE,
@@ -197,8 +197,26 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     return _from_first(named, year)
 
 
-def _names(sentence: str) -> list[Fact]:
-    """People: capitalised runs split at organisation and job words."""
+def _bare(word: str) -> str:
+    return word.lower().strip(",.'’").replace("’", "'").removesuffix("'s")
+
+
+def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
+    """`piece` without the words at its ends that the corpus also writes in lower case:
+    "By Imran Siddique" is Imran Siddique, "Civic Centre" and "Commons Education" no one."""
+    start, end = 0, len(piece)
+    while start < end and (word := _bare(piece[start].group())) in common_words:
+        if word in _TITLES:
+            break  # "Councillor Gwen Harcourt"
+        start += 1
+    while end > start and _bare(piece[end - 1].group()) in common_words:
+        end -= 1
+    return piece[start:end]
+
+
+def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
+    """People: capitalised runs split at organisation and job words, trimmed of words the
+    corpus writes in lower case."""
     names = []
     for run in _CAPITALISED_RUN.finditer(sentence):
         words = list(re.finditer(r"\S+", run.group()))
@@ -208,6 +226,7 @@ def _names(sentence: str) -> list[Fact]:
             if word is not None and bare not in _NOT_NAME_WORDS:
                 piece.append(word)
                 continue
+            piece = _trimmed(piece, common_words)
             own = [w for w in piece if w.group().lower() not in _TITLES]
             # "Paul Moffat", or a title and a surname: "Mayor Jones".
             if len(own) >= 2 or (own and len(piece) > len(own)):
@@ -271,13 +290,17 @@ def _ratings(sentence: str) -> list[Fact]:
 
 
 @lru_cache(maxsize=65536)
-def find_facts(sentence: str, reference: date | None = None) -> tuple[Fact, ...]:
+def find_facts(
+    sentence: str, reference: date | None = None, common_words: frozenset[str] = frozenset()
+) -> tuple[Fact, ...]:
     """Every typed span of `sentence`, in order of position.
 
     Args:
         sentence: the text to read.
         reference: the date of the document the sentence comes from, to place
             relative dates ("last November", "in July") in time.
+        common_words: words the corpus writes in lower case (`EntityLexicon.common_words`),
+            which a person's name does not begin or end with.
     """
     dates = [
         Fact("date", m.start(), m.end(), m.group(), period_of(m.group(), reference))
@@ -286,7 +309,7 @@ def find_facts(sentence: str, reference: date | None = None) -> tuple[Fact, ...]
     facts = [
         *dates,
         *_numbers(sentence, dates),
-        *_names(sentence),
+        *_names(sentence, common_words),
         *_organisations(sentence),
         *_ratings(sentence),
         *(Fact("place", m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(sentence)),
@@ -294,10 +317,15 @@ def find_facts(sentence: str, reference: date | None = None) -> tuple[Fact, ...]
     return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))
 
 
-def facts_of(sentence: str, kind: FactKind, reference: date | None = None) -> list[Fact]:
+def facts_of(
+    sentence: str,
+    kind: FactKind,
+    reference: date | None = None,
+    common_words: frozenset[str] = frozenset(),
+) -> list[Fact]:
     """The `kind` facts of `sentence`, overlaps resolved to the longest."""
     found = sorted(
-        (f for f in find_facts(sentence, reference) if f.kind == kind),
+        (f for f in find_facts(sentence, reference, common_words) if f.kind == kind),
         key=lambda f: (-(f.end - f.start), f.start),
     )
     kept: list[Fact] = []
@@ -305,72 +333,3 @@ def facts_of(sentence: str, kind: FactKind, reference: date | None = None) -> li
         if all(fact.end <= k.start or fact.start >= k.end for k in kept):
             kept.append(fact)
     return sorted(kept, key=lambda f: f.start)
-
-
-_SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
-_MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
-# "How many children" is not answered by "£1.2 million" or "18%".
-_NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
-# Whether a number's text is of the unit asked for.
-_UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
-    "share": lambda text: bool(_SHARE.search(text)),
-    "money": lambda text: bool(_MONEY.search(text)),
-    "count": lambda text: not _NOT_COUNT.search(text),
-}
-
-
-_NAMED_KINDS = frozenset({"person", "organisation", "place"})
-
-
-# Who does things in these reports is often a role or a body, not a name: "the lead
-# member", "independent reviewing officers", "council leaders", "the police".
-_ROLE = re.compile(
-    r"\b(?:members?|officers?|leaders?|managers?|workers?|advis[eo]rs?|inspectors?|police|"
-    r"government|ministers?|directors?|chair|chief executives?|teams?|carers?|"
-    r"practitioners?|councillors?|panel|board|judges?|commissioners?|"
-    r"secretary of state|young people)\b",
-    re.IGNORECASE,
-)
-
-
-_BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
-
-
-def _names_role(sentence: str, asked: str) -> bool:
-    """Whether `sentence` names a role or body the question does not (an answer to "who");
-    a title before a name ("chief executive Paul Moffat") is part of that name."""
-    return any(
-        m.group().lower() not in asked and not _BEFORE_NAME.match(sentence, m.end())
-        for m in _ROLE.finditer(sentence)
-    )
-
-
-def kind_strength(
-    sentence: str,
-    kind: FactKind,
-    unit: Unit | None = None,
-    question: str = "",
-    named: bool = False,
-) -> float:
-    """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
-    when a "who" question finds only an organisation or a role (it may be the answer:
-    "Who inspected ...?" "Ofsted"; "Who chairs the board?" "the lead member"); else 0.
-
-    A name the `question` itself gives is no answer to it: "Who replaced Paul Moffat?"
-    is not answered by a sentence whose only person is Paul Moffat.
-    """
-    facts = find_facts(sentence)
-    if kind == "date" and _DUE_WITHIN.search(sentence):
-        return 1.0  # "When is her report due?" "Within three months."
-    if kind == "number" and unit is not None:
-        numbers = [f.text for f in facts if f.kind == "number"]
-        return 1.0 if any(_UNIT_FITS[unit](text) for text in numbers) else 0.0
-    asked = question.lower()
-    kinds = {
-        f.kind for f in facts if not (f.kind in _NAMED_KINDS and asked and f.text.lower() in asked)
-    }
-    if kind in kinds:
-        return 1.0
-    if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):
-        return 0.5  # unless the question asks for people by name ("which inspectors")
-    return 0.0

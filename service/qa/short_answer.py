@@ -53,13 +53,19 @@ class Span:
     end: int
 
 
-def short_answer(sentence: str, question: str, wanted: FactKind | None) -> Span | None:
+def short_answer(
+    sentence: str,
+    question: str,
+    wanted: FactKind | None,
+    common_words: frozenset[str] = frozenset(),
+) -> Span | None:
     """The fact of `sentence` that answers `question`, if any.
 
     Args:
         sentence: the chosen answer sentence.
         question: the (self-contained) question.
         wanted: the kind of answer the question asks for (`service.qa.analysis`).
+        common_words: words the corpus writes in lower case (`facts.find_facts`).
     """
     if wanted is None:
         return None
@@ -67,7 +73,7 @@ def short_answer(sentence: str, question: str, wanted: FactKind | None) -> Span 
     question_stems = content_stems(question)
     facts = [
         f
-        for f in facts_of(sentence, wanted)
+        for f in facts_of(sentence, wanted, common_words=common_words)
         if normalised(f.core)
         and f" {normalised(f.core)} " not in f" {asked} "
         and not content_stems(f.core) & question_stems

@@ -422,3 +422,10 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
 )
 def test_asking_for_people_by_name(question: str, named: bool) -> None:
     assert analyse(resolve(question, []), None).asks_named is named
+
+
+def test_the_lexicon_knows_the_words_the_corpus_writes_in_lower_case() -> None:
+    assert {"services", "growing", "councils"} <= LEXICON.common_words
+    assert not {"doncaster", "eastmoor", "paul", "moffat"} & LEXICON.common_words
+    analysis = analyse(resolve("Who said it?", []), LEXICON)
+    assert analysis.common_words is LEXICON.common_words

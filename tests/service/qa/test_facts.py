@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from service.qa.facts import Period, facts_of, find_facts, kind_strength, period_of
+from service.qa.facts import Period, facts_of, find_facts, period_of
+from service.qa.kinds import kind_strength
 
 JANUARY_2018 = date(2018, 1, 19)
 
@@ -192,3 +193,32 @@ def test_an_address_block_is_read_line_by_line() -> None:
     assert ("place", "DN1 3BU") in facts
     assert not [f for f in facts if f[0] == "number"]  # the 3 of DN1 3BU counts nothing
     assert all("\n" not in text for _, text in facts)  # no name runs across lines
+
+
+# Words a corpus writes in lower case (`EntityLexicon.common_words`).
+COMMON = frozenset(
+    {"by", "dear", "social", "affairs", "correspondent", "civic", "centre", "education", "cabinet"}
+    | {"member", "councillor"}
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "people"),
+    [
+        ("By Imran Siddique, Social Affairs Correspondent", ["Imran Siddique"]),
+        ("Dear Mr Allen", ["Mr Allen"]),
+        ("House of Commons Education Committee", []),
+        ("Civic Centre, Tanner Row", ["Tanner Row"]),  # a street the corpus writes nowhere else
+        ("Councillor Declan Fearnley, Cabinet Member for Children", ["Councillor Declan Fearnley"]),
+    ],
+)
+def test_a_name_does_not_begin_or_end_with_a_word_the_corpus_writes_in_lower_case(
+    sentence: str, people: list[str]
+) -> None:
+    assert [f.text for f in facts_of(sentence, "person", common_words=COMMON)] == people
+    # No person: at most half credit, for a body (a committee) or a role.
+    assert (kind_strength(sentence, "person", common_words=COMMON) == 1.0) == bool(people)
+
+
+def test_without_the_corpus_every_capitalised_pair_may_be_a_name() -> None:
+    assert [f.text for f in facts_of("Civic Centre", "person")] == ["Civic Centre"]

@@ -1,0 +1,83 @@
+"""Whether a sentence holds the kind of fact a question asks for (`facts` finds them).
+
+Ranking and confidence read this as `typed`: a date for "when", a number of the unit
+asked for ("how much" money, "what percentage" a share), a person for "who", a rating
+for "how was it rated".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from service.qa.facts import DUE_WITHIN, FactKind, Unit, find_facts
+
+_SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
+_MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
+# "How many children" is not answered by "£1.2 million" or "18%".
+_NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
+# Whether a number's text is of the unit asked for.
+_UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
+    "share": lambda text: bool(_SHARE.search(text)),
+    "money": lambda text: bool(_MONEY.search(text)),
+    "count": lambda text: not _NOT_COUNT.search(text),
+}
+
+
+_NAMED_KINDS = frozenset({"person", "organisation", "place"})
+
+
+# Who does things in these reports is often a role or a body, not a name: "the lead
+# member", "independent reviewing officers", "council leaders", "the police".
+_ROLE = re.compile(
+    r"\b(?:members?|officers?|leaders?|managers?|workers?|advis[eo]rs?|inspectors?|police|"
+    r"government|ministers?|directors?|chair|chief executives?|teams?|carers?|"
+    r"practitioners?|councillors?|panel|board|judges?|commissioners?|"
+    r"secretary of state|young people)\b",
+    re.IGNORECASE,
+)
+
+
+_BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
+
+
+def _names_role(sentence: str, asked: str) -> bool:
+    """Whether `sentence` names a role or body the question does not (an answer to "who");
+    a title before a name ("chief executive Paul Moffat") is part of that name."""
+    return any(
+        m.group().lower() not in asked and not _BEFORE_NAME.match(sentence, m.end())
+        for m in _ROLE.finditer(sentence)
+    )
+
+
+def kind_strength(
+    sentence: str,
+    kind: FactKind,
+    unit: Unit | None = None,
+    question: str = "",
+    named: bool = False,
+    common_words: frozenset[str] = frozenset(),
+) -> float:
+    """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
+    when a "who" question finds only an organisation or a role (it may be the answer:
+    "Who inspected ...?" "Ofsted"; "Who chairs the board?" "the lead member"); else 0.
+
+    A name the `question` itself gives is no answer to it: "Who replaced Paul Moffat?"
+    is not answered by a sentence whose only person is Paul Moffat. `common_words` as
+    for `find_facts`.
+    """
+    facts = find_facts(sentence, None, common_words)
+    if kind == "date" and DUE_WITHIN.search(sentence):
+        return 1.0  # "When is her report due?" "Within three months."
+    if kind == "number" and unit is not None:
+        numbers = [f.text for f in facts if f.kind == "number"]
+        return 1.0 if any(_UNIT_FITS[unit](text) for text in numbers) else 0.0
+    asked = question.lower()
+    kinds = {
+        f.kind for f in facts if not (f.kind in _NAMED_KINDS and asked and f.text.lower() in asked)
+    }
+    if kind in kinds:
+        return 1.0
+    if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):
+        return 0.5  # unless the question asks for people by name ("which inspectors")
+    return 0.0
