@@ -67,3 +67,32 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         merged.append((start, end))
         open_block = short
     return [(start + offset, end + offset) for start, end in merged]
+
+
+def is_heading(line: str) -> bool:
+    """A line in capitals ("8. CONTACT OFFICER"): it names a section, it answers nothing."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and not any(ch.islower() for ch in letters)
+
+
+def _leads_on(line: str) -> bool:
+    """A heading, a label ("Number of CLA at 31 March:") or a question ("Question 1: How
+    many ...?"): a line that says what the lines after it are about."""
+    line = line.rstrip()
+    return is_heading(line) or line.endswith((":", "?"))
+
+
+def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """For each span of `text`, the heading, label or question lines directly before it
+    (a table under "Number of CLA at 31 March:", a name under "8. CONTACT OFFICER"), or ''.
+    Read with the span, they say what its figures and names are."""
+    found = []
+    for i in range(len(spans)):
+        j = i
+        while j > 0 and i - j < _LEAD_LINES and _leads_on(text[spans[j - 1][0] : spans[j - 1][1]]):
+            j -= 1
+        found.append("\n".join(text[s:e] for s, e in spans[j:i]))
+    return found
+
+
+_LEAD_LINES = 2  # "Question 1: ...?" then "Number of CLA at 31 March:"

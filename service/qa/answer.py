@@ -45,7 +45,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.sentences import answer_spans
+from corpus.sentences import answer_spans, is_heading, leads
 from index.embedders.base import Embedder
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer_model import (
@@ -177,23 +177,28 @@ class Answerer:
         """
         considered = list(passages[: self.passages_considered])
         spans: list[tuple[Passage, int, int]] = []
+        read_as: list[str] = []  # each sentence with the heading or label it sits under
         for passage in considered:
             sentences = answer_spans(passage.chunk.text, offset=passage.chunk.start)
             title = normalised(passage.document.title)
             # A headline restates the story; the evidence is in the sentences below it.
             text = passage.document.text
-            kept = [(s, e) for s, e in sentences if normalised(text[s:e]) != title]
-            spans.extend((passage, start, end) for start, end in kept or sentences)
+            kept = [(s, e) for s, e in sentences if normalised(text[s:e]) != title] or sentences
+            spans.extend((passage, start, end) for start, end in kept)
+            read_as.extend(
+                f"{lead}\n{text[s:e]}" if lead else text[s:e]
+                for lead, (s, e) in zip(leads(text, kept), kept, strict=True)
+            )
         if not spans:
             return []
         target = analysis.scoring_question
         texts = [p.document.text[s:e] for p, s, e in spans]
         # Through the embedder, so its cache can serve sentences seen in earlier requests.
-        vectors = self.embedder.encode([target, *texts])
+        vectors = self.embedder.encode([target, *read_as])
         semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
         wanted_stems = analysis.stems
         total = sum(self.idf(t) for t in wanted_stems)
-        sentence_stems = [content_stems(text) for text in texts]
+        sentence_stems = [content_stems(text) for text in read_as]
         passage_stems = {p.chunk.chunk_id: content_stems(p.chunk.text) for p in considered}
         recency = _recency(considered) if analysis.prefer_recent else {}
         references = {p.chunk.chunk_id: evidence_day(p.document) for p in considered}
@@ -205,7 +210,7 @@ class Answerer:
         for i, ((passage, start, end), text, sim) in enumerate(
             zip(spans, texts, semantic, strict=True)
         ):
-            if _is_heading(text) or text.rstrip().endswith("?"):
+            if is_heading(text) or text.rstrip().endswith("?"):
                 continue  # "8. CONTACT OFFICER", "Question 2: ...?" stay context, not answers
             neighbours = set(sentence_stems[i])
             around = [text]
@@ -338,12 +343,6 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
 
 _ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
 _ASKS_COUNCIL = re.compile(r"\b(?:councils?|authorit(?:y|ies))\b", re.IGNORECASE)
-
-
-def _is_heading(text: str) -> bool:
-    """A line in capitals ("CABINET – 14 JULY 2021"): it names a section, it answers nothing."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and not any(ch.islower() for ch in letters)
 
 
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
