@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from corpus.models import Document
 from service.qa.analysis import DocumentRole, QuestionAnalysis
 from service.qa.dates import evidence_day
-from service.qa.entities import entity_key
+from service.qa.entities import EntityMention, entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts
 from service.qa.kinds import kind_strength
 from service.qa.periods import TimeConstraint
@@ -61,12 +61,29 @@ def allowed_documents(
         together = set.intersection(*sets)
         # "Compare Doncaster and Eastmoor" may be answered by either; "How much did
         # Pendleford get from the Innovation Fund?" only where both are named.
+        if not together and not _compares(analysis):
+            # "Which NHS body ...?": a name that qualifies the thing asked for describes
+            # the answer, which may not repeat it ("Northvale Clinical Commissioning Group").
+            named = [
+                set(m.documents) for m in analysis.entities if not _describes_answer(analysis, m)
+            ]
+            together = set.intersection(*named) if named and len(named) < len(sets) else set()
         allowed = together or (set.union(*sets) if _compares(analysis) else set())
     if analysis.time is not None:
         time = analysis.time
         timely = {d for d, when in published.items() if when is None or not time.predates(when)}
         allowed = timely if allowed is None else allowed & timely
     return allowed
+
+
+_ASKED_THING = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
+
+
+def _describes_answer(analysis: QuestionAnalysis, mention: EntityMention) -> bool:
+    """Whether `mention` qualifies the thing asked for ("Which NHS body", "what LGA review")."""
+    question = analysis.scoring_question
+    at = question.find(mention.text)
+    return at > 0 and bool(_ASKED_THING.search(question, 0, at))
 
 
 _COMPARING = re.compile(r"\b(?:and|or|versus|vs|compared?|both|between|than)\b", re.IGNORECASE)

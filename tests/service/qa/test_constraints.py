@@ -60,6 +60,16 @@ def test_documents_that_never_mention_the_named_council_are_left_out() -> None:
     assert allowed_documents(ask("What is inadequate?"), PUBLISHED) is None
 
 
+def test_a_name_qualifying_the_thing_asked_for_need_not_be_repeated() -> None:
+    # "Which Eastmoor inspector ...?": the answer may not say "Eastmoor" (none here names
+    # both), so the documents about Doncaster can answer; where one names both, only it.
+    asked = ask("Which Eastmoor inspector met Paul Moffat?")
+    assert allowed_documents(asked, PUBLISHED) == {"don18"}
+    assert (
+        allowed_documents(ask("Which inspector met Paul Moffat of Eastmoor?"), PUBLISHED) == set()
+    )
+
+
 def test_documents_published_before_the_asked_period_are_left_out() -> None:
     assert allowed_documents(ask("What was Doncaster rated in 2017?"), PUBLISHED) == {"don18"}
     assert allowed_documents(ask("What was Doncaster rated in 2019?"), PUBLISHED) == set()
