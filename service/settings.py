@@ -146,6 +146,20 @@ class AnswerSettings(BaseModel):
     answer_passages: int = Field(
         5, ge=1, le=20, description="Passages whose sentences compete to be the answer."
     )
+    phrase_pool: int = Field(
+        20,
+        ge=1,
+        le=200,
+        description="Fused passages re-ranked on the question's phrases before the answer "
+        "passages are taken from the top.",
+    )
+    phrase_weight: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Weight of the share of the question's word pairs a passage holds in "
+        "order, against its relevance relative to the best hit (0: no re-ranking).",
+    )
     abstain_below: float | None = Field(
         None,
         ge=0,

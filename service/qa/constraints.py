@@ -65,7 +65,7 @@ def allowed_documents(
             # "Which NHS body ...?": a name that qualifies the thing asked for describes
             # the answer, which may not repeat it ("Northvale Clinical Commissioning Group").
             named = [
-                set(m.documents) for m in analysis.entities if not _describes_answer(analysis, m)
+                set(m.documents) for m in analysis.entities if not describes_answer(analysis, m)
             ]
             together = set.intersection(*named) if named and len(named) < len(sets) else set()
         allowed = together or (set.union(*sets) if _compares(analysis) else set())
@@ -79,8 +79,9 @@ def allowed_documents(
 _ASKED_THING = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 
 
-def _describes_answer(analysis: QuestionAnalysis, mention: EntityMention) -> bool:
-    """Whether `mention` qualifies the thing asked for ("Which NHS body", "what LGA review")."""
+def describes_answer(analysis: QuestionAnalysis, mention: EntityMention) -> bool:
+    """Whether `mention` qualifies the thing asked for ("Which NHS body", "what LGA review"):
+    it describes the answer, whose document need not name it."""
     question = analysis.scoring_question
     at = question.find(mention.text)
     return at > 0 and bool(_ASKED_THING.search(question, 0, at))

@@ -40,7 +40,7 @@ from service.qa.dates import evidence_date, evidence_day
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.generate import Generator
-from service.qa.retrieve import Passage, Retriever
+from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -269,7 +269,7 @@ class QAEngine:
         depth = max(k, self.settings.answer_passages)
         passages = self.retriever.search(
             query,
-            depth,
+            max(depth, self.settings.phrase_pool),
             mode=request.mode,
             filters=request.filters,
             fusion=request.fusion,
@@ -283,6 +283,7 @@ class QAEngine:
                 query, depth, mode=request.mode, filters=request.filters,
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
+        passages = prefer_phrases(passages, query, self.settings.phrase_weight)[:depth]
         considered = passages[: self.settings.answer_passages]
         unknown = self.answerer.unknown_terms(analysis.scoring_question)
         unmet = unmet_constraints(analysis, allowed, considered) or foreign_question(unknown)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ from index.backend import IndexReader
 from index.embedders.base import Embedder
 from service.qa.contract import Filters, Fusion
 from service.qa.dates import evidence_date, recency, without_recency_words
+from service.qa.text import content_bigrams
 from service.settings import SearchMode, Settings
 
 T = TypeVar("T")
@@ -190,6 +191,26 @@ class Retriever:
 
 def _or(value: T | None, default: T) -> T:
     return default if value is None else value
+
+
+def prefer_phrases(passages: list[Passage], query: str, weight: float) -> list[Passage]:
+    """Re-rank on relevance plus phrases: score / best score + weight * the share of the
+    query's word pairs the passage holds in order ("director of practice", "contact
+    officer"), which neither BM25 nor one embedding of the whole passage rewards.
+
+    Returns the passages best first, ranks renumbered.
+    """
+    pairs = content_bigrams(query)
+    if not passages or not pairs or weight <= 0:
+        return passages
+    best = passages[0].score or 1.0
+
+    def rescored(passage: Passage) -> float:
+        held = len(pairs & content_bigrams(passage.chunk.text)) / len(pairs)
+        return passage.score / best + weight * held
+
+    ranked = sorted(passages, key=lambda p: (-rescored(p), p.rank))
+    return [replace(p, score=rescored(p), rank=i) for i, p in enumerate(ranked, start=1)]
 
 
 def prefer_recent_evidence(

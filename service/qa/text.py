@@ -27,6 +27,15 @@ def content_stems(text: str) -> frozenset[str]:
     return frozenset(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
 
 
+@lru_cache(maxsize=65536)
+def content_bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """Pairs of consecutive content stems of `text`, stop words skipped: "director of
+    practice" gives ("director", "practic"), a phrase a bag of words does not see."""
+    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
+    stems = _STEMMER.stemWords([w for w in words if w and w not in _STOP])
+    return frozenset(zip(stems, stems[1:], strict=False))
+
+
 def normalised(text: str) -> str:
     """Lower-case words joined by single spaces: text compared without case or punctuation."""
     return " ".join(_WORD.findall(text.lower()))

@@ -18,6 +18,7 @@ from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.files import FilesIndex
 from service.qa import AskRequest, AskResponse, QAEngine
 from service.qa.analysis import analyse
+from service.qa.constraints import describes_answer
 from service.qa.followup import resolve
 from service.settings import Settings
 from tests.conftest import REPO
@@ -144,7 +145,9 @@ def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
             cited = next(c for c in response.citations if c.highlight is not None)
             analysis = analyse(resolve(gold.question, request.history), engine.lexicon)
             for entity in analysis.entities:
-                assert cited.doc_id in entity.documents, (gold.id, entity.text)
+                # "Which NHS body ...?" may be answered by one its document never calls so.
+                if not describes_answer(analysis, entity):
+                    assert cited.doc_id in entity.documents, (gold.id, entity.text)
             time = analysis.time
             published = engine.published[cited.doc_id]
             if time is not None and published is not None:
@@ -171,5 +174,19 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
     try:
         paths = [p for p in sorted(GOLD.glob("*.jsonl")) if "fresh" in p.stem]
         assert _contradicting_citations(engine, paths) > 180
+        # A phrase of the question ("director of practice") finds its passage; a table and
+        # a name are read under their label or heading ("8. CONTACT OFFICER").
+        for question, expected in [
+            ("Who is the Calderwick trust's director of practice?", "Samuel Okonjo"),
+            ("how many CLA did hollinsford have in 2019", "612"),
+            (
+                "Who was the contact officer for the July 2021 Thornleigh cabinet report on "
+                "the trust?",
+                "Moira Stallard",
+            ),
+        ]:
+            response = ask(engine, question)
+            assert response.short_answer is not None, question
+            assert expected in response.short_answer.text, question
     finally:
         engine.close()

@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 
+from corpus.models import Chunk, Document
 from index.build import BuildSummary
 from index.embedders.hashing import HashingEmbedder
 from index.files import FilesIndex
 from service.qa.contract import Filters
-from service.qa.retrieve import Retriever, reciprocal_rank_fusion
+from service.qa.retrieve import Passage, Retriever, prefer_phrases, reciprocal_rank_fusion
 from service.settings import Settings
 
 
@@ -47,3 +48,23 @@ def test_filters_apply_inside_retrieval(retriever: Retriever) -> None:
     old = retriever.search(query, 3, filters=Filters(date_to=date(2016, 1, 1)))
     assert old and all(p.document.date and p.document.date <= "2016-01-01" for p in old)
     assert retriever.search(query, 3, filters=Filters(doc_ids=["0" * 16])) == []
+
+
+def _passage(rank: int, score: float, text: str) -> Passage:
+    document = Document(f"d{rank}", text, f"d{rank}", None, "letter", "test", f"d{rank}.txt")
+    chunk = Chunk(f"c{rank}", document.doc_id, 0, 0, len(text), text)
+    return Passage(chunk, document, score, rank)
+
+
+def test_a_passage_holding_the_question_s_phrase_moves_up() -> None:
+    passages = [
+        _passage(1, 0.032, "The trust's director of children's services spoke about practice."),
+        _passage(2, 0.030, "The chief executive and the trust's director of practice, Mr Okonjo."),
+        _passage(3, 0.029, "Practice improved; the director left."),
+    ]
+    ranked = prefer_phrases(passages, "Who is the trust's director of practice?", weight=0.3)
+    assert [p.chunk.chunk_id for p in ranked] == ["c2", "c1", "c3"]
+    assert [p.rank for p in ranked] == [1, 2, 3]
+    # Without the weight, or a phrase, the fused order stands.
+    assert prefer_phrases(passages, "Who is the trust's director of practice?", 0) == passages
+    assert prefer_phrases(passages, "Practice?", weight=0.3) == passages
