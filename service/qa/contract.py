@@ -247,7 +247,11 @@ class Citation(BaseModel):
     start: int
     end: int
     highlight: Highlight | None
-    score: float
+    score: float = Field(
+        description="The passage's retrieval score relative to the best one (as /search's "
+        "score_normalised) plus phrase_weight x the share of the question's consecutive "
+        "content-word pairs it holds ('director of practice').",
+    )
     also_in: list[AlsoIn] = Field(
         default_factory=list, description="Other documents holding the same passage."
     )
