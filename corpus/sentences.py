@@ -87,7 +87,10 @@ def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
     (a table under "Number of CLA at 31 March:", a name under "8. CONTACT OFFICER"), or ''.
     Read with the span, they say what its figures and names are."""
     found = []
-    for i in range(len(spans)):
+    for i, (start, end) in enumerate(spans):
+        if not _STATES.search(text[start:end]):
+            found.append("")  # a title line under the letterhead is no entry of a section
+            continue
         j = i
         while j > 0 and i - j < _LEAD_LINES and _leads_on(text[spans[j - 1][0] : spans[j - 1][1]]):
             j -= 1
@@ -95,4 +98,6 @@ def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return found
 
 
+# An entry says something: a sentence, or a line with a figure ("2019: 612").
+_STATES = re.compile(r"[.!?'\"’”]\s*$|\d")
 _LEAD_LINES = 2  # "Question 1: ...?" then "Number of CLA at 31 March:"

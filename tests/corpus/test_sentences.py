@@ -1,4 +1,4 @@
-from corpus.sentences import answer_spans, sentence_spans
+from corpus.sentences import answer_spans, is_heading, leads, sentence_spans
 
 
 def _sentences(text: str) -> list[str]:
@@ -36,3 +36,22 @@ def test_answer_spans_read_an_address_block_as_one() -> None:
     ]
     # Short lines that end a sentence are not an address.
     assert len(answer_spans("It rose.\nIt fell.")) == 2
+
+
+def test_lines_are_read_under_their_heading_label_or_question() -> None:
+    text = (
+        "THORNLEIGH COUNCIL\n\nReport of the Director\n\n"
+        "Question 1: How many children were looked after?\n\nNumber of CLA at 31 March:\n"
+        "2019: 612\n2020: 648\n\nThe figures are audited.\n\n"
+        "8. CONTACT OFFICER\n\nMoira Stallard, Director of Children's Services."
+    )
+    spans = answer_spans(text)
+    lines = [text[s:e] for s, e in spans]
+    read = dict(zip(lines, leads(text, spans), strict=True))
+    assert read["2019: 612\n2020: 648"] == (
+        "Question 1: How many children were looked after?\nNumber of CLA at 31 March:"
+    )
+    assert read["Moira Stallard, Director of Children's Services."] == "CONTACT OFFICER"
+    assert read["The figures are audited."] == ""  # a sentence after the table leads on nothing
+    assert read["Report of the Director"] == ""  # a title under the letterhead is no entry
+    assert is_heading("8. CONTACT OFFICER") and not is_heading("Report of the Director")
