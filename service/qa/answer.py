@@ -342,7 +342,9 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
 
 
 _ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
-_ASKS_COUNCIL = re.compile(r"\b(?:councils?|authorit(?:y|ies))\b", re.IGNORECASE)
+_ASKS_COUNCIL = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b", re.IGNORECASE
+)
 
 
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
@@ -362,7 +364,9 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
     about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)
-    if about_home and analysis.home_names and analysis.kind not in _ASKS_BODY:
+    if (
+        analysis.entities or about_home and analysis.home_names
+    ) and analysis.kind not in _ASKS_BODY:
         # A question naming no council, over reports about one, is about that one.
         own = [c for c in kept if c.evidence is None or not c.evidence.other_council]
         kept = own or kept

@@ -246,8 +246,12 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     reports name: in reports about Doncaster, "... Norfolk County Council ... rated
     'inadequate' in October 2015" does not answer "When was the service rated inadequate?".
     """
-    if not analysis.home_names or analysis.entities:
-        return False  # several councils' reports, or a question naming one: not needed
+    if not analysis.home_names and not analysis.entities:
+        return False  # several councils' reports, and a question naming none: not needed
+    if any(mentions(sentence, m.key) for m in analysis.entities):
+        return (
+            False  # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
+        )
     asked = set(entity_key(analysis.scoring_question).split())
     for fact in facts_of(sentence, "organisation"):
         if _COUNCIL.search(fact.text):

@@ -199,3 +199,13 @@ def test_a_sentence_about_a_council_neither_the_question_nor_the_reports_name() 
         "The Children in Care Council met the inspectors.",  # a forum, not a council
     ):
         assert not sentence_evidence(analysis, sentence, sentence, sentence, None).other_council
+
+
+def test_a_sentence_about_another_council_than_the_one_named() -> None:
+    doncaster = ask("What was Doncaster rated in 2016?")
+    assert doncaster.entities
+    norfolk = 'Norfolk County Council was rated "inadequate" in October 2015.'
+    assert sentence_evidence(doncaster, norfolk, norfolk, norfolk, None).other_council
+    # Naming what the question names too, it is about that as well.
+    both = "Doncaster and Norfolk County Council were both rated inadequate."
+    assert not sentence_evidence(doncaster, both, both, both, None).other_council
