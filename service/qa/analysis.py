@@ -288,6 +288,9 @@ class QuestionAnalysis:
         return bool(self.entities or self.unknown_entities or self.time or self.kind)
 
 
+_COMPARES = re.compile(r"\b(?:compare[ds]?|than|versus|vs|both|as well|too|also)\b", re.I)
+
+
 def analyse(
     resolved: ResolvedQuestion,
     lexicon: EntityLexicon | None,
@@ -305,6 +308,11 @@ def analyse(
     scoring = spell_out_months(resolved.scoring_question)
     mentions = lexicon.mentions(scoring) if lexicon is not None else []
     known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
+    if resolved.is_followup and lexicon is not None and not _COMPARES.search(question):
+        # "And how much did Doncaster put in?" after a question about Norfolk asks about
+        # Doncaster instead: names of its own replace the topic's.
+        own = {m.key for m in lexicon.mentions(question)}
+        known = tuple(m for m in known if m.key in own) or known
     unknown = tuple(m for m in mentions if not m.documents)
     kind = answer_kind(question)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),

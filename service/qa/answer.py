@@ -59,6 +59,7 @@ from service.qa.completion import completed
 from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
+    about_another_council,
     kind_matches,
     missing_kind,
     names_role_holder,
@@ -275,7 +276,10 @@ class Answerer:
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
         best = ranked[0]
-        lacking = missing_kind(analysis, best.evidence) if best.evidence else None
+        evidence = best.evidence
+        lacking = evidence and (
+            missing_kind(analysis, evidence) or about_another_council(analysis, evidence)
+        )
         if lacking and not unmet:
             unmet = (lacking,)
         confidence = self.confidence(analysis, ranked, passages)

@@ -252,7 +252,11 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
         return (
             False  # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
         )
-    asked = set(entity_key(analysis.scoring_question).split())
+    # The names asked about: the question's own words and the names it keeps from its
+    # topic (a follow-up about Doncaster after one about Norfolk drops Norfolk).
+    asked = set(entity_key(analysis.question).split()).union(
+        *(m.key.split() for m in analysis.entities)
+    )
     for fact in facts_of(sentence, "organisation"):
         if _COUNCIL.search(fact.text):
             own = set(entity_key(fact.text).split()) - _COUNCIL_WORDS
@@ -344,6 +348,14 @@ def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | No
     elif analysis.asks_money:
         wanted = "an amount of money"
     return f"The best passage gives no {wanted.split(' ', 1)[1]}"
+
+
+def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
+    """Why the chosen sentence cannot answer a question naming a council: even the best
+    is about another one (every passage on Doncaster's money names only Norfolk's)."""
+    if not analysis.entities or not best.other_council:
+        return None
+    return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
 
 
 # Above this idf-weighted share of its words absent from the reports, a question is

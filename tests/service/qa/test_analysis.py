@@ -374,6 +374,16 @@ def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     assert own is not None and own.period.start == date(2021, 1, 1)
 
 
+def test_a_follow_up_naming_its_own_council_asks_about_that_one() -> None:
+    topic = [Turn(role="user", content="How was Eastmoor rated?")]
+    instead = analyse(resolve("And what about Doncaster?", topic), LEXICON)
+    assert [m.key for m in instead.entities] == ["doncaster"]
+    both = analyse(resolve("And how does that compare with Doncaster?", topic), LEXICON)
+    assert {m.key for m in both.entities} == {"eastmoor", "doncaster"}
+    kept = analyse(resolve("And when was that?", topic), LEXICON)
+    assert [m.key for m in kept.entities] == ["eastmoor"]
+
+
 def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> None:
     lexicon = EntityLexicon(
         [

@@ -8,6 +8,7 @@ from datetime import date
 from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
+    about_another_council,
     allowed_documents,
     foreign_question,
     kind_matches,
@@ -209,3 +210,10 @@ def test_a_sentence_about_another_council_than_the_one_named() -> None:
     # Naming what the question names too, it is about that as well.
     both = "Doncaster and Norfolk County Council were both rated inadequate."
     assert not sentence_evidence(doncaster, both, both, both, None).other_council
+    # Even the best sentence about another council is no answer about Doncaster.
+    evidence = sentence_evidence(doncaster, norfolk, norfolk, norfolk, None)
+    assert about_another_council(doncaster, evidence) == "No passage found says it of Doncaster"
+    assert (
+        about_another_council(doncaster, sentence_evidence(doncaster, both, both, both, None))
+        is None
+    )
