@@ -34,14 +34,11 @@ not cover) is not answered at all.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Protocol
 
 import numpy as np
 
@@ -70,35 +67,11 @@ from service.qa.entities import EntityLexicon, heading_of
 from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
 from service.qa.subjects import other_subjects
-from service.qa.text import content_stems, normalised
+from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
 
 SHORT_LINE_WORDS = 5  # a line this short is a heading, byline or dateline
 # The confidence reported when the question's constraints cannot be met.
 UNMET_CONFIDENCE = 0.01
-
-
-class TermStatistics(Protocol):
-    """Document frequencies of index terms (the lexical index provides them)."""
-
-    def __len__(self) -> int: ...
-
-    def document_frequency(self, term: str) -> int: ...
-
-
-def idf_weights(statistics: TermStatistics | None) -> Callable[[str], float]:
-    """BM25-style inverse document frequency per stem; uniform without statistics."""
-    if statistics is None or len(statistics) == 0:
-        return lambda term: 1.0
-    total = len(statistics)
-
-    # Per index (the statistics never change under one engine); bounded because
-    # questions bring terms the corpus does not have.
-    @lru_cache(maxsize=65536)
-    def idf(term: str) -> float:
-        df = statistics.document_frequency(term)
-        return math.log(1 + (total - df + 0.5) / (df + 0.5))
-
-    return idf
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
-"""The shared text analyser: content stems (overlap, follow-ups, short answers), one normaliser."""
+"""The shared text analyser: content stems and their pairs (overlap, phrases, follow-ups,
+short answers), idf weights, one normaliser."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Protocol
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
@@ -59,3 +63,27 @@ def distance_to_words(start: int, end: int, positions: list[float]) -> float:
     if not outside:
         return float("inf")
     return min(min(abs(a - start), abs(a - end)) for a in outside)
+
+
+class TermStatistics(Protocol):
+    """Document frequencies of index terms (the lexical index provides them)."""
+
+    def __len__(self) -> int: ...
+
+    def document_frequency(self, term: str) -> int: ...
+
+
+def idf_weights(statistics: TermStatistics | None) -> Callable[[str], float]:
+    """BM25-style inverse document frequency per stem; uniform without statistics."""
+    if statistics is None or len(statistics) == 0:
+        return lambda term: 1.0
+    total = len(statistics)
+
+    # Per index (the statistics never change under one engine); bounded because
+    # questions bring terms the corpus does not have.
+    @lru_cache(maxsize=65536)
+    def idf(term: str) -> float:
+        df = statistics.document_frequency(term)
+        return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+    return idf
