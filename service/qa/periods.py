@@ -19,7 +19,8 @@ Relation = Literal["in", "before", "after", "between"]
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to|by|earlier than|ahead of)\s+(?:the\s+)?$")
 _AFTER = re.compile(r"\b(?:after|since|following|from|later than)\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
-_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or|to|-|–)?\s*$")  # "in 2014, 2015 and 2016": one span
+# "in 2014, 2015 and 2016", "in March 2017 and in September 2019": listed together.
+_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or|to|-|–)?\s*(?:(?:in|during)\s+)?$")
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
 _TO = re.compile(r"\bto\b|[-–]")
 _LEAD = 30  # characters before a date phrase searched for its relation word

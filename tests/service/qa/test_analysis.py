@@ -143,6 +143,11 @@ def test_periods_listed_apart_leave_out_the_years_between() -> None:
     assert [apart.admits(_year(y)) for y in (2015, 2016, 2017)] == [True, False, True]
     span = time_constraint("What was it rated in 2015 to 2017?")
     assert span is not None and span.admits(_year(2016))
+    # The preposition said again: still both, not the first alone.
+    again = time_constraint("What was found in March 2017 and in September 2019?")
+    assert again is not None and again.relation == "in" and len(again.parts) == 2
+    assert again.admits(Period(date(2019, 9, 12), date(2019, 9, 12)))
+    assert not again.admits(_year(2018))
     # Before one date and after a later one: no one period says it.
     assert time_constraint("How was it rated before 2014 and after 2016?") is None
     # After one date and before a later one: between them.
