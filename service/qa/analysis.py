@@ -263,6 +263,7 @@ class QuestionAnalysis:
     asks_share: bool  # "what proportion": a share, not a count
     asks_money: bool  # "how much did it cost": an amount of money
     asks_count: bool  # "how many children": a count, not money or a share
+    date_precision: Unit | None  # "which month" ("month"), "on what date" ("day")
     asks_publication: bool  # "when was the article published": the document's own date
     published_kind: str | None  # the kind of document it asks the date of ("article")
     asks_role: DocumentRole | None  # "who wrote the article": its byline or signature
@@ -281,6 +282,8 @@ class QuestionAnalysis:
             return "share"
         if self.asks_money:
             return "money"
+        if self.kind == "date":
+            return self.date_precision
         return "count" if self.asks_count else None
 
     @property
@@ -289,6 +292,18 @@ class QuestionAnalysis:
 
 
 _COMPARES = re.compile(r"\b(?:compare[ds]?|than|versus|vs|both|as well|too|also)\b", re.I)
+
+
+_ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
+_ASKS_MONTH = re.compile(r"\b(?:what|which)\s+month\b|\bmonth and year\b", re.I)
+
+
+def _date_precision(question: str) -> Unit | None:
+    """How precise a date the question asks for: "on what date" a day, "in which month"
+    a month (a year alone does not say it); None for "when"."""
+    if _ASKS_DAY.search(question):
+        return "day"
+    return "month" if _ASKS_MONTH.search(question) else None
 
 
 def analyse(
@@ -340,6 +355,7 @@ def analyse(
         published_kind=publication.group("document") if publication else None,
         asks_role=_asks_role(scoring, resolved.is_followup) if kind == "person" else None,
         asks_named=kind == "person" and bool(_ASKS_NAMED.search(question.lower())),
+        date_precision=_date_precision(question) if kind == "date" else None,
         entities=known,
         unknown_entities=unknown,
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),

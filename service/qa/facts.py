@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import Literal
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
-Unit = Literal["share", "money", "count"]
+# What an asked-for number must be, or how precise an asked-for date ("which month").
+Unit = Literal["share", "money", "count", "month", "day"]
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -10,17 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from service.qa.facts import DUE_WITHIN, FactKind, Unit, find_facts
+from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Unit, find_facts
 
 _SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
 # "How many children" is not answered by "£1.2 million" or "18%".
 _NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
-# Whether a number's text is of the unit asked for.
+_MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b", re.I)
+_DAY_NAMED = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
+)
+# Whether a number's text is of the unit asked for (or a date's, of the precision).
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
     "share": lambda text: bool(_SHARE.search(text)),
     "money": lambda text: bool(_MONEY.search(text)),
     "count": lambda text: not _NOT_COUNT.search(text),
+    # A date of the precision asked: "which month" is not answered by "in 2013".
+    "month": lambda text: bool(_MONTH_NAMED.search(text)),
+    "day": lambda text: bool(_DAY_NAMED.search(text)),
 }
 
 
@@ -67,6 +74,9 @@ def kind_strength(
     for `find_facts`.
     """
     facts = find_facts(sentence, None, common_words)
+    if kind == "date" and unit is not None:
+        dates = [f.text for f in facts if f.kind == "date"]
+        return 1.0 if any(_UNIT_FITS[unit](text) for text in dates) else 0.5 if dates else 0.0
     if kind == "date" and DUE_WITHIN.search(sentence):
         return 1.0  # "When is her report due?" "Within three months."
     if kind == "number" and unit is not None:

@@ -444,3 +444,17 @@ def test_the_lexicon_knows_the_words_the_corpus_writes_in_lower_case() -> None:
     assert not {"doncaster", "eastmoor", "paul", "moffat"} & LEXICON.common_words
     analysis = analyse(resolve("Who said it?", []), LEXICON)
     assert analysis.common_words is LEXICON.common_words
+
+
+@pytest.mark.parametrize(
+    ("question", "precision"),
+    [
+        ("In which month was Ashcombe judged inadequate in 2013?", "month"),
+        ("In what month and year did the trust start operating?", "month"),
+        ("On what date was the report published?", "day"),
+        ("When was the report published?", None),
+    ],
+)
+def test_the_precision_of_the_date_asked(question: str, precision: str | None) -> None:
+    analysis = analyse(resolve(question, []), None)
+    assert analysis.kind == "date" and analysis.unit == precision

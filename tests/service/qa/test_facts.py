@@ -222,3 +222,12 @@ def test_a_name_does_not_begin_or_end_with_a_word_the_corpus_writes_in_lower_cas
 
 def test_without_the_corpus_every_capitalised_pair_may_be_a_name() -> None:
     assert [f.text for f in facts_of("Civic Centre", "person")] == ["Civic Centre"]
+
+
+def test_a_date_of_the_precision_asked() -> None:
+    # "In which month ...?" is not answered by a year, "On what date ...?" not by a month.
+    assert kind_strength("It was judged inadequate in 2013.", "date", "month") == 0.5
+    assert kind_strength("It was judged inadequate in September 2013.", "date", "month") == 1.0
+    assert kind_strength("The report was published last month.", "date", "day") == 0.5
+    assert kind_strength("The report was published on 16 January.", "date", "day") == 1.0
+    assert kind_strength("No date here.", "date", "day") == 0.0
