@@ -337,7 +337,8 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     """
     ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
     kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
-    if analysis.kind in STRICT_KINDS:
+    if analysis.kind in STRICT_KINDS or analysis.asks_named:
+        # "Which inspectors ...?" asks for names as "when" asks for a date.
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
         kept = typed or kept
     about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)

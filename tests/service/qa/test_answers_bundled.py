@@ -236,3 +236,12 @@ def test_a_question_naming_no_council_is_about_the_council_the_reports_are_about
     # Asking which council leaves the other councils in play.
     other = ask(engine, "Which council's leader said the children's minister told him off?")
     assert other.answer is not None and "Norfolk" in other.answer
+
+
+def test_a_question_asking_for_people_by_name_is_answered_by_a_sentence_naming_them(
+    engine: QAEngine,
+) -> None:
+    """Not by the letter's opening line about the visit, which names no one."""
+    response = ask(engine, "Which HMIs carried out Doncaster's third monitoring visit in 2017?")
+    assert response.short_answer is not None
+    assert response.short_answer.text == "Graham Reiter and Rachel Holden"
