@@ -137,12 +137,14 @@ _ASKS_PUBLICATION = re.compile(
 # says the report"). The role named first decides ("Who signed the letter sent to X?").
 _DOCUMENT = (
     r"(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
-    r"statement|column|blog)"
+    r"statement|column|blog|response|reply)"
 )
-_DETERMINER = r"(?:the|this|that|its|their|a|an)"
+# "the letter", or a possessive: "Hollinsford's February 2024 response".
+_DETERMINER = r"(?:the|this|that|its|their|a|an|[\w-]+(?:'s|’s))"
 # "the CYP Now piece", "the 2017 monitoring letter": one noun phrase, so no determiner
 # inside it ("the improvement plan the report mentions" is about the plan).
-_DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_DETERMINER}\b)[\w'’-]+\s+){{0,4}}?{_DOCUMENT}\b"
+_ARTICLE = r"(?:the|this|that|its|their|a|an)\b"
+_DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_ARTICLE})[\w'’-]+\s+){{0,6}}?{_DOCUMENT}\b"
 
 
 def _role_patterns(phrase: str, word: str) -> tuple[tuple[DocumentRole, re.Pattern[str]], ...]:

@@ -59,13 +59,13 @@ from service.qa.constraints import (
     about_another_council,
     kind_matches,
     missing_kind,
-    names_role_holder,
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.entities import EntityLexicon, heading_of
 from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
+from service.qa.roles import names_role_holder
 from service.qa.subjects import other_subjects
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
 

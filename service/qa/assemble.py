@@ -1,7 +1,7 @@
 """The last step of a question: the parts of the response made from the chosen answer.
 
-The short answer placed inside its citation, and the report of the question's
-constraints (what it names and asks for, and whether the answer meets them).
+The passages cited, the short answer placed inside its citation, and the report of the
+question's constraints (what it names and asks for, and whether the answer meets them).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from service.qa.answer import Answer
 from service.qa.constraints import mentions
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.entities import heading_of
+from service.qa.retrieve import Passage
 from service.qa.short_answer import short_answer
 
 
@@ -79,3 +80,22 @@ def constraints_report(analysis: QuestionAnalysis, answer: Answer) -> Constraint
         subject=answer.subject,
         also_answered_for=list(answer.also_answered_for),
     )
+
+
+def normalised_score(score: float, top: float) -> float:
+    """`score` as a share of the best score `top`, in [0, 1], so one threshold serves every
+    mode (RRF, BM25 and cosine scores differ in scale by two orders of magnitude)."""
+    if top <= 0:
+        # Only a cosine can be 0 or below: a dense query that resembles nothing. A ratio
+        # would flip the order, so the best hits are 1.0 and the rest 0.0.
+        return 1.0 if score >= top else 0.0
+    return round(min(1.0, max(0.0, score / top)), 6)
+
+
+def cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
+    """The top `k` passages, keeping the one the answer comes from if it ranked lower."""
+    top = passages[:k]
+    best = answer.best
+    if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
+        top = [*top[: k - 1], best.passage]
+    return top

@@ -18,8 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from corpus.models import Document
-from service.qa.analysis import DocumentRole, QuestionAnalysis
+from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import EntityMention, entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts
@@ -96,38 +95,6 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     first = question.find(analysis.entities[0].text)
     last = question.rfind(analysis.entities[-1].text)
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
-
-
-_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Cllr|Councillor)\.?\s+")
-
-
-def role_holders(document: Document, role: DocumentRole) -> list[str]:
-    """The names that hold `role` for `document`, as its metadata gives them (the
-    byline's author and the letter's signatories wrote it; its addressees received it),
-    without titles or the role after a comma ("Graham Reiter, Her Majesty's Inspector")."""
-    extra = document.extra
-    if role == "writer":
-        names = [_as_list(extra.get("author")), _as_list(extra.get("signatories"))]
-        found = [n for group in names for n in group if isinstance(n, str)]
-    else:
-        addressees = _as_list(extra.get("addressees"))
-        found = [a["name"] for a in addressees if isinstance(a, dict) and "name" in a]
-    return list(dict.fromkeys(_HONORIFIC.sub("", n.split(",")[0]).strip() for n in found))
-
-
-def _as_list(value: object) -> list[object]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def names_role_holder(analysis: QuestionAnalysis, document: Document, sentence: str) -> bool | None:
-    """Whether `sentence` names whoever holds the document role the question asks about
-    (None when it asks about none)."""
-    if analysis.asks_role is None:
-        return None
-    names = [n for n in role_holders(document, analysis.asks_role) if n]
-    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence) for name in names)
 
 
 # The words a document's kind is written with, for the document a question names.

@@ -21,7 +21,7 @@ from service.qa import encoder
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.answer import Answer, Answerer, Candidate
 from service.qa.ask_cache import AskCache
-from service.qa.assemble import constraints_report, short_answer_of
+from service.qa.assemble import cited, constraints_report, normalised_score, short_answer_of
 from service.qa.constraints import allowed_documents, foreign_question, unmet_constraints
 from service.qa.contract import (
     AlsoIn,
@@ -41,6 +41,7 @@ from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.generate import Generator
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
+from service.qa.roles import with_role_holder
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -57,25 +58,6 @@ def _date_value(passage: Passage) -> str | None:
 def _date_inferred(passage: Passage) -> bool:
     when = evidence_date(passage.document)
     return bool(when and when.inferred)
-
-
-def _normalised(score: float, top: float) -> float:
-    """`score` as a share of the best score `top`, in [0, 1], so one threshold serves every
-    mode (RRF, BM25 and cosine scores differ in scale by two orders of magnitude)."""
-    if top <= 0:
-        # Only a cosine can be 0 or below: a dense query that resembles nothing. A ratio
-        # would flip the order, so the best hits are 1.0 and the rest 0.0.
-        return 1.0 if score >= top else 0.0
-    return round(min(1.0, max(0.0, score / top)), 6)
-
-
-def _cited(passages: list[Passage], answer: Answer, k: int) -> list[Passage]:
-    """The top `k` passages, keeping the one the answer comes from if it ranked lower."""
-    top = passages[:k]
-    best = answer.best
-    if best is not None and all(p.chunk.chunk_id != best.passage.chunk.chunk_id for p in top):
-        top = [*top[: k - 1], best.passage]
-    return top
 
 
 def _summary(doc: Document) -> DocumentSummary:
@@ -220,7 +202,7 @@ class QAEngine:
             found.analysis, inputs.candidates, found.passages, found.unmet, self.lexicon
         )
         analysis = found.analysis
-        passages = _cited(found.passages, answer, k)
+        passages = cited(found.passages, answer, k)
         timing = {"retrieve": round((retrieved - started) * 1000, 2), "answer": _ms(retrieved)}
         generated = None
         if self.generator is not None and answer.answered:
@@ -284,10 +266,16 @@ class QAEngine:
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
         passages = prefer_phrases(passages, query, self.settings.phrase_weight)[:depth]
-        considered = passages[: self.settings.answer_passages]
+        read = self.settings.answer_passages
+        passages = with_role_holder(passages, analysis, read, self._passage_naming)
+        considered = passages[:read]
         unknown = self.answerer.unknown_terms(analysis.scoring_question)
         unmet = unmet_constraints(analysis, allowed, considered) or foreign_question(unknown)
         return _Retrieved(analysis, passages, query, vector, unmet)
+
+    def _passage_naming(self, name: str, doc_id: str) -> Passage | None:
+        found = self.retriever.search(name, 1, mode="lexical", documents={doc_id})
+        return found[0] if found else None
 
     def answer_inputs(self, request: AskRequest) -> AnswerInputs:
         """The passages and every candidate sentence `ask` would weigh, best first.
@@ -333,7 +321,7 @@ class QAEngine:
         hits = [
             SearchHit(
                 rank=p.rank,
-                score_normalised=_normalised(p.score, top),
+                score_normalised=normalised_score(p.score, top),
                 **self._passage_fields(p),
             )
             for p in ranked[offset : offset + k]

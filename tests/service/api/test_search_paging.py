@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.qa.engine import _normalised
+from service.qa.assemble import normalised_score
 from tests.conftest import TINY_CORPUS
 from tests.service.api.conftest import ClientFactory
 
@@ -138,5 +138,5 @@ def test_the_largest_offset_is_accepted(client: TestClient) -> None:
 
 def test_normalising_without_a_positive_best_score_keeps_the_order() -> None:
     # Only a cosine can be 0 or below; dividing by a negative best would flip the order.
-    assert _normalised(-0.2, -0.2) == 1.0 and _normalised(-0.3, -0.2) == 0.0
-    assert _normalised(-0.1, 0.5) == 0.0 and _normalised(0.25, 0.5) == 0.5
+    assert normalised_score(-0.2, -0.2) == 1.0 and normalised_score(-0.3, -0.2) == 0.0
+    assert normalised_score(-0.1, 0.5) == 0.0 and normalised_score(0.25, 0.5) == 0.5

@@ -13,8 +13,6 @@ from service.qa.constraints import (
     foreign_question,
     kind_matches,
     missing_kind,
-    names_role_holder,
-    role_holders,
     sentence_evidence,
     time_covered,
     unmet_constraints,
@@ -22,6 +20,7 @@ from service.qa.constraints import (
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
+from service.qa.roles import names_role_holder, role_holders, with_role_holder
 
 
 def _doc(doc_id: str, text: str, published: str | None) -> Document:
@@ -163,6 +162,28 @@ def test_a_documents_writer_and_addressees_come_from_its_metadata() -> None:
     assert names_role_holder(ask("Who signed the letter?"), letter, "Ana Cole") is True
     assert names_role_holder(ask("Who carried out the visit?"), letter, "Ana Cole") is None
     assert role_holders(DOCS[0], "writer") == []  # no byline: nothing to match
+    # The signature far down a long letter joins the passages the answerer reads.
+    opening, signature = (
+        Passage(Chunk(f"c{i}", "letter", i, 0, len(text), text), letter, 0.03, i + 1)
+        for i, text in enumerate(["Mr Sam Field\nCity Hall", "Yours sincerely\nAna Cole"])
+    )
+    other = Passage(Chunk("d", "don18", 0, 0, 10, "Standards"), DOCS[0], 0.02, 2)
+    signed = ask("Who signed Doncaster's March 2017 monitoring letter?")
+    assert signed.asks_role == "writer"  # a possessive names the letter too
+
+    def find(name: str, doc_id: str) -> Passage:
+        assert (name, doc_id) == ("Ana Cole", "letter")
+        return signature
+
+    joined = with_role_holder([opening, other], signed, 2, find)
+    assert [p.chunk.chunk_id for p in joined] == ["c0", "c1", "d"]
+    assert [p.rank for p in joined] == [1, 2, 3]
+    # Already read, or not asked about: the passages stay as retrieved.
+    assert with_role_holder([signature, other], signed, 2, find) == [signature, other]
+    assert with_role_holder([opening, other], ask("Who led the visit?"), 2, find) == [
+        opening,
+        other,
+    ]
 
 
 def test_a_publisher_the_question_names_is_a_known_name() -> None:

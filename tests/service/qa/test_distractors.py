@@ -179,6 +179,11 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
         for question, expected in [
             ("Who is the Calderwick trust's director of practice?", "Samuel Okonjo"),
             ("how many CLA did hollinsford have in 2019", "612"),
+            (  # the signature at the end of a long reply
+                "Who signed Hollinsford's February 2024 freedom of information response on "
+                "children's social care?",
+                "Maureen Quilliam",
+            ),
             (
                 "Who was the contact officer for the July 2021 Thornleigh cabinet report on "
                 "the trust?",
