@@ -79,7 +79,9 @@ _RATING = re.compile(
     # "good" is a rating only where a judgement is reported, not in "good levels of".
     r"|['\"‘“](?P<q>good)['\"’”]"
     r"|\b(?:rated|judged|graded|considered|found|as|be|now|remains|remain|was|were|is|are)"
-    r"\s+(?:to\s+be\s+|as\s+)?(?P<g>good)\b",
+    r"\s+(?:to\s+be\s+|as\s+)?(?P<g>good)\b"
+    # or the value of a judgement line: "Care leavers: good".
+    r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)",
     re.IGNORECASE,
 )
 _CAPITALISED_RUN = re.compile(
@@ -284,7 +286,7 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
 def _ratings(sentence: str) -> list[Fact]:
     found = []
     for match in _RATING.finditer(sentence):
-        group = next(g for g in ("r", "q", "g") if match.group(g))
+        group = next(g for g in ("r", "q", "g", "v") if match.group(g))
         start, end = match.span(group)
         found.append(Fact("rating", start, end, sentence[start:end]))
     return found

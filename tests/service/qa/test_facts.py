@@ -92,6 +92,11 @@ def test_ratings_on_the_inspection_scale(sentence: str, rating: str) -> None:
     assert [f.text for f in facts_of(sentence, "rating")] == [rating]
 
 
+def test_good_as_the_value_of_a_judgement_line_is_a_rating() -> None:
+    assert [f.text for f in facts_of("- Care leavers: good", "rating")] == ["good"]
+    assert facts_of("Care leavers: good levels of contact", "rating") == []
+
+
 def test_good_in_ordinary_prose_is_not_a_rating() -> None:
     assert facts_of("They also highlighted good levels of morale.", "rating") == []
 
