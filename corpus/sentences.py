@@ -83,9 +83,11 @@ def _leads_on(line: str) -> bool:
 
 
 def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """For each span of `text`, the heading, label or question lines directly before it
-    (a table under "Number of CLA at 31 March:", a name under "8. CONTACT OFFICER"), or ''.
-    Read with the span, they say what its figures and names are."""
+    """For each span of `text` that states something (a sentence, or a line with a figure),
+    the heading, label or question lines directly before it (a table under "Number of CLA
+    at 31 March:", "Moira Stallard, Director ..." under "8. CONTACT OFFICER"), or ''. Read
+    with the span, they say what its figures and names are. A bare name line or a title
+    takes none."""
     found = []
     for i, (start, end) in enumerate(spans):
         if not _STATES.search(text[start:end]):

@@ -143,8 +143,10 @@ _DOCUMENT = (
 _DETERMINER = r"(?:the|this|that|its|their|a|an|[\w-]+(?:'s|’s))"
 # "the CYP Now piece", "the 2017 monitoring letter": one noun phrase, so no determiner
 # inside it ("the improvement plan the report mentions" is about the plan).
-_ARTICLE = r"(?:the|this|that|its|their|a|an)\b"
-_DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_ARTICLE})[\w'’-]+\s+){{0,6}}?{_DOCUMENT}\b"
+# No article or preposition inside the phrase: "the improvement plan in response to" is
+# about the plan ("of" stays: "freedom of information response").
+_INSIDE = r"(?:the|this|that|its|their|a|an|in|on|to|for|about|from|with|by|at|after)\b"
+_DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_INSIDE})[\w'’-]+\s+){{0,6}}?{_DOCUMENT}\b"
 
 
 def _role_patterns(phrase: str, word: str) -> tuple[tuple[DocumentRole, re.Pattern[str]], ...]:
@@ -269,6 +271,7 @@ class QuestionAnalysis:
     asks_publication: bool  # "when was the article published": the document's own date
     published_kind: str | None  # the kind of document it asks the date of ("article")
     asks_role: DocumentRole | None  # "who wrote the article": its byline or signature
+    role_document: str | None  # the document it names ("letter"), when it asks a role
     asks_named: bool  # "which inspectors": people by name, not a body or a role
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
@@ -294,6 +297,21 @@ class QuestionAnalysis:
 
 
 _COMPARES = re.compile(r"\b(?:compare[ds]?|than|versus|vs|both|as well|too|also)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|there|that|this|those|these)\b", re.I)
+_COUNCIL_AFTER = re.compile(r"(?:['’]s)?\s+(?:county|city|borough|metropolitan|council)\b", re.I)
+
+
+def refers_back(question: str) -> bool:
+    """A follow-up that compares or points back ("it", "there") keeps its topic's names."""
+    return bool(_COMPARES.search(question) or _POINTS_BACK.search(question))
+
+
+def _names_council(mention: EntityMention, question: str, lexicon: EntityLexicon) -> bool:
+    """Whether `mention` names a council: what some report is about, or written so
+    ("Doncaster Council")."""
+    at = question.lower().find(mention.text.lower())
+    written = at >= 0 and bool(_COUNCIL_AFTER.match(question, at + len(mention.text)))
+    return written or lexicon.names_a_subject(mention)
 
 
 _ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
@@ -325,10 +343,11 @@ def analyse(
     scoring = spell_out_months(resolved.scoring_question)
     mentions = lexicon.mentions(scoring) if lexicon is not None else []
     known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
-    if resolved.is_followup and lexicon is not None and not _COMPARES.search(question):
-        # "And how much did Doncaster put in?" after a question about Norfolk asks about
-        # Doncaster instead: names of its own replace the topic's.
-        own = {m.key for m in lexicon.mentions(question)}
+    if resolved.is_followup and lexicon is not None and not refers_back(question):
+        # "And how much did Doncaster Council put in?" after a question about Norfolk asks
+        # about Doncaster instead: a council of its own replaces the topic's names (not a
+        # body it mentions: "And when did the LGA review it?" is still about the topic).
+        own = {m.key for m in lexicon.mentions(question) if _names_council(m, question, lexicon)}
         known = tuple(m for m in known if m.key in own) or known
     unknown = tuple(m for m in mentions if not m.documents)
     kind = answer_kind(question)
@@ -341,6 +360,8 @@ def analyse(
         kind != "date" or bool(_ABOUT_TOPIC.search(question) or _ASKS_PUBLICATION.search(question))
     )
     time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
+    role = _asks_role(scoring, resolved.is_followup) if kind == "person" else None
+    named_document = _NAMES_DOCUMENT.search(scoring) if role else None
     return QuestionAnalysis(
         question=question,
         scoring_question=scoring,
@@ -355,7 +376,8 @@ def analyse(
         ),
         asks_publication=publication is not None,
         published_kind=publication.group("document") if publication else None,
-        asks_role=_asks_role(scoring, resolved.is_followup) if kind == "person" else None,
+        asks_role=role,
+        role_document=named_document.group().lower() if named_document else None,
         asks_named=kind == "person" and bool(_ASKS_NAMED.search(question.lower())),
         date_precision=_date_precision(question) if kind == "date" else None,
         entities=known,

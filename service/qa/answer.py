@@ -320,8 +320,10 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
 
 _ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
 _ASKS_COUNCIL = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b", re.IGNORECASE
+    r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
+    re.IGNORECASE,
 )
+_TYPED = 0.5  # the least kind strength the typed filter keeps (a coarser date: 0.5)
 
 
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
@@ -338,8 +340,9 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
     kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
-        # "Which inspectors ...?" asks for names as "when" asks for a date.
-        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= 1.0]
+        # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
+        # precise than asked ("2013" for "which month") is still a date, ranked lower.
+        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= _TYPED]
         kept = typed or kept
     about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)
     if (

@@ -79,8 +79,11 @@ _ASKED_THING = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 
 
 def describes_answer(analysis: QuestionAnalysis, mention: EntityMention) -> bool:
-    """Whether `mention` qualifies the thing asked for ("Which NHS body", "what LGA review"):
-    it describes the answer, whose document need not name it."""
+    """Whether `mention`, a body's acronym, qualifies the thing asked for ("Which NHS body",
+    "what LGA review"): it describes the answer, whose document need not name it. A place
+    does not ("Which Calderwick inspector visited Westfold?" has no answer)."""
+    if not mention.text.isupper():
+        return False  # "Which Calderwick inspector ...?" still asks about Calderwick
     question = analysis.scoring_question
     at = question.find(mention.text)
     return at > 0 and bool(_ASKED_THING.search(question, 0, at))
@@ -307,8 +310,8 @@ STRICT_KINDS = frozenset({"date", "number", "rating"})
 
 def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
     """Why the chosen sentence cannot answer: it lacks the kind of fact asked for."""
-    if analysis.kind not in STRICT_KINDS or best.kind >= 1.0:
-        return None
+    if analysis.kind not in STRICT_KINDS or best.kind >= (0.5 if analysis.kind == "date" else 1.0):
+        return None  # a date less precise than asked is still a date
     wanted = describe_kind(analysis.kind)
     if analysis.asks_share:
         wanted = "a percentage or share"

@@ -101,7 +101,9 @@ _NOT_NAME_WORDS = frozenset(
     college university hospital nhs children children's court ministry parliament news
     group chief executive director officer manager inspector inspectors inspection chair
     head minister secretary leader operating regulatory independent majesty's her his
-    the a an decision report rule of for and""".split()  # noqa: SIM905 (a word list reads best as text)
+    the a an decision report rule of for and
+    metropolitan member members team unit forum panel education information governance
+    correspondent editor reporter centre center street road lane row square avenue""".split()  # noqa: SIM905 (a word list reads best as text)
 )
 # A capitalised run naming one of these is an organisation.
 _ORGANISATION_WORDS = frozenset(
@@ -205,21 +207,21 @@ def _bare(word: str) -> str:
 
 
 def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
-    """`piece` without the words at its ends that the corpus also writes in lower case:
-    "By Imran Siddique" is Imran Siddique, "Civic Centre" and "Commons Education" no one."""
-    start, end = 0, len(piece)
-    while start < end and (word := _bare(piece[start].group())) in common_words:
+    """`piece` without the words before the name that the corpus also writes in lower case
+    ("By Imran Siddique" is Imran Siddique, "Dear Mr Allen" Mr Allen); none when every word
+    is one ("Civic Centre", "Cabinet Member"). A surname that is also a word ("Sarah
+    Foster", "Mark Young") stays: only the first words are trimmed."""
+    start = 0
+    while start < len(piece) and (word := _bare(piece[start].group())) in common_words:
         if word in _TITLES:
             break  # "Councillor Gwen Harcourt"
         start += 1
-    while end > start and _bare(piece[end - 1].group()) in common_words:
-        end -= 1
-    return piece[start:end]
+    return piece[start:]
 
 
 def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
-    """People: capitalised runs split at organisation and job words, trimmed of words the
-    corpus writes in lower case."""
+    """People: capitalised runs split at organisation and job words, trimmed of the words
+    before the name that the corpus writes in lower case."""
     names = []
     for run in _CAPITALISED_RUN.finditer(sentence):
         words = list(re.finditer(r"\S+", run.group()))

@@ -200,13 +200,14 @@ def prefer_phrases(passages: list[Passage], query: str, weight: float) -> list[P
 
     Returns the passages best first, ranks renumbered.
     """
-    pairs = content_bigrams(query)
-    if not passages or not pairs or weight <= 0:
+    if not passages:
         return passages
+    pairs = content_bigrams(query)
     best = passages[0].score or 1.0
 
     def rescored(passage: Passage) -> float:
-        held = len(pairs & content_bigrams(passage.chunk.text)) / len(pairs)
+        # Relative to the best hit in every case, as the response documents it.
+        held = len(pairs & content_bigrams(passage.chunk.text)) / len(pairs) if pairs else 0.0
         return passage.score / best + weight * held
 
     ranked = sorted(passages, key=lambda p: (-rescored(p), p.rank))

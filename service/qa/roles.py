@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from corpus.models import Document
 from service.qa.analysis import DocumentRole, QuestionAnalysis
+from service.qa.constraints import kind_matches
 from service.qa.retrieve import Passage
 
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Cllr|Councillor)\.?\s+")
@@ -69,10 +70,23 @@ def with_role_holder(
         read: how many of the passages the answerer reads.
         find: the passage of a document (id) best matching a text (a name), or None.
     """
-    if analysis.asks_role is None or not passages:
+    role = analysis.asks_role
+    if role is None or not passages:
         return passages
-    document = passages[0].document
-    names = [n for n in role_holders(document, analysis.asks_role) if n]
+    # The first document read of the kind the question names ("the letter", not the
+    # article about it) that says who holds the role.
+    document = next(
+        (
+            p.document
+            for p in passages[:read]
+            if kind_matches(analysis.role_document, p.document.kind)
+            and role_holders(p.document, role)
+        ),
+        None,
+    )
+    if document is None:
+        return passages
+    names = [n for n in role_holders(document, role) if n]
     if not names or any(_names(n, p.chunk.text) for p in passages[:read] for n in names):
         return passages
     found = find(names[0], document.doc_id)
@@ -80,5 +94,7 @@ def with_role_holder(
         return passages
     kept = [p for p in passages if p.chunk.chunk_id != found.chunk.chunk_id]
     at = min(read, len(kept) + 1) - 1
-    joined = [*kept[:at], found, *kept[at:]]
+    # It takes the place, and the score, of the passage it displaces.
+    score = kept[at].score if at < len(kept) else kept[-1].score if kept else found.score
+    joined = [*kept[:at], replace(found, score=score), *kept[at:]]
     return [replace(p, rank=i) for i, p in enumerate(joined, start=1)]

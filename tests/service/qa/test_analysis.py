@@ -387,6 +387,17 @@ def test_a_follow_up_naming_its_own_council_asks_about_that_one() -> None:
     assert {m.key for m in both.entities} == {"eastmoor", "doncaster"}
     kept = analyse(resolve("And when was that?", topic), LEXICON)
     assert [m.key for m in kept.entities] == ["eastmoor"]
+    # Pointing back ("it"), or naming a body rather than a council, keeps the topic's.
+    back = analyse(resolve("And did the Local Government Association review it?", topic), LEXICON)
+    assert "eastmoor" in {m.key for m in back.entities}
+
+
+def test_a_role_question_says_which_document_it_asks_about() -> None:
+    asked = analyse(resolve("Who signed Hollinsford's February 2024 response?", []), None)
+    assert asked.asks_role == "writer" and asked.role_document == "response"
+    # "in response to" is no document: the phrase does not run across a preposition.
+    plan = analyse(resolve("Who wrote the plan in response to the inspection?", []), None)
+    assert plan.asks_role is None
 
 
 def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> None:

@@ -236,6 +236,8 @@ def test_a_question_naming_no_council_is_about_the_council_the_reports_are_about
     # Asking which council leaves the other councils in play.
     other = ask(engine, "Which council's leader said the children's minister told him off?")
     assert other.answer is not None and "Norfolk" in other.answer
+    named = ask(engine, "Name the council that announced an extra £12m for children's social care.")
+    assert named.answer is not None and "Norfolk" in named.answer
 
 
 def test_a_question_asking_for_people_by_name_is_answered_by_a_sentence_naming_them(
@@ -245,3 +247,9 @@ def test_a_question_asking_for_people_by_name_is_answered_by_a_sentence_naming_t
     response = ask(engine, "Which HMIs carried out Doncaster's third monitoring visit in 2017?")
     assert response.short_answer is not None
     assert response.short_answer.text == "Graham Reiter and Rachel Holden"
+
+
+def test_a_date_to_the_day_is_preferred_not_required(engine: QAEngine) -> None:
+    """ "What date ...?" still takes the month the reports give, not an article's dateline."""
+    response = ask(engine, "What date did the Doncaster trust launch?")
+    assert response.short_answer is not None and response.short_answer.text == "October 2014"

@@ -61,13 +61,25 @@ def test_documents_that_never_mention_the_named_council_are_left_out() -> None:
 
 
 def test_a_name_qualifying_the_thing_asked_for_need_not_be_repeated() -> None:
-    # "Which Eastmoor inspector ...?": the answer may not say "Eastmoor" (none here names
-    # both), so the documents about Doncaster can answer; where one names both, only it.
-    asked = ask("Which Eastmoor inspector met Paul Moffat?")
-    assert allowed_documents(asked, PUBLISHED) == {"don18"}
-    assert (
-        allowed_documents(ask("Which inspector met Paul Moffat of Eastmoor?"), PUBLISHED) == set()
-    )
+    # "Which NHS body ...?": the answer's document may call it by its own name only.
+    docs = [
+        _doc(
+            "cab",
+            "In Thornleigh a plan was agreed with Northvale Clinical Commissioning Group.",
+            None,
+        ),
+        _doc("nat", "The NHS and councils met in Leeds.", None),
+        _doc("oth", "The NHS published figures for Calderwick.", None),
+        _doc("don", "Doncaster was rated good.", None),
+    ]
+    lexicon = EntityLexicon(docs)
+    published = {d.doc_id: None for d in docs}
+    body = analyse(resolve("Which NHS body was Thornleigh working with?", []), lexicon)
+    assert allowed_documents(body, published) == {"cab"}
+    # A place is no description: "Which Calderwick inspector visited Thornleigh?" asks
+    # about both, and no document names both.
+    place = analyse(resolve("Which Calderwick inspector visited Thornleigh?", []), lexicon)
+    assert allowed_documents(place, published) == set()
 
 
 def test_documents_published_before_the_asked_period_are_left_out() -> None:

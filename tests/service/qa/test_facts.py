@@ -203,7 +203,7 @@ def test_an_address_block_is_read_line_by_line() -> None:
 # Words a corpus writes in lower case (`EntityLexicon.common_words`).
 COMMON = frozenset(
     {"by", "dear", "social", "affairs", "correspondent", "civic", "centre", "education", "cabinet"}
-    | {"member", "councillor"}
+    | {"member", "councillor", "information", "governance", "team", "lead", "foster"}
 )
 
 
@@ -212,12 +212,13 @@ COMMON = frozenset(
     [
         ("By Imran Siddique, Social Affairs Correspondent", ["Imran Siddique"]),
         ("Dear Mr Allen", ["Mr Allen"]),
-        ("House of Commons Education Committee", []),
-        ("Civic Centre, Tanner Row", ["Tanner Row"]),  # a street the corpus writes nowhere else
+        ("Information Governance Team", []),  # every word also written in lower case
+        ("Lead member Sarah Foster said.", ["Sarah Foster"]),  # a surname that is a word
+        ("Civic Centre, Tanner Row", []),  # an address: "centre", "row" end no name
         ("Councillor Declan Fearnley, Cabinet Member for Children", ["Councillor Declan Fearnley"]),
     ],
 )
-def test_a_name_does_not_begin_or_end_with_a_word_the_corpus_writes_in_lower_case(
+def test_a_name_does_not_begin_with_a_word_the_corpus_writes_in_lower_case(
     sentence: str, people: list[str]
 ) -> None:
     assert [f.text for f in facts_of(sentence, "person", common_words=COMMON)] == people
@@ -226,7 +227,7 @@ def test_a_name_does_not_begin_or_end_with_a_word_the_corpus_writes_in_lower_cas
 
 
 def test_without_the_corpus_every_capitalised_pair_may_be_a_name() -> None:
-    assert [f.text for f in facts_of("Civic Centre", "person")] == ["Civic Centre"]
+    assert [f.text for f in facts_of("Growing Futures", "person")] == ["Growing Futures"]
 
 
 def test_a_date_of_the_precision_asked() -> None:
