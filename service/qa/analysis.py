@@ -276,7 +276,7 @@ class QuestionAnalysis:
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     home_names: frozenset[str]  # in reports about one council, the names most mention
-    common_words: frozenset[str]  # words the corpus writes in lower case (no person's name)
+    common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
 

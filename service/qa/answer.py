@@ -54,6 +54,7 @@ from service.qa.answer_model import (
 )
 from service.qa.completion import completed
 from service.qa.constraints import (
+    HOLDS_KIND,
     STRICT_KINDS,
     SentenceEvidence,
     about_another_council,
@@ -323,7 +324,6 @@ _ASKS_COUNCIL = re.compile(
     r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
     re.IGNORECASE,
 )
-_TYPED = 0.5  # the least kind strength the typed filter keeps (a coarser date: 0.5)
 
 
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
@@ -342,7 +342,7 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.
-        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= _TYPED]
+        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= HOLDS_KIND]
         kept = typed or kept
     about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)
     if (

@@ -218,10 +218,9 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     """
     if not analysis.home_names and not analysis.entities:
         return False  # several councils' reports, and a question naming none: not needed
+    # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
     if any(mentions(sentence, m.key) for m in analysis.entities):
-        return (
-            False  # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
-        )
+        return False
     # The names asked about: the question's own words and the names it keeps from its
     # topic (a follow-up about Doncaster after one about Norfolk drops Norfolk).
     asked = set(entity_key(analysis.question).split()).union(
@@ -306,12 +305,15 @@ def unmet_constraints(
 # Kinds whose absence from the chosen sentence is unambiguous: a date, figure or
 # rating is written as one (a person may be "the chief executive", a place "here").
 STRICT_KINDS = frozenset({"date", "number", "rating"})
+# The least kind strength that holds the kind asked: a date less precise than asked
+# ("2013" for "which month", 0.5) is still a date; figures and ratings are 0 or 1.
+HOLDS_KIND = 0.5
 
 
 def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
     """Why the chosen sentence cannot answer: it lacks the kind of fact asked for."""
-    if analysis.kind not in STRICT_KINDS or best.kind >= (0.5 if analysis.kind == "date" else 1.0):
-        return None  # a date less precise than asked is still a date
+    if analysis.kind not in STRICT_KINDS or best.kind >= HOLDS_KIND:
+        return None
     wanted = describe_kind(analysis.kind)
     if analysis.asks_share:
         wanted = "a percentage or share"

@@ -138,7 +138,7 @@ class EntityLexicon:
                 self._aliases[acronym] = entity_key(match.group(1))
                 self._docs_of[acronym].add(document.doc_id)
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
-        # Words the corpus writes in lower case: no person's name begins or ends with one.
+        # Words the corpus writes in lower case: not part of a name they come before.
         self.common_words = frozenset(lower_case)
         limit = COMMON_SHARE * self.document_count
         self._common = frozenset(k for k, docs in self._docs_of.items() if len(docs) > limit)

@@ -18,6 +18,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from service.qa.entities import entity_key
+
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
 Unit = Literal["share", "money", "count", "month", "day"]
@@ -202,17 +204,13 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     return _from_first(named, year)
 
 
-def _bare(word: str) -> str:
-    return word.lower().strip(",.'’").replace("’", "'").removesuffix("'s")
-
-
 def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
     """`piece` without the words before the name that the corpus also writes in lower case
     ("By Imran Siddique" is Imran Siddique, "Dear Mr Allen" Mr Allen); none when every word
     is one ("Civic Centre", "Cabinet Member"). A surname that is also a word ("Sarah
     Foster", "Mark Young") stays: only the first words are trimmed."""
     start = 0
-    while start < len(piece) and (word := _bare(piece[start].group())) in common_words:
+    while start < len(piece) and (word := entity_key(piece[start].group())) in common_words:
         if word in _TITLES:
             break  # "Councillor Gwen Harcourt"
         start += 1
@@ -305,7 +303,7 @@ def find_facts(
         reference: the date of the document the sentence comes from, to place
             relative dates ("last November", "in July") in time.
         common_words: words the corpus writes in lower case (`EntityLexicon.common_words`),
-            which a person's name does not begin or end with.
+            which are not part of a name they come before ("By Imran Siddique").
     """
     dates = [
         Fact("date", m.start(), m.end(), m.group(), period_of(m.group(), reference))

@@ -75,19 +75,13 @@ def with_role_holder(
         return passages
     # The first document read of the kind the question names ("the letter", not the
     # article about it) that says who holds the role.
-    document = next(
-        (
-            p.document
-            for p in passages[:read]
-            if kind_matches(analysis.role_document, p.document.kind)
-            and role_holders(p.document, role)
-        ),
-        None,
+    holders = (
+        (p.document, [n for n in role_holders(p.document, role) if n])
+        for p in passages[:read]
+        if kind_matches(analysis.role_document, p.document.kind)
     )
-    if document is None:
-        return passages
-    names = [n for n in role_holders(document, role) if n]
-    if not names or any(_names(n, p.chunk.text) for p in passages[:read] for n in names):
+    document, names = next(((d, names) for d, names in holders if names), (None, []))
+    if document is None or any(_names(n, p.chunk.text) for p in passages[:read] for n in names):
         return passages
     found = find(names[0], document.doc_id)
     if found is None:

@@ -27,17 +27,22 @@ def content_stems(text: str) -> frozenset[str]:
 
     Cached: the same corpus sentences are candidates for many questions.
     """
-    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
-    return frozenset(_STEMMER.stemWords([w for w in words if w and w not in _STOP]))
+    return frozenset(_stem_sequence(text))
 
 
 @lru_cache(maxsize=65536)
 def content_bigrams(text: str) -> frozenset[tuple[str, str]]:
     """Pairs of consecutive content stems of `text`, stop words skipped: "director of
     practice" gives ("director", "practic"), a phrase a bag of words does not see."""
-    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
-    stems = _STEMMER.stemWords([w for w in words if w and w not in _STOP])
+    stems = _stem_sequence(text)
     return frozenset(zip(stems, stems[1:], strict=False))
+
+
+def _stem_sequence(text: str) -> list[str]:
+    """The stemmed content words of `text` in order (stop words and possessives dropped)."""
+    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
+    stems: list[str] = _STEMMER.stemWords([w for w in words if w and w not in _STOP])
+    return stems
 
 
 def normalised(text: str) -> str:
