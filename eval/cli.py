@@ -180,16 +180,29 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gold_on_index(value: str) -> tuple[Path, Path | None]:
+    """`GOLD` or `GOLD=INDEX`: a gold file and the index its questions are asked over."""
+    gold, _, index = value.partition("=")
+    return Path(gold), Path(index) if index else None
+
+
 @gold_errors
 def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.datasets import read_gold
     from eval.fit_answer import collect, cross_validate, fit_all, write_model
     from service.qa import QAEngine
 
-    engine = QAEngine.load(_settings(args))
-    groups = collect(engine, [q for gold in args.gold for q in read_gold(gold)])
-    cv = cross_validate(engine, groups, folds=args.folds, l2=args.l2)
-    fitted = fit_all(engine, groups, args.l2)
+    engines: dict[Path | None, QAEngine] = {}
+    groups = []
+    for gold, index in args.gold:
+        if index not in engines:
+            settings = _settings(args)
+            if index is not None:
+                settings = settings.model_copy(update={"index_dir": index})
+            engines[index] = QAEngine.load(settings)
+        groups += collect(engines[index], read_gold(gold))
+    cv = cross_validate(groups, folds=args.folds, l2=args.l2)
+    fitted = fit_all(groups, args.l2)
     chosen, warning = cv.chosen_points()
     print(
         f"{cv.questions} questions ({cv.answerable} answerable, {cv.learnable} of them with a "
@@ -209,7 +222,8 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
         + ", ".join(f"{k} {v:+.3f}" for k, v in fitted.confidence.weights.items())
     )
     if args.out:
-        write_model(args.out, fitted, cv, args.gold, args.l2)
+        fitted_on = [f"{gold}={index}" if index else str(gold) for gold, index in args.gold]
+        write_model(args.out, fitted, cv, fitted_on, args.l2)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -315,9 +329,16 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "fit-answer", help="fit the answer-sentence weights on a gold set (cross-validated)"
     )
     f.add_argument(
-        "--gold", type=Path, nargs="+", default=[DEFAULT_GOLD], help="gold JSONL files to fit on"
+        "--gold",
+        type=_gold_on_index,
+        nargs="+",
+        default=[(DEFAULT_GOLD, None)],
+        metavar="GOLD[=INDEX]",
+        help="gold JSONL files to fit on, each over --index unless it names its own index",
     )
-    f.add_argument("--index", dest="index_dir", type=Path, help="index location")
+    f.add_argument(
+        "--index", dest="index_dir", type=Path, help="index location (default for --gold)"
+    )
     f.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     f.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
     f.add_argument(

@@ -23,7 +23,11 @@ confidence computed, by models fitted on the other folds only. The held-out figu
 are the honest ones, and the threshold sweep that picks the operating point is done
 on held-out confidences. All of it is written into the model file.
 
-    reportqa eval fit-answer [--gold FILE] [--index DIR] [--out service/qa/answer_weights.json]
+    reportqa eval fit-answer [--gold FILE[=INDEX] ...] [--index DIR] [--out FILE]
+
+A gold file may name the index its questions are asked over (`fresh.jsonl=var/corpora/
+with-fresh/index`), so one model learns from several corpora: what ranks and what is
+sure differs between five reports and thirty-five.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from service.qa import (
     FEATURES,
     HAND_WEIGHTS,
     UNMET_CONFIDENCE,
+    Answerer,
     AnswerInputs,
     AskRequest,
     Candidate,
@@ -74,6 +79,7 @@ class QuestionCandidates:
     inputs: AnswerInputs
     features: np.ndarray
     positive: np.ndarray  # bool per candidate: it contains a gold answer
+    answerer: Answerer | None = None  # of the index asked; computes confidence inputs
 
     @property
     def learnable(self) -> bool:
@@ -98,7 +104,9 @@ def collect(engine: QAEngine, questions: Sequence[GoldQuestion]) -> list[Questio
             [q.answerable and answer_contains_gold(c.text, q.answers) > 0 for c in candidates],
             dtype=bool,
         )
-        groups.append(QuestionCandidates(q.id, q.answerable, inputs, features, positive))
+        groups.append(
+            QuestionCandidates(q.id, q.answerable, inputs, features, positive, engine.answerer)
+        )
     return groups
 
 
@@ -177,7 +185,7 @@ def _reranked(g: QuestionCandidates, weights: Mapping[str, float]) -> list[Candi
 
 
 def confidence_matrix(
-    engine: QAEngine, groups: Sequence[QuestionCandidates], weights: Mapping[str, float]
+    groups: Sequence[QuestionCandidates], weights: Mapping[str, float]
 ) -> np.ndarray:
     """The confidence model's inputs per question, with candidates ranked by `weights`.
 
@@ -187,10 +195,12 @@ def confidence_matrix(
     rows = []
     for g in groups:
         ranked = _reranked(g, weights)
+        if g.answerer is None:
+            raise ValueError(f"question {g.id} was collected without its index's answerer")
         if not ranked:
             rows.append([0.0] * len(CONFIDENCE_FEATURES))
             continue
-        inputs = engine.answerer.confidence_inputs(g.inputs.analysis, ranked, g.inputs.passages)
+        inputs = g.answerer.confidence_inputs(g.inputs.analysis, ranked, g.inputs.passages)
         rows.append([inputs[name] for name in CONFIDENCE_FEATURES])
     return np.array(rows, dtype=np.float64).reshape(len(groups), len(CONFIDENCE_FEATURES))
 
@@ -366,7 +376,6 @@ def _scored(
 
 
 def cross_validate(
-    engine: QAEngine,
     groups: Sequence[QuestionCandidates],
     folds: int = DEFAULT_FOLDS,
     l2: float = DEFAULT_L2,
@@ -382,8 +391,8 @@ def cross_validate(
         weights = fit(train, l2)
         scored = _scored(train, weights)
         train_correct = np.array([top1_correct(g, weights) for g in scored])
-        model = fit_confidence(confidence_matrix(engine, scored, weights), train_correct, l2)
-        held_x = confidence_matrix(engine, [groups[i] for i in held], weights)
+        model = fit_confidence(confidence_matrix(scored, weights), train_correct, l2)
+        held_x = confidence_matrix([groups[i] for i in held], weights)
         for row, i in zip(held_x, held, strict=True):
             correct[i] = top1_correct(groups[i], weights)
             confidence[i] = model.probability(dict(zip(CONFIDENCE_FEATURES, row, strict=True)))
@@ -412,17 +421,17 @@ class FittedModel:
     top1_in_sample: float
 
 
-def fit_all(engine: QAEngine, groups: Sequence[QuestionCandidates], l2: float) -> FittedModel:
+def fit_all(groups: Sequence[QuestionCandidates], l2: float) -> FittedModel:
     """Both parts fitted on every question (what the service ships)."""
     weights = fit(groups, l2)
     scored = _scored(groups, weights)
     correct = np.array([top1_correct(g, weights) for g in scored])
-    model = fit_confidence(confidence_matrix(engine, scored, weights), correct, l2)
+    model = fit_confidence(confidence_matrix(scored, weights), correct, l2)
     return FittedModel(weights, model, top1_accuracy(groups, weights))
 
 
 def write_model(
-    path: Path, fitted: FittedModel, cv: CrossValidation, gold: Sequence[Path], l2: float
+    path: Path, fitted: FittedModel, cv: CrossValidation, gold: Sequence[str], l2: float
 ) -> None:
     """The file `service.qa.answer.load_model` reads, with how it was made."""
     chosen, warning = cv.chosen_points()
@@ -439,7 +448,7 @@ def write_model(
         "confidence": {"bias": fitted.confidence.bias, "weights": dict(fitted.confidence.weights)},
         "abstain_below": chosen.threshold,
         "warn_below": warning.threshold,
-        "fitted_on": [str(g) for g in gold],
+        "fitted_on": list(gold),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "l2": l2,
         "top1_contains_gold_in_sample": round(fitted.top1_in_sample, 4),

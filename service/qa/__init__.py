@@ -3,7 +3,7 @@
 The public entry points, used by the HTTP shell, the CLI and the evaluation harness.
 """
 
-from service.qa.answer import UNMET_CONFIDENCE, Candidate
+from service.qa.answer import UNMET_CONFIDENCE, Answerer, Candidate
 from service.qa.answer_model import (
     CONFIDENCE_FEATURES,
     FEATURES,
@@ -22,6 +22,7 @@ __all__ = [
     "FEATURES",
     "HAND_WEIGHTS",
     "AnswerInputs",
+    "Answerer",
     "AskRequest",
     "AskResponse",
     "Candidate",

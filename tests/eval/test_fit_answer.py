@@ -14,6 +14,7 @@ from eval.fit_answer import (
     SweepRow,
     _ranking_loss,
     collect,
+    confidence_matrix,
     cross_validate,
     fit,
     fit_confidence,
@@ -23,7 +24,13 @@ from eval.fit_answer import (
     warning_point,
 )
 from service.qa.analysis import analyse
-from service.qa.answer_model import CONFIDENCE_FEATURES, FEATURES, WEIGHTS_PATH, load_model
+from service.qa.answer_model import (
+    CONFIDENCE_FEATURES,
+    FEATURES,
+    HAND_WEIGHTS,
+    WEIGHTS_PATH,
+    load_model,
+)
 from service.qa.engine import AnswerInputs, QAEngine
 from service.qa.followup import resolve
 from tests.conftest import REPO
@@ -156,7 +163,7 @@ def engine(bundled_engine: QAEngine) -> QAEngine:
 @pytest.mark.integration
 def test_cross_validated_model_is_no_worse_than_the_hand_weights(engine: QAEngine) -> None:
     groups = collect(engine, read_gold(REPO / "eval" / "gold" / "bundled.jsonl"))
-    cv = cross_validate(engine, groups, folds=5)
+    cv = cross_validate(groups, folds=5)
     assert cv.questions >= 80 and cv.answerable < cv.questions
     # Held-out questions, answered by weights fitted without them.
     assert cv.top1_fitted >= cv.top1_hand - 0.02
@@ -164,3 +171,18 @@ def test_cross_validated_model_is_no_worse_than_the_hand_weights(engine: QAEngin
     no_abstention = cv.sweep[0]
     assert best.accuracy >= no_abstention.accuracy
     assert best.abstain_recall > 0.0
+
+
+def test_a_gold_file_can_name_the_index_its_questions_are_asked_over() -> None:
+    from eval.cli import _gold_on_index
+
+    assert _gold_on_index("eval/gold/fresh.jsonl=var/corpora/with-fresh/index") == (
+        Path("eval/gold/fresh.jsonl"),
+        Path("var/corpora/with-fresh/index"),
+    )
+    assert _gold_on_index("eval/gold/bundled.jsonl") == (Path("eval/gold/bundled.jsonl"), None)
+
+
+def test_confidence_inputs_need_the_answerer_of_the_questions_index() -> None:
+    with pytest.raises(ValueError, match="answerer"):
+        confidence_matrix([group([{"semantic": 1.0}], [True])], HAND_WEIGHTS)
