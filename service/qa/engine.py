@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,7 @@ from service.qa.followup import resolve
 from service.qa.generate import Generator
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.roles import with_role_holder
+from service.qa.subjects import about_main_subject
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -95,8 +96,10 @@ class AnswerInputs:
     question: str
     analysis: QuestionAnalysis
     passages: list[Passage]
-    candidates: list[Candidate]
+    candidates: list[Candidate]  # what the answer is chosen from
     unmet: tuple[str, ...] = ()
+    # Candidates of other councils' reports, for a question about the main subject.
+    elsewhere: list[Candidate] = field(default_factory=list)
 
     @property
     def scoring_question(self) -> str:
@@ -199,7 +202,12 @@ class QAEngine:
             )
         inputs = self._answer_inputs(found)
         answer = self.answerer.choose(
-            found.analysis, inputs.candidates, found.passages, found.unmet, self.lexicon
+            found.analysis,
+            inputs.candidates,
+            found.passages,
+            found.unmet,
+            self.lexicon,
+            inputs.elsewhere,
         )
         analysis = found.analysis
         passages = cited(found.passages, answer, k)
@@ -288,8 +296,9 @@ class QAEngine:
     def _answer_inputs(self, found: _Retrieved) -> AnswerInputs:
         with found.pinned(self.embedder):
             ranked = self.answerer.candidates(found.analysis, found.passages)
+        ranked, elsewhere = about_main_subject(found.analysis, ranked, self.lexicon)
         return AnswerInputs(
-            found.analysis.question, found.analysis, found.passages, ranked, found.unmet
+            found.analysis.question, found.analysis, found.passages, ranked, found.unmet, elsewhere
         )
 
     def search(

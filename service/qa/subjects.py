@@ -54,6 +54,24 @@ def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
     return normalised(text)
 
 
+def about_main_subject(
+    analysis: QuestionAnalysis, ranked: Sequence[Candidate], lexicon: EntityLexicon | None
+) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates a question naming no council is answered from, and the rest.
+
+    Over an organisation's reports and some of other councils', the answer comes from
+    the documents about the main subject or about none (national news); the others'
+    candidates still tell which councils' reports answer it differently. All are
+    answered from when none is about the main subject.
+    """
+    if analysis.default_subject is None or lexicon is None:
+        return list(ranked), []
+    home = [c for c in ranked if not lexicon.off_subject(c.passage.document.doc_id)]
+    if not home:
+        return list(ranked), []
+    return home, [c for c in ranked if lexicon.off_subject(c.passage.document.doc_id)]
+
+
 def other_subjects(
     analysis: QuestionAnalysis,
     ranked: Sequence[Candidate],
