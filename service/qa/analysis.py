@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from service.qa.dates import asks_for_latest
+from service.qa.document_questions import (
+    ABOUT_TOPIC,
+    ASKS_PUBLICATION,
+    NAMES_DOCUMENT,
+    DocumentRole,
+    asks_role,
+)
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit
 from service.qa.followup import ResolvedQuestion
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.text import content_stems
-
-# Whose name a question about a document itself asks for: who wrote or signed it, or
-# whom it was addressed to (the loader keeps both in the document's metadata).
-DocumentRole = Literal["writer", "addressee"]
 
 # "What / which [is the] [up to two words] <noun>": the noun says what is asked for
 # ("What was the average caseload", "Which outside body", "Which two people"). The
@@ -123,63 +125,6 @@ _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 # "What was the average caseload", "the number of children": counts, as "how many" asks.
 _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
-# "When was the article published?", "What date was the letter sent?": the date of
-# the document itself, which its dateline gives.
-_ASKS_PUBLICATION = re.compile(
-    r"\b(?P<document>article|story|report|letter|press release|piece|statement)\b.*"
-    r"\b(?:published|written|dated|issued|posted|released|sent|out)\b"
-    r"|\bpublication date\b",
-    re.IGNORECASE,
-)
-# Who wrote / signed / received a document: its byline, signature or addressee gives
-# the answer. The document must be what the role's verb is about ("who received the
-# letter", "the article's author", "the letter sent to"; not "who received funding,
-# says the report"). The role named first decides ("Who signed the letter sent to X?").
-_DOCUMENT = (
-    r"(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
-    r"statement|column|blog|response|reply)"
-)
-# "the letter", or a possessive: "Hollinsford's February 2024 response".
-_DETERMINER = r"(?:the|this|that|its|their|a|an|[\w-]+(?:'s|’s))"
-# "the CYP Now piece", "the 2017 monitoring letter": one noun phrase, so no determiner
-# inside it ("the improvement plan the report mentions" is about the plan).
-# No article or preposition inside the phrase: "the improvement plan in response to" is
-# about the plan ("of" stays: "freedom of information response").
-_INSIDE = r"(?:the|this|that|its|their|a|an|in|on|to|for|about|from|with|by|at|after)\b"
-_DOCUMENT_PHRASE = rf"{_DETERMINER}\s+(?:(?!{_INSIDE})[\w'’-]+\s+){{0,6}}?{_DOCUMENT}\b"
-
-
-def _role_patterns(phrase: str, word: str) -> tuple[tuple[DocumentRole, re.Pattern[str]], ...]:
-    """The role questions about a document written as `phrase` ("the 2017 letter") after
-    a verb, or as `word` ("letter") before one."""
-    writer = (
-        rf"\b(?:wrote|write|authored|signed|sign)\s+{phrase}"
-        rf"|\b(?:author|writer|signator(?:y|ies)|reporter|journalist)s?\s+of\s+{phrase}"
-        rf"|\b{word}(?:'s|’s)\s+(?:author|writer|signator(?:y|ies))"
-        rf"|\b{word}\b[^?]{{0,60}}?\b(?:written|signed|authored)\s+by\b"
-    )
-    addressee = (
-        rf"\b(?:received?|receives|got|get)\s+{phrase}"
-        rf"|\b(?:recipients?|addressees?)\s+of\s+{phrase}"
-        rf"|\b{word}\b[^?]{{0,60}}?\b(?:addressed|sent|written)\s+to\b"
-        r"|\bto\s+whom\b[^?]*\b(?:addressed|sent|written)\b"
-    )
-    return (
-        ("writer", re.compile(writer, re.IGNORECASE)),
-        ("addressee", re.compile(addressee, re.IGNORECASE)),
-    )
-
-
-_DOCUMENT_ROLES = _role_patterns(_DOCUMENT_PHRASE, _DOCUMENT)
-# In a conversation about a document, "it" is that document: "Who signed it?"
-_PRONOUN = r"(?:it|this|that)\b"
-_PRONOUN_ROLES = _role_patterns(
-    rf"(?:{_DOCUMENT_PHRASE}|{_PRONOUN})", rf"(?:{_DOCUMENT}|{_PRONOUN})"
-)
-_NAMES_DOCUMENT = re.compile(rf"\b{_DOCUMENT}\b", re.IGNORECASE)
-# A follow-up about the topic itself: "When was it published?", "When did that happen?"
-_ABOUT_TOPIC = re.compile(rf"\b{_PRONOUN}|{_NAMES_DOCUMENT.pattern}", re.IGNORECASE)
-
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
 _ASKS_ABOUT_MONEY = re.compile(
@@ -371,13 +316,13 @@ def analyse(
     # unless it asks when something else happened: "When did she start?" after a question
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
     # asks about the topic itself).
-    publication = _ASKS_PUBLICATION.search(question) if kind == "date" else None
+    publication = ASKS_PUBLICATION.search(question) if kind == "date" else None
     inherits_time = resolved.is_followup and (
-        kind != "date" or bool(_ABOUT_TOPIC.search(question) or _ASKS_PUBLICATION.search(question))
+        kind != "date" or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
     )
     time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
-    role = _asks_role(scoring, resolved.is_followup) if kind == "person" else None
-    named_document = _NAMES_DOCUMENT.search(scoring) if role else None
+    role = asks_role(scoring, resolved.is_followup) if kind == "person" else None
+    named_document = NAMES_DOCUMENT.search(scoring) if role else None
     return QuestionAnalysis(
         question=question,
         scoring_question=scoring,
@@ -405,12 +350,3 @@ def analyse(
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
     )
-
-
-def _asks_role(question: str, is_followup: bool) -> DocumentRole | None:
-    """The document role a "who" question (self-contained) asks to be named, the one it
-    mentions first; in a follow-up about a document, "it" may be that document."""
-    about_document = is_followup and _NAMES_DOCUMENT.search(question)
-    roles = _PRONOUN_ROLES if about_document else _DOCUMENT_ROLES
-    found = [(m.start(), role) for role, p in roles if (m := p.search(question))]
-    return min(found)[1] if found else None
