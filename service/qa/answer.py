@@ -267,11 +267,13 @@ class Answerer:
         others: tuple[str, ...] = ()
         if answered and lexicon is not None:
             subject = lexicon.subject_of(best.passage.document.doc_id)
+            read = {p.chunk.chunk_id for p in passages}
+            put_behind = {c.passage.chunk.chunk_id: c.passage for c in elsewhere}
             others = other_subjects(
                 analysis,
                 [*ranked, *elsewhere],
                 lexicon,
-                passages,
+                [*passages, *(p for key, p in put_behind.items() if key not in read)],
                 lambda ranking, own: self.confidence(analysis, ranking, own) >= self.abstain_below,
             )
         return Answer(

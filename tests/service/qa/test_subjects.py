@@ -11,7 +11,7 @@ from service.qa.answer import Candidate
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
-from service.qa.subjects import about_main_subject, other_subjects
+from service.qa.subjects import about_main_subject, main_subject_first, other_subjects
 
 
 def _doc(doc_id: str, title: str, text: str) -> Document:
@@ -188,3 +188,19 @@ def test_a_question_naming_no_council_is_about_the_one_most_reports_are_about() 
         analysis = analyse(resolve(question, []), lexicon)
         assert analysis.default_subject is None, question
         assert about_main_subject(analysis, RANKED, lexicon) == (RANKED, [])
+
+
+def test_the_main_subjects_passages_are_read_first() -> None:
+    docs = [
+        *DOCS,
+        _doc("don2", "Doncaster letter", "Staff in Doncaster improved. Ofsted praised Doncaster."),
+    ]
+    lexicon = EntityLexicon(docs)
+    passages = [c.passage for c in RANKED]  # east, national, don, don
+    unnamed = analyse(resolve("Who carried out the 2017 monitoring visit?", []), lexicon)
+    ordered, displaced = main_subject_first(unnamed, passages, lexicon, read=2)
+    assert [p.document.doc_id for p in ordered] == ["national", "don", "don", "east"]
+    assert [p.rank for p in ordered] == [1, 2, 3, 4]
+    assert [p.document.doc_id for p in displaced] == ["east"]  # still weighed for the note
+    named = analyse(resolve("Who carried out the 2017 visit to Eastmoor?", []), lexicon)
+    assert main_subject_first(named, passages, lexicon, read=2) == (passages, [])
