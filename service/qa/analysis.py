@@ -221,9 +221,6 @@ class QuestionAnalysis:
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     home_names: frozenset[str]  # in reports about one council, the names most mention
-    asks_which_body: bool  # "which council / authority / trust ...": the subject is asked
-    # Naming none over reports about several councils: the one most are about.
-    default_subject: str | None
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
@@ -260,13 +257,6 @@ def _names_council(mention: EntityMention, question: str, lexicon: EntityLexicon
     at = question.lower().find(mention.text.lower())
     written = at >= 0 and bool(_COUNCIL_AFTER.match(question, at + len(mention.text)))
     return written or lexicon.names_a_subject(mention)
-
-
-_ASKS_WHICH_BODY = re.compile(
-    r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies)|trusts?)\b",
-    re.IGNORECASE,
-)
-BODY_KINDS = ("organisation", "place")  # "Which other council's inspection was covered?"
 
 
 _ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
@@ -306,12 +296,6 @@ def analyse(
         known = tuple(m for m in known if m.key in own) or known
     unknown = tuple(m for m in mentions if not m.documents)
     kind = answer_kind(question)
-    asks_which_body = bool(_ASKS_WHICH_BODY.search(scoring))
-    # Staff ask about their own council without naming it: over their reports and a few
-    # of other councils', a question naming nothing is about the one most reports are.
-    names_nothing = not known and not unknown and not asks_which_body
-    main = lexicon.main_subject if lexicon is not None else None
-    default_subject = main if names_nothing and kind not in BODY_KINDS else None
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
     # unless it asks when something else happened: "When did she start?" after a question
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
@@ -344,8 +328,6 @@ def analyse(
         entities=known,
         unknown_entities=unknown,
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),
-        asks_which_body=asks_which_body,
-        default_subject=default_subject,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,

@@ -44,7 +44,7 @@ import numpy as np
 
 from corpus.sentences import answer_spans, is_heading, leads
 from index.embedders.base import Embedder
-from service.qa.analysis import BODY_KINDS, QuestionAnalysis
+from service.qa.analysis import QuestionAnalysis
 from service.qa.answer_model import (
     AnswerModel,
     confidence_features,
@@ -239,15 +239,13 @@ class Answerer:
         passages: Sequence[Passage],
         unmet: Sequence[str] = (),
         lexicon: EntityLexicon | None = None,
-        elsewhere: Sequence[Candidate] = (),
     ) -> Answer:
         """The best of the `ranked` candidates, or an abstention.
 
         It abstains when confidence is low, and whatever the confidence when `unmet`
         names a constraint of the question that no evidence can meet. With the corpus's
         `lexicon`, an answer to a question naming no council says which other councils'
-        reports answer it differently (the answer itself is the same), among `ranked` and
-        the candidates `elsewhere` it is not answered from (`about_main_subject`).
+        reports answer it differently (the answer itself is the same).
         """
         if not ranked:
             return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
@@ -267,13 +265,11 @@ class Answerer:
         others: tuple[str, ...] = ()
         if answered and lexicon is not None:
             subject = lexicon.subject_of(best.passage.document.doc_id)
-            read = {p.chunk.chunk_id for p in passages}
-            put_behind = {c.passage.chunk.chunk_id: c.passage for c in elsewhere}
             others = other_subjects(
                 analysis,
-                [*ranked, *elsewhere],
+                ranked,
                 lexicon,
-                [*passages, *(p for key, p in put_behind.items() if key not in read)],
+                passages,
                 lambda ranking, own: self.confidence(analysis, ranking, own) >= self.abstain_below,
             )
         return Answer(
@@ -323,6 +319,13 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
     return max((x for x in similarities if x is not None), default=0.0)
 
 
+_ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
+_ASKS_COUNCIL = re.compile(
+    r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
+    re.IGNORECASE,
+)
+
+
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
     """The candidates that do not contradict the question, when any remain.
 
@@ -341,10 +344,10 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         # precise than asked ("2013" for "which month") is still a date, ranked lower.
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= HOLDS_KIND]
         kept = typed or kept
-    about_home = not analysis.entities and not analysis.asks_which_body
+    about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)
     if (
         analysis.entities or about_home and analysis.home_names
-    ) and analysis.kind not in BODY_KINDS:
+    ) and analysis.kind not in _ASKS_BODY:
         # A question naming no council, over reports about one, is about that one.
         own = [c for c in kept if c.evidence is None or not c.evidence.other_council]
         kept = own or kept

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,6 @@ from service.qa.followup import resolve
 from service.qa.generate import Generator
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.roles import with_role_holder
-from service.qa.subjects import about_main_subject, main_subject_first
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -83,7 +82,6 @@ class _Retrieved:
     query: str
     vector: np.ndarray | None
     unmet: tuple[str, ...]  # constraints no document or passage can meet
-    displaced: list[Passage]  # other councils' put behind the main subject's
 
     def pinned(self, embedder: Embedder) -> AbstractContextManager[None]:
         """Serve the already-encoded query vector from the embedder's cache."""
@@ -97,10 +95,8 @@ class AnswerInputs:
     question: str
     analysis: QuestionAnalysis
     passages: list[Passage]
-    candidates: list[Candidate]  # what the answer is chosen from
+    candidates: list[Candidate]
     unmet: tuple[str, ...] = ()
-    # Candidates of other councils' reports, for a question about the main subject.
-    elsewhere: list[Candidate] = field(default_factory=list)
 
     @property
     def scoring_question(self) -> str:
@@ -202,10 +198,10 @@ class QAEngine:
                 )
             )
         inputs = self._answer_inputs(found)
-        analysis = found.analysis
         answer = self.answerer.choose(
-            analysis, inputs.candidates, found.passages, found.unmet, self.lexicon, inputs.elsewhere
+            found.analysis, inputs.candidates, found.passages, found.unmet, self.lexicon
         )
+        analysis = found.analysis
         passages = cited(found.passages, answer, k)
         timing = {"retrieve": round((retrieved - started) * 1000, 2), "answer": _ms(retrieved)}
         generated = None
@@ -269,15 +265,13 @@ class QAEngine:
                 query, depth, mode=request.mode, filters=request.filters,
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
+        passages = prefer_phrases(passages, query, self.settings.phrase_weight)[:depth]
         read = self.settings.answer_passages
-        passages = prefer_phrases(passages, query, self.settings.phrase_weight)
-        passages, displaced = main_subject_first(analysis, passages, self.lexicon, read)
-        passages = passages[:depth]
         passages = with_role_holder(passages, analysis, read, self._passage_naming)
         considered = passages[:read]
         unknown = self.answerer.unknown_terms(analysis.scoring_question)
         unmet = unmet_constraints(analysis, allowed, considered) or foreign_question(unknown)
-        return _Retrieved(analysis, passages, query, vector, unmet, displaced)
+        return _Retrieved(analysis, passages, query, vector, unmet)
 
     def _passage_naming(self, name: str, doc_id: str) -> Passage | None:
         found = self.retriever.search(name, 1, mode="lexical", documents={doc_id})
@@ -294,11 +288,8 @@ class QAEngine:
     def _answer_inputs(self, found: _Retrieved) -> AnswerInputs:
         with found.pinned(self.embedder):
             ranked = self.answerer.candidates(found.analysis, found.passages)
-            # Other councils' passages put behind still name those answering differently.
-            displaced = self.answerer.candidates(found.analysis, found.displaced)
-            ranked, elsewhere = about_main_subject(found.analysis, ranked, self.lexicon, displaced)
         return AnswerInputs(
-            found.analysis.question, found.analysis, found.passages, ranked, found.unmet, elsewhere
+            found.analysis.question, found.analysis, found.passages, ranked, found.unmet
         )
 
     def search(

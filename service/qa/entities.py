@@ -144,7 +144,6 @@ class EntityLexicon:
         self._common = frozenset(k for k, docs in self._docs_of.items() if len(docs) > limit)
         self._subjects = {document.doc_id: self._subject(document) for document in documents}
         self._subject_keys = {entity_key(s) for s in self._subjects.values() if s}
-        self.main_subject = _leading(self._subjects.values())
 
     @staticmethod
     def _names(text: str) -> list[str]:
@@ -233,11 +232,6 @@ class EntityLexicon:
             return True
         subjects = {self._subjects.get(doc_id) for doc_id in mention.documents}
         return len(subjects) == 1 and None not in subjects
-
-    def off_subject(self, doc_id: str) -> bool:
-        """Whether the document is about a subject other than the reports' main one."""
-        subject = self._subjects.get(doc_id)
-        return subject is not None and subject != self.main_subject
 
     def home_names(self) -> frozenset[str]:
         """In a corpus about one council (no document's subject tells it apart), the
@@ -384,12 +378,3 @@ def _distinct(mentions: Iterable[EntityMention]) -> list[EntityMention]:
             seen.add(mention.key)
             out.append(mention)
     return out
-
-
-def _leading(subjects: Iterable[str | None]) -> str | None:
-    """The subject more documents are about than any other ("Doncaster" in an
-    organisation's own reports with a few of other councils'); None at a tie."""
-    counts = Counter(s for s in subjects if s).most_common(2)
-    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
-        return None
-    return counts[0][0]

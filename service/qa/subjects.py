@@ -15,7 +15,6 @@ corpus about one council, no name tells its documents apart and nothing is flagg
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from service.qa.constraints import missing_kind, unmet_constraints
@@ -53,47 +52,6 @@ def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
     )
     text = candidate.text if span is None else candidate.text[span.start : span.end]
     return normalised(text)
-
-
-def main_subject_first(
-    analysis: QuestionAnalysis,
-    passages: Sequence[Passage],
-    lexicon: EntityLexicon | None,
-    read: int,
-) -> tuple[list[Passage], list[Passage]]:
-    """For a question naming no council (`QuestionAnalysis.default_subject`): the
-    passages of the main subject's and national reports first, ranks renumbered, and
-    the other councils' passages they displaced from the `read` top ones."""
-    if analysis.default_subject is None or lexicon is None:
-        return list(passages), []
-    away = [p for p in passages if lexicon.off_subject(p.document.doc_id)]
-    ordered = [p for p in passages if not lexicon.off_subject(p.document.doc_id)] + away
-    shown = {p.chunk.chunk_id for p in ordered[:read]}
-    displaced = [p for p in passages[:read] if p.chunk.chunk_id not in shown]
-    return [replace(p, rank=i) for i, p in enumerate(ordered, start=1)], displaced
-
-
-def about_main_subject(
-    analysis: QuestionAnalysis,
-    ranked: Sequence[Candidate],
-    lexicon: EntityLexicon | None,
-    displaced: Sequence[Candidate] = (),
-) -> tuple[list[Candidate], list[Candidate]]:
-    """The candidates a question naming no council is answered from, and the rest (with
-    the `displaced` ones, from passages put behind by `main_subject_first`), best first.
-
-    Over an organisation's reports and some of other councils', the answer comes from
-    the documents about the main subject or about none (national news); the others'
-    candidates still tell which councils' reports answer it differently. All are
-    answered from when none is about the main subject.
-    """
-    if analysis.default_subject is None or lexicon is None:
-        return list(ranked), []
-    home = [c for c in ranked if not lexicon.off_subject(c.passage.document.doc_id)]
-    if not home:
-        return list(ranked), list(displaced)
-    away = [c for c in ranked if lexicon.off_subject(c.passage.document.doc_id)]
-    return home, sorted([*away, *displaced], key=lambda c: -c.score)
 
 
 def other_subjects(

@@ -156,23 +156,6 @@ def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
     return checked
 
 
-def test_a_question_naming_no_council_is_answered_about_the_main_one(engine: QAEngine) -> None:
-    """Five of the reports are Doncaster's, at most four any other council's: a question
-    naming none is answered from Doncaster's, and the others that differ are named."""
-    for question, figure in (
-        ("What share of initial health assessments were done on time?", "76%"),
-        ("How many children moved placement three or more times?", "39"),
-    ):
-        response = ask(engine, question)
-        assert response.answered and response.short_answer is not None, question
-        assert response.short_answer.text == figure
-        assert response.constraints is not None and response.constraints.subject == "Doncaster"
-        assert "Eastmoor" in response.constraints.also_answered_for
-    # Asking which trust leaves the choice to the evidence.
-    which = ask(engine, "Which trust was rated outstanding for its care leavers?")
-    assert which.constraints is not None and which.constraints.subject != "Doncaster"
-
-
 def test_no_answer_cites_a_document_that_contradicts_a_named_council_or_year(
     engine: QAEngine,
 ) -> None:

@@ -11,7 +11,7 @@ from service.qa.answer import Candidate
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
-from service.qa.subjects import about_main_subject, main_subject_first, other_subjects
+from service.qa.subjects import other_subjects
 
 
 def _doc(doc_id: str, title: str, text: str) -> Document:
@@ -162,45 +162,3 @@ def test_a_subject_is_written_as_a_name_and_may_take_two_words() -> None:
     assert lexicon.subject_of("programme") == "Harrowby"
     assert lexicon.subject_of("two") == "St Helens"
     assert lexicon.subject_of("acr") is None
-
-
-def test_a_question_naming_no_council_is_about_the_one_most_reports_are_about() -> None:
-    """An organisation's own reports with a few of other councils': unnamed questions
-    are answered from its own (or national) reports; the others still answer the note."""
-    docs = [
-        *DOCS,
-        _doc("don2", "Doncaster letter", "Staff in Doncaster improved. Ofsted praised Doncaster."),
-    ]
-    lexicon = EntityLexicon(docs)
-    assert lexicon.main_subject == "Doncaster" and LEXICON.main_subject is None  # a tie
-    assert lexicon.off_subject("east") and not lexicon.off_subject("national")
-    unnamed = analyse(resolve("Who carried out the 2017 monitoring visit?", []), lexicon)
-    assert unnamed.default_subject == "Doncaster"
-    home, elsewhere = about_main_subject(unnamed, RANKED, lexicon)
-    assert [c.passage.document.doc_id for c in home] == ["national", "don", "don"]
-    assert [c.passage.document.doc_id for c in elsewhere] == ["east"]
-    # Naming a council, or asking which one, leaves nothing to default.
-    for question in (
-        "Who carried out the 2017 monitoring visit to Eastmoor?",
-        "Which council's trust was visited in 2017?",
-        "Which trust was visited in 2017?",
-    ):
-        analysis = analyse(resolve(question, []), lexicon)
-        assert analysis.default_subject is None, question
-        assert about_main_subject(analysis, RANKED, lexicon) == (RANKED, [])
-
-
-def test_the_main_subjects_passages_are_read_first() -> None:
-    docs = [
-        *DOCS,
-        _doc("don2", "Doncaster letter", "Staff in Doncaster improved. Ofsted praised Doncaster."),
-    ]
-    lexicon = EntityLexicon(docs)
-    passages = [c.passage for c in RANKED]  # east, national, don, don
-    unnamed = analyse(resolve("Who carried out the 2017 monitoring visit?", []), lexicon)
-    ordered, displaced = main_subject_first(unnamed, passages, lexicon, read=2)
-    assert [p.document.doc_id for p in ordered] == ["national", "don", "don", "east"]
-    assert [p.rank for p in ordered] == [1, 2, 3, 4]
-    assert [p.document.doc_id for p in displaced] == ["east"]  # still weighed for the note
-    named = analyse(resolve("Who carried out the 2017 visit to Eastmoor?", []), lexicon)
-    assert main_subject_first(named, passages, lexicon, read=2) == (passages, [])
