@@ -55,6 +55,8 @@ _NOT_NAMES = frozenset(
     deputy assistant corporate strategic principal senior interim acting independent
     virtual regional quality assurance safeguarding partnership partnerships""".split()  # noqa: SIM905
 )
+# Words after a place that make it a council's name ("Norfolk County Council").
+_COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
 # Share of documents above which a name no longer tells documents apart.
 COMMON_SHARE = 0.6
@@ -122,8 +124,12 @@ class EntityLexicon:
             # "Deborah Quayle said ..." opens a sentence, so "Deborah" is no name there;
             # it is one where the corpus uses it as one elsewhere and never writes it in
             # lower case ("Since Doncaster's trust ..." names no "Since Doncaster").
+            # So it is before a council ("Ashcombe Metropolitan Borough Council, judged
+            # inadequate ..." names Ashcombe, though only there).
             keys.update(
-                key for first, key in openers if first in self._mentions and first not in lower_case
+                key
+                for first, key, named_on in openers
+                if (named_on or first in self._mentions) and first not in lower_case
             )
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
@@ -150,12 +156,15 @@ class EntityLexicon:
         return EntityLexicon._scan(text)[0]
 
     @staticmethod
-    def _scan(text: str) -> tuple[list[str], set[tuple[str, str]]]:
-        """The names of `text`, and (first word, name) for each capitalised run opening a
-        sentence, whose first word is left out of the names unless the corpus uses it as
-        one elsewhere: ("deborah", "deborah quayle") from "Deborah Quayle said ..."."""
+    def _scan(text: str) -> tuple[list[str], set[tuple[str, str, bool]]]:
+        """The names of `text`, and (first word, name, more name words follow) for each
+        capitalised run opening a sentence, whose first word is left out of the names
+        unless the corpus never writes it in lower case and uses it as a name elsewhere
+        or a council follows it: ("deborah", "deborah quayle", False) from "Deborah
+        Quayle said ...", ("ashcombe", "ashcombe", True) from "Ashcombe Metropolitan
+        Borough Council, judged ..."."""
         keys: list[str] = []
-        openers: set[tuple[str, str]] = set()
+        openers: set[tuple[str, str, bool]] = set()
         for run in _RUN.finditer(text):
             words = [w for w in (entity_key(w) for w in run.group().split()) if w]
             # A sentence's first word is capitalised whatever it is ("According to").
@@ -164,9 +173,11 @@ class EntityLexicon:
                 first, words = words[0], words[1:]
             own = [w for w in words if w not in _NOT_NAMES and not w.isdigit()]
             if first is not None and first not in _NOT_NAMES:
-                openers.add((first, first))
+                # "Ashcombe Metropolitan Borough Council": a place names its council.
+                council = bool(words) and words[0] in _COUNCIL_WORDS
+                openers.add((first, first, council))
                 if own:
-                    openers.add((first, " ".join([first, *own])))
+                    openers.add((first, " ".join([first, *own]), council))
             if not own:
                 continue
             keys.extend(own)

@@ -368,6 +368,22 @@ def test_a_name_opening_a_sentence_counts_where_the_corpus_uses_it_as_one() -> N
     assert doncaster.key == "doncaster" and doncaster.documents == {"d3", "d4"}
 
 
+def test_a_place_opening_a_sentence_before_council_is_a_name() -> None:
+    """Written only at the start of a sentence, a place still names its council there."""
+    lexicon = EntityLexicon(
+        [
+            _doc(
+                "d1", "News", "Ashcombe Metropolitan Borough Council, judged inadequate, improved."
+            ),
+            _doc("d2", "Other", "Westfold was rated good. Harriet Ogunleye said so."),
+        ]
+    )
+    [ashcombe] = lexicon.mentions("Who was Ashcombe's director of children's services?")
+    assert ashcombe.key == "ashcombe" and ashcombe.documents == {"d1"}
+    # Not any word opening a sentence before a name: "Harriet" is only written there.
+    assert [m.key for m in lexicon.mentions("What did Harriet Ogunleye say?")] == ["ogunleye"]
+
+
 def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     report = [Turn(role="user", content="Who wrote the January 2025 scrutiny report?")]
     kept = analyse(resolve("Who signed it?", report), None).time
