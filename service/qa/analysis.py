@@ -25,7 +25,7 @@ from service.qa.document_questions import (
     asks_role,
 )
 from service.qa.entities import EntityLexicon, EntityMention
-from service.qa.facts import FactKind, Unit
+from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.text import content_stems
@@ -221,6 +221,8 @@ class QuestionAnalysis:
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     home_names: frozenset[str]  # in reports about one council, the names most mention
+    # The judgement it names, asking about something else ("When was it rated inadequate?").
+    rating_named: str | None
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
@@ -328,7 +330,15 @@ def analyse(
         entities=known,
         unknown_entities=unknown,
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),
+        rating_named=_rating_named(question, kind),
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
     )
+
+
+def _rating_named(question: str, kind: FactKind | None) -> str | None:
+    """The one judgement a question names when it asks for something else ("When was
+    the service rated inadequate?"); None when it names several or asks for one."""
+    named = ratings_in(question)
+    return next(iter(named)) if len(named) == 1 and kind != "rating" else None

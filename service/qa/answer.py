@@ -339,6 +339,9 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     """
     ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
     kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
+    # A sentence stating another judgement than the one named ("rated 'good' in 2018" for
+    # "When was it rated inadequate?") is about another inspection.
+    kept = [c for c in kept if not (c.evidence and c.evidence.other_rating)] or kept
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import EntityMention, entity_key
-from service.qa.facts import FactKind, Period, facts_of, find_facts
+from service.qa.facts import FactKind, Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.periods import TimeConstraint
 from service.qa.retrieve import Passage
@@ -39,6 +39,7 @@ class SentenceEvidence:
     kind: float  # holds the kind of fact asked for (1), or a near kind (0.5)
     near: float = 0.0  # how close that fact sits to a word of the question (1: adjacent)
     other_council: bool = False  # names a council the question and the corpus do not
+    other_rating: bool = False  # states judgements, none the one the question names
 
 
 def allowed_documents(
@@ -201,7 +202,10 @@ def sentence_evidence(
     )
     closeness = _nearness(analysis, sentence) if kind else 0.0
     other = _names_other_council(analysis, sentence)
-    return SentenceEvidence(entity, time_match, time_conflict, kind, closeness, other)
+    # "rated 'good' in 2018" does not say when it was rated inadequate.
+    ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
+    other_rating = bool(ratings) and analysis.rating_named not in ratings
+    return SentenceEvidence(entity, time_match, time_conflict, kind, closeness, other, other_rating)
 
 
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)

@@ -292,6 +292,15 @@ def _ratings(sentence: str) -> list[Fact]:
     return found
 
 
+def ratings_in(text: str) -> frozenset[str]:
+    """The judgements `text` states, spelt one way ("requiring improvement" is
+    "requires improvement")."""
+    return frozenset(
+        re.sub(r"requir\w*\s+improvement", "requires improvement", f.text.lower())
+        for f in _ratings(text)
+    )
+
+
 @lru_cache(maxsize=65536)
 def find_facts(
     sentence: str, reference: date | None = None, common_words: frozenset[str] = frozenset()

@@ -117,6 +117,23 @@ def test_a_sentence_dated_outside_a_before_or_after_conflicts() -> None:
     assert fitting.kind == 1.0  # a rating question, and "good" is judged here
 
 
+def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_another() -> None:
+    analysis = ask("When was Westfold rated inadequate?")
+    assert analysis.rating_named == "inadequate"
+    good = "Westfold's services were last rated 'good' in 2018."
+    both = "Westfold, rated 'good' in 2018, was judged inadequate in July 2022."
+    undated = "Inspectors returned in July 2022."
+    for sentence, other in ((good, True), (both, False), (undated, False)):
+        assert sentence_evidence(analysis, sentence, sentence, sentence, None).other_rating == other
+    # Spelt another way, the same judgement: "requiring improvement".
+    asked = ask("When was the trust judged to require improvement?")
+    said = "Inspectors rated the Trust as 'requiring improvement' in 2015."
+    assert not sentence_evidence(asked, said, said, said, None).other_rating
+    # Asking for a judgement, or naming two, names none to hold to.
+    assert ask("What rating did Westfold get after being inadequate?").rating_named is None
+    assert ask("When did it go from inadequate to 'good'?").rating_named is None
+
+
 def test_a_report_from_the_asked_year_is_not_contradicted_by_the_dates_it_recalls() -> None:
     analysis = ask("What did the 2022 report say about leaders?")
     sentence = "Since July 2020, council leaders have been more robust."
