@@ -42,6 +42,7 @@ from service.qa.followup import resolve
 from service.qa.generate import Generator
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.roles import with_role_holder
+from service.qa.subjects import about_named_subjects
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -288,6 +289,7 @@ class QAEngine:
     def _answer_inputs(self, found: _Retrieved) -> AnswerInputs:
         with found.pinned(self.embedder):
             ranked = self.answerer.candidates(found.analysis, found.passages)
+        ranked = about_named_subjects(found.analysis, ranked, self.lexicon)
         return AnswerInputs(
             found.analysis.question, found.analysis, found.passages, ranked, found.unmet
         )

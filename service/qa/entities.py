@@ -149,7 +149,7 @@ class EntityLexicon:
         limit = COMMON_SHARE * self.document_count
         self._common = frozenset(k for k, docs in self._docs_of.items() if len(docs) > limit)
         self._subjects = {document.doc_id: self._subject(document) for document in documents}
-        self._subject_keys = {entity_key(s) for s in self._subjects.values() if s}
+        self._subject_keys = {entity_key(s): s for s in self._subjects.values() if s}
 
     @staticmethod
     def _names(text: str) -> list[str]:
@@ -236,13 +236,17 @@ class EntityLexicon:
         return self._subjects.get(doc_id)
 
     def names_a_subject(self, mention: EntityMention) -> bool:
-        """Whether naming `mention` picks what the answer is about: some document is
-        mainly about it, or every document mentioning it is about the same one ("Paul
-        Moffat", "DCST": Doncaster; not "the LGA", which two trusts invited)."""
+        """Whether naming `mention` picks what the answer is about (`subject_named`)."""
+        return self.subject_named(mention) is not None
+
+    def subject_named(self, mention: EntityMention) -> str | None:
+        """The subject naming `mention` picks: the one it names, or the one every document
+        mentioning it is about ("Paul Moffat", "DCST": Doncaster; not "the LGA", which two
+        trusts invited)."""
         if mention.key in self._subject_keys:
-            return True
+            return self._subject_keys[mention.key]
         subjects = {self._subjects.get(doc_id) for doc_id in mention.documents}
-        return len(subjects) == 1 and None not in subjects
+        return subjects.pop() if len(subjects) == 1 and None not in subjects else None
 
     def home_names(self) -> frozenset[str]:
         """In a corpus about one council (no document's subject tells it apart), the

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from service.qa.constraints import missing_kind, unmet_constraints
-from service.qa.entities import EntityLexicon
+from service.qa.constraints import mentions, missing_kind, unmet_constraints
+from service.qa.entities import EntityLexicon, entity_key, heading_of
 from service.qa.short_answer import short_answer
 from service.qa.text import normalised
 
@@ -52,6 +52,31 @@ def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
     )
     text = candidate.text if span is None else candidate.text[span.start : span.end]
     return normalised(text)
+
+
+def about_named_subjects(
+    analysis: QuestionAnalysis, ranked: Sequence[Candidate], lexicon: EntityLexicon | None
+) -> list[Candidate]:
+    """For a question naming what reports are about (a council, a trust): the candidates
+    from those reports, or whose passage or document heading names one; all when none
+    are. A national report's "19 of the 153 councils are rated inadequate" is not
+    Thornleigh's rating, though the report names Thornleigh in another passage."""
+    if lexicon is None:
+        return list(ranked)
+    named = {m: lexicon.subject_named(m) for m in analysis.entities}
+    subjects = {s for s in named.values() if s is not None}
+    if not subjects:
+        return list(ranked)
+    keys = {m.key for m, s in named.items() if s} | {entity_key(s) for s in subjects}
+
+    def about(candidate: Candidate) -> bool:
+        document = candidate.passage.document
+        if lexicon.subject_of(document.doc_id) in subjects:
+            return True
+        text = f"{candidate.passage.chunk.text}\n{heading_of(document)}"
+        return any(mentions(text, key) for key in keys)
+
+    return [c for c in ranked if about(c)] or list(ranked)
 
 
 def other_subjects(

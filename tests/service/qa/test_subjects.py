@@ -11,7 +11,7 @@ from service.qa.answer import Candidate
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
-from service.qa.subjects import other_subjects
+from service.qa.subjects import about_named_subjects, other_subjects
 
 
 def _doc(doc_id: str, title: str, text: str) -> Document:
@@ -162,3 +162,30 @@ def test_a_subject_is_written_as_a_name_and_may_take_two_words() -> None:
     assert lexicon.subject_of("programme") == "Harrowby"
     assert lexicon.subject_of("two") == "St Helens"
     assert lexicon.subject_of("acr") is None
+
+
+def test_a_question_naming_a_council_is_answered_from_passages_about_it() -> None:
+    """A national report names Eastmoor in one passage; its other passages are not about
+    Eastmoor, though the report is among those mentioning it."""
+    national = _doc("n2", "Councils rated", "Nineteen councils are rated inadequate.")
+    docs = [*DOCS, national]
+    lexicon = EntityLexicon(docs)
+    other_passage = Chunk("n2-1", "n2", 1, 0, len(national.text), national.text)
+    ranked = [
+        Candidate(
+            Passage(other_passage, national, 3.0, 1),
+            0,
+            len(national.text),
+            national.text,
+            3.0,
+            0.5,
+            0.5,
+        ),
+        *RANKED,
+    ]
+    analysis = analyse(resolve("How was Eastmoor rated in 2017?", []), lexicon)
+    kept = about_named_subjects(analysis, ranked, lexicon)
+    # Eastmoor's report, and the national one's passage naming Eastmoor; not the other.
+    assert [c.passage.document.doc_id for c in kept] == ["east", "national"]
+    unnamed = analyse(resolve("How was the council rated in 2017?", []), lexicon)
+    assert about_named_subjects(unnamed, ranked, lexicon) == ranked
