@@ -192,15 +192,18 @@ def cmd_fit_answer(args: argparse.Namespace) -> int:
     from eval.fit_answer import collect, cross_validate, fit_all, write_model
     from service.qa import QAEngine
 
-    engines: dict[Path | None, QAEngine] = {}
+    settings = _settings(args)
+    if settings.backend != "files" and any(index for _, index in args.gold):
+        print("fit-answer: GOLD=INDEX names a files index; the postgres backend has one "
+              "database (REPORTQA_DATABASE_URL)", file=sys.stderr)  # fmt: skip
+        return 2
+    engines: dict[Path, QAEngine] = {}
     groups = []
     for gold, index in args.gold:
-        if index not in engines:
-            settings = _settings(args)
-            if index is not None:
-                settings = settings.model_copy(update={"index_dir": index})
-            engines[index] = QAEngine.load(settings)
-        groups += collect(engines[index], read_gold(gold))
+        where = Path(index or settings.index_dir)
+        if where not in engines:
+            engines[where] = QAEngine.load(settings.model_copy(update={"index_dir": where}))
+        groups += collect(engines[where], read_gold(gold))
     cv = cross_validate(groups, folds=args.folds, l2=args.l2)
     fitted = fit_all(groups, args.l2)
     chosen, warning = cv.chosen_points()

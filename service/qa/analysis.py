@@ -338,7 +338,14 @@ def analyse(
 
 
 def _rating_named(question: str, kind: FactKind | None) -> str | None:
-    """The one judgement a question names when it asks for something else ("When was
-    the service rated inadequate?"); None when it names several or asks for one."""
-    named = ratings_in(question)
-    return next(iter(named)) if len(named) == 1 and kind != "rating" else None
+    """The one judgement a question states while asking for something else ("When was
+    the service rated inadequate?"); None when it states several, asks for one, or asks
+    whether ("Was it rated inadequate in 2018?" is answered by "rated 'good' in 2018")."""
+    if kind is None or kind == "rating":
+        return None
+    named: set[str] = set()
+    lowered = question.lower()
+    for match in _STATED_RATING.finditer(lowered):
+        # The pattern stops at "requir"; the judgement runs on ("requires improvement").
+        named |= ratings_in(lowered[match.start() : match.end() + 40])
+    return next(iter(named)) if len(named) == 1 else None

@@ -59,6 +59,7 @@ from service.qa.constraints import (
     SentenceEvidence,
     about_another_council,
     kind_matches,
+    mentions,
     missing_kind,
     sentence_evidence,
 )
@@ -339,9 +340,6 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     """
     ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
     kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
-    # A sentence stating another judgement than the one named ("rated 'good' in 2018" for
-    # "When was it rated inadequate?") is about another inspection.
-    kept = [c for c in kept if not (c.evidence and c.evidence.other_rating)] or kept
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.
@@ -354,9 +352,20 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         # A question naming no council, over reports about one, is about that one.
         own = [c for c in kept if c.evidence is None or not c.evidence.other_council]
         kept = own or kept
+    # A sentence stating another judgement than the one named ("rated 'good' in 2018" for
+    # "When was it rated inadequate?") is about another inspection; unless that leaves
+    # only sentences no longer naming what the question names (another council's).
+    same = [c for c in kept if not (c.evidence and c.evidence.other_rating)]
+    if same and _names_named(analysis, same) >= _names_named(analysis, kept):
+        kept = same
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept
     return kept or candidates
+
+
+def _names_named(analysis: QuestionAnalysis, candidates: Sequence[Candidate]) -> bool:
+    """Whether one of `candidates` names, in its own words, a name the question gives."""
+    return any(mentions(c.text, m.key) for c in candidates for m in analysis.entities)
 
 
 def _gives_document_fact(

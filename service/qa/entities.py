@@ -157,7 +157,7 @@ class EntityLexicon:
 
     @staticmethod
     def _scan(text: str) -> tuple[list[str], set[tuple[str, str, bool]]]:
-        """The names of `text`, and (first word, name, more name words follow) for each
+        """The names of `text`, and (first word, name, a council word follows) for each
         capitalised run opening a sentence, whose first word is left out of the names
         unless the corpus never writes it in lower case and uses it as a name elsewhere
         or a council follows it: ("deborah", "deborah quayle", False) from "Deborah

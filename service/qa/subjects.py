@@ -67,11 +67,14 @@ def about_named_subjects(
     subjects = {s for s in named.values() if s is not None}
     if not subjects:
         return list(ranked)
-    keys = {m.key for m, s in named.items() if s} | {entity_key(s) for s in subjects}
+    # Compared as keys: one report may write "North\nYorkshire", another "North Yorkshire".
+    subject_keys = {entity_key(s) for s in subjects}
+    keys = {m.key for m, s in named.items() if s} | subject_keys
 
     def about(candidate: Candidate) -> bool:
         document = candidate.passage.document
-        if lexicon.subject_of(document.doc_id) in subjects:
+        subject = lexicon.subject_of(document.doc_id)
+        if subject is not None and entity_key(subject) in subject_keys:
             return True
         text = f"{candidate.passage.chunk.text}\n{heading_of(document)}"
         return any(mentions(text, key) for key in keys)

@@ -18,6 +18,7 @@ from service.qa.constraints import (
     unmet_constraints,
 )
 from service.qa.entities import EntityLexicon
+from service.qa.facts import ratings_in
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
 from service.qa.roles import names_role_holder, role_holders, with_role_holder
@@ -129,9 +130,17 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     asked = ask("When was the trust judged to require improvement?")
     said = "Inspectors rated the Trust as 'requiring improvement' in 2015."
     assert not sentence_evidence(asked, said, said, said, None).other_rating
-    # Asking for a judgement, or naming two, names none to hold to.
+    # Asking for a judgement, or naming two, names none to hold to; nor asking whether
+    # ("rated 'good' in 2018" answers "no"), nor a word that is no judgement there.
     assert ask("What rating did Westfold get after being inadequate?").rating_named is None
     assert ask("When did it go from inadequate to 'good'?").rating_named is None
+    assert ask("Was Westfold rated inadequate in 2018?").rating_named is None
+    assert ask("How many recommendations were still outstanding?").rating_named is None
+    # "Requires improvement to be good" is one judgement, not also "good".
+    assert ratings_in("rated 'requires improvement to be good'") == {"requires improvement"}
+    assert ask("When was it judged requires improvement to be good?").rating_named == (
+        "requires improvement"
+    )
 
 
 def test_a_report_from_the_asked_year_is_not_contradicted_by_the_dates_it_recalls() -> None:

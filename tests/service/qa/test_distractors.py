@@ -156,6 +156,20 @@ def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
     return checked
 
 
+def test_a_sentence_stating_another_judgement_than_the_one_named_is_not_the_answer(
+    engine: QAEngine,
+) -> None:
+    westfold = ask(engine, "When was Westfold rated inadequate?")
+    assert westfold.answer is not None and "July 2022" in westfold.answer  # not "good in 2018"
+    # Unless only other councils' sentences would be left: Pendleford is never rated
+    # inadequate, and Eastmoor's "inadequate" is no answer about it.
+    pendleford = ask(engine, "When was Pendleford rated inadequate?")
+    assert pendleford.answer is None or "Eastmoor" not in pendleford.answer
+    # Asking whether: "rated 'good' in 2018" answers it.
+    whether = ask(engine, "Was Westfold rated inadequate in 2018?")
+    assert whether.answer is not None and "good" in whether.answer
+
+
 def test_no_answer_cites_a_document_that_contradicts_a_named_council_or_year(
     engine: QAEngine,
 ) -> None:
