@@ -186,3 +186,21 @@ def test_a_gold_file_can_name_the_index_its_questions_are_asked_over() -> None:
 def test_confidence_inputs_need_the_answerer_of_the_questions_index() -> None:
     with pytest.raises(ValueError, match="answerer"):
         confidence_matrix([group([{"semantic": 1.0}], [True])], HAND_WEIGHTS)
+
+
+def test_a_gold_files_own_index_is_refused_under_the_postgres_backend(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The postgres backend serves one database: a files index per gold file would be
+    silently ignored, so the command says so instead of fitting on the wrong corpus."""
+    from service.cli import main
+    from service.settings import get_settings
+
+    monkeypatch.setenv("REPORTQA_BACKEND", "postgres")
+    get_settings.cache_clear()
+    try:
+        code = main(["eval", "fit-answer", "--gold", "eval/gold/fresh.jsonl=var/other/index"])
+    finally:
+        get_settings.cache_clear()
+    assert code == 2
+    assert "postgres" in capsys.readouterr().err
