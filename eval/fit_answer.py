@@ -56,7 +56,7 @@ from service.qa import (
     Candidate,
     ConfidenceModel,
     QAEngine,
-    missing_kind,
+    best_falls_short,
     score,
 )
 
@@ -360,12 +360,12 @@ def _folds(n: int, folds: int, seed: int) -> list[int]:
 def _by_rule(g: QuestionCandidates, weights: Mapping[str, float]) -> bool:
     """The service abstains whatever the confidence: the question's constraints are unmet
     (retrieval found nothing that can meet them, or the chosen sentence lacks the kind
-    of fact asked for)."""
+    of fact asked for or is about another council than the one named)."""
     if g.inputs.unmet:
         return True
     ranked = _reranked(g, weights)
     evidence = ranked[0].evidence if ranked else None
-    return evidence is not None and missing_kind(g.inputs.analysis, evidence) is not None
+    return evidence is not None and best_falls_short(g.inputs.analysis, evidence) is not None
 
 
 def _scored(

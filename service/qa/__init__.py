@@ -11,7 +11,7 @@ from service.qa.answer_model import (
     ConfidenceModel,
     score,
 )
-from service.qa.constraints import missing_kind
+from service.qa.constraints import best_falls_short, missing_kind
 from service.qa.contract import AskRequest, AskResponse, SearchResponse
 from service.qa.engine import AnswerInputs, QAEngine
 from service.qa.retrieve import Retriever
@@ -30,6 +30,7 @@ __all__ = [
     "QAEngine",
     "Retriever",
     "SearchResponse",
+    "best_falls_short",
     "missing_kind",
     "score",
 ]

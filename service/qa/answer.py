@@ -57,10 +57,9 @@ from service.qa.constraints import (
     HOLDS_KIND,
     STRICT_KINDS,
     SentenceEvidence,
-    about_another_council,
+    best_falls_short,
     kind_matches,
     mentions,
-    missing_kind,
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
@@ -252,9 +251,7 @@ class Answerer:
             return Answer(best=None, confidence=0.0, answered=False, unmet=tuple(unmet))
         best = ranked[0]
         evidence = best.evidence
-        lacking = evidence and (
-            missing_kind(analysis, evidence) or about_another_council(analysis, evidence)
-        )
+        lacking = evidence and best_falls_short(analysis, evidence)
         if lacking and not unmet:
             unmet = (lacking,)
         confidence = self.confidence(analysis, ranked, passages)

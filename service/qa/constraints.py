@@ -334,6 +334,12 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
     return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
 
 
+def best_falls_short(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
+    """Why the chosen sentence cannot answer whatever the confidence (`missing_kind`,
+    `about_another_council`); the service and the answer-model fitter both ask this."""
+    return missing_kind(analysis, best) or about_another_council(analysis, best)
+
+
 # Above this idf-weighted share of its words absent from the reports, a question is
 # about something else ("Who won the 2019 rugby world cup?"): only a date or a stray word
 # matches, which the ranker alone cannot tell from evidence.
