@@ -9,8 +9,8 @@ from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
     about_another_council,
-    best_falls_short,
     allowed_documents,
+    best_falls_short,
     foreign_question,
     kind_matches,
     missing_kind,
