@@ -221,6 +221,7 @@ class QuestionAnalysis:
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     home_names: frozenset[str]  # in reports about one council, the names most mention
+    asks_which_council: bool  # "which / what / name ... council": no council is implied
     # The judgement it names, asking about something else ("When was it rated inadequate?").
     rating_named: str | None
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
@@ -261,6 +262,10 @@ def _names_council(mention: EntityMention, question: str, lexicon: EntityLexicon
     return written or lexicon.names_a_subject(mention)
 
 
+_ASKS_WHICH_COUNCIL = re.compile(
+    r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
+    re.IGNORECASE,
+)
 _ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
 _ASKS_MONTH = re.compile(r"\b(?:what|which)\s+month\b|\bmonth and year\b", re.I)
 
@@ -330,6 +335,7 @@ def analyse(
         entities=known,
         unknown_entities=unknown,
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),
+        asks_which_council=bool(_ASKS_WHICH_COUNCIL.search(scoring)),
         rating_named=_rating_named(question, kind),
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,

@@ -318,10 +318,6 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
 
 
 _ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
-_ASKS_COUNCIL = re.compile(
-    r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
-    re.IGNORECASE,
-)
 
 
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
@@ -342,7 +338,7 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         # precise than asked ("2013" for "which month") is still a date, ranked lower.
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= HOLDS_KIND]
         kept = typed or kept
-    about_home = not analysis.entities and not _ASKS_COUNCIL.search(analysis.scoring_question)
+    about_home = not analysis.entities and not analysis.asks_which_council
     if (
         analysis.entities or about_home and analysis.home_names
     ) and analysis.kind not in _ASKS_BODY:

@@ -327,11 +327,17 @@ def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | No
 
 
 def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
-    """Why the chosen sentence cannot answer a question naming a council: even the best
-    is about another one (every passage on Doncaster's money names only Norfolk's)."""
-    if not analysis.entities or not best.other_council:
+    """Why the chosen sentence cannot answer a question about one council: even the best
+    is about another one (every passage on Doncaster's money names only Norfolk's). The
+    council is the one the question names or, naming none over reports about one, that
+    one ("How much did the council invest?" is not answered by Norfolk's £12m)."""
+    if not best.other_council:
         return None
-    return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
+    if analysis.entities:
+        return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
+    if analysis.home_names and not analysis.asks_which_council:
+        return "No passage found says it of the council these reports are about"
+    return None
 
 
 def best_falls_short(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:

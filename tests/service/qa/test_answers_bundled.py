@@ -253,3 +253,19 @@ def test_a_date_to_the_day_is_preferred_not_required(engine: QAEngine) -> None:
     """ "What date ...?" still takes the month the reports give, not an article's dateline."""
     response = ask(engine, "What date did the Doncaster trust launch?")
     assert response.short_answer is not None and response.short_answer.text == "October 2014"
+
+
+def test_another_councils_figure_is_no_answer_about_the_council_the_reports_are_about(
+    engine: QAEngine,
+) -> None:
+    """The bundled reports are about Doncaster; one article also gives Norfolk's £12m."""
+    money = ask(engine, "How much did the council invest in children's services?")
+    assert not money.answered and money.answer is None
+    assert money.constraints is not None
+    assert money.constraints.unmet == [
+        "No passage found says it of the council these reports are about"
+    ]
+    assert money.citations  # the passages are still shown
+    # Naming Norfolk answers it.
+    norfolk = ask(engine, "How much did Norfolk County Council invest in children's services?")
+    assert norfolk.answered and norfolk.answer is not None and "£12m" in norfolk.answer
