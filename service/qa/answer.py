@@ -54,6 +54,7 @@ from service.qa.answer_model import (
 )
 from service.qa.completion import completed
 from service.qa.constraints import (
+    BODY_KINDS,
     HOLDS_KIND,
     STRICT_KINDS,
     SentenceEvidence,
@@ -317,9 +318,6 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
     return max((x for x in similarities if x is not None), default=0.0)
 
 
-_ASKS_BODY = ("organisation", "place")  # "Which other council's inspection was covered?"
-
-
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
     """The candidates that do not contradict the question, when any remain.
 
@@ -341,7 +339,7 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     about_home = not analysis.entities and not analysis.asks_which_council
     if (
         analysis.entities or about_home and analysis.home_names
-    ) and analysis.kind not in _ASKS_BODY:
+    ) and analysis.kind not in BODY_KINDS:
         # A question naming no council, over reports about one, is about that one.
         own = [c for c in kept if c.evidence is None or not c.evidence.other_council]
         kept = own or kept

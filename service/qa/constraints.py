@@ -326,6 +326,11 @@ def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | No
     return f"The best passage gives no {wanted.split(' ', 1)[1]}"
 
 
+# Asking for a body or place, another council may be the answer ("Which organisation
+# put in £12m?").
+BODY_KINDS = ("organisation", "place")
+
+
 def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
     """Why the chosen sentence cannot answer a question about one council: even the best
     is about another one (every passage on Doncaster's money names only Norfolk's). The
@@ -335,7 +340,7 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
         return None
     if analysis.entities:
         return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
-    if analysis.home_names and not analysis.asks_which_council:
+    if analysis.home_names and not analysis.asks_which_council and analysis.kind not in BODY_KINDS:
         return "No passage found says it of the council these reports are about"
     return None
 
