@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
-from service.qa.entities import EntityMention, entity_key
+from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.periods import TimeConstraint
@@ -209,9 +209,8 @@ def sentence_evidence(
 
 
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
-# Words of a council's name that are not its place ("Children in Care Council" is a
-# forum of young people, not another council).
-_COUNCIL_WORDS = {"council", "county", "borough", "city", "metropolitan", "district"}
+# Words before "Council" that are no place ("Children in Care Council" is a forum of
+# young people, not another council); the council words are `entities.COUNCIL_WORDS`.
 _NOT_PLACES = {"children", "in", "care", "youth", "young", "people", "parish", "town", "the"}
 
 
@@ -232,7 +231,7 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     )
     for fact in facts_of(sentence, "organisation"):
         if _COUNCIL.search(fact.text):
-            own = set(entity_key(fact.text).split()) - _COUNCIL_WORDS
+            own = set(entity_key(fact.text).split()) - COUNCIL_WORDS
             if own and not own <= _NOT_PLACES and not own & analysis.home_names and not own & asked:
                 return True
     return False

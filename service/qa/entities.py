@@ -56,7 +56,7 @@ _NOT_NAMES = frozenset(
     virtual regional quality assurance safeguarding partnership partnerships""".split()  # noqa: SIM905
 )
 # Words after a place that make it a council's name ("Norfolk County Council").
-_COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
+COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
 # Share of documents above which a name no longer tells documents apart.
 COMMON_SHARE = 0.6
@@ -174,7 +174,7 @@ class EntityLexicon:
             own = [w for w in words if w not in _NOT_NAMES and not w.isdigit()]
             if first is not None and first not in _NOT_NAMES:
                 # "Ashcombe Metropolitan Borough Council": a place names its council.
-                council = bool(words) and words[0] in _COUNCIL_WORDS
+                council = bool(words) and words[0] in COUNCIL_WORDS
                 openers.add((first, first, council))
                 if own:
                     openers.add((first, " ".join([first, *own]), council))

@@ -292,17 +292,14 @@ def _ratings(sentence: str) -> list[Fact]:
     return found
 
 
+_REQUIRES_IMPROVEMENT = re.compile(r"requir\w*\s+improvement(?:\s+to\s+be\s+good)?", re.I)
+
+
 def ratings_in(text: str) -> frozenset[str]:
     """The judgements `text` states, spelt one way ("requiring improvement" and
     "requires improvement to be good" are "requires improvement")."""
-    text = _TO_BE_GOOD.sub("requires improvement", text)
-    return frozenset(
-        re.sub(r"requir\w*\s+improvement", "requires improvement", f.text.lower())
-        for f in _ratings(text)
-    )
-
-
-_TO_BE_GOOD = re.compile(r"requir\w*\s+improvement\s+to\s+be\s+good", re.IGNORECASE)
+    text = _REQUIRES_IMPROVEMENT.sub("requires improvement", text)
+    return frozenset(f.text.lower() for f in _ratings(text))
 
 
 @lru_cache(maxsize=65536)

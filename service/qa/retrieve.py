@@ -205,13 +205,13 @@ def prefer_phrases(passages: list[Passage], query: str, weight: float) -> list[P
     pairs = content_bigrams(query)
     best = passages[0].score or 1.0
 
-    def rescored(passage: Passage) -> float:
+    def rescored(passage: Passage) -> Passage:
         # Relative to the best hit in every case, as the response documents it.
         held = len(pairs & content_bigrams(passage.chunk.text)) / len(pairs) if pairs else 0.0
-        return passage.score / best + weight * held
+        return replace(passage, score=passage.score / best + weight * held)
 
-    ranked = sorted(passages, key=lambda p: (-rescored(p), p.rank))
-    return [replace(p, score=rescored(p), rank=i) for i, p in enumerate(ranked, start=1)]
+    ranked = sorted((rescored(p) for p in passages), key=lambda p: (-p.score, p.rank))
+    return [replace(p, rank=i) for i, p in enumerate(ranked, start=1)]
 
 
 def prefer_recent_evidence(

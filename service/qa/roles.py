@@ -33,7 +33,8 @@ def role_holders(document: Document, role: DocumentRole) -> list[str]:
     else:
         addressees = _as_list(extra.get("addressees"))
         found = [a["name"] for a in addressees if isinstance(a, dict) and "name" in a]
-    return list(dict.fromkeys(_HONORIFIC.sub("", n.split(",")[0]).strip() for n in found))
+    bare = (_HONORIFIC.sub("", n.split(",")[0]).strip() for n in found)
+    return list(dict.fromkeys(name for name in bare if name))
 
 
 def _as_list(value: object) -> list[object]:
@@ -51,8 +52,7 @@ def names_role_holder(analysis: QuestionAnalysis, document: Document, sentence: 
     (None when it asks about none)."""
     if analysis.asks_role is None:
         return None
-    names = [n for n in role_holders(document, analysis.asks_role) if n]
-    return any(_names(name, sentence) for name in names)
+    return any(_names(name, sentence) for name in role_holders(document, analysis.asks_role))
 
 
 def with_role_holder(
@@ -77,7 +77,7 @@ def with_role_holder(
     # The first document read of the kind the question names ("the letter", not the
     # article about it) that says who holds the role.
     holders = (
-        (p.document, [n for n in role_holders(p.document, role) if n])
+        (p.document, role_holders(p.document, role))
         for p in passages[:read]
         if kind_matches(analysis.role_document, p.document.kind)
     )

@@ -71,15 +71,18 @@ def about_named_subjects(
     subject_keys = {entity_key(s) for s in subjects}
     keys = {m.key for m, s in named.items() if s} | subject_keys
 
-    def about(candidate: Candidate) -> bool:
-        document = candidate.passage.document
+    def about(passage: Passage) -> bool:
+        document = passage.document
         subject = lexicon.subject_of(document.doc_id)
         if subject is not None and entity_key(subject) in subject_keys:
             return True
-        text = f"{candidate.passage.chunk.text}\n{heading_of(document)}"
+        text = f"{passage.chunk.text}\n{heading_of(document)}"
         return any(mentions(text, key) for key in keys)
 
-    return [c for c in ranked if about(c)] or list(ranked)
+    # Decided once per passage: its sentences are many of the candidates.
+    passages = {c.passage.chunk.chunk_id: c.passage for c in ranked}
+    relevant = {chunk_id for chunk_id, passage in passages.items() if about(passage)}
+    return [c for c in ranked if c.passage.chunk.chunk_id in relevant] or list(ranked)
 
 
 def other_subjects(
