@@ -53,6 +53,9 @@ def server(workdir: Path, index_dir: Path) -> Iterator[LiveServer]:
         "REPORTQA_API_KEYS": KEYS,
         "REPORTQA_DOCUMENTS_DIR": str(workdir / "tiny" / "documents"),
         "REPORTQA_LOG_FORMAT": "json",
+        # Only the reloads these tests ask for: the published-build watcher (tested in
+        # test_workers) would otherwise race them to each new build.
+        "REPORTQA_LIVE_BUILD_POLL_S": "3600",
     }
     with live_server(index_dir, workdir / "server.log", env) as running:
         yield running
