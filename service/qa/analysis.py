@@ -27,6 +27,7 @@ from service.qa.document_questions import (
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion
+from service.qa.offices import Office, office_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.text import content_stems
 
@@ -224,6 +225,7 @@ class QuestionAnalysis:
     asks_which_council: bool  # "which / what / name ... council": no council is implied
     # The judgement it names, asking about something else ("When was it rated inadequate?").
     rating_named: str | None
+    office: Office | None  # the post whose holder it asks for ("chief inspector")
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
@@ -337,6 +339,7 @@ def analyse(
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),
         asks_which_council=bool(_ASKS_WHICH_COUNCIL.search(scoring)),
         rating_named=_rating_named(question, kind),
+        office=office_asked(question, (m.text for m in mentions)) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,

@@ -349,6 +349,10 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     same = [c for c in kept if not (c.evidence and c.evidence.other_rating)]
     if same and _names_named(analysis, same) >= _names_named(analysis, kept):
         kept = same
+    # Likewise a sentence giving its person another post than the one asked about.
+    same = [c for c in kept if not (c.evidence and c.evidence.other_office)]
+    if same and _names_named(analysis, same) >= _names_named(analysis, kept):
+        kept = same
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept
     return kept or candidates

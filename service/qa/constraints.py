@@ -23,6 +23,7 @@ from service.qa.dates import evidence_day
 from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
+from service.qa.offices import gives_other_office
 from service.qa.periods import TimeConstraint
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
@@ -40,6 +41,7 @@ class SentenceEvidence:
     near: float = 0.0  # how close that fact sits to a word of the question (1: adjacent)
     other_council: bool = False  # names a council the question and the corpus do not
     other_rating: bool = False  # states judgements, none the one the question names
+    other_office: bool = False  # gives a person it names another post than the one asked
 
 
 def allowed_documents(
@@ -205,7 +207,10 @@ def sentence_evidence(
     # "rated 'good' in 2018" does not say when it was rated inadequate.
     ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
     other_rating = bool(ratings) and analysis.rating_named not in ratings
-    return SentenceEvidence(entity, time_match, time_conflict, kind, closeness, other, other_rating)
+    other_office = analysis.office is not None and gives_other_office(analysis.office, sentence)
+    return SentenceEvidence(
+        entity, time_match, time_conflict, kind, closeness, other, other_rating, other_office
+    )
 
 
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
@@ -344,10 +349,23 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
     return None
 
 
+def another_office(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
+    """Why the chosen sentence cannot answer "who holds this post": even the best gives
+    its person another post (the candidates giving none are ranked first)."""
+    if analysis.office is None or not best.other_office:
+        return None
+    return f"No passage found names the {analysis.office.text}"
+
+
 def best_falls_short(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
     """Why the chosen sentence cannot answer whatever the confidence (`missing_kind`,
-    `about_another_council`); the service and the answer-model fitter both ask this."""
-    return missing_kind(analysis, best) or about_another_council(analysis, best)
+    `about_another_council`, `another_office`); the service and the answer-model fitter
+    both ask this."""
+    return (
+        missing_kind(analysis, best)
+        or about_another_council(analysis, best)
+        or another_office(analysis, best)
+    )
 
 
 # Above this idf-weighted share of its words absent from the reports, a question is

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.qa.entities import COUNCIL_WORDS
 from service.qa.facts import DATE, Fact, FactKind, facts_of
 from service.qa.text import (
     content_stems,
@@ -42,6 +43,9 @@ _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|
 _IS_SHARE = re.compile(r"%|per\s?cent|quarter|third|half|fifth", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _TO_BETWEEN = re.compile(r"\bto\b", re.IGNORECASE)
+_ASKS_COUNCIL = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:councils?|authorit(?:y|ies))\b", re.I)
+_IS_COUNCIL = re.compile(rf"\b(?:{'|'.join(COUNCIL_WORDS)}|authority)\b", re.IGNORECASE)
+_BODY_STEMS = content_stems(" ".join(COUNCIL_WORDS) + " authority trust")
 _LIST_GLUE = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+)$")
 # How far past a figure its own date may sit ("39 at January 2017").
 _DATE_REACH = 30
@@ -71,13 +75,19 @@ def short_answer(
         return None
     asked = normalised(question)
     question_stems = content_stems(question)
+    # A body's kind is no part of the question's subject: "Westfold County Council"
+    # answers "Which council was judged inadequate?".
+    generic = _BODY_STEMS if wanted == "organisation" else frozenset()
     facts = [
         f
         for f in facts_of(sentence, wanted, common_words=common_words)
         if normalised(f.core)
         and f" {normalised(f.core)} " not in f" {asked} "
-        and not content_stems(f.core) & question_stems
+        and not (content_stems(f.core) - generic) & question_stems
     ]
+    if wanted == "organisation" and _ASKS_COUNCIL.search(question):
+        # "Which councils were rated outstanding?" is not answered by "Ofsted".
+        facts = [f for f in facts if _IS_COUNCIL.search(f.text)]
     if wanted == "number" and _ASKS_SHARE.search(question):
         # "What proportion ...?" is answered by a share, not by a count beside it.
         facts = [f for f in facts if _IS_SHARE.search(f.text)] or facts

@@ -271,3 +271,19 @@ def test_another_councils_figure_is_no_answer_about_the_council_the_reports_are_
     assert body.short_answer is not None and body.short_answer.text == "Norfolk County Council"
     norfolk = ask(engine, "How much did Norfolk County Council invest in children's services?")
     assert norfolk.answered and norfolk.answer is not None and "£12m" in norfolk.answer
+
+
+def test_a_person_holding_another_post_is_not_the_holder_asked_for(engine: QAEngine) -> None:
+    """The reports name no director of children's services, only a director of learning,
+    opportunities and skills; and a chief operating officer is no chief inspector."""
+    director = ask(engine, "Who is Doncaster's director of children's services?")
+    assert "Riana Nelson" not in (director.answer or "")
+    assert "Damian Allen" not in (director.answer or "")
+    learning = ask(engine, "Who is the director of learning, opportunities and skills at DMBC?")
+    assert learning.short_answer is not None and learning.short_answer.text == "Riana Nelson"
+    inspector = ask(
+        engine,
+        "Who was Ofsted's chief inspector when the 2016 national social care report came out?",
+    )
+    assert inspector.short_answer is not None
+    assert inspector.short_answer.text == "Sir Michael Wilshaw"

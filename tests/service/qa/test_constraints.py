@@ -279,3 +279,21 @@ def test_a_sentence_about_another_council_than_the_one_named() -> None:
         about_another_council(doncaster, sentence_evidence(doncaster, both, both, both, None))
         is None
     )
+
+
+def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:
+    analysis = ask("Who is Doncaster's director of children's services?")
+    assert analysis.office is not None and analysis.office.text == "director of children's services"
+    other = "Riana Nelson, director of learning at Doncaster, said the plan was working."
+    evidence = sentence_evidence(analysis, other, other, other, None)
+    assert evidence.other_office
+    assert best_falls_short(analysis, evidence) == (
+        "No passage found names the director of children's services"
+    )
+    holder = "Doncaster's director of children's services, Ann Lee, said the plan was working."
+    assert (
+        best_falls_short(analysis, sentence_evidence(analysis, holder, holder, holder, None))
+        is None
+    )
+    # Only a question asking for a person asks for a post's holder.
+    assert ask("When did Doncaster's director of children's services start?").office is None

@@ -130,3 +130,21 @@ def test_short_answers_keep_units_lists_ratings_and_organisations(
     span = short_answer(sentence, question, answer_kind(question))
     assert span is not None
     assert sentence[span.start : span.end] == expected
+
+
+def test_a_council_asked_for_is_a_council_named() -> None:
+    """The council's kind, in the question too, is no part of what it asks about; and a
+    body that is no council (Ofsted) does not answer "which council"."""
+    question = "Which council was judged inadequate in July 2022?"
+    sentence = (
+        "Among the councils to improve is Westfold County Council, judged inadequate in 2022."
+    )
+    span = short_answer(sentence, question, answer_kind(question))
+    assert span is not None and sentence[span.start : span.end] == "Westfold County Council"
+    question = "Which councils were rated outstanding?"
+    sentence = "Children's services in Harrowby have been rated 'outstanding' by Ofsted."
+    assert short_answer(sentence, question, answer_kind(question)) is None
+    question = "Which organisation carried out the review?"
+    sentence = "The review was carried out by the Local Government Association."
+    span = short_answer(sentence, question, answer_kind(question))
+    assert span is not None and sentence[span.start : span.end] == "Local Government Association"

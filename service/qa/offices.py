@@ -1,0 +1,165 @@
+"""The post a "who" question asks the holder of, and sentences that give their person
+another post.
+
+"Who is Pendleford's director of children's services?" asks for whoever holds one
+office; "Riana Nelson, director of learning, opportunities and skills, said ..." names a
+person, but as the holder of another. Reports name people by their posts, so a sentence
+giving its person a post other than the one asked is about someone else, however well
+its words match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from service.qa.facts import facts_of
+from service.qa.text import content_stems
+
+# The words that make a post; qualifiers that change it ("chief inspector" is not an
+# inspector) stay, those that do not ("the current director") are dropped.
+_HEADS = (
+    r"director|executive|inspector|officer|chair(?:man|woman|person)?|leader|mayor|minister|"
+    r"secretary(?: of state)?|commissioner|manager|member|councillor|president|"
+    r"spokes(?:man|woman|person)|editor|reporter|correspondent|governor|ombudsman|advis[eo]r"
+)
+_QUALIFIERS = (
+    r"chief|lead|deputy|assistant|executive|operating|principal|senior|strategic|"
+    r"corporate|cabinet|regulatory|managing|general|political"
+)
+_DROPPED = r"current|new|former|then|interim|acting|permanent|independent|present"
+_POST = rf"(?:(?:{_QUALIFIERS})\s+)*(?:{_HEADS})s?\b"
+# A director's or minister's field is part of the post ("director of children's
+# services", "minister for children"); other heads' complements name the body ("chief
+# executive of the trust"), which the question's names already constrain.
+_FIELD = (
+    r"(?:\s+(?P<of>of|for)\s+(?!the\b|a\b|an\b|its\b|their\b)"
+    r"(?P<field>[a-z'][a-z']*(?:(?:,\s*|\s+and\s+|\s+)[a-z'][a-z']*)*?)"
+    r"(?=\s+(?:at|in|on|of|for|when|during|since|before|after|from|who|which|that|until|"
+    r"between|now|then)\b|\s*[?,.]|\s*$))?"
+)
+_OWNER = r"(?:[\w'.-]+\s+){0,3}?[\w.-]+'s\s+"
+_ASKED = re.compile(
+    r"^(?:and\s+)?(?:"
+    r"who\s+(?:is|was|are|were|has\s+been|had\s+been|became|becomes|will\s+be|served\s+as)"
+    r"(?:\s+(?:now|then|currently))?(?:\s+(?:appointed|named|made))?(?:\s+as)?"
+    r"|who\s+(?:replaced|succeeded|followed)\s+.+?\s+as"
+    r"|(?:which|what)(?:\s+\w+)??"
+    r"|what\s+(?:is|was)\s+the\s+name\s+of"
+    rf")\s+(?:(?:the|a|an)\s+)?(?:{_OWNER})?(?:(?:{_DROPPED})\s+)*"
+    rf"(?P<post>{_POST}){_FIELD}"
+)
+_FIELD_HEADS = re.compile(r"\b(?:director|minister|secretary(?: of state)?)s?$")
+
+
+@dataclass(frozen=True)
+class Office:
+    """A post, lower case: "director" of the field "children's services"."""
+
+    post: str
+    field: str = ""
+    of: str = "of"  # "minister for children"
+
+    @property
+    def text(self) -> str:
+        return f"{self.post} {self.of} {self.field}" if self.field else self.post
+
+    def stated_in(self, plain: str) -> bool:
+        """Whether lower-case text states the post, of its field ("director of children's
+        services" or "children's services director"; not "director of learning" in a
+        sentence about "Doncaster Children's Services Trust")."""
+        post, field = re.escape(self.post), re.escape(self.field)
+        pattern = (
+            rf"\b{post}s?\s+(?:of|for)\s+(?:the\s+)?{field}|\b{field}\s+{post}"
+            if self.field
+            else rf"\b{post}s?\b"
+        )
+        return bool(re.search(pattern, plain))
+
+    def fits(self, post: str, field: str) -> bool:
+        """Whether a post written `post` of `field` may be this one: it shares the head
+        ("inspector", "director"), a qualifier when both have one ("chief" and "lead"
+        inspectors differ), and a field word when both have a field."""
+        heads = {h.lower() for h in _HEAD.findall(post)}
+        own_heads = set(_HEAD.findall(self.post))
+        if not heads & own_heads:
+            return False
+        qualifiers = set(_QUALIFIER.findall(post.lower())) - heads
+        own_qualifiers = set(_QUALIFIER.findall(self.post)) - own_heads
+        if qualifiers and own_qualifiers and not qualifiers & own_qualifiers:
+            return False
+        if self.field and field and _FIELD_HEADS.search(post.lower()):
+            return bool(content_stems(self.field) & content_stems(field))
+        return True
+
+
+def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
+    """The post whose holder `question` asks for ("director of children's services",
+    "chief inspector"); None when it asks for none.
+
+    Args:
+        question: a question asking for a person.
+        names: the names it gives; a complement naming one is the body, not the post.
+    """
+    lowered = _plain(question)
+    match = _ASKED.match(lowered)
+    if match is None:
+        return None
+    post, field = match.group("post"), match.group("field")
+    if field and _FIELD_HEADS.search(post) and not any(_plain(n) in field for n in names):
+        return Office(post, field, match.group("of"))
+    return Office(post)
+
+
+_TITLE = re.compile(rf"\b{_POST}", re.IGNORECASE)
+_HEAD = re.compile(rf"\b(?:{_HEADS})", re.IGNORECASE)
+_QUALIFIER = re.compile(rf"\b(?:{_QUALIFIERS})\b")
+_BOUNDARY = re.compile(r"[.;:!?\"“”()]|\bsaid\b|\bsays\b", re.IGNORECASE)
+# Between a post and the name it titles stand only its field and the body's name ("Chief
+# Executive of Doncaster Children's Services Trust Paul Moffat", "Pendleford's director
+# of children's services, Owen Gartside"); "the inspectors met Paul Moffat" titles no one.
+_TITLES_NEXT = re.compile(
+    r"(?:\s+(?:of|for)\s+(?P<field>[^,;:()\"“”]*?))?(?:\s*,)?"
+    r"(?:\s+(?:the|and|[A-Z][\w'’.&-]*))*\s*,?\s*"
+)
+_AFTER = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<title>[^,.;:()\"“”]*)")
+_FIELD_AFTER = re.compile(r"\s+(?:of|for)\s+(?P<field>[^,.;:()\"“”]*)")
+
+
+def gives_other_office(office: Office, sentence: str) -> bool:
+    """Whether `sentence` gives a person it names only other posts than `office`:
+    "Mark Douglas, Chief Operating Officer, said ..." for "Who was the chief inspector?".
+    A post of the same kind written another way is no other ("Her Majesty's Inspector"
+    for "lead inspector", "director of children and families" for "director of
+    children's services")."""
+    if office.stated_in(_plain(sentence)):
+        return False
+    for person in facts_of(sentence, "person"):
+        posts = list(_posts_of(sentence, person.start, person.end))
+        if posts and not any(office.fits(post, field) for post, field in posts):
+            return True
+    return False
+
+
+def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:
+    """The (post, field) pairs that title the name at `start:end` of `sentence`: just
+    before it ("Lead inspector Farida Hussey") or in apposition after it ("Mark
+    Douglas, Chief Operating Officer of ...")."""
+    before = sentence[:start]
+    cut = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
+    titles = list(_TITLE.finditer(before, cut))
+    if titles:
+        between = _TITLES_NEXT.fullmatch(before, titles[-1].end())
+        if between:
+            yield titles[-1].group(), between.group("field") or ""
+    after = _AFTER.match(sentence, end)
+    if after:
+        title = _TITLE.match(after.group("title"))
+        if title:
+            field = _FIELD_AFTER.match(after.group("title"), title.end())
+            yield title.group(), field.group("field") if field else ""
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'").lower()

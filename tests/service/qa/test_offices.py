@@ -1,0 +1,116 @@
+"""The post a "who" question asks the holder of, and sentences naming someone else's."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.qa.offices import Office, gives_other_office, office_asked
+
+
+@pytest.mark.parametrize(
+    ("question", "office"),
+    [
+        ("Who is Pendleford's director of children's services?", "director of children's services"),
+        (
+            "who is ferncastle's director of children's services now",
+            "director of children's services",
+        ),
+        ("Who was Ofsted's chief inspector in 2022?", "chief inspector"),
+        ("Who is the independent chair of the safeguarding board?", "chair"),  # not the post
+        (
+            "Who is the Chief Operating Officer of Doncaster Children's Services Trust?",
+            "chief operating officer",
+        ),
+        ("Who is the Calderwick trust's director of practice?", "director of practice"),
+        ("Who replaced Paul Moffat as chief executive of the trust?", "chief executive"),
+        ("Which Ofsted chief inspector said deprivation was no excuse?", "chief inspector"),
+        (
+            "What is the name of the minister for children who met Cliff Jordan?",
+            "minister for children",
+        ),
+        ("Who was appointed commissioner for Saltmere's children's services?", "commissioner"),
+    ],
+)
+def test_the_post_asked_about(question: str, office: str) -> None:
+    asked = office_asked(question, ["Doncaster Children's Services Trust", "Saltmere"])
+    assert asked is not None and asked.text == office
+
+
+def test_a_body_after_the_post_is_not_part_of_it() -> None:
+    # The trust is a name the question gives; "children's services" is the director's field.
+    assert office_asked(
+        "Who is the director of children's services at Leeds City Council?", ["Leeds City Council"]
+    ) == Office("director", "children's services")
+    assert office_asked(
+        "Who is the chief executive of Doncaster Children's Services Trust?"
+    ) == Office("chief executive")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who signed the correspondence sent to the borough's director?",
+        "Who went to Westminster to see the minister for children?",
+        "Which two people from the trust's senior leadership are quoted?",
+        "Who is the directorate lead?",
+    ],
+)
+def test_questions_asking_no_post(question: str) -> None:
+    assert office_asked(question) is None
+
+
+DCS = Office("director", "children's services")
+CHIEF_INSPECTOR = Office("chief inspector")
+
+
+@pytest.mark.parametrize(
+    ("office", "sentence", "other"),
+    [
+        # A post after the name, or before it with the body's name between.
+        (
+            DCS,
+            "Riana Nelson, director of learning, opportunities and skills at DMBC, said: "
+            '"Doncaster Council and Doncaster Children\'s Services Trust have improved."',
+            True,
+        ),
+        (
+            CHIEF_INSPECTOR,
+            'Mark Douglas, Chief Operating Officer of the Trust, said: "Good."',
+            True,
+        ),
+        (
+            CHIEF_INSPECTOR,
+            "Chief Executive of Doncaster Children's Services Trust Paul Moffat "
+            'said: "We are thrilled."',
+            True,
+        ),
+        (CHIEF_INSPECTOR, 'Lead inspector Farida Hussey wrote: "Leaders have built."', True),
+        # The post asked, however written.
+        (DCS, "Pendleford's director of children's services, Owen Gartside, said: \"Yes.\"", False),
+        (DCS, "Children's services director Jane Smith said the plan was working.", False),
+        (
+            CHIEF_INSPECTOR,
+            'Ofsted\'s chief inspector, Sir Michael Wilshaw said: "No excuse."',
+            False,
+        ),
+        # A person with no post, or a post titling no one.
+        (CHIEF_INSPECTOR, "Paul Moffat told reporters the news.", False),
+        (CHIEF_INSPECTOR, "The inspectors met Paul Moffat and the chief executive.", False),
+    ],
+)
+def test_a_sentence_giving_its_person_another_post(
+    office: Office, sentence: str, other: bool
+) -> None:
+    assert gives_other_office(office, sentence) is other
+
+
+@pytest.mark.parametrize(
+    ("office", "sentence"),
+    [
+        (Office("lead inspector"), "Her Majesty's Inspector Jane Doe visited in May."),
+        (Office("chief executive officer"), "Chief executive Paul Moffat said it was good."),
+        (DCS, "Jane Smith, corporate director of children, young people and families, said no."),
+    ],
+)
+def test_the_same_post_written_another_way_is_no_other(office: Office, sentence: str) -> None:
+    assert not gives_other_office(office, sentence)
