@@ -26,7 +26,7 @@ from service.qa.document_questions import (
 )
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit, ratings_in
-from service.qa.followup import ResolvedQuestion
+from service.qa.followup import ResolvedQuestion, asked_instead
 from service.qa.offices import Office, office_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.text import content_stems
@@ -295,6 +295,7 @@ def analyse(
     # Months in full first: "Feb 2022" is a date, not a name no document mentions.
     question = spell_out_months(resolved.question)
     scoring = spell_out_months(resolved.scoring_question)
+    retrieval = resolved.retrieval_query
     mentions = lexicon.mentions(scoring) if lexicon is not None else []
     known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
     if resolved.is_followup and lexicon is not None and not refers_back(question):
@@ -302,16 +303,29 @@ def analyse(
         # about Doncaster instead: a council of its own replaces the topic's names (not a
         # body it mentions: "And when did the LGA review it?" is still about the topic).
         own = {m.key for m in lexicon.mentions(question) if _names_council(m, question, lexicon)}
-        known = tuple(m for m in known if m.key in own) or known
+        instead = tuple(m for m in known if m.key in own)
+        if instead and len(instead) < len(known):
+            # Its topic (and the earlier answer, searched for the kind of fact it gives)
+            # is compared and searched for with the council asked about instead.
+            dropped = [m.text for m in known if m.key not in own]
+            scoring = asked_instead(scoring, question, dropped, instead[0].text)
+            retrieval = asked_instead(retrieval, question, dropped, instead[0].text)
+        known = instead or known
     unknown = tuple(m for m in mentions if not m.documents)
-    kind = answer_kind(question)
+    # "And Harrowby?" after "When was Westfold rated inadequate?" asks the topic's
+    # question of another council: its form (a date, the judgement named) is the topic's.
+    topic = _topic_asked(question, scoring) if resolved.is_followup else None
+    form = topic or question
+    kind = answer_kind(form)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
     # unless it asks when something else happened: "When did she start?" after a question
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
     # asks about the topic itself).
     publication = ASKS_PUBLICATION.search(question) if kind == "date" else None
     inherits_time = resolved.is_followup and (
-        kind != "date" or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
+        kind != "date"
+        or topic is not None
+        or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
     )
     time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
     role = asks_role(scoring, resolved.is_followup) if kind == "person" else None
@@ -319,31 +333,42 @@ def analyse(
     return QuestionAnalysis(
         question=question,
         scoring_question=scoring,
-        retrieval_query=resolved.retrieval_query,
+        retrieval_query=retrieval,
         is_followup=resolved.is_followup,
         stems=content_stems(scoring),
         kind=kind,
-        asks_share=bool(_ASKS_SHARE.search(question)),
-        asks_money=_asks_money(question),
-        asks_count=bool(
-            _HOW_MANY.search(question) or (kind == "number" and _COUNT_NOUN.search(question))
-        ),
+        asks_share=bool(_ASKS_SHARE.search(form)),
+        asks_money=_asks_money(form),
+        asks_count=bool(_HOW_MANY.search(form) or (kind == "number" and _COUNT_NOUN.search(form))),
         asks_publication=publication is not None,
         published_kind=publication.group("document") if publication else None,
         asks_role=role,
         role_document=named_document.group().lower() if named_document else None,
-        asks_named=kind == "person" and bool(_ASKS_NAMED.search(question.lower())),
-        date_precision=_date_precision(question) if kind == "date" else None,
+        asks_named=kind == "person" and bool(_ASKS_NAMED.search(form.lower())),
+        date_precision=_date_precision(form) if kind == "date" else None,
         entities=known,
         unknown_entities=unknown,
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),
         asks_which_council=bool(_ASKS_WHICH_COUNCIL.search(scoring)),
-        rating_named=_rating_named(question, kind),
-        office=office_asked(question, (m.text for m in mentions)) if kind == "person" else None,
+        rating_named=_rating_named(form, kind),
+        office=office_asked(form, (m.text for m in mentions)) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
     )
+
+
+_CONNECTIVE = re.compile(r"^\s*(?:and|but|so|also|then|what about|how about|what of)\b", re.I)
+
+
+def _topic_asked(question: str, scoring: str) -> str | None:
+    """The topic's own question, when the follow-up `question` asks nothing of its own
+    ("And Harrowby?", "What about in 2017?"; not "And when did it open?"); else None."""
+    rest = _CONNECTIVE.sub("", question.lower(), count=1)
+    topic = scoring.removesuffix(question).strip()
+    if answer_kind(question) is not None or _WH_WORD.search(rest) or topic == scoring:
+        return None
+    return topic or None
 
 
 def _rating_named(question: str, kind: FactKind | None) -> str | None:

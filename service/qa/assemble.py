@@ -22,7 +22,9 @@ def short_answer_of(
     best = answer.best
     if best is None:
         return None
-    span = short_answer(best.text, analysis.scoring_question, analysis.kind, analysis.common_words)
+    span = short_answer(
+        best.text, analysis.scoring_question, analysis.kind, analysis.common_words, analysis.unit
+    )
     if span is None:
         return None
     for citation in citations:

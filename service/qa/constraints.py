@@ -198,6 +198,7 @@ def sentence_evidence(
             analysis.scoring_question,
             analysis.asks_named,
             analysis.common_words,
+            analysis.time.admits if analysis.time and analysis.time.relation == "in" else None,
         )
         if analysis.kind is not None
         else 0.0

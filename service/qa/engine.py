@@ -242,7 +242,7 @@ class QAEngine:
         k = request.top_k or self.settings.default_top_k
         resolved = resolve(request.question, request.history)
         analysis = analyse(resolved, self.lexicon, request.prefer_recent)
-        query = resolved.retrieval_query
+        query = analysis.retrieval_query
         # Encode the query once: retrieval and the answer stage both need its vector.
         mode = request.mode or self.settings.search_mode
         vector = self.embedder.encode([query])[0] if mode != "lexical" else None

@@ -48,6 +48,8 @@ DATE = re.compile(
             # October 2014 / Autumn 2021 / last November / in July
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
+            # A financial year: "2020-21", "2020/21"
+            rf"(?<![\d£$])\b{_YEAR}[-–/]\d\d\b(?![\d%])",
             rf"(?<![\d£$])\b{_YEAR}\b(?![\d%])",
         )
     )
@@ -175,9 +177,16 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
     return Period(month_period(first_year, first, first_months).start, end)
 
 
+_FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
+
+
 def period_of(text: str, reference: date | None = None) -> Period | None:
     """The period a date expression names; relative ones ("last November") need `reference`."""
     lowered = text.lower()
+    financial = _FINANCIAL_YEAR.fullmatch(text.strip())
+    if financial:  # April to March
+        first = int(financial.group(1))
+        return Period(date(first, 4, 1), date(first + 1, 3, 31))
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
     named = _named_months(lowered)
     if years:

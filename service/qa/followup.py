@@ -76,3 +76,20 @@ def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
         scoring_question=f"{earlier} {question}",
         is_followup=True,
     )
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def asked_instead(scoring: str, question: str, old: Sequence[str], new: str) -> str:
+    """The self-contained `scoring` question with the topic's names `old` replaced by the
+    follow-up's `new` one: "Who is Pendleford's director? And Eastmoor's?" is compared
+    with sentences as "Who is Eastmoor's director? And Eastmoor's?"."""
+    topic = scoring.removesuffix(question)
+    if topic == scoring:
+        return scoring
+    bare = _POSSESSIVE.sub("", new)
+    for name in old:
+        pattern = rf"(?<!\w){re.escape(_POSSESSIVE.sub('', name))}(?!\w)"
+        topic = re.sub(pattern, bare, topic, flags=re.IGNORECASE)
+    return topic + question

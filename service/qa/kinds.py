@@ -10,25 +10,39 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Unit, find_facts
+from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Period, Unit, find_facts
 
 _SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
-# "How many children" is not answered by "£1.2 million" or "18%".
+# "How many children" is not answered by "£1.2 million", "18%" or "a third".
 _NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
 _MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b", re.I)
 _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
 )
+# "How many children" is not answered by "nine years" either, unless it asks for years.
+_DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|decades?)\b", re.IGNORECASE)
+_ASKS_DURATION = re.compile(
+    r"\bhow\s+(?:long|many\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|decades?))\b",
+    re.IGNORECASE,
+)
 # Whether a number's text is of the unit asked for (or a date's, of the precision).
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
     "share": lambda text: bool(_SHARE.search(text)),
     "money": lambda text: bool(_MONEY.search(text)),
-    "count": lambda text: not _NOT_COUNT.search(text),
+    "count": lambda text: not (_NOT_COUNT.search(text) or _SHARE.search(text)),
     # A date of the precision asked: "which month" is not answered by "in 2013".
     "month": lambda text: bool(_MONTH_NAMED.search(text)),
     "day": lambda text: bool(_DAY_NAMED.search(text)),
 }
+
+
+def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
+    """Whether a fact's `text` is of the `unit` the `question` asks for: "£1.2 million" is
+    money, "18%" a share, "39 children" a count and "nine years" a count only of years."""
+    if unit == "count" and _DURATION.search(text) and not _ASKS_DURATION.search(question):
+        return False
+    return _UNIT_FITS[unit](text)
 
 
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
@@ -64,6 +78,7 @@ def kind_strength(
     question: str = "",
     named: bool = False,
     common_words: frozenset[str] = frozenset(),
+    admits: Callable[[Period], bool] | None = None,
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
     when a "who" question finds only an organisation or a role (it may be the answer:
@@ -71,17 +86,25 @@ def kind_strength(
 
     A name the `question` itself gives is no answer to it: "Who replaced Paul Moffat?"
     is not answered by a sentence whose only person is Paul Moffat. `common_words` as
-    for `find_facts`.
+    for `find_facts`. With `admits`, the period asked about, a date of the precision
+    asked must fall in it: "In which month was it judged inadequate in 2013?" is not
+    answered by "November 2023" beside a bare "2013".
     """
     facts = find_facts(sentence, None, common_words)
     if kind == "date" and unit is not None:
-        dates = [f.text for f in facts if f.kind == "date"]
-        return 1.0 if any(_UNIT_FITS[unit](text) for text in dates) else 0.5 if dates else 0.0
+        dates = [f for f in facts if f.kind == "date"]
+        precise = [
+            f
+            for f in dates
+            if fits_unit(unit, f.text, question)
+            and (admits is None or f.period is None or admits(f.period))
+        ]
+        return 1.0 if precise else 0.5 if dates else 0.0
     if kind == "date" and DUE_WITHIN.search(sentence):
         return 1.0  # "When is her report due?" "Within three months."
     if kind == "number" and unit is not None:
         numbers = [f.text for f in facts if f.kind == "number"]
-        return 1.0 if any(_UNIT_FITS[unit](text) for text in numbers) else 0.0
+        return 1.0 if any(fits_unit(unit, text, question) for text in numbers) else 0.0
     asked = question.lower()
     kinds = {
         f.kind for f in facts if not (f.kind in _NAMED_KINDS and asked and f.text.lower() in asked)

@@ -31,7 +31,8 @@ import re
 from dataclasses import dataclass
 
 from service.qa.entities import COUNCIL_WORDS
-from service.qa.facts import DATE, Fact, FactKind, facts_of
+from service.qa.facts import DATE, Fact, FactKind, Unit, facts_of
+from service.qa.kinds import fits_unit
 from service.qa.text import (
     content_stems,
     distance_to_words,
@@ -62,6 +63,7 @@ def short_answer(
     question: str,
     wanted: FactKind | None,
     common_words: frozenset[str] = frozenset(),
+    unit: Unit | None = None,
 ) -> Span | None:
     """The fact of `sentence` that answers `question`, if any.
 
@@ -70,6 +72,7 @@ def short_answer(
         question: the (self-contained) question.
         wanted: the kind of answer the question asks for (`service.qa.analysis`).
         common_words: words the corpus writes in lower case (`facts.find_facts`).
+        unit: the unit a number must have ("how many" a count, not "a third" beside it).
     """
     if wanted is None:
         return None
@@ -83,7 +86,7 @@ def short_answer(
         for f in facts_of(sentence, wanted, common_words=common_words)
         if normalised(f.core)
         and f" {normalised(f.core)} " not in f" {asked} "
-        and not (content_stems(f.core) - generic) & question_stems
+        and not _repeats(content_stems(f.core) - generic, question_stems, wanted)
     ]
     if wanted == "organisation" and _ASKS_COUNCIL.search(question):
         # "Which councils were rated outstanding?" is not answered by "Ofsted".
@@ -91,6 +94,8 @@ def short_answer(
     if wanted == "number" and _ASKS_SHARE.search(question):
         # "What proportion ...?" is answered by a share, not by a count beside it.
         facts = [f for f in facts if _IS_SHARE.search(f.text)] or facts
+    elif wanted == "number" and unit is not None:
+        facts = [f for f in facts if fits_unit(unit, f.text, question)] or facts
     if not facts:
         return None
     if wanted == "number":
@@ -106,6 +111,14 @@ def short_answer(
         return Span(facts[0].start, facts[0].end)
     best = min(facts, key=lambda f: distance_to_words(f.start, f.end, anchors))
     return Span(best.start, best.end)
+
+
+def _repeats(stems: frozenset[str], question_stems: frozenset[str], wanted: FactKind) -> bool:
+    """Whether a fact's words come from the question: any of them, or for a date all of
+    them ("September 2013" answers "In which month of 2013 ...?"; "2013" does not)."""
+    if wanted == "date":
+        return stems <= question_stems
+    return bool(stems & question_stems)
 
 
 def _listed(sentence: str, names: list[Fact]) -> Span | None:

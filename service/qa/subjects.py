@@ -48,7 +48,11 @@ def describe_other_subjects(subject: str | None, others: Sequence[str]) -> str:
 def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
     """What a candidate answers: the asked-for fact when it has one, else its sentence."""
     span = short_answer(
-        candidate.text, analysis.scoring_question, analysis.kind, analysis.common_words
+        candidate.text,
+        analysis.scoring_question,
+        analysis.kind,
+        analysis.common_words,
+        analysis.unit,
     )
     text = candidate.text if span is None else candidate.text[span.start : span.end]
     return normalised(text)

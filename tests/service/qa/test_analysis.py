@@ -406,6 +406,22 @@ def test_a_follow_up_naming_its_own_council_asks_about_that_one() -> None:
     # Pointing back ("it"), or naming a body rather than a council, keeps the topic's.
     back = analyse(resolve("And did the Local Government Association review it?", topic), LEXICON)
     assert "eastmoor" in {m.key for m in back.entities}
+    # Its topic is compared and searched for as asked of Doncaster.
+    assert "Eastmoor" not in instead.scoring_question
+    assert "Eastmoor" not in instead.retrieval_query
+
+
+def test_a_follow_up_asking_nothing_of_its_own_asks_its_topics_question() -> None:
+    """ "And Harrowby?" after "When was Westfold rated inadequate?" asks for a date and
+    names the judgement; "And why?" asks something else."""
+    topic = [Turn(role="user", content="When was Westfold rated inadequate?")]
+    same = analyse(resolve("And Harrowby?", topic), None)
+    assert (same.kind, same.rating_named) == ("date", "inadequate")
+    assert analyse(resolve("What about in 2017?", topic), None).kind == "date"
+    assert analyse(resolve("And why?", topic), None).kind is None
+    post = [Turn(role="user", content="Who is Pendleford's director of children's services?")]
+    office = analyse(resolve("And Eastmoor's?", post), None).office
+    assert office is not None and office.text == "director of children's services"
 
 
 def test_a_role_question_says_which_document_it_asks_about() -> None:

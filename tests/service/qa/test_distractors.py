@@ -209,3 +209,28 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
             assert expected in response.short_answer.text, question
     finally:
         engine.close()
+
+
+def _follow(engine: QAEngine, first: str, then: str) -> AskResponse:
+    topic = ask(engine, first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": topic.answer}]
+    return engine.ask(AskRequest.model_validate({"question": then, "history": history}))
+
+
+def test_a_follow_up_naming_another_council_asks_the_topic_of_it(engine: QAEngine) -> None:
+    """ "And Harrowby?" asks when Harrowby was rated inadequate: a date, the judgement
+    named, from Harrowby's reports; "And Eastmoor's?" Eastmoor's director, not
+    Pendleford's."""
+    harrowby = _follow(engine, "When was Westfold rated inadequate?", "And Harrowby?")
+    assert harrowby.short_answer is not None and harrowby.short_answer.text == "July 2012"
+    eastmoor = _follow(
+        engine, "Who is Pendleford's director of children's services?", "And Eastmoor's?"
+    )
+    assert eastmoor.short_answer is not None and eastmoor.short_answer.text == "Janet Okafor"
+
+
+def test_how_many_is_answered_by_a_count_not_a_share_or_a_year(engine: QAEngine) -> None:
+    """ "... has risen by 18% over the last five years, to 612, ... in 2020-21 – almost a
+    third of its budget": the count is 612."""
+    response = ask(engine, "How many children were in care in Brackenridge?")
+    assert response.short_answer is not None and response.short_answer.text == "612"

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from service.qa.facts import Period, facts_of, find_facts, period_of
-from service.qa.kinds import kind_strength
+from service.qa.kinds import fits_unit, kind_strength
+from service.qa.periods import time_constraint
 
 JANUARY_2018 = date(2018, 1, 19)
 
@@ -127,6 +128,32 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("The council was awarded £1.2 million.", "number", "count") == 0.0
     assert kind_strength("Care costs rose by 18%.", "number", "count") == 0.0
     assert kind_strength("The number in care rose to 612.", "number", "count") == 1.0
+
+
+def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
+    assert not fits_unit("count", "a third")
+    assert not fits_unit("count", "five years", "How many children were in care?")
+    assert fits_unit("count", "five years", "How many years did it take?")
+    assert fits_unit("count", "612", "How many children were in care?")
+
+
+def test_a_financial_year_is_a_date_not_a_number() -> None:
+    sentence = "The council spent £14.8 million on placements in 2020-21."
+    assert [f.text for f in facts_of(sentence, "number")] == ["£14.8 million"]
+    (year,) = facts_of(sentence, "date")
+    assert year.text == "2020-21"
+    assert year.period == Period(date(2020, 4, 1), date(2021, 3, 31))
+
+
+def test_a_date_of_the_precision_asked_must_fall_in_the_period_asked() -> None:
+    """ "In which month ... in 2013?": "November 2023" is no month of 2013."""
+    in_2013 = time_constraint("in 2013")
+    assert in_2013 is not None
+    sentence = "Judged inadequate in 2013, it was rated 'outstanding' in November 2023."
+    assert kind_strength(sentence, "date", "month", admits=in_2013.admits) == 0.5
+    assert kind_strength(sentence, "date", "month") == 1.0
+    dated = "It was judged inadequate in September 2013."
+    assert kind_strength(dated, "date", "month", admits=in_2013.admits) == 1.0
 
 
 def test_a_question_asking_for_people_by_name_gives_a_body_no_half_credit() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from service.qa.contract import Turn
-from service.qa.followup import is_followup, resolve
+from service.qa.followup import asked_instead, is_followup, resolve
 
 HISTORY = [
     Turn(role="user", content="Who conducted the third monitoring visit?"),
@@ -54,3 +54,19 @@ def test_chained_followups_reach_back_to_the_topic() -> None:
     resolved = resolve("Who wrote it?", history)
     assert "third monitoring visit" in resolved.retrieval_query
     assert "And when was that?" in resolved.retrieval_query
+
+
+def test_a_follow_up_about_another_council_is_its_topic_asked_of_that_one() -> None:
+    assert (
+        asked_instead(
+            "Who is Pendleford's director? And Eastmoor's?",
+            "And Eastmoor's?",
+            ["Pendleford's"],
+            "Eastmoor's",
+        )
+        == "Who is Eastmoor's director? And Eastmoor's?"
+    )
+    # Only the topic's words change; a question that is not the tail changes nothing.
+    assert asked_instead("When was Westfold rated?", "And Harrowby?", ["Westfold"], "X") == (
+        "When was Westfold rated?"
+    )

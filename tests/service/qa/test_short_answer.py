@@ -148,3 +148,10 @@ def test_a_council_asked_for_is_a_council_named() -> None:
     sentence = "The review was carried out by the Local Government Association."
     span = short_answer(sentence, question, answer_kind(question))
     assert span is not None and sentence[span.start : span.end] == "Local Government Association"
+
+
+def test_a_date_more_precise_than_the_one_asked_in_is_the_answer() -> None:
+    question = "In which month was Ashcombe judged inadequate in 2013?"
+    sentence = "Ashcombe was also judged inadequate, in September 2013, after inspectors visited."
+    span = short_answer(sentence, question, answer_kind(question))
+    assert span is not None and sentence[span.start : span.end] == "September 2013"
