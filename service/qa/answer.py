@@ -353,9 +353,20 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     same = [c for c in kept if not (c.evidence and c.evidence.other_office)]
     if same and _names_named(analysis, same) >= _names_named(analysis, kept):
         kept = same
+    if analysis.office is not None and analysis.prefer_recent:
+        kept = _newest_holders(kept) or kept
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept
     return kept or candidates
+
+
+def _newest_holders(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """ "Who is the director now?": the sentences naming the post's holder in the newest
+    document that names one (an older report's director may have left)."""
+    holders = [c for c in candidates if c.evidence is not None and c.evidence.holds_office]
+    days = [evidence_day(c.passage.document) for c in holders]
+    newest = max((d for d in days if d is not None), default=None)
+    return [c for c, day in zip(holders, days, strict=True) if day == newest]
 
 
 def _names_named(analysis: QuestionAnalysis, candidates: Sequence[Candidate]) -> bool:

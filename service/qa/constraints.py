@@ -23,7 +23,7 @@ from service.qa.dates import evidence_day
 from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key
 from service.qa.facts import FactKind, Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
-from service.qa.offices import gives_other_office
+from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
@@ -42,6 +42,7 @@ class SentenceEvidence:
     other_council: bool = False  # names a council the question and the corpus do not
     other_rating: bool = False  # states judgements, none the one the question names
     other_office: bool = False  # gives a person it names another post than the one asked
+    holds_office: bool = False  # names a person and the post asked ("who is the director")
 
 
 def allowed_documents(
@@ -208,9 +209,9 @@ def sentence_evidence(
     # "rated 'good' in 2018" does not say when it was rated inadequate.
     ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
     other_rating = bool(ratings) and analysis.rating_named not in ratings
-    other_office = analysis.office is not None and gives_other_office(analysis.office, sentence)
+    offices = office_evidence(analysis.office, sentence)
     return SentenceEvidence(
-        entity, time_match, time_conflict, kind, closeness, other, other_rating, other_office
+        entity, time_match, time_conflict, kind, closeness, other, other_rating, *offices
     )
 
 

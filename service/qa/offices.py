@@ -127,6 +127,13 @@ _AFTER = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<title>[^,.;:()\"“”]*)
 _FIELD_AFTER = re.compile(r"\s+(?:of|for)\s+(?P<field>[^,.;:()\"“”]*)")
 
 
+def office_evidence(office: Office | None, sentence: str) -> tuple[bool, bool]:
+    """(`sentence` gives its person another post than `office`, it names the holder)."""
+    if office is None:
+        return False, False
+    return gives_other_office(office, sentence), names_holder(office, sentence)
+
+
 def gives_other_office(office: Office, sentence: str) -> bool:
     """Whether `sentence` gives a person it names only other posts than `office`:
     "Mark Douglas, Chief Operating Officer, said ..." for "Who was the chief inspector?".
@@ -140,6 +147,12 @@ def gives_other_office(office: Office, sentence: str) -> bool:
         if posts and not any(office.fits(post, field) for post, field in posts):
             return True
     return False
+
+
+def names_holder(office: Office, sentence: str) -> bool:
+    """Whether `sentence` states `office` and names a person: "Report of: Sunita
+    Bhardwaj, Executive Director of Children's Services"."""
+    return office.stated_in(_plain(sentence)) and bool(facts_of(sentence, "person"))
 
 
 def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:

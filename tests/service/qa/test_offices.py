@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.qa.offices import Office, gives_other_office, office_asked
+from service.qa.offices import Office, gives_other_office, names_holder, office_asked
 
 
 @pytest.mark.parametrize(
@@ -114,3 +114,11 @@ def test_a_sentence_giving_its_person_another_post(
 )
 def test_the_same_post_written_another_way_is_no_other(office: Office, sentence: str) -> None:
     assert not gives_other_office(office, sentence)
+
+
+def test_a_sentence_naming_the_holder_of_the_post() -> None:
+    assert names_holder(
+        DCS, "Report of: Sunita Bhardwaj, Executive Director of Children's Services"
+    )
+    assert not names_holder(DCS, "The director of children's services was not available.")
+    assert not names_holder(DCS, "Riana Nelson, director of learning, said the plan worked.")
