@@ -34,11 +34,9 @@ not cover) is not answered at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
@@ -59,15 +57,13 @@ from service.qa.constraints import (
     STRICT_KINDS,
     SentenceEvidence,
     best_falls_short,
-    kind_matches,
     mentions,
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
+from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
 from service.qa.entities import EntityLexicon, heading_of
-from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
-from service.qa.roles import names_role_holder
 from service.qa.subjects import other_subjects
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
 
@@ -92,6 +88,7 @@ class Candidate:
     # The line of its document a question about the document asks for: its dateline
     # ("when was it published"), or the name of its writer or addressee.
     gives_document_fact: bool = False
+    dateline: bool = False  # its document's dateline, for a question it cannot date
 
 
 @dataclass(frozen=True)
@@ -178,6 +175,7 @@ class Answerer:
         passage_stems = {p.chunk.chunk_id: content_stems(p.chunk.text) for p in considered}
         recency = _recency(considered) if analysis.prefer_recent else {}
         references = {p.chunk.chunk_id: evidence_day(p.document) for p in considered}
+        undatable = dates_no_event(analysis)
         overlaps = np.array([self._share(wanted_stems, st, total) for st in sentence_stems])
         # Overlap against the other candidates of this question: which sentences hold
         # more of its words than the rest (a spread of 0.1 matters when all are close).
@@ -222,13 +220,14 @@ class Answerer:
                 "near": evidence.near,
                 "overlap_z": float(overlap_z[i]),
             }
-            document_fact = _gives_document_fact(
-                analysis, text, passage, references[passage.chunk.chunk_id]
-            )
+            day = references[passage.chunk.chunk_id]
+            document_fact = gives_document_fact(analysis, text, passage, day)
+            dateline = undatable and is_dateline(text, passage, day)
             scored.append(
                 Candidate(
                     passage, start, end, text, score(features, self.weights), float(sim),
                     overlap, coverage, evidence.kind == 1.0, features, evidence, document_fact,
+                    dateline,
                 )
             )  # fmt: skip
         return sorted(_admissible(analysis, scored), key=lambda c: -c.score)
@@ -357,6 +356,7 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
         kept = _newest_holders(kept) or kept
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept
+    kept = [c for c in kept if not c.dateline] or kept
     return kept or candidates
 
 
@@ -372,27 +372,6 @@ def _newest_holders(candidates: Sequence[Candidate]) -> list[Candidate]:
 def _names_named(analysis: QuestionAnalysis, candidates: Sequence[Candidate]) -> bool:
     """Whether one of `candidates` names, in its own words, a name the question gives."""
     return any(mentions(c.text, m.key) for c in candidates for m in analysis.entities)
-
-
-def _gives_document_fact(
-    analysis: QuestionAnalysis, text: str, passage: Passage, day: date | None
-) -> bool:
-    """Whether `text` gives what a question about its document asks for: the name of the
-    document's writer or addressee, or the document's own date to the day (its dateline:
-    "Friday, January 19, 2018"; a bare "in 2018" is no dateline). `day` is the
-    document's evidence date, which is its publication date when it has one."""
-    if analysis.asks_role is not None:
-        return bool(names_role_holder(analysis, passage.document, text))
-    if not analysis.asks_publication or not passage.document.date or day is None:
-        return False
-    if not kind_matches(analysis.published_kind, passage.document.kind):
-        return False  # "When was Ofsted's report published?" is not the article's date
-    named_day = re.compile(rf"\b0?{day.day}(?:st|nd|rd|th)?\b")
-    for fact in find_facts(text, day):
-        period = fact.period
-        if period is not None and period.start <= day <= period.end and named_day.search(fact.text):
-            return True
-    return False
 
 
 def _recency(passages: Sequence[Passage]) -> dict[str, float]:

@@ -1,0 +1,77 @@
+"""A document's own lines: the dateline, byline, signature or addressee that a question
+about the document asks for, and the dateline that answers no other question.
+
+"When was the article published?" is answered by its dateline ("Friday, January 19,
+2018"); "When did Harrowby Children's Trust launch?" is not, though the line under a
+press release's heading ("Harrowby Children's Trust / 3 November 2016") holds the
+trust's name and a date: it says when the document was written, not when anything
+it reports happened.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from service.qa.analysis import QuestionAnalysis
+from service.qa.constraints import kind_matches
+from service.qa.facts import find_facts
+from service.qa.retrieve import Passage
+from service.qa.roles import names_role_holder
+
+# A dateline is a short line: the date, perhaps with the publisher or place.
+DATELINE_WORDS = 8
+
+
+def gives_document_fact(
+    analysis: QuestionAnalysis, text: str, passage: Passage, day: date | None
+) -> bool:
+    """Whether `text` gives what a question about its document asks for: the name of the
+    document's writer or addressee, or the document's own date to the day (its dateline:
+    "Friday, January 19, 2018"; a bare "in 2018" is no dateline). `day` is the
+    document's evidence date, which is its publication date when it has one."""
+    if analysis.asks_role is not None:
+        return bool(names_role_holder(analysis, passage.document, text))
+    if not analysis.asks_publication or not passage.document.date or day is None:
+        return False
+    if not kind_matches(analysis.published_kind, passage.document.kind):
+        return False  # "When was Ofsted's report published?" is not the article's date
+    return _names_day(text, day)
+
+
+# What a document says is dated by its dateline: "When did Paul Moffat say ...?"
+_ASKS_WHEN_SAID = re.compile(
+    r"\b(?:say|said|says|announce[ds]?|comment(?:ed|s)?|state[ds]?|warn(?:ed|s)?|"
+    r"describe[ds]?|tell|told|call(?:ed|s)?|write|wrote|report(?:ed|s)?|publish(?:ed)?)\b",
+    re.IGNORECASE,
+)
+
+
+def dates_no_event(analysis: QuestionAnalysis) -> bool:
+    """Whether a dateline cannot answer the question: it asks when something happened
+    (not when its document was published, nor when something was said in it)."""
+    return (
+        analysis.kind == "date"
+        and not analysis.asks_publication
+        and not _ASKS_WHEN_SAID.search(analysis.question)
+    )
+
+
+def is_dateline(text: str, passage: Passage, day: date | None) -> bool:
+    """Whether `text` is its document's dateline: a short line naming the day the
+    document was published, and no other date."""
+    if not passage.document.date or day is None or len(text.split()) > DATELINE_WORDS:
+        return False
+    periods = [f.period for f in find_facts(text, day) if f.kind == "date"]
+    on_the_day = all(p is None or p.start <= day <= p.end for p in periods)
+    return bool(periods) and on_the_day and _names_day(text, day)
+
+
+def _names_day(text: str, day: date) -> bool:
+    """Whether `text` names `day` to the day (not a bare month or year holding it)."""
+    named_day = re.compile(rf"\b0?{day.day}(?:st|nd|rd|th)?\b")
+    for fact in find_facts(text, day):
+        period = fact.period
+        if period is not None and period.start <= day <= period.end and named_day.search(fact.text):
+            return True
+    return False

@@ -1,0 +1,40 @@
+"""A document's own lines: its dateline answers when it was published, not when what
+it reports happened."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from corpus.models import Chunk, Document
+from service.qa.analysis import analyse
+from service.qa.document_lines import dates_no_event, is_dateline
+from service.qa.followup import resolve
+from service.qa.retrieve import Passage
+
+RELEASE = Document(
+    "peer",
+    "Harrowby Children's Trust\n3 November 2016\nAn independent peer review has praised the Trust.",
+    "Peer review praises Harrowby Children's Trust",
+    "2016-11-03",
+    "press release",
+    "test",
+    "peer.txt",
+)
+PASSAGE = Passage(Chunk("peer:0", "peer", 0, 0, len(RELEASE.text), RELEASE.text), RELEASE, 1.0, 1)
+DAY = date(2016, 11, 3)
+
+
+def test_the_line_naming_the_day_a_document_was_published_is_its_dateline() -> None:
+    assert is_dateline("Harrowby Children's Trust\n3 November 2016", PASSAGE, DAY)
+    assert not is_dateline("The trust launched on 1 April 2015.", PASSAGE, DAY)
+    assert not is_dateline("An independent peer review has praised the Trust.", PASSAGE, DAY)
+
+
+def test_a_dateline_dates_the_document_and_what_it_says_not_other_events() -> None:
+    def asked(question: str) -> bool:
+        return dates_no_event(analyse(resolve(question, []), None))
+
+    assert asked("When did Harrowby Children's Trust officially launch?")
+    assert not asked("When was the press release published?")
+    assert not asked("When did the chief executive say the trust was proud?")
+    assert not asked("Who chairs the board?")
