@@ -26,10 +26,11 @@ from service.qa.document_questions import (
 )
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit, ratings_in
-from service.qa.followup import ResolvedQuestion, asked_instead
+from service.qa.followup import ResolvedQuestion, topic_of
 from service.qa.offices import Office, office_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.text import content_stems
+from service.qa.topics import asked_of_own_council, asks_nothing_new
 
 # "What / which [is the] [up to two words] <noun>": the noun says what is asked for
 # ("What was the average caseload", "Which outside body", "Which two people"). The
@@ -246,24 +247,6 @@ class QuestionAnalysis:
         return bool(self.entities or self.unknown_entities or self.time or self.kind)
 
 
-_COMPARES = re.compile(r"\b(?:compare[ds]?|than|versus|vs|both|as well|too|also)\b", re.I)
-_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|there|that|this|those|these)\b", re.I)
-_COUNCIL_AFTER = re.compile(r"(?:['’]s)?\s+(?:county|city|borough|metropolitan|council)\b", re.I)
-
-
-def refers_back(question: str) -> bool:
-    """A follow-up that compares or points back ("it", "there") keeps its topic's names."""
-    return bool(_COMPARES.search(question) or _POINTS_BACK.search(question))
-
-
-def _names_council(mention: EntityMention, question: str, lexicon: EntityLexicon) -> bool:
-    """Whether `mention` names a council: what some report is about, or written so
-    ("Doncaster Council")."""
-    at = question.lower().find(mention.text.lower())
-    written = at >= 0 and bool(_COUNCIL_AFTER.match(question, at + len(mention.text)))
-    return written or lexicon.names_a_subject(mention)
-
-
 _ASKS_WHICH_COUNCIL = re.compile(
     r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
     re.IGNORECASE,
@@ -298,23 +281,19 @@ def analyse(
     retrieval = resolved.retrieval_query
     mentions = lexicon.mentions(scoring) if lexicon is not None else []
     known = tuple(m for m in mentions if m.documents and lexicon and lexicon.discriminating(m))
-    if resolved.is_followup and lexicon is not None and not refers_back(question):
-        # "And how much did Doncaster Council put in?" after a question about Norfolk asks
-        # about Doncaster instead: a council of its own replaces the topic's names (not a
-        # body it mentions: "And when did the LGA review it?" is still about the topic).
-        own = {m.key for m in lexicon.mentions(question) if _names_council(m, question, lexicon)}
-        instead = tuple(m for m in known if m.key in own)
-        if instead and len(instead) < len(known):
-            # Its topic (and the earlier answer, searched for the kind of fact it gives)
-            # is compared and searched for with the council asked about instead.
-            dropped = [m.text for m in known if m.key not in own]
-            scoring = asked_instead(scoring, question, dropped, instead[0].text)
-            retrieval = asked_instead(retrieval, question, dropped, instead[0].text)
-        known = instead or known
+    if resolved.is_followup and lexicon is not None:
+        # "And Doncaster?" after a question about Norfolk asks it of Doncaster instead.
+        known, scoring, retrieval = asked_of_own_council(
+            question, scoring, retrieval, known, lexicon
+        )
     unknown = tuple(m for m in mentions if not m.documents)
     # "And Harrowby?" after "When was Westfold rated inadequate?" asks the topic's
     # question of another council: its form (a date, the judgement named) is the topic's.
-    topic = _topic_asked(question, scoring) if resolved.is_followup else None
+    names = [m.text for m in lexicon.mentions(question)] if lexicon is not None else []
+    elliptical = resolved.is_followup and answer_kind(question) is None
+    topic = (
+        topic_of(scoring, question) if elliptical and asks_nothing_new(question, names) else None
+    )
     form = topic or question
     kind = answer_kind(form)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
@@ -356,19 +335,6 @@ def analyse(
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
     )
-
-
-_CONNECTIVE = re.compile(r"^\s*(?:and|but|so|also|then|what about|how about|what of)\b", re.I)
-
-
-def _topic_asked(question: str, scoring: str) -> str | None:
-    """The topic's own question, when the follow-up `question` asks nothing of its own
-    ("And Harrowby?", "What about in 2017?"; not "And when did it open?"); else None."""
-    rest = _CONNECTIVE.sub("", question.lower(), count=1)
-    topic = scoring.removesuffix(question).strip()
-    if answer_kind(question) is not None or _WH_WORD.search(rest) or topic == scoring:
-        return None
-    return topic or None
 
 
 def _rating_named(question: str, kind: FactKind | None) -> str | None:

@@ -352,7 +352,7 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     same = [c for c in kept if not (c.evidence and c.evidence.other_office)]
     if same and _names_named(analysis, same) >= _names_named(analysis, kept):
         kept = same
-    if analysis.office is not None and analysis.prefer_recent:
+    if analysis.office is not None and analysis.prefer_recent and analysis.time is None:
         kept = _newest_holders(kept) or kept
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept

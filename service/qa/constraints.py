@@ -104,27 +104,6 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
-# The words a document's kind is written with, for the document a question names.
-_ARTICLE = ("article", "news", "feature", "story", "blog")
-_RELEASE = ("press release", "statement")
-_KIND_WORDS = {
-    "article": _ARTICLE,
-    "story": _ARTICLE,
-    "piece": _ARTICLE,
-    "report": ("report", "letter", "summary"),  # a monitoring letter reports a visit
-    "letter": ("letter",),
-    "press release": _RELEASE,
-    "statement": _RELEASE,
-}
-
-
-def kind_matches(asked: str | None, kind: str) -> bool:
-    """Whether a document of `kind` ("news article") can be the `asked` one ("report");
-    true when either is unknown."""
-    words = _KIND_WORDS.get((asked or "").lower())
-    return not words or not kind or any(word in kind.lower() for word in words)
-
-
 def mentions(text: str, key: str) -> bool:
     """Whether `text` names the entity `key` (compared as entity keys)."""
     return f" {key} " in f" {entity_key(text)} "
@@ -209,9 +188,17 @@ def sentence_evidence(
     # "rated 'good' in 2018" does not say when it was rated inadequate.
     ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
     other_rating = bool(ratings) and analysis.rating_named not in ratings
-    offices = office_evidence(analysis.office, sentence)
+    other_office, holds_office = office_evidence(analysis.office, sentence)
     return SentenceEvidence(
-        entity, time_match, time_conflict, kind, closeness, other, other_rating, *offices
+        entity,
+        time_match,
+        time_conflict,
+        kind,
+        near=closeness,
+        other_council=other,
+        other_rating=other_rating,
+        other_office=other_office,
+        holds_office=holds_office,
     )
 
 

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from service.qa.analysis import QuestionAnalysis
-from service.qa.constraints import kind_matches
+from service.qa.document_questions import kind_matches
 from service.qa.facts import find_facts
 from service.qa.retrieve import Passage
 from service.qa.roles import names_role_holder

@@ -76,3 +76,24 @@ def asks_role(question: str, is_followup: bool) -> DocumentRole | None:
     roles = _PRONOUN_ROLES if about_document else _DOCUMENT_ROLES
     found = [(m.start(), role) for role, p in roles if (m := p.search(question))]
     return min(found)[1] if found else None
+
+
+# The words a document's kind is written with, for the document a question names.
+_ARTICLE = ("article", "news", "feature", "story", "blog")
+_RELEASE = ("press release", "statement")
+_KIND_WORDS = {
+    "article": _ARTICLE,
+    "story": _ARTICLE,
+    "piece": _ARTICLE,
+    "report": ("report", "letter", "summary"),  # a monitoring letter reports a visit
+    "letter": ("letter",),
+    "press release": _RELEASE,
+    "statement": _RELEASE,
+}
+
+
+def kind_matches(asked: str | None, kind: str) -> bool:
+    """Whether a document of `kind` ("news article") can be the `asked` one ("report");
+    true when either is unknown."""
+    words = _KIND_WORDS.get((asked or "").lower())
+    return not words or not kind or any(word in kind.lower() for word in words)

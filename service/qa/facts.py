@@ -49,7 +49,7 @@ DATE = re.compile(
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
             # A financial year: "2020-21", "2020/21"
-            rf"(?<![\d£$])\b{_YEAR}[-–/]\d\d\b(?![\d%])",
+            rf"(?<![\d£$])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
             rf"(?<![\d£$])\b{_YEAR}\b(?![\d%])",
         )
     )
@@ -177,16 +177,21 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
     return Period(month_period(first_year, first, first_months).start, end)
 
 
-_FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
+# "2020-21" (a financial year) or "2017-19" (years written short).
+FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
 
 
 def period_of(text: str, reference: date | None = None) -> Period | None:
     """The period a date expression names; relative ones ("last November") need `reference`."""
     lowered = text.lower()
-    financial = _FINANCIAL_YEAR.fullmatch(text.strip())
-    if financial:  # April to March
-        first = int(financial.group(1))
-        return Period(date(first, 4, 1), date(first + 1, 3, 31))
+    financial = FINANCIAL_YEAR.fullmatch(text.strip())
+    if financial:
+        first, last = int(financial.group(1)), int(financial.group(2))
+        if last == (first + 1) % 100:  # a financial year, April to March
+            return Period(date(first, 4, 1), date(first + 1, 3, 31))
+        # Years written short: "the 2017-19 strategy", "1990-95".
+        end = first - first % 100 + last + (100 if last < first % 100 else 0)
+        return Period(date(first, 1, 1), date(end, 12, 31))
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
     named = _named_months(lowered)
     if years:

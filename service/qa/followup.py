@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from service.qa.contract import Turn
 from service.qa.text import content_stems
 
-_CONNECTIVE = re.compile(
-    r"^\s*(?:and|but|so|also|then|what about|how about|what of|and what about)\b", re.IGNORECASE
+# Words that open a follow-up; several may ("and what about ...").
+CONNECTIVE = re.compile(
+    r"^\s*(?:(?:and|but|so|also|then|what about|how about|what of)\b\s*)+", re.IGNORECASE
 )
 _ANAPHOR = re.compile(
     r"\b(?:that|this|it|its|they|them|their|those|these|there|then|he|she|him|her|his|"
@@ -47,7 +48,7 @@ def is_followup(question: str, history: Sequence[Turn]) -> bool:
     """True when `question` depends on earlier user turns for its topic."""
     if not any(turn.role == "user" for turn in history):
         return False
-    if _CONNECTIVE.search(question):
+    if CONNECTIVE.search(question):
         return True
     return bool(_ANAPHOR.search(question)) and len(content_stems(question)) <= _MAX_OWN_TERMS
 
@@ -81,15 +82,20 @@ def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-def asked_instead(scoring: str, question: str, old: Sequence[str], new: str) -> str:
-    """The self-contained `scoring` question with the topic's names `old` replaced by the
-    follow-up's `new` one: "Who is Pendleford's director? And Eastmoor's?" is compared
-    with sentences as "Who is Eastmoor's director? And Eastmoor's?"."""
+def topic_of(scoring: str, question: str) -> str | None:
+    """The earlier questions a follow-up's `scoring` form joins to `question`, or None
+    when `scoring` is not `question` after them."""
     topic = scoring.removesuffix(question)
-    if topic == scoring:
+    return topic.strip() if topic != scoring else None
+
+
+def asked_instead(scoring: str, question: str, old: str, new: str) -> str:
+    """The self-contained `scoring` question with the topic's council `old` replaced by
+    the follow-up's `new` one: "Who is Pendleford's director? And Eastmoor's?" is
+    compared with sentences as "Who is Eastmoor's director? And Eastmoor's?"."""
+    topic = topic_of(scoring, question)
+    if topic is None:
         return scoring
-    bare = _POSSESSIVE.sub("", new)
-    for name in old:
-        pattern = rf"(?<!\w){re.escape(_POSSESSIVE.sub('', name))}(?!\w)"
-        topic = re.sub(pattern, bare, topic, flags=re.IGNORECASE)
-    return topic + question
+    pattern = rf"(?<!\w){re.escape(_POSSESSIVE.sub('', old))}(?!\w)"
+    swapped = re.sub(pattern, _POSSESSIVE.sub("", new), topic, flags=re.IGNORECASE)
+    return f"{swapped} {question}"

@@ -12,25 +12,30 @@ from collections.abc import Callable
 
 from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Period, Unit, find_facts
 
-_SHARE = re.compile(r"%|per\s?cent|\b(?:quarter|third|half|fifth)\b", re.IGNORECASE)
+# A share, not a word holding one: "a third", not "third-party" or "half-day".
+SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
-# "How many children" is not answered by "£1.2 million", "18%" or "a third".
+# "How many children" is not answered by "£1.2 million" or "18%" (nor by a share in
+# words, "a third": `SHARE`).
 _NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
 _MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b", re.I)
 _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
 )
 # "How many children" is not answered by "nine years" either, unless it asks for years.
-_DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|decades?)\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"(?<!-)\b(?:years?|months?|weeks?|days?|hours?|decades?)\b(?!-)", re.IGNORECASE
+)
 _ASKS_DURATION = re.compile(
-    r"\bhow\s+(?:long|many\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|decades?))\b",
+    r"\bhow\s+long\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?"
+    r"(?:years?|months?|weeks?|days?|hours?|decades?)\b",
     re.IGNORECASE,
 )
 # Whether a number's text is of the unit asked for (or a date's, of the precision).
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
-    "share": lambda text: bool(_SHARE.search(text)),
+    "share": lambda text: bool(SHARE.search(text)),
     "money": lambda text: bool(_MONEY.search(text)),
-    "count": lambda text: not (_NOT_COUNT.search(text) or _SHARE.search(text)),
+    "count": lambda text: not (_NOT_COUNT.search(text) or SHARE.search(text)),
     # A date of the precision asked: "which month" is not answered by "in 2013".
     "month": lambda text: bool(_MONTH_NAMED.search(text)),
     "day": lambda text: bool(_DAY_NAMED.search(text)),

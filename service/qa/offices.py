@@ -26,24 +26,25 @@ _HEADS = (
 )
 _QUALIFIERS = (
     r"chief|lead|deputy|assistant|executive|operating|principal|senior|strategic|"
-    r"corporate|cabinet|regulatory|managing|general|political"
+    r"corporate|regulatory|managing|general|political|national|regional"
 )
 _DROPPED = r"current|new|former|then|interim|acting|permanent|independent|present"
 _POST = rf"(?:(?:{_QUALIFIERS})\s+)*(?:{_HEADS})s?\b"
 # A director's or minister's field is part of the post ("director of children's
 # services", "minister for children"); other heads' complements name the body ("chief
-# executive of the trust"), which the question's names already constrain.
+# executive of the trust"), which the question's names already constrain. Its words are
+# one run, each word once, so a long question cannot make the match backtrack.
 _FIELD = (
     r"(?:\s+(?P<of>of|for)\s+(?!the\b|a\b|an\b|its\b|their\b)"
-    r"(?P<field>[a-z'][a-z']*(?:(?:,\s*|\s+and\s+|\s+)[a-z'][a-z']*)*?)"
+    r"(?P<field>[a-z'][a-z']*(?:(?:,\s*|\s+)[a-z'][a-z']*)*?)"
     r"(?=\s+(?:at|in|on|of|for|when|during|since|before|after|from|who|which|that|until|"
-    r"between|now|then)\b|\s*[?,.]|\s*$))?"
+    r"between|now|then)\b|\s+and\s+(?:the|a|an|its|their|who|when|what)\b|\s*[?,.]|\s*$))?"
 )
 _OWNER = r"(?:[\w'.-]+\s+){0,3}?[\w.-]+'s\s+"
 _ASKED = re.compile(
     r"^(?:and\s+)?(?:"
-    r"who\s+(?:is|was|are|were|has\s+been|had\s+been|became|becomes|will\s+be|served\s+as)"
-    r"(?:\s+(?:now|then|currently))?(?:\s+(?:appointed|named|made))?(?:\s+as)?"
+    r"who(?:'s|\s+(?:is|was|are|were|has\s+been|had\s+been|became|becomes|will\s+be|"
+    r"served\s+as))(?:\s+(?:now|then|currently))?(?:\s+(?:appointed|named|made))?(?:\s+as)?"
     r"|who\s+(?:replaced|succeeded|followed)\s+.+?\s+as"
     r"|(?:which|what)(?:\s+\w+)??"
     r"|what\s+(?:is|was)\s+the\s+name\s+of"
@@ -51,6 +52,18 @@ _ASKED = re.compile(
     rf"(?P<post>{_POST}){_FIELD}"
 )
 _FIELD_HEADS = re.compile(r"\b(?:director|minister|secretary(?: of state)?)s?$")
+# A post may be stated by its verb: "an improvement board chaired by Mr Colin Rayfield".
+_VERBS = {
+    "chair": r"\bchair(?:s|ed|ing)\b",
+    "leader": r"\b(?:led|leads)\s+by\b|\bleads\b",
+    "manager": r"\bmanaged\s+by\b",
+}
+# A holder the sentence says is no longer one: "a former director of children's
+# services", "where she was director".
+_NO_LONGER = re.compile(
+    r"(?:\b(?:former|previous|ex|past|one-time|retired|outgoing|then)[\s-]+(?:[\w']+\s+){0,2}"
+    r"|\b(?:was|were|had\s+been)\s+(?:the\s+|a\s+|an\s+)?(?:[\w']+\s+){0,1})$"
+)
 
 
 @dataclass(frozen=True)
@@ -65,24 +78,27 @@ class Office:
     def text(self) -> str:
         return f"{self.post} {self.of} {self.field}" if self.field else self.post
 
-    def stated_in(self, plain: str) -> bool:
+    def stated_in(self, plain: str, *, current: bool = False) -> bool:
         """Whether lower-case text states the post, of its field ("director of children's
         services" or "children's services director"; not "director of learning" in a
-        sentence about "Doncaster Children's Services Trust")."""
+        sentence about "Doncaster Children's Services Trust"), or by its verb ("chaired
+        by"). `current`: as held now, not "a former director" or "where she was director"."""
         post, field = re.escape(self.post), re.escape(self.field)
         pattern = (
             rf"\b{post}s?\s+(?:of|for)\s+(?:the\s+)?{field}|\b{field}\s+{post}"
             if self.field
-            else rf"\b{post}s?\b"
+            else rf"\b{post}s?\b|{_VERBS.get(self.post, '$^')}"
         )
-        return bool(re.search(pattern, plain))
+        return any(
+            not (current and _NO_LONGER.search(plain, 0, m.start()))
+            for m in re.finditer(pattern, plain)
+        )
 
     def fits(self, post: str, field: str) -> bool:
-        """Whether a post written `post` of `field` may be this one: it shares the head
-        ("inspector", "director"), a qualifier when both have one ("chief" and "lead"
-        inspectors differ), and a field word when both have a field."""
-        heads = {h.lower() for h in _HEAD.findall(post)}
-        own_heads = set(_HEAD.findall(self.post))
+        """Whether a post written `post` of `field` may be this one: it has the same head
+        ("inspector", "director"), a qualifier in common when both have one ("chief" and
+        "lead" inspectors differ), and a field word when both have a field."""
+        heads, own_heads = _heads(post.lower()), _heads(self.post)
         if not heads & own_heads:
             return False
         qualifiers = set(_QUALIFIER.findall(post.lower())) - heads
@@ -92,6 +108,14 @@ class Office:
         if self.field and field and _FIELD_HEADS.search(post.lower()):
             return bool(content_stems(self.field) & content_stems(field))
         return True
+
+
+def _heads(post: str) -> set[str]:
+    """The head of a lower-case post: its last head word ("executive director" is a
+    director); a chief executive officer is a chief executive too."""
+    words = _HEAD.findall(post)
+    heads = {words[-1].rstrip("s")} if words else set()
+    return heads | ({"executive"} if "chief executive" in post else set())
 
 
 def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
@@ -113,14 +137,14 @@ def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
 
 
 _TITLE = re.compile(rf"\b{_POST}", re.IGNORECASE)
-_HEAD = re.compile(rf"\b(?:{_HEADS})", re.IGNORECASE)
+_HEAD = re.compile(rf"\b(?:{_HEADS})(?=s?\b)", re.IGNORECASE)
 _QUALIFIER = re.compile(rf"\b(?:{_QUALIFIERS})\b")
 _BOUNDARY = re.compile(r"[.;:!?\"“”()]|\bsaid\b|\bsays\b", re.IGNORECASE)
 # Between a post and the name it titles stand only its field and the body's name ("Chief
 # Executive of Doncaster Children's Services Trust Paul Moffat", "Pendleford's director
 # of children's services, Owen Gartside"); "the inspectors met Paul Moffat" titles no one.
 _TITLES_NEXT = re.compile(
-    r"(?:\s+(?:of|for)\s+(?P<field>[^,;:()\"“”]*?))?(?:\s*,)?"
+    r"(?:\s+(?:of|for)\s+(?P<field>[^,;:()\"“”]{0,60}?))?(?:\s*,)?"
     r"(?:\s+(?:the|and|[A-Z][\w'’.&-]*))*\s*,?\s*"
 )
 _AFTER = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<title>[^,.;:()\"“”]*)")
@@ -135,24 +159,26 @@ def office_evidence(office: Office | None, sentence: str) -> tuple[bool, bool]:
 
 
 def gives_other_office(office: Office, sentence: str) -> bool:
-    """Whether `sentence` gives a person it names only other posts than `office`:
-    "Mark Douglas, Chief Operating Officer, said ..." for "Who was the chief inspector?".
-    A post of the same kind written another way is no other ("Her Majesty's Inspector"
-    for "lead inspector", "director of children and families" for "director of
-    children's services")."""
+    """Whether every person `sentence` names holds another post than `office`, as it
+    titles them: "Mark Douglas, Chief Operating Officer, said ..." for "Who was the
+    chief inspector?". A person it gives no post may hold it; a post of the same kind
+    written another way is no other ("Her Majesty's Inspector" for "lead inspector",
+    "director of children and families" for "director of children's services")."""
     if office.stated_in(_plain(sentence)):
         return False
-    for person in facts_of(sentence, "person"):
+    people = facts_of(sentence, "person")
+    for person in people:
         posts = list(_posts_of(sentence, person.start, person.end))
-        if posts and not any(office.fits(post, field) for post, field in posts):
-            return True
-    return False
+        if not posts or any(office.fits(post, field) for post, field in posts):
+            return False
+    return bool(people)
 
 
 def names_holder(office: Office, sentence: str) -> bool:
-    """Whether `sentence` states `office` and names a person: "Report of: Sunita
-    Bhardwaj, Executive Director of Children's Services"."""
-    return office.stated_in(_plain(sentence)) and bool(facts_of(sentence, "person"))
+    """Whether `sentence` names a person and states `office` as held now: "Report of:
+    Sunita Bhardwaj, Executive Director of Children's Services"; not "led by Karen
+    Loxley, a former director of children's services"."""
+    return office.stated_in(_plain(sentence), current=True) and bool(facts_of(sentence, "person"))
 
 
 def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:

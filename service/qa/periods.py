@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from service.qa.facts import DATE, MONTHS, Period, month_period, period_of, year_period
+from service.qa.facts import (
+    DATE,
+    FINANCIAL_YEAR,
+    MONTHS,
+    Period,
+    month_period,
+    period_of,
+    year_period,
+)
 
 Relation = Literal["in", "before", "after", "between"]
 
@@ -128,11 +136,17 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         between = _BETWEEN.search(lead) or (_FROM.search(lead) and _TO.search(text))
         if between:
             return TimeConstraint(text, "between", span)
-        # Listed with "and", "or" or commas, each year counts, not the years between.
-        listed_apart = not _TO.search(text[len(first.group()) :])
+        # Listed with "and", "or" or commas, each year counts, not the years between
+        # (the words between the dates say so, not a date's own "2019-20").
+        gaps = zip(dated[: listed - 1], dated[1:listed], strict=True)
+        listed_apart = not any(_TO.search(question[a.end() : b.start()]) for (a, _), (b, _) in gaps)
         parts = tuple(periods) if relation == "in" and listed_apart else ()
         return TimeConstraint(text, relation, span, parts)
-    if _FROM.search(lead) and _TO.search(first.group()):
+    if (
+        _FROM.search(lead)
+        and _TO.search(first.group())
+        and not FINANCIAL_YEAR.fullmatch(first.group())
+    ):
         return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
     return TimeConstraint(first.group(), relation, period)
 

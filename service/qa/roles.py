@@ -15,8 +15,7 @@ from dataclasses import replace
 
 from corpus.models import Document
 from service.qa.analysis import QuestionAnalysis
-from service.qa.constraints import kind_matches
-from service.qa.document_questions import DocumentRole
+from service.qa.document_questions import DocumentRole, kind_matches
 from service.qa.retrieve import Passage
 
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Cllr|Councillor)\.?\s+")

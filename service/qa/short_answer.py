@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from service.qa.entities import COUNCIL_WORDS
 from service.qa.facts import DATE, Fact, FactKind, Unit, facts_of
-from service.qa.kinds import fits_unit
+from service.qa.kinds import SHARE, fits_unit
 from service.qa.text import (
     content_stems,
     distance_to_words,
@@ -41,10 +41,13 @@ from service.qa.text import (
 )
 
 _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
-_IS_SHARE = re.compile(r"%|per\s?cent|quarter|third|half|fifth", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _TO_BETWEEN = re.compile(r"\bto\b", re.IGNORECASE)
 _ASKS_COUNCIL = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:councils?|authorit(?:y|ies))\b", re.I)
+_ASKS_BODY = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:councils?|authorit(?:y|ies)|trusts?|organisations?|bod(?:y|ies))\b",
+    re.I,
+)
 _IS_COUNCIL = re.compile(rf"\b(?:{'|'.join(COUNCIL_WORDS)}|authority)\b", re.IGNORECASE)
 _BODY_STEMS = content_stems(" ".join(COUNCIL_WORDS) + " authority trust")
 _LIST_GLUE = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+)$")
@@ -80,7 +83,7 @@ def short_answer(
     question_stems = content_stems(question)
     # A body's kind is no part of the question's subject: "Westfold County Council"
     # answers "Which council was judged inadequate?".
-    generic = _BODY_STEMS if wanted == "organisation" else frozenset()
+    generic = _BODY_STEMS if wanted == "organisation" and _ASKS_BODY.search(question) else set()
     facts = [
         f
         for f in facts_of(sentence, wanted, common_words=common_words)
@@ -93,7 +96,7 @@ def short_answer(
         facts = [f for f in facts if _IS_COUNCIL.search(f.text)]
     if wanted == "number" and _ASKS_SHARE.search(question):
         # "What proportion ...?" is answered by a share, not by a count beside it.
-        facts = [f for f in facts if _IS_SHARE.search(f.text)] or facts
+        facts = [f for f in facts if SHARE.search(f.text)] or facts
     elif wanted == "number" and unit is not None:
         facts = [f for f in facts if fits_unit(unit, f.text, question)] or facts
     if not facts:

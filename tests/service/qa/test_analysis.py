@@ -148,6 +148,12 @@ def test_periods_listed_apart_leave_out_the_years_between() -> None:
     assert again is not None and again.relation == "in" and len(again.parts) == 2
     assert again.admits(Period(date(2019, 9, 12), date(2019, 9, 12)))
     assert not again.admits(_year(2018))
+    # Financial years listed apart are each a year, and one is no range of its own.
+    years = time_constraint("What was spent in 2019-20 and 2021-22?")
+    assert years is not None and len(years.parts) == 2
+    assert not years.admits(Period(date(2020, 6, 1), date(2020, 6, 30)))  # 2020-21
+    onwards = time_constraint("What happened from 2020-21 onwards?")
+    assert onwards is not None and onwards.relation == "after"
     # Before one date and after a later one: no one period says it.
     assert time_constraint("How was it rated before 2014 and after 2016?") is None
     # After one date and before a later one: between them.
@@ -419,6 +425,10 @@ def test_a_follow_up_asking_nothing_of_its_own_asks_its_topics_question() -> Non
     assert (same.kind, same.rating_named) == ("date", "inadequate")
     assert analyse(resolve("What about in 2017?", topic), None).kind == "date"
     assert analyse(resolve("And why?", topic), None).kind is None
+    # A follow-up asking for something of its own is not the topic's question.
+    for question in ("And its director?", "And the reasons?", "Is that right?", "Explain that"):
+        assert analyse(resolve(question, topic), None).kind is None, question
+    assert analyse(resolve("And what about Harrowby?", topic), None).kind == "date"
     post = [Turn(role="user", content="Who is Pendleford's director of children's services?")]
     office = analyse(resolve("And Eastmoor's?", post), None).office
     assert office is not None and office.text == "director of children's services"

@@ -12,12 +12,12 @@ from service.qa.constraints import (
     allowed_documents,
     best_falls_short,
     foreign_question,
-    kind_matches,
     missing_kind,
     sentence_evidence,
     time_covered,
     unmet_constraints,
 )
+from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
 from service.qa.facts import ratings_in
 from service.qa.followup import resolve

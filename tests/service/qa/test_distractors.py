@@ -19,6 +19,7 @@ from index.files import FilesIndex
 from service.qa import AskRequest, AskResponse, QAEngine
 from service.qa.analysis import analyse
 from service.qa.constraints import describes_answer
+from service.qa.contract import Turn
 from service.qa.followup import resolve
 from service.settings import Settings
 from tests.conftest import REPO
@@ -230,6 +231,10 @@ def test_a_follow_up_naming_another_council_asks_the_topic_of_it(engine: QAEngin
         engine, "Who is Pendleford's director of children's services?", "And Eastmoor's?"
     )
     assert eastmoor.short_answer is not None and eastmoor.short_answer.text == "Janet Okafor"
+    # Only the council is replaced, not a body the topic names too.
+    topic = [Turn(role="user", content="What did the LGA peer review say about Westfold?")]
+    asked = analyse(resolve("And Harrowby?", topic), engine.lexicon).scoring_question
+    assert asked.startswith("What did the LGA peer review say about Harrowby?")
 
 
 def test_how_many_is_answered_by_a_count_not_a_share_or_a_year(engine: QAEngine) -> None:

@@ -135,6 +135,8 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert not fits_unit("count", "five years", "How many children were in care?")
     assert fits_unit("count", "five years", "How many years did it take?")
     assert fits_unit("count", "612", "How many children were in care?")
+    assert fits_unit("count", "48 days", "What was the average number of days they waited?")
+    assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:
@@ -143,6 +145,11 @@ def test_a_financial_year_is_a_date_not_a_number() -> None:
     (year,) = facts_of(sentence, "date")
     assert year.text == "2020-21"
     assert year.period == Period(date(2020, 4, 1), date(2021, 3, 31))
+    # Years written short are the years they span, not a financial year.
+    assert period_of("2017-19") == Period(date(2017, 1, 1), date(2019, 12, 31))
+    assert period_of("1990-95") == Period(date(1990, 1, 1), date(1995, 12, 31))
+    # A date written the ISO way is no financial year.
+    assert [f.text for f in facts_of("Signed 2021-03-15.", "date")] == ["2021"]
 
 
 def test_a_date_of_the_precision_asked_must_fall_in_the_period_asked() -> None:

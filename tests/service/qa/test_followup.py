@@ -61,12 +61,19 @@ def test_a_follow_up_about_another_council_is_its_topic_asked_of_that_one() -> N
         asked_instead(
             "Who is Pendleford's director? And Eastmoor's?",
             "And Eastmoor's?",
-            ["Pendleford's"],
+            "Pendleford's",
             "Eastmoor's",
         )
         == "Who is Eastmoor's director? And Eastmoor's?"
     )
-    # Only the topic's words change; a question that is not the tail changes nothing.
-    assert asked_instead("When was Westfold rated?", "And Harrowby?", ["Westfold"], "X") == (
+    # A name inside another word is left alone; a question that is not the tail of the
+    # scoring form changes nothing.
+    assert (
+        asked_instead(
+            "Was Westfolding near Westfold? And Harrowby?", "And Harrowby?", "Westfold", "Harrowby"
+        )
+        == "Was Westfolding near Harrowby? And Harrowby?"
+    )
+    assert asked_instead("When was Westfold rated?", "And Harrowby?", "Westfold", "X") == (
         "When was Westfold rated?"
     )

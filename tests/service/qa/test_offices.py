@@ -122,3 +122,44 @@ def test_a_sentence_naming_the_holder_of_the_post() -> None:
     )
     assert not names_holder(DCS, "The director of children's services was not available.")
     assert not names_holder(DCS, "Riana Nelson, director of learning, said the plan worked.")
+
+
+def test_a_post_stated_by_its_verb_is_the_post() -> None:
+    chair = office_asked("Who is the chair of Eastmoor's improvement board?")
+    assert chair == Office("chair")
+    sentence = "The council set up an improvement board chaired by an adviser, Mr Colin Rayfield."
+    assert not gives_other_office(chair, sentence)
+
+
+def test_a_person_given_no_post_may_hold_the_one_asked() -> None:
+    sentence = (
+        "Councillor Jane Smith, cabinet member for children, said Keith Marlowe had done "
+        "well as director."
+    )
+    assert not gives_other_office(DCS, sentence)
+
+
+def test_a_former_holder_does_not_hold_the_post_now() -> None:
+    assert not names_holder(
+        DCS, "The review was led by Karen Loxley, a former director of children's services."
+    )
+    assert not names_holder(
+        DCS, "Claire Devlin joined from an authority where she was director of children's services."
+    )
+
+
+@pytest.mark.parametrize(
+    ("post", "other", "fits"),
+    [
+        ("chief executive", "executive director", False),  # a director, not an executive
+        ("chief executive officer", "chief executive", True),
+        ("lead member", "Cabinet Member", True),
+    ],
+)
+def test_posts_of_one_kind(post: str, other: str, fits: bool) -> None:
+    assert Office(post).fits(other, "") is fits
+
+
+def test_long_questions_are_read_in_linear_time() -> None:
+    question = "Who is the director of " + " and ".join(["x"] * 2000) + " 1"
+    assert office_asked(question) == Office("director")
