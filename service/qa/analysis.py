@@ -289,11 +289,10 @@ def analyse(
     unknown = tuple(m for m in mentions if not m.documents)
     # "And Harrowby?" after "When was Westfold rated inadequate?" asks the topic's
     # question of another council: its form (a date, the judgement named) is the topic's.
-    names = [m.text for m in lexicon.mentions(question)] if lexicon is not None else []
-    elliptical = resolved.is_followup and answer_kind(question) is None
-    topic = (
-        topic_of(scoring, question) if elliptical and asks_nothing_new(question, names) else None
-    )
+    topic = None
+    if resolved.is_followup and answer_kind(question) is None:
+        names = [m.text for m in lexicon.mentions(question)] if lexicon is not None else []
+        topic = topic_of(scoring, question) if asks_nothing_new(question, names) else None
     form = topic or question
     kind = answer_kind(form)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
