@@ -23,13 +23,10 @@ _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
 )
 # "How many children" is not answered by "nine years" either, unless it asks for years.
-_DURATION = re.compile(
-    r"(?<!-)\b(?:years?|months?|weeks?|days?|hours?|decades?)\b(?!-)", re.IGNORECASE
-)
+_TIME_UNIT = r"(?:years?|months?|weeks?|days?|hours?|decades?)"
+_DURATION = re.compile(rf"(?<!-)\b{_TIME_UNIT}\b(?!-)", re.IGNORECASE)
 _ASKS_DURATION = re.compile(
-    r"\bhow\s+long\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?"
-    r"(?:years?|months?|weeks?|days?|hours?|decades?)\b",
-    re.IGNORECASE,
+    rf"\bhow\s+long\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?{_TIME_UNIT}\b", re.IGNORECASE
 )
 # Whether a number's text is of the unit asked for (or a date's, of the precision).
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
