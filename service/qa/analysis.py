@@ -27,7 +27,7 @@ from service.qa.document_questions import (
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion, topic_of
-from service.qa.offices import Office, office_asked
+from service.qa.offices import Office, office_asked, predecessor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.text import content_stems
 from service.qa.topics import asked_of_own_council, asks_nothing_new
@@ -227,6 +227,7 @@ class QuestionAnalysis:
     # The judgement it names, asking about something else ("When was it rated inadequate?").
     rating_named: str | None
     office: Office | None  # the post whose holder it asks for ("chief inspector")
+    predecessor: str | None  # "Who replaced Paul Moffat?": the holder before
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
@@ -330,6 +331,7 @@ def analyse(
         asks_which_council=bool(_ASKS_WHICH_COUNCIL.search(scoring)),
         rating_named=_rating_named(form, kind),
         office=office_asked(form, (m.text for m in mentions)) if kind == "person" else None,
+        predecessor=predecessor_asked(form) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,

@@ -351,8 +351,13 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     same = [c for c in kept if not (c.evidence and c.evidence.other_rating)]
     if same and _names_named(analysis, same) >= _names_named(analysis, kept):
         kept = same
-    # Likewise a sentence giving its person another post than the one asked about.
-    same = [c for c in kept if not (c.evidence and c.evidence.other_office)]
+    # Likewise a sentence giving its people other posts than the one asked about, or
+    # giving it only to the holder the question asks the successor of.
+    same = [
+        c
+        for c in kept
+        if not (c.evidence and (c.evidence.other_office or c.evidence.about_predecessor))
+    ]
     if same and _names_named(analysis, same) >= _names_named(analysis, kept):
         kept = same
     if analysis.office is not None and analysis.prefer_recent and analysis.time is None:

@@ -43,6 +43,7 @@ class SentenceEvidence:
     other_rating: bool = False  # states judgements, none the one the question names
     other_office: bool = False  # gives a person it names another post than the one asked
     holds_office: bool = False  # names a person and the post asked ("who is the director")
+    about_predecessor: bool = False  # its only holder of the post is the one "replaced"
 
 
 def allowed_documents(
@@ -188,7 +189,9 @@ def sentence_evidence(
     # "rated 'good' in 2018" does not say when it was rated inadequate.
     ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
     other_rating = bool(ratings) and analysis.rating_named not in ratings
-    other_office, holds_office = office_evidence(analysis.office, sentence)
+    other_office, holds_office, predecessor = office_evidence(
+        analysis.office, sentence, analysis.predecessor
+    )
     return SentenceEvidence(
         entity,
         time_match,
@@ -199,6 +202,7 @@ def sentence_evidence(
         other_rating=other_rating,
         other_office=other_office,
         holds_office=holds_office,
+        about_predecessor=predecessor,
     )
 
 
@@ -341,9 +345,11 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
 def another_office(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
     """Why the chosen sentence cannot answer "who holds this post": even the best gives
     its person another post (the candidates giving none are ranked first)."""
-    if analysis.office is None or not best.other_office:
+    if analysis.office is None:
         return None
-    return f"No passage found names the {analysis.office.text}"
+    if best.about_predecessor:
+        return f"No passage found names who followed {analysis.predecessor}"
+    return f"No passage found names the {analysis.office.text}" if best.other_office else None
 
 
 def best_falls_short(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:

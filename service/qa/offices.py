@@ -151,11 +151,15 @@ _AFTER = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<title>[^,.;:()\"“”]*)
 _FIELD_AFTER = re.compile(r"\s+(?:of|for)\s+(?P<field>[^,.;:()\"“”]*)")
 
 
-def office_evidence(office: Office | None, sentence: str) -> tuple[bool, bool]:
-    """(`sentence` gives its person another post than `office`, it names the holder)."""
+def office_evidence(
+    office: Office | None, sentence: str, predecessor: str | None = None
+) -> tuple[bool, bool, bool]:
+    """(`sentence` gives its people other posts than `office`, it names the holder now,
+    its only holder is the `predecessor` the question asks the successor of)."""
     if office is None:
-        return False, False
-    return gives_other_office(office, sentence), names_holder(office, sentence)
+        return False, False, False
+    about_predecessor = predecessor is not None and held_by_only(office, predecessor, sentence)
+    return gives_other_office(office, sentence), names_holder(office, sentence), about_predecessor
 
 
 def gives_other_office(office: Office, sentence: str) -> bool:
@@ -179,6 +183,33 @@ def names_holder(office: Office, sentence: str) -> bool:
     Sunita Bhardwaj, Executive Director of Children's Services"; not "led by Karen
     Loxley, a former director of children's services"."""
     return office.stated_in(_plain(sentence), current=True) and bool(facts_of(sentence, "person"))
+
+
+_REPLACED = re.compile(
+    r"\bwho\s+(?:replaced|succeeded|followed|took\s+over\s+from)\s+(?P<name>.+?)"
+    r"(?:\s+(?:as|at|in|on|when|after)\b|\s*[?,.]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def predecessor_asked(question: str) -> str | None:
+    """The person whose successor `question` asks for ("Who replaced Caroline Whitmarsh
+    as director?": Caroline Whitmarsh), or None."""
+    match = _REPLACED.search(question)
+    return match.group("name").strip() if match else None
+
+
+def held_by_only(office: Office, person: str, sentence: str) -> bool:
+    """Whether the only people `sentence` titles with `office` are `person`: "The
+    director of children's services, Caroline Whitmarsh, ..." is about her, not about
+    whoever replaced her."""
+    holders = {
+        _plain(fact.text)
+        for fact in facts_of(sentence, "person")
+        if any(office.fits(p, f) for p, f in _posts_of(sentence, fact.start, fact.end))
+    }
+    name = _plain(person)
+    return bool(holders) and all(name in holder or holder in name for holder in holders)
 
 
 def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:

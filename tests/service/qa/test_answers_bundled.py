@@ -287,3 +287,11 @@ def test_a_person_holding_another_post_is_not_the_holder_asked_for(engine: QAEng
     )
     assert inspector.short_answer is not None
     assert inspector.short_answer.text == "Sir Michael Wilshaw"
+
+
+def test_who_replaced_someone_is_not_answered_by_them(engine: QAEngine) -> None:
+    """The reports name Paul Moffat as the trust's chief executive, and no successor."""
+    response = ask(engine, "Who replaced Paul Moffat as chief executive of the trust?")
+    assert not response.answered
+    assert response.constraints is not None
+    assert response.constraints.unmet == ["No passage found names who followed Paul Moffat"]

@@ -207,6 +207,11 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
             # A post's holder now is the one the newest report names; then, the one then.
             ("Who is Ferncastle's director of children's services now?", "Sunita Bhardwaj"),
             ("Who was Ferncastle's director of children's services in March 2022?", "Quayle"),
+            # Not the director replaced: the one who replaced her.
+            (
+                "Who replaced Caroline Whitmarsh as Marlbury's director of children's services?",
+                "Tobias Greenhalgh",
+            ),
         ]:
             response = ask(engine, question)
             assert response.short_answer is not None, question

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from service.qa.offices import Office, gives_other_office, names_holder, office_asked
+from service.qa.offices import (
+    Office,
+    gives_other_office,
+    held_by_only,
+    names_holder,
+    office_asked,
+    predecessor_asked,
+)
 
 
 @pytest.mark.parametrize(
@@ -163,3 +170,19 @@ def test_posts_of_one_kind(post: str, other: str, fits: bool) -> None:
 def test_long_questions_are_read_in_linear_time() -> None:
     question = "Who is the director of " + " and ".join(["x"] * 2000) + " 1"
     assert office_asked(question) == Office("director")
+
+
+def test_who_replaced_someone_is_not_answered_by_them_holding_the_post() -> None:
+    question = "Who replaced Caroline Whitmarsh as Marlbury's director of children's services?"
+    assert predecessor_asked(question) == "Caroline Whitmarsh"
+    assert predecessor_asked("Who is the director?") is None
+    about_her = (
+        "The director of children's services, Caroline Whitmarsh, and the lead member, "
+        "Councillor Harriet Ogunleye, have a clear understanding of the service."
+    )
+    assert held_by_only(DCS, "Caroline Whitmarsh", about_her)
+    successor = "The director of children's services, Tobias Greenhalgh, took up the post."
+    assert not held_by_only(DCS, "Caroline Whitmarsh", successor)
+    # Naming her beside the one who replaced her is the answer, not her post.
+    replaced = "Tobias Greenhalgh replaced Caroline Whitmarsh as director of children's services."
+    assert not held_by_only(DCS, "Caroline Whitmarsh", replaced)
