@@ -29,7 +29,7 @@ from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion, topic_of
 from service.qa.offices import Office, office_asked, predecessor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
-from service.qa.text import content_stems
+from service.qa.text import QUESTION_WORD, content_stems
 from service.qa.topics import asked_of_own_council, asks_nothing_new
 
 # "What / which [is the] [up to two words] <noun>": the noun says what is asked for
@@ -113,7 +113,6 @@ _STATED_RATING = re.compile(
 # Any question word. The first one opens the question; a typed phrase later in the
 # sentence is then a subordinate clause ("How did X describe it when ...?" asks for
 # a description, not a date).
-_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b")
 # "What was X rated?" asks for a rating; "How was X rated/judged?" too.
 _RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
 _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b", re.I)
@@ -148,7 +147,7 @@ def answer_kind(question: str) -> FactKind | None:
     no question word at all ("Doncaster rating 2015?").
     """
     q = question.lower()
-    opening = _WH_WORD.search(q)
+    opening = QUESTION_WORD.search(q)
     stated = [m.span() for m in _STATED_RATING.finditer(q)]
     found = [
         (m.start(), kind)

@@ -34,7 +34,7 @@ not cover) is not answered at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -348,24 +348,29 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     # A sentence stating another judgement than the one named ("rated 'good' in 2018" for
     # "When was it rated inadequate?") is about another inspection; unless that leaves
     # only sentences no longer naming what the question names (another council's).
-    same = [c for c in kept if not (c.evidence and c.evidence.other_rating)]
-    if same and _names_named(analysis, same) >= _names_named(analysis, kept):
-        kept = same
+    kept = _ruled_out(analysis, kept, lambda e: e.other_rating)
     # Likewise a sentence giving its people other posts than the one asked about, or
     # giving it only to the holder the question asks the successor of.
-    same = [
-        c
-        for c in kept
-        if not (c.evidence and (c.evidence.other_office or c.evidence.about_predecessor))
-    ]
-    if same and _names_named(analysis, same) >= _names_named(analysis, kept):
-        kept = same
+    kept = _ruled_out(analysis, kept, lambda e: e.other_office or e.about_predecessor)
     if analysis.office is not None and analysis.prefer_recent and analysis.time is None:
         kept = _newest_holders(kept) or kept
     if analysis.asks_publication or analysis.asks_role is not None:
         kept = [c for c in kept if c.gives_document_fact] or kept
     kept = [c for c in kept if not c.dateline] or kept
     return kept or candidates
+
+
+def _ruled_out(
+    analysis: QuestionAnalysis,
+    candidates: list[Candidate],
+    contradicts: Callable[[SentenceEvidence], bool],
+) -> list[Candidate]:
+    """`candidates` without those whose evidence `contradicts` the question, unless
+    none would be left or none left would still name what the question names."""
+    same = [c for c in candidates if not (c.evidence and contradicts(c.evidence))]
+    if same and _names_named(analysis, same) >= _names_named(analysis, candidates):
+        return same
+    return candidates
 
 
 def _newest_holders(candidates: Sequence[Candidate]) -> list[Candidate]:

@@ -23,7 +23,12 @@ def short_answer_of(
     if best is None:
         return None
     span = short_answer(
-        best.text, analysis.scoring_question, analysis.kind, analysis.common_words, analysis.unit
+        best.text,
+        analysis.scoring_question,
+        analysis.kind,
+        analysis.common_words,
+        analysis.unit,
+        analysis.asks_which_council,
     )
     if span is None:
         return None

@@ -43,7 +43,6 @@ from service.qa.text import (
 _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _TO_BETWEEN = re.compile(r"\bto\b", re.IGNORECASE)
-_ASKS_COUNCIL = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:councils?|authorit(?:y|ies))\b", re.I)
 _ASKS_BODY = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:councils?|authorit(?:y|ies)|trusts?|organisations?|bod(?:y|ies))\b",
     re.I,
@@ -67,6 +66,7 @@ def short_answer(
     wanted: FactKind | None,
     common_words: frozenset[str] = frozenset(),
     unit: Unit | None = None,
+    asks_council: bool = False,
 ) -> Span | None:
     """The fact of `sentence` that answers `question`, if any.
 
@@ -76,6 +76,7 @@ def short_answer(
         wanted: the kind of answer the question asks for (`service.qa.analysis`).
         common_words: words the corpus writes in lower case (`facts.find_facts`).
         unit: the unit a number must have ("how many" a count, not "a third" beside it).
+        asks_council: it asks which council (`QuestionAnalysis.asks_which_council`).
     """
     if wanted is None:
         return None
@@ -91,7 +92,7 @@ def short_answer(
         and f" {normalised(f.core)} " not in f" {asked} "
         and not _repeats(content_stems(f.core) - generic, question_stems, wanted)
     ]
-    if wanted == "organisation" and _ASKS_COUNCIL.search(question):
+    if wanted == "organisation" and asks_council:
         # "Which councils were rated outstanding?" is not answered by "Ofsted".
         facts = [f for f in facts if _IS_COUNCIL.search(f.text)]
     if wanted == "number" and _ASKS_SHARE.search(question):

@@ -53,6 +53,7 @@ def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
         analysis.kind,
         analysis.common_words,
         analysis.unit,
+        analysis.asks_which_council,
     )
     text = candidate.text if span is None else candidate.text[span.start : span.end]
     return normalised(text)

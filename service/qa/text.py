@@ -20,6 +20,9 @@ _STOP = set(STOPWORDS_EN_PLUS) | {
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 
+# The words that open a question ("what", "how", ...), in any case.
+QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+
 
 @lru_cache(maxsize=65536)
 def content_stems(text: str) -> frozenset[str]:

@@ -16,12 +16,11 @@ from collections.abc import Sequence
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import MONTHS, facts_of
 from service.qa.followup import CONNECTIVE, asked_instead
-from service.qa.text import content_stems
+from service.qa.text import QUESTION_WORD, content_stems
 
 _COMPARES = re.compile(r"\b(?:compare[ds]?|than|versus|vs|both|as well|too|also)\b", re.I)
 _POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|there|that|this|those|these)\b", re.I)
 _COUNCIL_AFTER = re.compile(r"(?:['’]s)?\s+(?:county|city|borough|metropolitan|council)\b", re.I)
-_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Words a follow-up asking nothing of its own may add to a name: "And in 2017?".
 _BARE = re.compile(rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter|year|\d+\w*)\b", re.I)
 
@@ -86,4 +85,4 @@ def asks_nothing_new(question: str, names: Sequence[str]) -> bool:
         for m in re.finditer(r"[A-Za-z][\w'’-]*", rest)
         if not (m.group()[0].isupper() and question.find(m.group()) > 0)
     )
-    return not (_WH_WORD.search(own) or content_stems(own))
+    return not (QUESTION_WORD.search(own) or content_stems(own))
