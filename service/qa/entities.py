@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from corpus.models import Document
+from service.qa.document_subjects import choose_subject
 
 # A capitalised word, whole when a capital follows an apostrophe or a short prefix
 # inside it ("O’Brien", "McDonald", "MacLeod", "DeShawn"; not a scraped "ServicesRead"),
@@ -148,6 +149,9 @@ class EntityLexicon:
         self.common_words = frozenset(lower_case)
         limit = COMMON_SHARE * self.document_count
         self._common = frozenset(k for k, docs in self._docs_of.items() if len(docs) > limit)
+        self._councils = frozenset(
+            key for doc in documents for key in _council_names(doc) if key in self._docs_of
+        )
         self._subjects = {document.doc_id: self._subject(document) for document in documents}
         self._subject_keys = {entity_key(s): s for s in self._subjects.values() if s}
 
@@ -187,47 +191,15 @@ class EntityLexicon:
         return keys, openers
 
     def _subject(self, document: Document) -> str | None:
-        """The name a document is about, as its text writes it.
-
-        Of the names its body uses that tell documents apart (acronyms aside: they
-        stand for a name), the one in its title that the body uses most ("Ofsted lifts
-        Eastmoor out of 'inadequate'"); else one the body uses at least three times,
-        twice as often as any other and in a third of its mentions of such names. At
-        equal counts the longer name wins ("St Helens", not "St").
-        """
-        body, lowered = document.text, document.text.lower()
-        told_apart = {
-            key: n
-            for key, n in Counter(self._names(body)).items()
-            if 0 < len(self._docs_of.get(key, ())) <= COMMON_SHARE * self.document_count
-        }
-        written = {key: _written_form(body, lowered, key) for key in told_apart}
-        ranked = sorted(
-            ((key, n) for key, n in told_apart.items() if written[key] is not None),
-            key=lambda kn: (-kn[1], -len(kn[0].split())),
+        """The name a document is about, as its text writes it (`choose_subject`)."""
+        limit = COMMON_SHARE * self.document_count
+        return choose_subject(
+            document.text,
+            {entity_key(word) for word in _WORD.findall(document.title)},
+            Counter(self._names(document.text)),
+            lambda key: 0 < len(self._docs_of.get(key, ())) <= limit,
+            self._councils,
         )
-        title = {entity_key(word) for word in _WORD.findall(document.title)}
-        chosen = next((key for key, _ in ranked if set(key.split()) <= title), None)
-        if chosen is None and ranked:
-            key, n = ranked[0]
-            # The best name sharing no word with it ("Helens" is part of "St Helens").
-            rival = next((m for k, m in ranked if not set(k.split()) & set(key.split())), 0)
-            single = sum(m for k, m in ranked if " " not in k)
-            chosen = key if n >= 3 and n >= 2 * rival and 3 * n >= single else None
-        if chosen is None:
-            return None
-        # The whole name where the body writes it whole often enough ("North Yorkshire",
-        # though a sentence opening "North Yorkshire has ..." counts only "Yorkshire"),
-        # and in the title if the title gave the name.
-        counted, words = dict(ranked), set(chosen.split())
-        whole = [
-            k
-            for k, n in ranked
-            if words < set(k.split())
-            and 2 * n >= counted[chosen]
-            and (set(k.split()) <= title or not words <= title)
-        ]
-        return written[max(whole, key=lambda k: len(k.split()), default=chosen)]
 
     def subject_of(self, doc_id: str) -> str | None:
         """The council, organisation or person a document is mainly about, when one name
@@ -355,34 +327,14 @@ def _starts_sentence(text: str, at: int) -> bool:
     return _SENTENCE_START.search(text, max(0, before - 2), at) is not None
 
 
-def _written_form(text: str, lowered: str, key: str) -> str | None:
-    """How `text` writes the name `key` with a capital and not all in capitals ("Eastmoor",
-    not a heading's "EASTMOOR"); None when it never does (an acronym).
-
-    `lowered` is `text.lower()`: the name is matched only where its first word occurs
-    (found with `str.find`), not by a case-blind regex scan of the whole text per name,
-    which made building the lexicon ~80% slower on 5,000 abstracts.
-    """
-    words = key.split()
-    pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b", re.I)
-    matches: Iterable[re.Match[str] | None] = (
-        (pattern.match(text, at) for at in _occurrences(lowered, words[0]))
-        if len(lowered) == len(text)
-        else pattern.finditer(text)  # lower-casing changed the offsets: scan the text itself
-    )
-    for match in matches:
-        found = match.group() if match is not None else ""
-        if found and found[0].isupper() and not found.isupper():
-            return found
-    return None
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Every offset of `word` in `text`, in order."""
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
+def _council_names(document: Document) -> Iterator[str]:
+    """The keys of the capitalised words `document` writes before a council word
+    ("Norfolk" of "Norfolk County Council")."""
+    words = _WORD.findall(_named_text(document))
+    for word, following in zip(words, words[1:], strict=False):
+        key = entity_key(word)
+        if word[0].isupper() and following.lower() in COUNCIL_WORDS and key not in COUNCIL_WORDS:
+            yield key
 
 
 def _distinct(mentions: Iterable[EntityMention]) -> list[EntityMention]:

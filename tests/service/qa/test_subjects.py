@@ -164,6 +164,45 @@ def test_a_subject_is_written_as_a_name_and_may_take_two_words() -> None:
     assert lexicon.subject_of("acr") is None
 
 
+def test_a_report_is_about_the_council_it_names_before_other_names_of_its_title() -> None:
+    """A title naming something else ("Freedom of Information Act") does not make that
+    the subject of a council's report; a report naming two councils alike is about
+    neither, whatever its title names; a council's programme is not its name."""
+    lexicon = EntityLexicon(
+        [
+            _doc(
+                "foi",
+                "Freedom of Information Act 2000: request for information",
+                "Under the Freedom of Information Act, Hollinsford Metropolitan Borough "
+                "Council holds the information. In all, Hollinsford employs 14 officers.",
+            ),
+            _doc(
+                "blog",
+                "Out of the red: what it means for us",
+                "The Hollinsford Homes Together scheme helped. Staff in Hollinsford are proud.",
+            ),
+            _doc(
+                "two",
+                "A tale of two councils either side of the Wenlow",
+                "Wethercombe County Council and Lindenmere Borough Council border the "
+                "Wenlow. Wethercombe improved; Lindenmere did not. Wenlow bridges close.",
+            ),
+            _doc(
+                "national",
+                "Ofsted: unacceptable variation across England",
+                "Eastmoor improved. Eastmoor Council was praised. Kestonbury and Harrowby "
+                "Borough Council did not.",
+            ),
+            _doc("other", "Westfold news", "Westfold County Council was rated good."),
+            _doc("third", "Harrowby news", "Kestonbury Council was rated good."),
+        ]
+    )
+    assert lexicon.subject_of("foi") == "Hollinsford"
+    assert lexicon.subject_of("blog") == "Hollinsford"
+    assert lexicon.subject_of("two") is None
+    assert lexicon.subject_of("national") is None
+
+
 def test_a_question_naming_a_council_is_answered_from_passages_about_it() -> None:
     """A national report names Eastmoor in one passage; its other passages are not about
     Eastmoor, though the report is among those mentioning it."""
