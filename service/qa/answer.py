@@ -320,19 +320,18 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
 def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
     """The candidates that do not contradict the question, when any remain.
 
-    Unambiguous contradictions rule a sentence out: its own dates all fall on the wrong
-    side of a "before" or "after" the question names (and nothing around it fits; an
-    "in 2017" is left to the ranker, as sentences recall earlier dates to compare), or
-    it lacks the date, figure or rating asked for while other sentences have one; it is
-    about another council, states another judgement than the one named, or gives its
+    Unambiguous contradictions rule a sentence out: its own dates all fall outside the
+    period the question names (and nothing around it fits, nor was its document written
+    then: a 2017 letter recalling 2015 to compare still speaks of 2017), or it lacks the
+    date, figure or rating asked for while other sentences have one; it is about another
+    council, states another judgement than the one named, or gives its
     people other posts than the one asked about. A question about the document itself
     is answered from its own parts, when a sentence has them: its dateline for "when was
     it published", and the byline, signature or addressee for "who wrote / signed /
     received it"; the dateline answers no other "when". "Who is the director now?" is
     answered from the newest document naming the holder.
     """
-    ordered = analysis.time is not None and analysis.time.relation in ("before", "after")
-    kept = [c for c in candidates if not (ordered and c.evidence and c.evidence.time_conflict)]
+    kept = [c for c in candidates if not (c.evidence and c.evidence.time_conflict)]
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

@@ -295,3 +295,16 @@ def test_who_replaced_someone_is_not_answered_by_them(engine: QAEngine) -> None:
     assert not response.answered
     assert response.constraints is not None
     assert response.constraints.unmet == ["No passage found names who followed Paul Moffat"]
+
+
+def test_a_sentence_dated_outside_the_year_asked_is_not_the_answer(engine: QAEngine) -> None:
+    """The 2016 article recalls "last year's inspection" (2015). The 2022 report's "since
+    July 2020, council leaders have been more robust" outranked it, and the service
+    abstained; a sentence dated only outside the year asked (in a report from another
+    year) is ruled out while others remain."""
+    question = "What did the 2015 inspection say about improvements since the trust was formed?"
+    response = ask(engine, question)
+    assert response.answered and response.answer is not None
+    assert "'evident' since the formation of the trust" in response.answer
+    inputs = engine.answer_inputs(AskRequest(question=question))
+    assert all(c.evidence is None or not c.evidence.time_conflict for c in inputs.candidates)
