@@ -67,9 +67,14 @@ _PERSON_NOUNS = (
     "person|people|boss|head|chief executive|director|inspector|hmi|officer|leader|manager|"
     "chair|councillor|minister|mayor"
 )
-# "Which inspectors carried out the visit?" asks for names, where "Who carried out ...?"
-# may be answered by a body or a role ("Ofsted", "the lead member").
-_ASKS_NAMED = re.compile(_asks_about(_PERSON_NOUNS, copula=False))
+# "Which inspectors carried out the visit?" and "What is the mayor's first name?" ask for
+# names, where "Who carried out ...?" may be answered by a body or a role ("Ofsted",
+# "the lead member").
+_ASKS_NAMED = re.compile(
+    _asks_about(_PERSON_NOUNS, copula=False)
+    + "|"
+    + _asks_about(r"(?:first|full|last|given|christian|sur)\s?name")
+)
 
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
@@ -83,7 +88,8 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(
             _asks_about(
                 "organi[sz]ation|body|bodies|council|authority|watchdog|agency|regulator|"
-                "inspectorate|charity|association|department|union",
+                "inspectorate|charity|association|department|union|company|companies|firm|"
+                "supplier|provider|contractor",
                 copula=False,
             )
         ),

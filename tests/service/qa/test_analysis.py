@@ -47,6 +47,9 @@ from service.qa.periods import time_constraint
         ("What was the annual budget of the trust?", "number"),
         ("Which outside body reviewed the trust?", "organisation"),
         ("Which union criticised the council?", "organisation"),
+        ("Which company supplied the new recording system?", "organisation"),
+        ("Which firms provide agency social workers?", "organisation"),
+        ("What is the mayor's first name?", "person"),
         ("Which two people were quoted?", "person"),
         ("Which of Her Majesty's Inspectors led the visit?", "person"),
         ("What did the director say about caseloads?", None),
@@ -486,6 +489,9 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
         ("Which of Her Majesty's Inspectors led the visit?", True),
         ("Who carried out the visit?", False),
         ("When did the inspectors visit?", False),
+        ("What is the first name of Mayor Jones?", True),
+        ("What was the inspector's full name?", True),
+        ("What is the name of the programme?", False),
     ],
 )
 def test_asking_for_people_by_name(question: str, named: bool) -> None:
