@@ -58,6 +58,7 @@ from service.qa.constraints import (
     SentenceEvidence,
     best_falls_short,
     mentions,
+    names_no_holder,
     sentence_evidence,
 )
 from service.qa.dates import evidence_date, evidence_day, recency
@@ -349,8 +350,10 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     # only sentences no longer naming what the question names (another council's).
     kept = _ruled_out(analysis, kept, lambda e: e.other_rating)
     # Likewise a sentence giving its people other posts than the one asked about, or
-    # giving it only to the holder the question asks the successor of.
+    # giving it only to the holder the question asks the successor of, or naming no person.
     kept = _ruled_out(analysis, kept, lambda e: e.other_office or e.about_predecessor)
+    if analysis.office is not None:
+        kept = _ruled_out(analysis, kept, names_no_holder)
     if analysis.office is not None and analysis.prefer_recent and analysis.time is None:
         kept = _newest_holders(kept) or kept
     if analysis.asks_publication or analysis.asks_role is not None:

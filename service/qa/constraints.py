@@ -349,7 +349,16 @@ def another_office(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | 
         return None
     if best.about_predecessor:
         return f"No passage found names who followed {analysis.predecessor}"
-    return f"No passage found names the {analysis.office.text}" if best.other_office else None
+    if best.other_office or names_no_holder(best):
+        return f"No passage found names the {analysis.office.text}"
+    return None
+
+
+def names_no_holder(evidence: SentenceEvidence) -> bool:
+    """For a question asking a post's holder: the sentence names no person (but those
+    the question names), only bodies or roles ("Westfold was judged inadequate in July
+    2022" for "Who was Ofsted's chief inspector in 2022?")."""
+    return evidence.kind < 1
 
 
 def best_falls_short(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:

@@ -297,3 +297,14 @@ def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None
     )
     # Only a question asking for a person asks for a post's holder.
     assert ask("When did Doncaster's director of children's services start?").office is None
+
+
+def test_a_sentence_naming_no_person_is_no_answer_to_who_holds_a_post() -> None:
+    analysis = ask("Who was Ofsted's chief inspector in 2022?")
+    council = "Among the councils to improve is Westfold, which was judged inadequate in 2022."
+    evidence = sentence_evidence(analysis, council, council, council, None)
+    assert best_falls_short(analysis, evidence) == "No passage found names the chief inspector"
+    # A person given no post may hold it.
+    lead = ask("Who was Eastmoor's lead member for children in 2017?")
+    named = "Councillor David Pryce has a realistic understanding of services."
+    assert best_falls_short(lead, sentence_evidence(lead, named, named, named, None)) is None
