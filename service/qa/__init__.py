@@ -11,10 +11,10 @@ from service.qa.answer_model import (
     ConfidenceModel,
     score,
 )
-from service.qa.constraints import best_falls_short, missing_kind
 from service.qa.contract import AskRequest, AskResponse, SearchResponse
 from service.qa.engine import AnswerInputs, QAEngine
 from service.qa.retrieve import Retriever
+from service.qa.shortfalls import best_falls_short, missing_kind
 
 __all__ = [
     "CONFIDENCE_FEATURES",

@@ -51,20 +51,18 @@ from service.qa.answer_model import (
     score,
 )
 from service.qa.completion import completed
-from service.qa.constraints import (
-    BODY_KINDS,
-    HOLDS_KIND,
-    STRICT_KINDS,
-    SentenceEvidence,
-    best_falls_short,
-    mentions,
-    names_no_holder,
-    sentence_evidence,
-)
+from service.qa.constraints import SentenceEvidence, mentions, sentence_evidence
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
 from service.qa.entities import EntityLexicon, heading_of
 from service.qa.retrieve import Passage
+from service.qa.shortfalls import (
+    BODY_KINDS,
+    HOLDS_KIND,
+    STRICT_KINDS,
+    best_falls_short,
+    names_no_holder,
+)
 from service.qa.subjects import other_subjects
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
 

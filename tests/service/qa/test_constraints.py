@@ -8,11 +8,7 @@ from datetime import date
 from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
-    about_another_council,
     allowed_documents,
-    best_falls_short,
-    foreign_question,
-    missing_kind,
     sentence_evidence,
     time_covered,
     unmet_constraints,
@@ -23,6 +19,12 @@ from service.qa.facts import ratings_in
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
 from service.qa.roles import names_role_holder, role_holders, with_role_holder
+from service.qa.shortfalls import (
+    about_another_council,
+    best_falls_short,
+    foreign_question,
+    missing_kind,
+)
 
 
 def _doc(doc_id: str, text: str, published: str | None) -> Document:
