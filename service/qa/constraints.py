@@ -26,6 +26,7 @@ from service.qa.kinds import kind_strength
 from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.retrieve import Passage
+from service.qa.tense import dates_ahead
 from service.qa.text import distance_to_words, question_word_positions
 
 
@@ -44,6 +45,7 @@ class SentenceEvidence:
     other_office: bool = False  # gives a person it names another post than the one asked
     holds_office: bool = False  # names a person and the post asked ("who is the director")
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
+    ahead: bool = False  # for "when did": it dates only what was to come when written
 
 
 def allowed_documents(
@@ -203,6 +205,7 @@ def sentence_evidence(
         other_office=other_office,
         holds_office=holds_office,
         about_predecessor=predecessor,
+        ahead=analysis.asks_past and dates_ahead(sentence, reference),
     )
 
 
