@@ -29,6 +29,7 @@ from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion, topic_of
 from service.qa.offices import Office, office_asked, predecessor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
+from service.qa.quotes import quoted_phrases
 from service.qa.tense import asks_past
 from service.qa.text import QUESTION_WORD, content_stems
 from service.qa.topics import asked_of_own_council, asks_nothing_new
@@ -238,6 +239,7 @@ class QuestionAnalysis:
     time: TimeConstraint | None
     prefer_recent: bool
     asks_past: bool = False  # "when did / was": what happened, not a plan ("is expected in")
+    quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
 
     @property
     def unit(self) -> Unit | None:
@@ -343,6 +345,7 @@ def analyse(
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
         asks_past=kind == "date" and asks_past(form),
+        quoted=quoted_phrases(scoring),
     )
 
 

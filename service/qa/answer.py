@@ -333,6 +333,8 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     kept = [c for c in candidates if not (c.evidence and c.evidence.time_conflict)]
     # "When did it happen?" is not answered by what was still to come when written.
     kept = [c for c in kept if not (c.evidence and c.evidence.ahead)] or kept
+    # "Who said it was 'tremendously proud'?": the words quoted, not a paraphrase.
+    kept = [c for c in kept if c.evidence is None or c.evidence.quotes] or kept
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

@@ -25,6 +25,7 @@ from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
+from service.qa.quotes import holds_quotes
 from service.qa.retrieve import Passage
 from service.qa.tense import dates_ahead
 from service.qa.text import distance_to_words, question_word_positions
@@ -46,6 +47,7 @@ class SentenceEvidence:
     holds_office: bool = False  # names a person and the post asked ("who is the director")
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
     ahead: bool = False  # for "when did": it dates only what was to come when written
+    quotes: bool = True  # it or its neighbours hold the phrases the question quotes
 
 
 def allowed_documents(
@@ -206,6 +208,7 @@ def sentence_evidence(
         holds_office=holds_office,
         about_predecessor=predecessor,
         ahead=analysis.asks_past and dates_ahead(sentence, reference),
+        quotes=holds_quotes(context, analysis.quoted),
     )
 
 

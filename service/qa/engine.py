@@ -40,6 +40,7 @@ from service.qa.dates import evidence_date, evidence_day
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.generate import Generator
+from service.qa.quotes import quoted_first
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.roles import with_role_holder
 from service.qa.shortfalls import foreign_question
@@ -267,7 +268,8 @@ class QAEngine:
                 query, depth, mode=request.mode, filters=request.filters,
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
-        passages = prefer_phrases(passages, query, self.settings.phrase_weight)[:depth]
+        passages = prefer_phrases(passages, query, self.settings.phrase_weight)
+        passages = quoted_first(passages, analysis.quoted)[:depth]
         read = self.settings.answer_passages
         passages = with_role_holder(passages, analysis, read, self._passage_naming)
         considered = passages[:read]

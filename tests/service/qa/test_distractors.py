@@ -247,3 +247,11 @@ def test_how_many_is_answered_by_a_count_not_a_share_or_a_year(engine: QAEngine)
     third of its budget": the count is 612."""
     response = ask(engine, "How many children were in care in Brackenridge?")
     assert response.short_answer is not None and response.short_answer.text == "612"
+
+
+def test_the_words_a_question_quotes_pick_the_speaker(engine: QAEngine) -> None:
+    """Two trusts' chief executives were proud: only one was 'tremendously proud'."""
+    quoted = ask(engine, "Who said they were 'tremendously proud' of every member of staff?")
+    assert quoted.short_answer is not None and quoted.short_answer.text == "Paul Moffat"
+    other = ask(engine, "Which chief executive called it 'an incredibly proud moment'?")
+    assert other.short_answer is not None and other.short_answer.text == "Claire Devlin"

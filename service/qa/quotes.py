@@ -1,0 +1,51 @@
+"""Phrases a question quotes, which the answer's sentence or its neighbours must hold.
+
+"Who said the trust was 'tremendously proud' of its staff?" asks about those words:
+"an incredibly proud moment" from another trust's chief executive is no answer. Only a
+phrase of two words or more counts; one quoted word is usually a rating ("rated 'good'").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from service.qa.retrieve import Passage
+
+# An opening quote after a space, bracket or the start; a closing one before a space,
+# punctuation or the end ("Doncaster's" opens nothing).
+_QUOTED = re.compile(r"(?:(?<=[\s(])|^)['‘\"“](?P<phrase>[^'‘’\"“”]+?)['’\"”](?=[\s.,;:?!)]|$)")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower().replace("’", "'")))
+
+
+def quoted_phrases(question: str) -> tuple[str, ...]:
+    """The phrases of two words or more `question` puts in quotes, as words."""
+    found = (_words(m.group("phrase")) for m in _QUOTED.finditer(question))
+    return tuple(phrase for phrase in found if " " in phrase)
+
+
+def holds_quotes(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether `text` holds every one of `phrases` word for word (any case or quotes)."""
+    words = f" {_words(text)} "
+    return all(f" {phrase} " in words for phrase in phrases)
+
+
+def quoted_first(passages: list[Passage], phrases: tuple[str, ...]) -> list[Passage]:
+    """`passages` with those holding the quoted `phrases` first, in their order; each
+    takes the place, rank and score of the one it moves ahead of. Retrieval ranks on
+    words and meaning, not on the exact words a question quotes."""
+    if not phrases:
+        return passages
+    held = [p for p in passages if holds_quotes(p.chunk.text, phrases)]
+    if not held:
+        return passages
+    rest = [p for p in passages if not holds_quotes(p.chunk.text, phrases)]
+    places = [(p.rank, p.score) for p in passages]
+    return [
+        replace(p, rank=rank, score=score)
+        for p, (rank, score) in zip([*held, *rest], places, strict=True)
+    ]
