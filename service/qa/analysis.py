@@ -27,6 +27,7 @@ from service.qa.document_questions import (
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion, topic_of
+from service.qa.names_asked import asks_name
 from service.qa.offices import Office, office_asked, predecessor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.quotes import quoted_phrases
@@ -240,6 +241,7 @@ class QuestionAnalysis:
     prefer_recent: bool
     asks_past: bool = False  # "when did / was": what happened, not a plan ("is expected in")
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
+    asks_name: bool = False  # "what is the programme called": a name it does not give
 
     @property
     def unit(self) -> Unit | None:
@@ -346,6 +348,7 @@ def analyse(
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
         asks_past=kind == "date" and asks_past(form),
         quoted=quoted_phrases(scoring),
+        asks_name=kind is None and asks_name(form),
     )
 
 

@@ -335,6 +335,8 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     kept = [c for c in kept if not (c.evidence and c.evidence.ahead)] or kept
     # "Who said it was 'tremendously proud'?": the words quoted, not a paraphrase.
     kept = [c for c in kept if c.evidence is None or c.evidence.quotes] or kept
+    # "What is the plan called?": a sentence giving a name the question does not.
+    kept = [c for c in kept if c.evidence is None or c.evidence.gives_name] or kept
     if analysis.kind in STRICT_KINDS or analysis.asks_named:
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

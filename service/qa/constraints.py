@@ -23,6 +23,7 @@ from service.qa.dates import evidence_day
 from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key
 from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
+from service.qa.names_asked import gives_name
 from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
@@ -48,6 +49,7 @@ class SentenceEvidence:
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
     ahead: bool = False  # for "when did": it dates only what was to come when written
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
+    gives_name: bool = True  # for "what is it called": it names what the question does not
 
 
 def allowed_documents(
@@ -209,6 +211,7 @@ def sentence_evidence(
         about_predecessor=predecessor,
         ahead=analysis.asks_past and dates_ahead(sentence, reference),
         quotes=holds_quotes(context, analysis.quoted),
+        gives_name=not analysis.asks_name or gives_name(sentence, analysis.scoring_question),
     )
 
 

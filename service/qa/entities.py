@@ -157,7 +157,7 @@ class EntityLexicon:
 
     @staticmethod
     def _names(text: str) -> list[str]:
-        return EntityLexicon._scan(text)[0]
+        return names_in(text)
 
     @staticmethod
     def _scan(text: str) -> tuple[list[str], set[tuple[str, str, bool]]]:
@@ -325,6 +325,12 @@ def _starts_sentence(text: str, at: int) -> bool:
     while before > 0 and text[before - 1].isspace():
         before -= 1
     return _SENTENCE_START.search(text, max(0, before - 2), at) is not None
+
+
+def names_in(text: str) -> list[str]:
+    """The keys of the names `text` writes (capitalised runs, a sentence's first word
+    aside, and their words), as the lexicon reads them."""
+    return EntityLexicon._scan(text)[0]
 
 
 def _council_names(document: Document) -> Iterator[str]:

@@ -255,3 +255,14 @@ def test_the_words_a_question_quotes_pick_the_speaker(engine: QAEngine) -> None:
     assert quoted.short_answer is not None and quoted.short_answer.text == "Paul Moffat"
     other = ask(engine, "Which chief executive called it 'an incredibly proud moment'?")
     assert other.short_answer is not None and other.short_answer.text == "Claire Devlin"
+
+
+def test_what_a_programme_is_called_is_answered_by_a_sentence_naming_it(
+    engine: QAEngine,
+) -> None:
+    question = (
+        "What is the name of Harrowby Children's Trust's whole-family programme praised by "
+        "the peer reviewers?"
+    )
+    response = ask(engine, question)
+    assert response.answer is not None and "Open Doors" in response.answer
