@@ -30,6 +30,8 @@ def quoted_phrases(question: str) -> tuple[str, ...]:
 
 def holds_quotes(text: str, phrases: tuple[str, ...]) -> bool:
     """Whether `text` holds every one of `phrases` word for word (any case or quotes)."""
+    if not phrases:
+        return True  # most questions quote nothing: no need to read every candidate
     words = f" {_words(text)} "
     return all(f" {phrase} " in words for phrase in phrases)
 
