@@ -31,7 +31,6 @@ from service.qa.names_asked import asks_name
 from service.qa.offices import Office, office_asked, predecessor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.quotes import quoted_phrases
-from service.qa.tense import asks_past
 from service.qa.text import QUESTION_WORD, content_stems
 from service.qa.topics import asked_of_own_council, asks_nothing_new
 
@@ -239,7 +238,6 @@ class QuestionAnalysis:
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
-    asks_past: bool = False  # "when did / was": what happened, not a plan ("is expected in")
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
     asks_name: bool = False  # "what is the programme called": a name it does not give
 
@@ -346,7 +344,6 @@ def analyse(
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
-        asks_past=kind == "date" and asks_past(form),
         quoted=quoted_phrases(scoring),
         asks_name=kind is None and asks_name(form),
     )

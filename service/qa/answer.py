@@ -331,8 +331,6 @@ def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list
     answered from the newest document naming the holder.
     """
     kept = [c for c in candidates if not (c.evidence and c.evidence.time_conflict)]
-    # "When did it happen?" is not answered by what was still to come when written.
-    kept = [c for c in kept if not (c.evidence and c.evidence.ahead)] or kept
     # "Who said it was 'tremendously proud'?": the words quoted, not a paraphrase.
     kept = [c for c in kept if c.evidence is None or c.evidence.quotes] or kept
     # "What is the plan called?": a sentence giving a name the question does not.

@@ -28,7 +28,6 @@ from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
 from service.qa.retrieve import Passage
-from service.qa.tense import dates_ahead
 from service.qa.text import distance_to_words, question_word_positions
 
 
@@ -47,7 +46,6 @@ class SentenceEvidence:
     other_office: bool = False  # gives a person it names another post than the one asked
     holds_office: bool = False  # names a person and the post asked ("who is the director")
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
-    ahead: bool = False  # for "when did": it dates only what was to come when written
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
 
@@ -209,7 +207,6 @@ def sentence_evidence(
         other_office=other_office,
         holds_office=holds_office,
         about_predecessor=predecessor,
-        ahead=analysis.asks_past and dates_ahead(sentence, reference),
         quotes=holds_quotes(context, analysis.quoted),
         gives_name=not analysis.asks_name or gives_name(sentence, analysis.scoring_question),
     )
