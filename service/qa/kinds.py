@@ -22,11 +22,16 @@ _MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter
 _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
 )
-# "How many children" is not answered by "nine years" either, unless it asks for years.
-_TIME_UNIT = r"(?:years?|months?|weeks?|days?|hours?|decades?)"
-_DURATION = re.compile(rf"(?<!-)\b{_TIME_UNIT}\b(?!-)", re.IGNORECASE)
-_ASKS_DURATION = re.compile(
-    rf"\bhow\s+long\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?{_TIME_UNIT}\b", re.IGNORECASE
+# "How many children" is not answered by "nine years" or "20 miles" either, unless it
+# asks for years or miles.
+_MEASURE_UNIT = (
+    r"(?:years?|months?|weeks?|days?|hours?|decades?|miles?|km|kilomet(?:re|er)s?|metres?|"
+    r"meters?)"
+)
+_MEASURE = re.compile(rf"(?<!-)\b{_MEASURE_UNIT}\b(?!-)", re.IGNORECASE)
+_ASKS_MEASURE = re.compile(
+    rf"\bhow\s+(?:long|far)\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?{_MEASURE_UNIT}\b",
+    re.IGNORECASE,
 )
 # Whether a number's text is of the unit asked for (or a date's, of the precision).
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
@@ -41,8 +46,9 @@ _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
 
 def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     """Whether a fact's `text` is of the `unit` the `question` asks for: "£1.2 million" is
-    money, "18%" a share, "39 children" a count and "nine years" a count only of years."""
-    if unit == "count" and _DURATION.search(text) and not _ASKS_DURATION.search(question):
+    money, "18%" a share, "39 children" a count and "nine years" a count only of years
+    ("20 miles" of miles)."""
+    if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
         return False
     return _UNIT_FITS[unit](text)
 

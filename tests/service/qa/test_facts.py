@@ -134,6 +134,8 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert not fits_unit("count", "a third")
     assert not fits_unit("count", "five years", "How many children were in care?")
     assert fits_unit("count", "five years", "How many years did it take?")
+    assert not fits_unit("count", "20 miles", "How many foster carers does it have?")
+    assert fits_unit("count", "20 miles", "How many miles away do they live?")
     assert fits_unit("count", "612", "How many children were in care?")
     assert fits_unit("count", "48 days", "What was the average number of days they waited?")
     assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
