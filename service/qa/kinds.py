@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from service.qa.entities import entity_key
 from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Period, Unit, find_facts
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
@@ -114,8 +115,12 @@ def kind_strength(
         numbers = [f.text for f in facts if f.kind == "number"]
         return 1.0 if any(fits_unit(unit, text, question) for text in numbers) else 0.0
     asked = question.lower()
+    # Compared as names: "The Trust's" is the question's "the Trust".
+    keys = f" {entity_key(question)} "
     kinds = {
-        f.kind for f in facts if not (f.kind in _NAMED_KINDS and asked and f.text.lower() in asked)
+        f.kind
+        for f in facts
+        if not (f.kind in _NAMED_KINDS and asked and f" {entity_key(f.text)} " in keys)
     }
     if kind in kinds:
         return 1.0

@@ -118,6 +118,13 @@ def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
     assert [f.text for f in people] == ["Mayor Jones"]
 
 
+def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> None:
+    question = "Which authority was she director at before joining the Trust?"
+    sentence = "The Trust's chief executive joined from a neighbouring authority."
+    assert kind_strength(sentence, "organisation", None, question) == 0.0
+    assert kind_strength("She joined from Eastmoor Council.", "organisation", None, question) == 1.0
+
+
 def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("The council spent £14.8 million.", "number", "money") == 1.0
     assert kind_strength("Five social workers left.", "number", "money") == 0.0
