@@ -34,7 +34,7 @@ not cover) is not answered at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -42,6 +42,7 @@ import numpy as np
 
 from corpus.sentences import answer_spans, is_heading, leads
 from index.embedders.base import Embedder
+from service.qa.admissible import admissible
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer_model import (
     AnswerModel,
@@ -51,17 +52,13 @@ from service.qa.answer_model import (
     score,
 )
 from service.qa.completion import completed
-from service.qa.constraints import SentenceEvidence, mentions, sentence_evidence
+from service.qa.constraints import SentenceEvidence, sentence_evidence
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
 from service.qa.entities import EntityLexicon, heading_of
 from service.qa.retrieve import Passage
 from service.qa.shortfalls import (
-    BODY_KINDS,
-    HOLDS_KIND,
-    STRICT_KINDS,
     best_falls_short,
-    names_no_holder,
 )
 from service.qa.subjects import other_subjects
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
@@ -229,7 +226,7 @@ class Answerer:
                     dateline,
                 )
             )  # fmt: skip
-        return sorted(_admissible(analysis, scored), key=lambda c: -c.score)
+        return sorted(admissible(analysis, scored), key=lambda c: -c.score)
 
     def choose(
         self,
@@ -314,81 +311,6 @@ def _passage_similarity(passages: Sequence[Passage], answerer: Answerer) -> floa
     """The best dense similarity among the passages the answerer considers."""
     similarities = [p.dense_score for p in passages[: answerer.passages_considered]]
     return max((x for x in similarities if x is not None), default=0.0)
-
-
-def _admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates that do not contradict the question, when any remain.
-
-    Unambiguous contradictions rule a sentence out: its own dates all fall outside the
-    period the question names (and nothing around it fits, nor was its document written
-    then: a 2017 letter recalling 2015 to compare still speaks of 2017), or it lacks the
-    date, figure or rating asked for while other sentences have one; it is about another
-    council, states another judgement than the one named, or gives its
-    people other posts than the one asked about. A question about the document itself
-    is answered from its own parts, when a sentence has them: its dateline for "when was
-    it published", and the byline, signature or addressee for "who wrote / signed /
-    received it"; the dateline answers no other "when". "Who is the director now?" is
-    answered from the newest document naming the holder.
-    """
-    kept = [c for c in candidates if not (c.evidence and c.evidence.time_conflict)]
-    # "Who said it was 'tremendously proud'?": the words quoted, not a paraphrase.
-    kept = [c for c in kept if c.evidence is None or c.evidence.quotes] or kept
-    # "What is the plan called?": a sentence giving a name the question does not.
-    kept = [c for c in kept if c.evidence is None or c.evidence.gives_name] or kept
-    if analysis.kind in STRICT_KINDS or analysis.asks_named:
-        # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
-        # precise than asked ("2013" for "which month") is still a date, ranked lower.
-        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= HOLDS_KIND]
-        kept = typed or kept
-    about_home = not analysis.entities and not analysis.asks_which_council
-    if (
-        analysis.entities or about_home and analysis.home_names
-    ) and analysis.kind not in BODY_KINDS:
-        # A question naming no council, over reports about one, is about that one.
-        own = [c for c in kept if c.evidence is None or not c.evidence.other_council]
-        kept = own or kept
-    # A sentence stating another judgement than the one named ("rated 'good' in 2018" for
-    # "When was it rated inadequate?") is about another inspection; unless that leaves
-    # only sentences no longer naming what the question names (another council's).
-    kept = _ruled_out(analysis, kept, lambda e: e.other_rating)
-    # Likewise a sentence giving its people other posts than the one asked about, or
-    # giving it only to the holder the question asks the successor of, or naming no person.
-    kept = _ruled_out(analysis, kept, lambda e: e.other_office or e.about_predecessor)
-    if analysis.office is not None:
-        kept = _ruled_out(analysis, kept, names_no_holder)
-    if analysis.office is not None and analysis.prefer_recent and analysis.time is None:
-        kept = _newest_holders(kept) or kept
-    if analysis.asks_publication or analysis.asks_role is not None:
-        kept = [c for c in kept if c.gives_document_fact] or kept
-    kept = [c for c in kept if not c.dateline] or kept
-    return kept or candidates
-
-
-def _ruled_out(
-    analysis: QuestionAnalysis,
-    candidates: list[Candidate],
-    contradicts: Callable[[SentenceEvidence], bool],
-) -> list[Candidate]:
-    """`candidates` without those whose evidence `contradicts` the question, unless
-    none would be left or none left would still name what the question names."""
-    same = [c for c in candidates if not (c.evidence and contradicts(c.evidence))]
-    if same and _names_named(analysis, same) >= _names_named(analysis, candidates):
-        return same
-    return candidates
-
-
-def _newest_holders(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """ "Who is the director now?": the sentences naming the post's holder in the newest
-    document that names one (an older report's director may have left)."""
-    holders = [c for c in candidates if c.evidence is not None and c.evidence.holds_office]
-    days = [evidence_day(c.passage.document) for c in holders]
-    newest = max((d for d in days if d is not None), default=None)
-    return [c for c, day in zip(holders, days, strict=True) if day == newest]
-
-
-def _names_named(analysis: QuestionAnalysis, candidates: Sequence[Candidate]) -> bool:
-    """Whether one of `candidates` names, in its own words, a name the question gives."""
-    return any(mentions(c.text, m.key) for c in candidates for m in analysis.entities)
 
 
 def _recency(passages: Sequence[Passage]) -> dict[str, float]:

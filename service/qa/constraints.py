@@ -27,6 +27,7 @@ from service.qa.names_asked import gives_name
 from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
+from service.qa.rating_areas import asks_whole, rates_a_part
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
 
@@ -48,6 +49,7 @@ class SentenceEvidence:
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
+    rates_a_part: bool = False  # for the whole service's rating: it rates only a part
 
 
 def allowed_documents(
@@ -209,6 +211,9 @@ def sentence_evidence(
         about_predecessor=predecessor,
         quotes=holds_quotes(context, analysis.quoted),
         gives_name=not analysis.asks_name or gives_name(sentence, analysis.scoring_question),
+        rates_a_part=analysis.kind == "rating"
+        and asks_whole(analysis.scoring_question)
+        and rates_a_part(sentence),
     )
 
 

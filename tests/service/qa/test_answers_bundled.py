@@ -163,6 +163,9 @@ def test_latest_state_question_prefers_the_newest_evidence(engine: QAEngine) -> 
     response = ask(engine, question)
     assert response.prefer_recent and response.answered
     assert response.as_of == newest, response.answer
+    # The newest report's judgement of the whole service, not of its leadership.
+    assert response.short_answer is not None
+    assert response.short_answer.text.endswith("improvement"), response.answer
     cited = next(c for c in response.citations if c.highlight is not None)
     assert cited.evidence_date == newest
     assert all(c.date is None or c.evidence_date == c.date for c in response.citations)

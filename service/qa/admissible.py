@@ -1,0 +1,115 @@
+"""Which candidate sentences the question's unambiguous constraints leave standing.
+
+The fitted ranker weighs graded evidence; these rules are for contradictions no weight
+should outvote (a date outside the period asked, another council, another post, a
+judgement of a part when the whole is asked). Each rule leaves the candidates as they
+were when it would rule out all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from service.qa.analysis import QuestionAnalysis
+from service.qa.constraints import SentenceEvidence, mentions
+from service.qa.dates import evidence_day
+from service.qa.shortfalls import BODY_KINDS, HOLDS_KIND, STRICT_KINDS, names_no_holder
+
+if TYPE_CHECKING:
+    from service.qa.answer import Candidate
+
+
+def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates that do not contradict the question, when any remain.
+
+    Unambiguous contradictions rule a sentence out: its own dates all fall outside the
+    period the question names (and nothing around it fits, nor was its document written
+    then: a 2017 letter recalling 2015 to compare still speaks of 2017), or it lacks the
+    date, figure or rating asked for while other sentences have one; it is about another
+    council, states another judgement than the one named, gives its people other posts
+    than the one asked about or names no person for "who holds it", lacks the words
+    the question quotes or the name it asks for, or rates a part of the service when
+    the question asks for the whole. A question about the document itself
+    is answered from its own parts, when a sentence has them: its dateline for "when was
+    it published", and the byline, signature or addressee for "who wrote / signed /
+    received it"; the dateline answers no other "when". "Who is the director now?" is
+    answered from the newest document naming the holder.
+    """
+    kept = [c for c in candidates if not (c.evidence and c.evidence.time_conflict)]
+    # What the question's words ask of the sentence itself: the words it quotes ("Who
+    # said it was 'tremendously proud'?"), a name it does not give ("What is the plan
+    # called?"), the whole service's judgement, not its leadership's ("What was it
+    # rated?").
+    kept = _without(kept, lambda e: not e.quotes or not e.gives_name or e.rates_a_part)
+    if analysis.kind in STRICT_KINDS or analysis.asks_named:
+        # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
+        # precise than asked ("2013" for "which month") is still a date, ranked lower.
+        typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= HOLDS_KIND]
+        kept = typed or kept
+    about_home = not analysis.entities and not analysis.asks_which_council
+    if (
+        analysis.entities or about_home and analysis.home_names
+    ) and analysis.kind not in BODY_KINDS:
+        # A question naming no council, over reports about one, is about that one.
+        kept = _without(kept, lambda e: e.other_council)
+    # A sentence stating another judgement than the one named ("rated 'good' in 2018" for
+    # "When was it rated inadequate?") is about another inspection; unless that leaves
+    # only sentences no longer naming what the question names (another council's).
+    kept = _ruled_out(analysis, kept, lambda e: e.other_rating)
+    # Likewise a sentence giving its people other posts than the one asked about, or
+    # giving it only to the holder the question asks the successor of, or naming no person.
+    kept = _ruled_out(analysis, kept, lambda e: e.other_office or e.about_predecessor)
+    if analysis.office is not None:
+        kept = _ruled_out(analysis, kept, names_no_holder)
+    about_one = bool(analysis.entities or analysis.home_names)
+    if analysis.prefer_recent and analysis.time is None and about_one:
+        # "Who is the director now?", "What is the current rating?": from the newest
+        # document that names a holder of the post or states a judgement, among those
+        # about the council asked of (another council's newer report is no news of it;
+        # over several councils' reports, a question naming none has no one newest).
+        named = (lambda e: e.entity == 1) if analysis.entities else (lambda e: True)
+        if analysis.office is not None:
+            kept = _newest(kept, lambda e: e.holds_office and named(e)) or kept
+        elif analysis.kind == "rating":
+            kept = _newest(kept, lambda e: e.kind == 1 and named(e)) or kept
+    if analysis.asks_publication or analysis.asks_role is not None:
+        kept = [c for c in kept if c.gives_document_fact] or kept
+    kept = [c for c in kept if not c.dateline] or kept
+    return kept or candidates
+
+
+def _without(
+    candidates: list[Candidate], excluded: Callable[[SentenceEvidence], bool]
+) -> list[Candidate]:
+    """`candidates` without those whose evidence is `excluded`, unless none would be left."""
+    return [c for c in candidates if not (c.evidence and excluded(c.evidence))] or candidates
+
+
+def _ruled_out(
+    analysis: QuestionAnalysis,
+    candidates: list[Candidate],
+    contradicts: Callable[[SentenceEvidence], bool],
+) -> list[Candidate]:
+    """`candidates` without those whose evidence `contradicts` the question, unless
+    none would be left or none left would still name what the question names."""
+    same = [c for c in candidates if not (c.evidence and contradicts(c.evidence))]
+    if same and _names_named(analysis, same) >= _names_named(analysis, candidates):
+        return same
+    return candidates
+
+
+def _newest(
+    candidates: Sequence[Candidate], holds: Callable[[SentenceEvidence], bool]
+) -> list[Candidate]:
+    """The candidates whose evidence `holds` the fact asked for, in the newest document
+    holding it (an older report's director may have left, its judgement been replaced)."""
+    holders = [c for c in candidates if c.evidence is not None and holds(c.evidence)]
+    days = [evidence_day(c.passage.document) for c in holders]
+    newest = max((d for d in days if d is not None), default=None)
+    return [c for c, day in zip(holders, days, strict=True) if day == newest]
+
+
+def _names_named(analysis: QuestionAnalysis, candidates: Sequence[Candidate]) -> bool:
+    """Whether one of `candidates` names, in its own words, a name the question gives."""
+    return any(mentions(c.text, m.key) for c in candidates for m in analysis.entities)
