@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from service.qa.analysis import QuestionAnalysis
-from service.qa.constraints import SentenceEvidence, mentions
+from service.qa.constraints import SentenceEvidence
 from service.qa.dates import evidence_day
+from service.qa.entities import mentions
 from service.qa.shortfalls import BODY_KINDS, HOLDS_KIND, STRICT_KINDS, names_no_holder
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     received it"; the dateline answers no other "when". "Who is the director now?" is
     answered from the newest document naming the holder.
     """
-    kept = [c for c in candidates if not (c.evidence and c.evidence.time_conflict)]
+    kept = _without(candidates, lambda e: e.time_conflict)
     # What the question's words ask of the sentence itself: the words it quotes ("Who
     # said it was 'tremendously proud'?"), a name it does not give ("What is the plan
     # called?"), the whole service's judgement, not its leadership's ("What was it

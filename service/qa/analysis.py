@@ -75,7 +75,7 @@ _PERSON_NOUNS = (
 _ASKS_NAMED = re.compile(
     _asks_about(_PERSON_NOUNS, copula=False)
     + "|"
-    + _asks_about(r"(?:first|full|last|given|christian|sur)\s?name")
+    + _asks_about(r"(?:first|last|given|christian|sur)\s?name")
 )
 
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
@@ -90,8 +90,8 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(
             _asks_about(
                 "organi[sz]ation|body|bodies|council|authority|watchdog|agency|regulator|"
-                "inspectorate|charity|association|department|union|company|companies|firm|"
-                "supplier|provider|contractor",
+                "inspectorate|charity|association|department|union|company|companies|"
+                "supplier|contractor",
                 copula=False,
             )
         ),
@@ -344,7 +344,7 @@ def analyse(
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
-        quoted=quoted_phrases(scoring),
+        quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),
     )
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
-from service.qa.constraints import mentions
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
-from service.qa.entities import heading_of
+from service.qa.entities import heading_of, mentions
 from service.qa.retrieve import Passage
 from service.qa.short_answer import short_answer
 

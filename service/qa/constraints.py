@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
-from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key
+from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key, mentions
 from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.names_asked import gives_name
@@ -109,11 +109,6 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     first = question.find(analysis.entities[0].text)
     last = question.rfind(analysis.entities[-1].text)
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
-
-
-def mentions(text: str, key: str) -> bool:
-    """Whether `text` names the entity `key` (compared as entity keys)."""
-    return f" {key} " in f" {entity_key(text)} "
 
 
 def sentence_evidence(
@@ -210,7 +205,8 @@ def sentence_evidence(
         holds_office=holds_office,
         about_predecessor=predecessor,
         quotes=holds_quotes(context, analysis.quoted),
-        gives_name=not analysis.asks_name or gives_name(sentence, analysis.scoring_question),
+        gives_name=not analysis.asks_name
+        or gives_name(sentence, analysis.scoring_question, analysis.common_words),
         rates_a_part=analysis.kind == "rating"
         and asks_whole(analysis.scoring_question)
         and rates_a_part(sentence),

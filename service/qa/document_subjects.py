@@ -35,7 +35,7 @@ def choose_subject(
         counts: how often the body uses each name (by key).
         told_apart: whether a name tells documents apart (it is not in most of them).
         councils: the keys the corpus writes before a council word ("Norfolk County
-            Council"); a longer name counts as a council when its last word is one.
+            Council"), counted wherever the body writes them with a capital.
     """
     lowered = body.lower()
     written = {key: _written_form(body, lowered, key) for key in counts if told_apart(key)}
@@ -44,10 +44,14 @@ def choose_subject(
         key=lambda kn: (-kn[1], -len(kn[0].split())),
     )
     named_councils = sorted(
-        ((key, n) for key, n in counts.items() if key.split()[-1] in councils),
-        key=lambda kn: (-kn[1], -len(kn[0].split())),
+        _council_mentions(body, councils).items(), key=lambda kn: (-kn[1], kn[0])
     )
+    if len(title_keys & councils) > 1:
+        return None  # "Wethercombe and Lindenmere: a tale of two councils"
     if named_councils:
+        for key, _ in named_councils:
+            if key not in written and told_apart(key):
+                written[key] = _written_form(body, lowered, key)
         chosen = _council(named_councils, title_keys, written)
     else:
         chosen = _named_most(ranked, title_keys)
@@ -69,19 +73,31 @@ def choose_subject(
     return written[max(whole, key=lambda k: len(k.split()), default=chosen)]
 
 
+def _council_mentions(body: str, councils: frozenset[str]) -> dict[str, int]:
+    """How often `body` writes each council's name with a capital, at a sentence's
+    start too ("Eastmoor was rated good. Eastmoor has improved.")."""
+    lowered = body.lower()
+    found = {}
+    for key in councils:
+        if key in lowered:
+            n = len(re.findall(rf"\b{re.escape(key.capitalize())}\b", body))
+            if n:
+                found[key] = n
+    return found
+
+
 def _council(
     named: list[tuple[str, int]], title_keys: set[str], written: Mapping[str, str | None]
 ) -> str | None:
     """The council the title names, or the one the body names far more than any other;
     None when that council is in most documents (a corpus about one council) or none
     stands out."""
-    in_title = [key for key, _ in named if set(key.split()) <= title_keys]
+    in_title = [key for key, _ in named if key in title_keys]
     if in_title:
         top = in_title[0]
     else:
         top, n = named[0]
-        # Councils sharing no word with it ("North Yorkshire" is also "Yorkshire").
-        others = sum(m for k, m in named if not set(k.split()) & set(top.split()))
+        others = sum(m for _, m in named[1:])
         if n < COUNCIL_MENTIONS or n < 2 * others:
             return None
     return top if written.get(top) is not None else None

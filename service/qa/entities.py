@@ -26,12 +26,12 @@ from service.qa.document_subjects import choose_subject
 # A capitalised word, whole when a capital follows an apostrophe or a short prefix
 # inside it ("O’Brien", "McDonald", "MacLeod", "DeShawn"; not a scraped "ServicesRead"),
 # with a hyphenated or possessive tail.
-_NAME_WORD = r"[A-Z](?:[a-z]{1,2}[A-Z][a-z]+|[a-z]+|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
+NAME_WORD = r"[A-Z](?:[a-z]{1,2}[A-Z][a-z]+|[a-z]+|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
 _RUN = re.compile(
-    rf"\b{_NAME_WORD}(?:\s+(?:of\s+|for\s+|and\s+)?{_NAME_WORD})*"
+    rf"\b{NAME_WORD}(?:\s+(?:of\s+|for\s+|and\s+)?{NAME_WORD})*"
     r"|\b[A-Z]{2,6}s?\b"
 )
-_ACRONYM_DEFINED = re.compile(rf"((?:{_NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
+_ACRONYM_DEFINED = re.compile(rf"((?:{NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 # E-mail and web addresses, which write names in lower case ("foi@hollinsford.gov.uk").
@@ -156,10 +156,6 @@ class EntityLexicon:
         self._subject_keys = {entity_key(s): s for s in self._subjects.values() if s}
 
     @staticmethod
-    def _names(text: str) -> list[str]:
-        return names_in(text)
-
-    @staticmethod
     def _scan(text: str) -> tuple[list[str], set[tuple[str, str, bool]]]:
         """The names of `text`, and (first word, name, a council word follows) for each
         capitalised run opening a sentence, whose first word is left out of the names
@@ -196,7 +192,7 @@ class EntityLexicon:
         return choose_subject(
             document.text,
             {entity_key(word) for word in _WORD.findall(document.title)},
-            Counter(self._names(document.text)),
+            Counter(names_in(document.text)),
             lambda key: 0 < len(self._docs_of.get(key, ())) <= limit,
             self._councils,
         )
@@ -327,19 +323,39 @@ def _starts_sentence(text: str, at: int) -> bool:
     return _SENTENCE_START.search(text, max(0, before - 2), at) is not None
 
 
+def mentions(text: str, key: str) -> bool:
+    """Whether `text` names the entity `key` (compared as entity keys)."""
+    return f" {key} " in f" {entity_key(text)} "
+
+
 def names_in(text: str) -> list[str]:
     """The keys of the names `text` writes (capitalised runs, a sentence's first word
     aside, and their words), as the lexicon reads them."""
     return EntityLexicon._scan(text)[0]
 
 
+# A capitalised word directly before a capitalised council word ("Norfolk County
+# Council", "Doncaster Council"; not "... Jane Hughes. Council leaders ...").
+_BEFORE_COUNCIL = re.compile(
+    r"\b([A-Z][A-Za-z'’-]+)[ \t]+(?:Metropolitan|Borough|County|City|District|Council)\b"
+)
+# Capitalised words before "Council" that name no place: a forum, a party, a parish.
+_NOT_PLACES = frozenset(
+    {
+        *("care", "children", "young", "people", "youth", "parish", "town"),
+        *("labour", "conservative", "liberal", "green"),
+        *("the", "our", "your", "their", "this", "its"),
+        *("city", "county", "borough", "district", "metropolitan"),
+    }
+)
+
+
 def _council_names(document: Document) -> Iterator[str]:
     """The keys of the capitalised words `document` writes before a council word
     ("Norfolk" of "Norfolk County Council")."""
-    words = _WORD.findall(_named_text(document))
-    for word, following in zip(words, words[1:], strict=False):
-        key = entity_key(word)
-        if word[0].isupper() and following.lower() in COUNCIL_WORDS and key not in COUNCIL_WORDS:
+    for match in _BEFORE_COUNCIL.finditer(_named_text(document)):
+        key = entity_key(match.group(1))
+        if key not in _NOT_PLACES:
             yield key
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from service.qa.entities import entity_key
+from service.qa.entities import NAME_WORD, entity_key
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
@@ -89,9 +89,9 @@ _RATING = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED_RUN = re.compile(
-    # Within one line: the lines of an address block are separate names.
-    r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?"
-    r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)+"
+    # Within one line: the lines of an address block are separate names. A word is
+    # capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
+    rf"{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{NAME_WORD})+"
     r"|\b[A-Z]{2,6}\b|\bOfsted\b"
 )
 _TITLES = frozenset(

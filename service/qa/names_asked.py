@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import re
 
-from service.qa.entities import entity_key, names_in
+from service.qa.entities import entity_key, mentions, names_in
 
-# "Which [early help] scheme", not "What did the programme achieve?" (no verb between).
-_NOT_VERB = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)"
+# "What is the name of ...", "What is it called?": a name asked for in so many words
+# ("Which strategy ...?" may be answered by "the sufficiency strategy"; "Why were the
+# police called?" asks nothing of the kind).
 _ASKS_NAME = re.compile(
-    r"\bname\s+of\b|\bcalled\s*\??\s*$|\b(?:what|which)\s+"
-    rf"(?:{_NOT_VERB}[\w'’-]+\s+){{0,2}}?"
-    r"(?:scheme|programme|program|initiative|project|forum|campaign|strategy)s?\b",
+    r"\bname\s+of\b|^\s*what\s+(?:is|was|are|were)\b.*\bcalled\s*\??\s*$",
     re.IGNORECASE,
 )
+_FIRST_WORD = re.compile(r"^\W*([A-Z][\w'’-]*)")
 
 
 def asks_name(question: str) -> bool:
@@ -23,7 +23,12 @@ def asks_name(question: str) -> bool:
     return bool(_ASKS_NAME.search(question))
 
 
-def gives_name(sentence: str, question: str) -> bool:
-    """Whether `sentence` names something `question` does not name."""
-    asked = f" {entity_key(question)} "
-    return any(f" {key} " not in asked for key in names_in(sentence))
+def gives_name(sentence: str, question: str, common_words: frozenset[str]) -> bool:
+    """Whether `sentence` names something `question` does not: a capitalised name, or a
+    first word the reports never write in lower case ("Compass is the early help
+    scheme"; `common_words` are those they do)."""
+    found = list(names_in(sentence))
+    first = _FIRST_WORD.match(sentence)
+    if first and first.group(1).lower() not in common_words:
+        found.append(entity_key(first.group(1)))
+    return any(not mentions(question, key) for key in found)

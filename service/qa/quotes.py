@@ -2,7 +2,8 @@
 
 "Who said the trust was 'tremendously proud' of its staff?" asks about those words:
 "an incredibly proud moment" from another trust's chief executive is no answer. Only a
-phrase of two words or more counts; one quoted word is usually a rating ("rated 'good'").
+phrase of two words or more counts (one quoted word is usually a rating, "rated
+'good'"), compared by stems so that "requiring improvement" holds "requires improvement".
 """
 
 from __future__ import annotations
@@ -11,29 +12,36 @@ import re
 from dataclasses import replace
 
 from service.qa.retrieve import Passage
+from service.qa.text import word_stems
 
-# An opening quote after a space, bracket or the start; a closing one before a space,
-# punctuation or the end ("Doncaster's" opens nothing).
-_QUOTED = re.compile(r"(?:(?<=[\s(])|^)['‘\"“](?P<phrase>[^'‘’\"“”]+?)['’\"”](?=[\s.,;:?!)]|$)")
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def _words(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.lower().replace("’", "'")))
+# Each opening quote with its own closing one, after a space, bracket or the start and
+# before a space, punctuation or the end; an apostrophe inside a word is no closing
+# quote ("'the children's lives'"), and "Doncaster's" opens nothing.
+_QUOTED = re.compile(
+    r"(?:(?<=[\s(])|^)"
+    r"(?:'(?P<single>(?:[^']|'(?=[A-Za-z]))+?)'"
+    r"|‘(?P<curly>(?:[^’]|’(?=[A-Za-z]))+?)’"
+    r"|\"(?P<double>[^\"]+?)\""
+    r"|“(?P<curly_double>[^”]+?)”)"
+    r"(?=[\s.,;:?!)]|$)"
+)
 
 
 def quoted_phrases(question: str) -> tuple[str, ...]:
-    """The phrases of two words or more `question` puts in quotes, as words."""
-    found = (_words(m.group("phrase")) for m in _QUOTED.finditer(question))
+    """The phrases of two words or more `question` quotes, as stems."""
+    found = (
+        " ".join(word_stems(next(g for g in m.groups() if g is not None)))
+        for m in _QUOTED.finditer(question)
+    )
     return tuple(phrase for phrase in found if " " in phrase)
 
 
 def holds_quotes(text: str, phrases: tuple[str, ...]) -> bool:
-    """Whether `text` holds every one of `phrases` word for word (any case or quotes)."""
+    """Whether `text` holds every one of `phrases` (word stems, in order)."""
     if not phrases:
         return True  # most questions quote nothing: no need to read every candidate
-    words = f" {_words(text)} "
-    return all(f" {phrase} " in words for phrase in phrases)
+    stems = f" {' '.join(word_stems(text))} "
+    return all(f" {phrase} " in stems for phrase in phrases)
 
 
 def quoted_first(passages: list[Passage], phrases: tuple[str, ...]) -> list[Passage]:

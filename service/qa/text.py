@@ -41,6 +41,14 @@ def content_bigrams(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(zip(stems, stems[1:], strict=False))
 
 
+@lru_cache(maxsize=65536)
+def word_stems(text: str) -> tuple[str, ...]:
+    """Every word of `text` stemmed, in order, stop words kept: phrases compared
+    whatever their inflection ("requiring improvement" holds "requires improvement")."""
+    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
+    return tuple(_STEMMER.stemWords([w for w in words if w]))
+
+
 def _stem_sequence(text: str) -> list[str]:
     """The stemmed content words of `text` in order (stop words and possessives dropped)."""
     words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]

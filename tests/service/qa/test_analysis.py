@@ -490,12 +490,29 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
         ("Who carried out the visit?", False),
         ("When did the inspectors visit?", False),
         ("What is the first name of Mayor Jones?", True),
-        ("What was the inspector's full name?", True),
+        ("What was the inspector's surname?", True),
+        ("What is the trust's full name?", False),  # a body's full name too
         ("What is the name of the programme?", False),
     ],
 )
 def test_asking_for_people_by_name(question: str, named: bool) -> None:
     assert analyse(resolve(question, []), None).asks_named is named
+
+
+def test_a_follow_up_keeps_no_quote_of_its_topic() -> None:
+    """The quoted words were asked of the first question, not of "And who chairs ...?"."""
+    first = "Who said they were 'tremendously proud' of the staff?"
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content="Paul Moffat said it."),
+    ]
+    assert analyse(resolve(first, []), None).quoted == ("tremend proud",)
+    assert analyse(resolve("And who chairs the trust's board?", history), None).quoted == ()
+
+
+def test_an_adjective_is_no_organisation_asked_for() -> None:
+    assert answer_kind("What firm action did Ofsted take?") is None
+    assert answer_kind("Which company supplied the system?") == "organisation"
 
 
 def test_the_lexicon_knows_the_words_the_corpus_writes_in_lower_case() -> None:

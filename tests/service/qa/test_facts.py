@@ -116,6 +116,9 @@ def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
     assert facts_of("It happened in May 2017.", "person") == []
     people = facts_of("It's understood the Mayor Jones was briefed.", "person")
     assert [f.text for f in people] == ["Mayor Jones"]
+    # A name is capitalised inside too: "O'Brien", "McDonald".
+    people = facts_of("The director is Siobhan O'Brien, said Sean McDonald.", "person")
+    assert [f.text for f in people] == ["Siobhan O'Brien", "Sean McDonald"]
 
 
 def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> None:

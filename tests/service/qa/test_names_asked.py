@@ -14,10 +14,11 @@ from service.qa.names_asked import asks_name, gives_name
     [
         ("What is the name of the trust's whole-family programme?", True),
         ("What is Ferncastle's improvement plan called?", True),
-        ("Which scheme cut referrals where domestic abuse was an issue?", True),
-        ("What early help programme does the trust run?", True),
+        # A kind of thing may be answered without a name ("the sufficiency strategy").
+        ("Which strategy did Eastmoor publish in January 2017?", False),
         ("What did the programme achieve?", False),
         ("Who called the findings 'further validation'?", False),
+        ("Why were the police called?", False),
     ],
 )
 def test_a_question_asks_what_something_is_called(question: str, asked: bool) -> None:
@@ -31,7 +32,9 @@ def test_a_name_question_about_a_person_is_a_person_question() -> None:
 
 def test_a_sentence_gives_a_name_the_question_does_not() -> None:
     question = "What is the name of Harrowby's whole-family programme?"
-    assert gives_name("The team praised the Trust's Open Doors programme.", question)
-    assert not gives_name("A peer review of Harrowby praised its workforce.", question)
-    # A sentence's first word is capitalised whatever it is.
-    assert not gives_name("Praise went to the whole-family programme.", question)
+    common = frozenset({"praise", "a", "the"})  # words the reports write in lower case
+    assert gives_name("The team praised the Trust's Open Doors programme.", question, common)
+    assert not gives_name("A peer review of Harrowby praised its workforce.", question, common)
+    # A sentence's first word is capitalised whatever it is, unless it is a name.
+    assert not gives_name("Praise went to the whole-family programme.", question, common)
+    assert gives_name("Compass is the trust's whole-family programme.", question, common)

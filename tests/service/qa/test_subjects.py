@@ -195,12 +195,29 @@ def test_a_report_is_about_the_council_it_names_before_other_names_of_its_title(
             ),
             _doc("other", "Westfold news", "Westfold County Council was rated good."),
             _doc("third", "Harrowby news", "Kestonbury Council was rated good."),
+            # A name at a sentence's start counts; a title naming two councils is about
+            # neither; a word before "Council" across a full stop names no council.
+            _doc(
+                "opening",
+                "Monitoring visit",
+                "Eastmoor was rated good. Eastmoor has improved. Eastmoor staff agree. "
+                "Peer support came from Kestonbury Council.",
+            ),
+            _doc("pair", "Kestonbury and Eastmoor compared", "Kestonbury Council did well."),
+            _doc(
+                "person",
+                "Westfold leaders",
+                "Staff met Jane Hughes. Council leaders agreed. Staff thanked Jane Hughes.",
+            ),
         ]
     )
     assert lexicon.subject_of("foi") == "Hollinsford"
     assert lexicon.subject_of("blog") == "Hollinsford"
     assert lexicon.subject_of("two") is None
     assert lexicon.subject_of("national") is None
+    assert lexicon.subject_of("opening") == "Eastmoor"
+    assert lexicon.subject_of("pair") is None
+    assert lexicon.subject_of("person") != "Jane Hughes"
 
 
 def test_a_question_naming_a_council_is_answered_from_passages_about_it() -> None:
