@@ -57,9 +57,7 @@ from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
 from service.qa.entities import EntityLexicon, heading_of
 from service.qa.retrieve import Passage
-from service.qa.shortfalls import (
-    best_falls_short,
-)
+from service.qa.shortfalls import best_falls_short
 from service.qa.subjects import other_subjects
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
 

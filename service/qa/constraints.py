@@ -20,7 +20,13 @@ from datetime import date, timedelta
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
-from service.qa.entities import COUNCIL_WORDS, EntityMention, entity_key, mentions
+from service.qa.entities import (
+    COUNCIL_WORDS,
+    NOT_PLACES,
+    EntityMention,
+    entity_key,
+    mentions,
+)
 from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.names_asked import gives_name
@@ -214,9 +220,6 @@ def sentence_evidence(
 
 
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
-# Words before "Council" that are no place ("Children in Care Council" is a forum of
-# young people, not another council); the council words are `entities.COUNCIL_WORDS`.
-_NOT_PLACES = {"children", "in", "care", "youth", "young", "people", "parish", "town", "the"}
 
 
 def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
@@ -237,7 +240,7 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     for fact in facts_of(sentence, "organisation"):
         if _COUNCIL.search(fact.text):
             own = set(entity_key(fact.text).split()) - COUNCIL_WORDS
-            if own and not own <= _NOT_PLACES and not own & analysis.home_names and not own & asked:
+            if own and not own <= NOT_PLACES and not own & analysis.home_names and not own & asked:
                 return True
     return False
 

@@ -339,10 +339,11 @@ def names_in(text: str) -> list[str]:
 _BEFORE_COUNCIL = re.compile(
     r"\b([A-Z][A-Za-z'’-]+)[ \t]+(?:Metropolitan|Borough|County|City|District|Council)\b"
 )
-# Capitalised words before "Council" that name no place: a forum, a party, a parish.
-_NOT_PLACES = frozenset(
+# Words before "Council" that name no place: a forum ("Children in Care Council"), a
+# party, a parish.
+NOT_PLACES = frozenset(
     {
-        *("care", "children", "young", "people", "youth", "parish", "town"),
+        *("care", "children", "in", "young", "people", "youth", "parish", "town"),
         *("labour", "conservative", "liberal", "green"),
         *("the", "our", "your", "their", "this", "its"),
         *("city", "county", "borough", "district", "metropolitan"),
@@ -355,7 +356,7 @@ def _council_names(document: Document) -> Iterator[str]:
     ("Norfolk" of "Norfolk County Council")."""
     for match in _BEFORE_COUNCIL.finditer(_named_text(document)):
         key = entity_key(match.group(1))
-        if key not in _NOT_PLACES:
+        if key not in NOT_PLACES:
             yield key
 
 
