@@ -10,8 +10,9 @@ from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.entities import heading_of, mentions
+from service.qa.names_asked import name_given
 from service.qa.retrieve import Passage
-from service.qa.short_answer import short_answer
+from service.qa.short_answer import Span, short_answer
 
 
 def short_answer_of(
@@ -29,6 +30,9 @@ def short_answer_of(
         analysis.unit,
         analysis.asks_which_council,
     )
+    if span is None and analysis.asks_name:
+        given = name_given(best.text, analysis.scoring_question, analysis.common_words)
+        span = Span(*given) if given else None
     if span is None:
         return None
     for citation in citations:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from service.qa.entities import entity_key, mentions, names_in
+from service.qa.entities import NAME_WORD, entity_key, mentions, names_in
 
 # "What is the name of ...", "What is it called?": a name asked for in so many words
 # ("Which strategy ...?" may be answered by "the sufficiency strategy"; "Why were the
@@ -32,3 +32,35 @@ def gives_name(sentence: str, question: str, common_words: frozenset[str]) -> bo
     if first and first.group(1).lower() not in common_words:
         found.append(entity_key(first.group(1)))
     return any(not mentions(question, key) for key in found)
+
+
+# A name of several words, joined by small words ("Getting to Good", "Voices of Care").
+_NAME_RUN = re.compile(
+    rf"\b{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+|to[ \t]+)?{NAME_WORD})*"
+)
+_WORD_IN_RUN = re.compile(r"\S+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def name_given(
+    sentence: str, question: str, common_words: frozenset[str]
+) -> tuple[int, int] | None:
+    """Where `sentence` gives the name asked for: its first capitalised run naming
+    something the question does not, from after its owner ("the Trust's Open Doors
+    programme": "Open Doors"; "members of Westfold Voices": "Westfold Voices"), a
+    sentence's first word left out when the reports write it in lower case; None when
+    it gives none."""
+    opening = _FIRST_WORD.match(sentence)
+    opening_at = opening.start(1) if opening else -1
+    for run in _NAME_RUN.finditer(sentence):
+        words = list(_WORD_IN_RUN.finditer(run.group()))
+        owners = [i for i, w in enumerate(words) if _POSSESSIVE.search(w.group())]
+        words = words[owners[-1] + 1 :] if owners else words
+        opens = bool(words) and run.start() + words[0].start() == opening_at
+        if opens and entity_key(words[0].group()) in common_words:
+            words = words[1:]
+        while words and not words[0].group()[0].isupper():
+            words = words[1:]  # a joiner left leading ("of Westfold Voices")
+        if words and not all(mentions(question, entity_key(w.group())) for w in words):
+            return run.start() + words[0].start(), run.end()
+    return None

@@ -266,3 +266,4 @@ def test_what_a_programme_is_called_is_answered_by_a_sentence_naming_it(
     )
     response = ask(engine, question)
     assert response.answer is not None and "Open Doors" in response.answer
+    assert response.short_answer is not None and response.short_answer.text == "Open Doors"

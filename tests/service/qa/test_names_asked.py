@@ -6,7 +6,7 @@ import pytest
 
 from service.qa.analysis import analyse
 from service.qa.followup import resolve
-from service.qa.names_asked import asks_name, gives_name
+from service.qa.names_asked import asks_name, gives_name, name_given
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,23 @@ def test_a_sentence_gives_a_name_the_question_does_not() -> None:
     # A sentence's first word is capitalised whatever it is, unless it is a name.
     assert not gives_name("Praise went to the whole-family programme.", question, common)
     assert gives_name("Compass is the trust's whole-family programme.", question, common)
+
+
+def test_the_name_given_is_cut_from_the_sentence() -> None:
+    question = "What is the name of Harrowby Children's Trust's whole-family programme?"
+    common = frozenset({"the", "team", "inspectors", "members", "of", "for", "open", "a"})
+
+    def given(sentence: str, asked: str = question) -> str | None:
+        span = name_given(sentence, asked, common)
+        return sentence[span[0] : span[1]] if span else None
+
+    # After its owner; a word the reports also write in lower case is still a name
+    # inside a sentence ("Open Doors"), but not as its first word ("The").
+    assert given("The team praised the Trust's Open Doors programme.") == "Open Doors"
+    assert given("For example, its Growing Futures programme helped.") == "Growing Futures"
+    # A name holding a word the question gives is still the name asked for.
+    council = "What is the name of Westfold's children in care council?"
+    assert given("Inspectors met members of Westfold Voices, its council.", council) == (
+        "Westfold Voices"
+    )
+    assert given("A peer review of Harrowby's Trust praised its staff.") is None
