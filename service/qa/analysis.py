@@ -31,6 +31,7 @@ from service.qa.names_asked import asks_name
 from service.qa.offices import Office, office_asked, predecessor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.quotes import quoted_phrases
+from service.qa.rating_areas import asks_whole
 from service.qa.text import QUESTION_WORD, content_stems
 from service.qa.topics import asked_of_own_council, asks_nothing_new
 
@@ -240,6 +241,7 @@ class QuestionAnalysis:
     prefer_recent: bool
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
     asks_name: bool = False  # "what is the programme called": a name it does not give
+    asks_whole_rating: bool = False  # a rating naming no part: the whole service's
 
     @property
     def unit(self) -> Unit | None:
@@ -346,6 +348,7 @@ def analyse(
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
         quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),
+        asks_whole_rating=kind == "rating" and asks_whole(scoring),
     )
 
 

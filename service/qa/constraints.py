@@ -33,7 +33,7 @@ from service.qa.names_asked import gives_name
 from service.qa.offices import office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
-from service.qa.rating_areas import asks_whole, rates_a_part
+from service.qa.rating_areas import rates_a_part
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
 
@@ -213,9 +213,7 @@ def sentence_evidence(
         quotes=holds_quotes(context, analysis.quoted),
         gives_name=not analysis.asks_name
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
-        rates_a_part=analysis.kind == "rating"
-        and asks_whole(analysis.scoring_question)
-        and rates_a_part(sentence),
+        rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
     )
 
 

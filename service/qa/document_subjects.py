@@ -37,6 +37,8 @@ def choose_subject(
         councils: the keys the corpus writes before a council word ("Norfolk County
             Council"), counted wherever the body writes them with a capital.
     """
+    if len(title_keys & councils) > 1:
+        return None  # "Wethercombe and Lindenmere: a tale of two councils"
     lowered = body.lower()
     written = {key: _written_form(body, lowered, key) for key in counts if told_apart(key)}
     ranked = sorted(
@@ -46,8 +48,6 @@ def choose_subject(
     named_councils = sorted(
         _council_mentions(body, councils).items(), key=lambda kn: (-kn[1], kn[0])
     )
-    if len(title_keys & councils) > 1:
-        return None  # "Wethercombe and Lindenmere: a tale of two councils"
     if named_councils:
         for key, _ in named_councils:
             if key not in written and told_apart(key):

@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpus.models import Document
 from service.qa.document_subjects import choose_subject
@@ -63,8 +64,11 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[.!?:]['\"’”]\s*|['\"‘“
 COMMON_SHARE = 0.6
 
 
+@lru_cache(maxsize=65536)
 def entity_key(text: str) -> str:
-    """The comparable form of a name: lower case, possessive and punctuation dropped."""
+    """The comparable form of a name: lower case, possessive and punctuation dropped.
+
+    Cached: candidates compare the same question and sentences to names many times."""
     words = [
         w.lower().replace("’", "'").removesuffix("'s").strip("'-") for w in _WORD.findall(text)
     ]

@@ -50,10 +50,11 @@ def quoted_first(passages: list[Passage], phrases: tuple[str, ...]) -> list[Pass
     words and meaning, not on the exact words a question quotes."""
     if not phrases:
         return passages
-    held = [p for p in passages if holds_quotes(p.chunk.text, phrases)]
-    if not held:
+    holding = [holds_quotes(p.chunk.text, phrases) for p in passages]
+    if not any(holding):
         return passages
-    rest = [p for p in passages if not holds_quotes(p.chunk.text, phrases)]
+    held = [p for p, h in zip(passages, holding, strict=True) if h]
+    rest = [p for p, h in zip(passages, holding, strict=True) if not h]
     places = [(p.rank, p.score) for p in passages]
     return [
         replace(p, rank=rank, score=score)

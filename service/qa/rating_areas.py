@@ -35,5 +35,5 @@ def rates_a_part(sentence: str) -> bool:
     return (
         bool(_PART.search(sentence))
         and not _WHOLE.search(sentence)
-        and (len(ratings_in(sentence)) == 1)
+        and len(ratings_in(sentence)) == 1
     )
