@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from service.qa.entities import NAME_WORD, entity_key, mentions, names_in
+from service.qa.facts import MONTHS_LOWER
 
 # "What is the name of ...", "What is it called?": a name asked for in so many words
 # ("Which strategy ...?" may be answered by "the sufficiency strategy"; "Why were the
@@ -59,8 +60,11 @@ def name_given(
         opens = bool(words) and run.start() + words[0].start() == opening_at
         if opens and entity_key(words[0].group()) in common_words:
             words = words[1:]
-        while words and not words[0].group()[0].isupper():
-            words = words[1:]  # a joiner left leading ("of Westfold Voices")
+        # A joiner left leading ("of Westfold Voices"), or the month of "June 2023".
+        while words and (
+            not words[0].group()[0].isupper() or entity_key(words[0].group()) in MONTHS_LOWER
+        ):
+            words = words[1:]
         if words and not all(mentions(question, entity_key(w.group())) for w in words):
             return run.start() + words[0].start(), run.end()
     return None

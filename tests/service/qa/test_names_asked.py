@@ -58,3 +58,6 @@ def test_the_name_given_is_cut_from_the_sentence() -> None:
         "Westfold Voices"
     )
     assert given("A peer review of Harrowby's Trust praised its staff.") is None
+    # A month is no name: "judged ... in June 2023" names no plan.
+    plan = "What is Ferncastle's improvement plan called?"
+    assert given("Ferncastle's services were judged good in June 2023.", plan) is None
