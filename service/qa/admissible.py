@@ -27,7 +27,8 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     Unambiguous contradictions rule a sentence out: its own dates all fall outside the
     period the question names (and nothing around it fits, nor was its document written
     then: a 2017 letter recalling 2015 to compare still speaks of 2017), or it lacks the
-    date, figure or rating asked for while other sentences have one; it is about another
+    date, figure or rating asked for while other sentences have one (or, for "who", any
+    person, body or role); it is about another
     council, states another judgement than the one named, gives its people other posts
     than the one asked about or names no person for "who holds it", lacks the words
     the question quotes or the name it asks for, or rates a part of the service when
@@ -44,9 +45,11 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # called?"), the whole service's judgement, not its leadership's ("What was it
     # rated?").
     kept = _without(kept, lambda e: not e.quotes or not e.gives_name or e.rates_a_part)
-    if analysis.kind in STRICT_KINDS or analysis.asks_named:
+    if analysis.kind in STRICT_KINDS or analysis.asks_named or analysis.kind == "person":
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.
+        # "Who did it?" may be answered by a body or a role (kind 0.5), never by a
+        # sentence naming none ("This letter summarises the visit on 23 May 2017").
         typed = [c for c in kept if c.evidence is not None and c.evidence.kind >= HOLDS_KIND]
         kept = typed or kept
     about_home = not analysis.entities and not analysis.asks_which_council

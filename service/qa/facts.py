@@ -255,6 +255,13 @@ def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
 
 
 _DEFINED_ACRONYM = re.compile(r"\s\([A-Z]{2,6}\)")
+# A body a report has named before, written short with a capital: "run by the Trust",
+# "the Council agreed".
+_SHORT_BODY = re.compile(
+    r"(?<=\bthe )(?:"
+    + "|".join(w.capitalize() for w in sorted(_ORGANISATION_WORDS) if w.isalpha())
+    + r")\b(?![ \t]+[A-Z])"
+)
 
 
 def _organisations(sentence: str) -> list[Fact]:
@@ -268,6 +275,9 @@ def _organisations(sentence: str) -> list[Fact]:
             defined = _DEFINED_ACRONYM.match(sentence, run.end())
             end = defined.end() if defined else run.end()
             found.append(Fact("organisation", run.start(), end, sentence[run.start() : end]))
+    found.extend(
+        Fact("organisation", m.start(), m.end(), m.group()) for m in _SHORT_BODY.finditer(sentence)
+    )
     return found
 
 

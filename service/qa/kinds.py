@@ -69,13 +69,15 @@ _ROLE = re.compile(
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
+_WORD = re.compile(r"[a-z']+")
 
 
 def _names_role(sentence: str, asked: str) -> bool:
     """Whether `sentence` names a role or body the question does not (an answer to "who");
     a title before a name ("chief executive Paul Moffat") is part of that name."""
+    asked_words = " " + " ".join(_WORD.findall(asked)) + " "  # "leaders" is not "leadership"
     return any(
-        m.group().lower() not in asked and not _BEFORE_NAME.match(sentence, m.end())
+        f" {m.group().lower()} " not in asked_words and not _BEFORE_NAME.match(sentence, m.end())
         for m in _ROLE.finditer(sentence)
     )
 

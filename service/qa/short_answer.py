@@ -19,6 +19,8 @@ short answer is a verbatim span of the answer sentence:
 - of the rest, the phrase nearest a word of the question is the one the sentence
   says about the question's subject ("...dating back to 2009, with the Trust
   launching in October 2014" for "When did the Trust launch?");
+- a title in brackets belongs to the name just before it ("Elspeth Carrow MP
+  (Chair), Conrad Yelland MP" for "Who chaired it?");
 - several people named together ("Graham Reiter and Rachel Holden") answer a "who"
   question as one list.
 
@@ -50,6 +52,8 @@ _ASKS_BODY = re.compile(
 _IS_COUNCIL = re.compile(rf"\b(?:{'|'.join(COUNCIL_WORDS)}|authority)\b", re.IGNORECASE)
 _BODY_STEMS = content_stems(" ".join(COUNCIL_WORDS) + " authority trust")
 _LIST_GLUE = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+)$")
+# A title in brackets just after a name, perhaps after a post-nominal: " MP (Chair)".
+_ASIDE = re.compile(r"(?:\s+[A-Z]{2,4})?\s*\((?:[A-Z][\w'’-]*(?:\s+(?:of\s+)?|(?=\))))+\)")
 # How far past a figure its own date may sit ("39 at January 2017").
 _DATE_REACH = 30
 
@@ -113,8 +117,18 @@ def short_answer(
     anchors = question_word_positions(sentence, question_stems)
     if not anchors:
         return Span(facts[0].start, facts[0].end)
-    best = min(facts, key=lambda f: distance_to_words(f.start, f.end, anchors))
+    best = min(facts, key=lambda f: _distance(sentence, f, anchors))
     return Span(best.start, best.end)
+
+
+def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:
+    """How far `fact` sits from a word of the question; 0 for a person when the word is
+    in the title after the name: "Elspeth Carrow MP (Chair)" is the chair, not the next
+    name."""
+    aside = _ASIDE.match(sentence, fact.end) if fact.kind == "person" else None
+    if aside and any(fact.end <= a < aside.end() for a in anchors):
+        return 0.0
+    return distance_to_words(fact.start, fact.end, anchors)
 
 
 def _repeats(stems: frozenset[str], question_stems: frozenset[str], wanted: FactKind) -> bool:

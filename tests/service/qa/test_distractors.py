@@ -204,6 +204,12 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
                 "the trust?",
                 "Moira Stallard",
             ),
+            (  # a sentence naming no one is no answer to "who"; the chair is the one
+                # the bracketed title follows
+                "Who chaired the Education Committee's oral evidence session on the "
+                "children's social care workforce in November 2023?",
+                "Elspeth Carrow",
+            ),
             # A post's holder now is the one the newest report names; then, the one then.
             ("Who is Ferncastle's director of children's services now?", "Sunita Bhardwaj"),
             ("Who was Ferncastle's director of children's services in March 2022?", "Quayle"),

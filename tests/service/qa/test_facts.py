@@ -112,6 +112,13 @@ def test_people_and_organisations() -> None:
     assert "Local Government Association (LGA)" in organisations
 
 
+def test_a_body_written_short_with_a_capital_is_an_organisation() -> None:
+    sentence = "The initiative is run by the Trust, and the Council agreed."
+    assert [f.text for f in facts_of(sentence, "organisation")] == ["Trust", "Council"]
+    assert facts_of("Only the trust knew.", "organisation") == []  # lower case: no name
+    assert [f.text for f in facts_of("It met the Trust Board.", "organisation")] == ["Trust Board"]
+
+
 def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
     assert facts_of("It happened in May 2017.", "person") == []
     people = facts_of("It's understood the Mayor Jones was briefed.", "person")
@@ -197,6 +204,8 @@ def test_a_time_from_now_answers_when() -> None:
         ("The board is chaired by the lead member.", "Who chairs the board?", 0.5),
         ("Shortfalls are identified by independent reviewing officers.", "Who finds them?", 0.5),
         ("Since 2020, council leaders have been more robust.", "Who has been robust?", 0.5),
+        # "leaders" is a word of its own, not the question's "leadership".
+        ("Council leaders have challenged it.", "Who challenged the leadership?", 0.5),
         # A role the question itself names is no answer; a title before a name is the name's.
         ("The lead member chairs the board.", "Which lead member chairs the board?", 0.0),
         ('"We are proud," said chief executive Paul Moffat.', "Who replaced Paul Moffat?", 0.0),

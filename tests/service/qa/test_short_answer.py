@@ -79,6 +79,12 @@ CASES = [
         "It's understood the Mayor Jones and her cabinet were briefed on the inspection.",
         "Mayor Jones",
     ),
+    (
+        # A title in brackets belongs to the name before it, not the nearer one after.
+        "Who chaired the committee's session?",
+        "Members present: Elspeth Carrow MP (Chair), Conrad Yelland MP, Bethan Morrow MP",
+        "Elspeth Carrow",
+    ),
 ]
 
 
