@@ -117,6 +117,11 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
+# A date after "since" starts a period that runs to the document's date: what the
+# sentence counts is as of then, not of that date.
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?(?:start\s+of\s+|end\s+of\s+)?$", re.IGNORECASE)
+
+
 def sentence_evidence(
     analysis: QuestionAnalysis,
     sentence: str,
@@ -145,8 +150,12 @@ def sentence_evidence(
 
         def fits(text: str) -> tuple[bool, bool]:
             """(some date of `text` fits, `text` is dated at all)."""
-            periods = [f.period for f in find_facts(text, reference) if f.period is not None]
-            return any(time.admits(p) for p in periods), bool(periods)
+            facts = [f for f in find_facts(text, reference) if f.period is not None]
+            # "58 apprenticeships since 2017" (written in 2019) is no figure of 2017.
+            fitting = [
+                f for f in facts if time.relation != "in" or not _SINCE.search(text, 0, f.start)
+            ]
+            return any(time.admits(f.period) for f in fitting if f.period), bool(facts)
 
         # The answer often sits beside the sentence that dates it ("The visit was in
         # March 2017. Inspectors found ..."), so the neighbours count as much.

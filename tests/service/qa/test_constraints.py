@@ -121,6 +121,18 @@ def test_a_sentence_dated_outside_a_before_or_after_conflicts() -> None:
     assert fitting.kind == 1.0  # a rating question, and "good" is judged here
 
 
+def test_a_figure_since_the_year_asked_is_no_figure_of_that_year() -> None:
+    analysis = ask("What percentage of care leavers were in education in November 2017?")
+    since = "It has created 58 apprenticeships since 2017, and 61% of care leavers are in work."
+    later = sentence_evidence(analysis, since, since, since, date(2019, 5, 1))
+    assert later.time_match == 0.0 and later.time_conflict
+    then = "In November 2017, 52% of care leavers were in education."
+    assert sentence_evidence(analysis, then, then, then, date(2017, 12, 12)).time_match == 1.0
+    # "since" is a period's start: it still dates a sentence after it.
+    after = ask("What percentage were in education after 2017?")
+    assert sentence_evidence(after, since, since, since, date(2019, 5, 1)).time_match == 1.0
+
+
 def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_another() -> None:
     analysis = ask("When was Westfold rated inadequate?")
     assert analysis.rating_named == "inadequate"
