@@ -29,7 +29,8 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     then: a 2017 letter recalling 2015 to compare still speaks of 2017), or it lacks the
     date, figure or rating asked for while other sentences have one (or, for "who", any
     person, body or role); it is about another
-    council, states another judgement than the one named, gives its people other posts
+    council, states another judgement than the one named (or, for its date, none),
+    gives its people other posts
     than the one asked about or names no person for "who holds it", lacks the words
     the question quotes or the name it asks for, or rates a part of the service when
     the question asks for the whole. A question about the document itself is answered
@@ -62,6 +63,9 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # "When was it rated inadequate?") is about another inspection; unless that leaves
     # only sentences no longer naming what the question names (another council's).
     kept = _ruled_out(analysis, kept, lambda e: e.other_rating)
+    # Nor is the date of a judgement read from a sentence that states none ("the Trust
+    # launched in October 2014" beside "rated 'inadequate' in November 2015").
+    kept = _ruled_out(analysis, kept, lambda e: not e.states_rating)
     # Likewise a sentence giving its people other posts than the one asked about, or
     # giving it only to the holder the question asks the successor of, or naming no person.
     kept = _ruled_out(analysis, kept, lambda e: e.other_office or e.about_predecessor)

@@ -56,6 +56,8 @@ class SentenceEvidence:
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
     rates_a_part: bool = False  # for the whole service's rating: it rates only a part
+    # For "when was it rated inadequate?": it or its neighbours state that judgement.
+    states_rating: bool = True
 
 
 def allowed_documents(
@@ -205,6 +207,10 @@ def sentence_evidence(
     # "rated 'good' in 2018" does not say when it was rated inadequate.
     ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
     other_rating = bool(ratings) and analysis.rating_named not in ratings
+    # The date of a judgement is written with it ("rated 'inadequate' in November 2015");
+    # who gave it, or what it found, may be said around it.
+    own = ratings if analysis.kind == "date" else ratings_in(context)
+    states_rating = not analysis.rating_named or analysis.rating_named in own
     other_office, holds_office, predecessor = office_evidence(
         analysis.office, sentence, analysis.predecessor
     )
@@ -223,6 +229,7 @@ def sentence_evidence(
         gives_name=not analysis.asks_name
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
         rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
+        states_rating=states_rating,
     )
 
 

@@ -319,11 +319,20 @@ def _ratings(sentence: str) -> list[Fact]:
 _REQUIRES_IMPROVEMENT = re.compile(r"requir\w*\s+improvement(?:\s+to\s+be\s+good)?", re.I)
 
 
+# The ends of the scale named as such: "given the lowest rating in February".
+_SCALE_ENDS = (
+    (re.compile(r"\blowest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I), "inadequate"),
+    (re.compile(r"\bhighest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I), "outstanding"),
+)
+
+
 def ratings_in(text: str) -> frozenset[str]:
     """The judgements `text` states, spelt one way ("requiring improvement" and
-    "requires improvement to be good" are "requires improvement")."""
+    "requires improvement to be good" are "requires improvement"; "the lowest possible
+    rating" is "inadequate")."""
     text = _REQUIRES_IMPROVEMENT.sub("requires improvement", text)
-    return frozenset(f.text.lower() for f in _ratings(text))
+    ends = {judgement for pattern, judgement in _SCALE_ENDS if pattern.search(text)}
+    return frozenset(f.text.lower() for f in _ratings(text)) | ends
 
 
 @lru_cache(maxsize=65536)

@@ -156,6 +156,23 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     assert ask("When was it judged requires improvement to be good?").rating_named == (
         "requires improvement"
     )
+    # The ends of the scale named as such.
+    assert ratings_in("It was given the lowest possible rating in 2016.") == {"inadequate"}
+    assert ratings_in("It has the highest rating.") == {"outstanding"}
+
+
+def test_the_date_of_a_judgement_is_written_with_it() -> None:
+    """ "When was it rated inadequate?" is not answered by a date in a sentence that
+    states no judgement, though the next one does; who gave it may be said around it."""
+    analysis = ask("In which month was Doncaster rated inadequate by Ofsted?")
+    launch = "The Trust officially launched in October 2014."
+    rated = 'Provision went on to be rated "inadequate" in November 2015.'
+    around = f"{launch} {rated}"
+    assert not sentence_evidence(analysis, launch, around, around, None).states_rating
+    assert sentence_evidence(analysis, rated, around, around, None).states_rating
+    who = ask("Who led the inspection that rated Doncaster inadequate?")
+    inspectors = "The lead inspector was Jane Smith."
+    assert sentence_evidence(who, inspectors, f"{rated} {inspectors}", rated, None).states_rating
 
 
 def test_a_report_from_the_asked_year_is_not_contradicted_by_the_dates_it_recalls() -> None:
