@@ -6,13 +6,20 @@ question's constraints (what it names and asks for, and whether the answer meets
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
+from service.qa.document_lines import names_day
 from service.qa.entities import heading_of, mentions
+from service.qa.facts import DATE
 from service.qa.names_asked import name_given
 from service.qa.retrieve import Passage
 from service.qa.short_answer import Span, short_answer
+
+_TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
 
 
 def short_answer_of(
@@ -34,7 +41,7 @@ def short_answer_of(
         given = name_given(best.text, analysis.scoring_question, analysis.common_words)
         span = Span(*given) if given else None
     if span is None:
-        return None
+        return _dated_today(analysis, best.text, citations)
     for citation in citations:
         if citation.highlight is not None:
             start = citation.highlight.start + span.start
@@ -42,6 +49,25 @@ def short_answer_of(
             return ShortAnswer(
                 text=best.text[span.start : span.end], citation=citation.n, start=start, end=end
             )
+    return None
+
+
+def _dated_today(
+    analysis: QuestionAnalysis, sentence: str, citations: list[Citation]
+) -> ShortAnswer | None:
+    """For "when": a report's "launched today" is its own date, named in its dateline
+    when the cited passage holds it ("Wednesday, 1st April 2015")."""
+    if analysis.kind != "date" or not _TODAY.search(sentence):
+        return None
+    for citation in citations:
+        if citation.highlight is None or not citation.date:
+            continue
+        day = date.fromisoformat(citation.date)
+        for match in DATE.finditer(citation.text, 0, citation.highlight.start):
+            if names_day(match.group(), day):
+                return ShortAnswer(
+                    text=match.group(), citation=citation.n, start=match.start(), end=match.end()
+                )
     return None
 
 

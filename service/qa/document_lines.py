@@ -36,7 +36,7 @@ def gives_document_fact(
         return False
     if not kind_matches(analysis.published_kind, passage.document.kind):
         return False  # "When was Ofsted's report published?" is not the article's date
-    return _names_day(text, day)
+    return names_day(text, day)
 
 
 # What a document says is dated by its dateline: "When did Paul Moffat say ...?"
@@ -64,10 +64,10 @@ def is_dateline(text: str, passage: Passage, day: date | None) -> bool:
         return False
     periods = [f.period for f in find_facts(text, day) if f.kind == "date"]
     on_the_day = all(p is None or p.start <= day <= p.end for p in periods)
-    return bool(periods) and on_the_day and _names_day(text, day)
+    return bool(periods) and on_the_day and names_day(text, day)
 
 
-def _names_day(text: str, day: date) -> bool:
+def names_day(text: str, day: date) -> bool:
     """Whether `text` names `day` to the day (not a bare month or year holding it)."""
     named_day = re.compile(rf"\b0?{day.day}(?:st|nd|rd|th)?\b")
     for fact in find_facts(text, day):

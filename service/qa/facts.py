@@ -14,7 +14,7 @@ import calendar
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -335,6 +335,17 @@ def ratings_in(text: str) -> frozenset[str]:
     return frozenset(f.text.lower() for f in _ratings(text)) | ends
 
 
+# "The trust officially launched today": a news report's own day (or the one before).
+RELATIVE_DAY = re.compile(r"\b(?:today|yesterday)\b", re.IGNORECASE)
+
+
+def _day_of(text: str, reference: date | None) -> Period | None:
+    if reference is None:
+        return None
+    day = reference - timedelta(days=1) if text.lower() == "yesterday" else reference
+    return Period(day, day)
+
+
 @lru_cache(maxsize=65536)
 def find_facts(
     sentence: str, reference: date | None = None, common_words: frozenset[str] = frozenset()
@@ -351,6 +362,9 @@ def find_facts(
     dates = [
         Fact("date", m.start(), m.end(), m.group(), period_of(m.group(), reference))
         for m in DATE.finditer(sentence)
+    ] + [
+        Fact("date", m.start(), m.end(), m.group(), _day_of(m.group(), reference))
+        for m in RELATIVE_DAY.finditer(sentence)
     ]
     facts = [
         *dates,

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from service.qa.entities import COUNCIL_WORDS
-from service.qa.facts import DATE, Fact, FactKind, Unit, facts_of
+from service.qa.facts import DATE, RELATIVE_DAY, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
 from service.qa.text import (
     content_stems,
@@ -95,6 +95,8 @@ def short_answer(
         if normalised(f.core)
         and f" {normalised(f.core)} " not in f" {asked} "
         and not _repeats(content_stems(f.core) - generic, question_stems, wanted)
+        # "today" says nothing without its report's date; the citation gives that.
+        and not RELATIVE_DAY.fullmatch(f.text)
     ]
     if wanted == "organisation" and asks_council:
         # "Which councils were rated outstanding?" is not answered by "Ofsted".

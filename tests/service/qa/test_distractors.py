@@ -248,6 +248,17 @@ def test_a_follow_up_naming_another_council_asks_the_topic_of_it(engine: QAEngin
     assert asked.startswith("What did the LGA peer review say about Harrowby?")
 
 
+def test_a_launch_reported_today_is_dated_by_its_dateline(engine: QAEngine) -> None:
+    """ "Harrowby Children's Trust officially launched today" answers "when", and the
+    short answer is the report's dateline in the cited passage."""
+    response = ask(engine, "When did Harrowby Children's Trust officially launch?")
+    assert response.answered and "launched today" in (response.answer or "")
+    short = response.short_answer
+    assert short is not None and short.text == "Wednesday, 1st April 2015"
+    cited = next(c for c in response.citations if c.n == short.citation)
+    assert cited.text[short.start : short.end] == short.text
+
+
 def test_how_many_is_answered_by_a_count_not_a_share_or_a_year(engine: QAEngine) -> None:
     """ "... has risen by 18% over the last five years, to 612, ... in 2020-21 – almost a
     third of its budget": the count is 612."""

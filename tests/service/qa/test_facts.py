@@ -119,6 +119,16 @@ def test_a_body_written_short_with_a_capital_is_an_organisation() -> None:
     assert [f.text for f in facts_of("It met the Trust Board.", "organisation")] == ["Trust Board"]
 
 
+def test_today_in_a_dated_report_is_its_day() -> None:
+    sentence = "Harrowby Children's Trust officially launched today."
+    [today] = facts_of(sentence, "date", date(2015, 4, 1))
+    assert today.text == "today" and today.period == Period(date(2015, 4, 1), date(2015, 4, 1))
+    [yesterday] = facts_of("Figures published yesterday show it.", "date", date(2015, 4, 1))
+    assert yesterday.period == Period(date(2015, 3, 31), date(2015, 3, 31))
+    assert kind_strength(sentence, "date") == 1.0  # a date, placed when its report is dated
+    assert facts_of(sentence, "date")[0].period is None
+
+
 def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
     assert facts_of("It happened in May 2017.", "person") == []
     people = facts_of("It's understood the Mayor Jones was briefed.", "person")
