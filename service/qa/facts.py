@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from service.qa.entities import NAME_WORD, entity_key
+from service.qa.entities import entity_key
+from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS, bodies
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
@@ -88,12 +89,6 @@ _RATING = re.compile(
     r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)",
     re.IGNORECASE,
 )
-_CAPITALISED_RUN = re.compile(
-    # Within one line: the lines of an address block are separate names. A word is
-    # capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
-    rf"{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{NAME_WORD})+"
-    r"|\b[A-Z]{2,6}\b|\bOfsted\b"
-)
 _TITLES = frozenset(
     ["sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady", "councillor", "cllr", "mayor"]
 )
@@ -107,15 +102,10 @@ _NOT_NAME_WORDS = frozenset(
     head minister secretary leader operating regulatory independent majesty's her his
     the a an decision report rule of for and
     metropolitan member members team unit forum panel education information governance
-    correspondent editor reporter centre center street road lane row square avenue""".split()  # noqa: SIM905 (a word list reads best as text)
+    correspondent editor reporter centre center street road lane row square avenue union
+    society foundation institute network alliance solutions ltd limited plc llp consulting
+    consultancy""".split()  # noqa: SIM905 (a word list reads best as text)
 )
-# A capitalised run naming one of these is an organisation.
-_ORGANISATION_WORDS = frozenset(
-    """council trust association government department authority ofsted inspectorate
-    committee agency partnership board office ministry parliament nhs university college
-    school charity commission lga dfe""".split()  # noqa: SIM905
-)
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
@@ -235,7 +225,7 @@ def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
     """People: capitalised runs split at organisation and job words, trimmed of the words
     before the name that the corpus writes in lower case."""
     names = []
-    for run in _CAPITALISED_RUN.finditer(sentence):
+    for run in CAPITALISED_RUN.finditer(sentence):
         words = list(re.finditer(r"\S+", run.group()))
         piece: list[re.Match[str]] = []
         for word in [*words, None]:
@@ -243,6 +233,8 @@ def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
             if word is not None and bare not in _NOT_NAME_WORDS:
                 piece.append(word)
                 continue
+            if bare in ORGANISATION_WORDS:
+                piece = []  # "Halden Care Ltd", "Meridian Workforce Solutions": a body's name
             piece = _trimmed(piece, common_words)
             own = [w for w in piece if w.group().lower() not in _TITLES]
             # "Paul Moffat", or a title and a surname: "Mayor Jones".
@@ -252,33 +244,6 @@ def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
                     names.append(Fact("person", start, end, sentence[start:end]))
             piece = []
     return names
-
-
-_DEFINED_ACRONYM = re.compile(r"\s\([A-Z]{2,6}\)")
-# A body a report has named before, written short with a capital: "run by the Trust",
-# "the Council agreed".
-_SHORT_BODY = re.compile(
-    r"(?<=\bthe )(?:"
-    + "|".join(w.capitalize() for w in sorted(_ORGANISATION_WORDS) if w.isalpha())
-    + r")\b(?![ \t]+[A-Z])"
-)
-
-
-def _organisations(sentence: str) -> list[Fact]:
-    found: list[Fact] = []
-    for run in _CAPITALISED_RUN.finditer(sentence):
-        if found and run.start() < found[-1].end:
-            continue  # the acronym of a name just taken with it
-        words = {w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()}
-        if words & _ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
-            # "Local Government Association (LGA)" is one name, written twice.
-            defined = _DEFINED_ACRONYM.match(sentence, run.end())
-            end = defined.end() if defined else run.end()
-            found.append(Fact("organisation", run.start(), end, sentence[run.start() : end]))
-    found.extend(
-        Fact("organisation", m.start(), m.end(), m.group()) for m in _SHORT_BODY.finditer(sentence)
-    )
-    return found
 
 
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
@@ -370,7 +335,7 @@ def find_facts(
         *dates,
         *_numbers(sentence, dates),
         *_names(sentence, common_words),
-        *_organisations(sentence),
+        *(Fact("organisation", start, end, sentence[start:end]) for start, end in bodies(sentence)),
         *_ratings(sentence),
         *(Fact("place", m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(sentence)),
     ]

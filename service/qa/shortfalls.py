@@ -11,9 +11,10 @@ from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence
 from service.qa.facts import FactKind
 
-# Kinds whose absence from the chosen sentence is unambiguous: a date, figure or
-# rating is written as one (a person may be "the chief executive", a place "here").
-STRICT_KINDS = frozenset({"date", "number", "rating"})
+# Kinds whose absence from the chosen sentence is unambiguous: a date, figure, rating
+# or organisation is written as one (a person may be "the chief executive", a place
+# "here"); "joined from a neighbouring authority" names no authority.
+STRICT_KINDS = frozenset({"date", "number", "rating", "organisation"})
 # The least kind strength that holds the kind asked: a date less precise than asked
 # ("2013" for "which month", 0.5) is still a date; figures and ratings are 0 or 1.
 HOLDS_KIND = 0.5

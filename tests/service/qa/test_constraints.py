@@ -209,6 +209,11 @@ def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain()
     figure = "Doncaster added five social workers."
     evidence = sentence_evidence(money, figure, figure, figure, None)
     assert missing_kind(money, evidence) == "The best passage gives no amount of money"
+    # An authority is named as one: "a neighbouring authority" names none.
+    which = ask("Which authority was she director of children's services at before?")
+    joined = "Claire Devlin joined from a neighbouring authority where she was director."
+    unnamed = sentence_evidence(which, joined, joined, joined, None)
+    assert missing_kind(which, unnamed) == "The best passage gives no organisation"
     # People can be named by role ("the chief executive"): never a reason to abstain.
     who = ask("Who said it?")
     assert missing_kind(who, sentence_evidence(who, "He did.", "He did.", "He did.", None)) is None

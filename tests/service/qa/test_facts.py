@@ -112,6 +112,23 @@ def test_people_and_organisations() -> None:
     assert "Local Government Association (LGA)" in organisations
 
 
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        ("Unison, the union representing many social workers, said so.", "Unison"),
+        (
+            "It holds a contract with Meridian Workforce Solutions, and pays.",
+            "Meridian Workforce Solutions",
+        ),
+        ("Halden Care Ltd runs two homes.", "Halden Care Ltd"),
+        ("Brightpath, a charity working with care leavers, ran it.", "Brightpath"),
+    ],
+)
+def test_a_company_union_or_charity_is_an_organisation(sentence: str, body: str) -> None:
+    assert [f.text for f in facts_of(sentence, "organisation")] == [body]
+    assert facts_of(sentence, "person") == []  # and no person
+
+
 def test_a_body_written_short_with_a_capital_is_an_organisation() -> None:
     sentence = "The initiative is run by the Trust, and the Council agreed."
     assert [f.text for f in facts_of(sentence, "organisation")] == ["Trust", "Council"]

@@ -1,0 +1,62 @@
+"""Organisations named in a sentence: councils, trusts, inspectorates, unions, companies.
+
+A capitalised run is an organisation when it holds a word that makes it a body
+("Doncaster Children's Services Trust", "Meridian Workforce Solutions Ltd") or is an
+acronym ("LGA"); a body named before may be written short ("run by the Trust"); a name
+the sentence calls a body is one ("Unison, the union representing ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.qa.entities import NAME_WORD
+
+CAPITALISED_RUN = re.compile(
+    # Within one line: the lines of an address block are separate names. A word is
+    # capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
+    rf"{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{NAME_WORD})+"
+    r"|\b[A-Z]{2,6}\b|\bOfsted\b"
+)
+# A capitalised run naming one of these is an organisation.
+ORGANISATION_WORDS = frozenset(
+    """council trust association government department authority ofsted inspectorate
+    committee agency partnership board office ministry parliament nhs university college
+    school charity commission lga dfe union society foundation institute network alliance
+    solutions ltd limited plc llp consulting consultancy""".split()  # noqa: SIM905
+)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# "Local Government Association (LGA)" is one name, written twice.
+_DEFINED_ACRONYM = re.compile(r"\s\([A-Z]{2,6}\)")
+# A body a report has named before, written short with a capital: "run by the Trust",
+# "the Council agreed".
+_SHORT_BODY = re.compile(
+    r"(?<=\bthe )(?:"
+    + "|".join(w.capitalize() for w in sorted(ORGANISATION_WORDS) if w.isalpha())
+    + r")\b(?![ \t]+[A-Z])"
+)
+# A name followed by what kind of body it is: "Unison, the union representing ...".
+_CALLED_A_BODY = re.compile(
+    rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD})*),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?"
+    r"(?:union|company|firm|charity|agency|regulator|watchdog|provider|supplier|contractor|"
+    r"organisation|body|association)\b"
+)
+
+
+def bodies(sentence: str) -> list[tuple[int, int]]:
+    """Where `sentence` names organisations: (start, end) offsets, in order."""
+    found: list[tuple[int, int]] = []
+    for run in CAPITALISED_RUN.finditer(sentence):
+        if found and run.start() < found[-1][1]:
+            continue  # the acronym of a name just taken with it
+        words = {w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()}
+        if words & ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
+            defined = _DEFINED_ACRONYM.match(sentence, run.end())
+            found.append((run.start(), defined.end() if defined else run.end()))
+    found += [m.span() for m in _SHORT_BODY.finditer(sentence)]
+    found += [
+        m.span("name")
+        for m in _CALLED_A_BODY.finditer(sentence)
+        if not any(start <= m.start("name") < end for start, end in found)
+    ]
+    return sorted(found)
