@@ -15,7 +15,7 @@ from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence
 from service.qa.dates import evidence_day
 from service.qa.entities import mentions
-from service.qa.shortfalls import BODY_KINDS, HOLDS_KIND, STRICT_KINDS, names_no_holder
+from service.qa.shortfalls import BODY_KINDS, HOLDS_KIND, asks_strict_kind, names_no_holder
 
 if TYPE_CHECKING:
     from service.qa.answer import Candidate
@@ -46,7 +46,7 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # called?"), the whole service's judgement, not its leadership's ("What was it
     # rated?").
     kept = _without(kept, lambda e: not e.quotes or not e.gives_name or e.rates_a_part)
-    if analysis.kind in STRICT_KINDS or analysis.asks_named or analysis.kind == "person":
+    if asks_strict_kind(analysis) or analysis.asks_named or analysis.kind == "person":
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.
         # "Who did it?" may be answered by a body or a role (kind 0.5), never by a

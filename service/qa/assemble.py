@@ -14,12 +14,14 @@ from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.document_lines import names_day
 from service.qa.entities import heading_of, mentions
-from service.qa.facts import DATE
+from service.qa.facts import DATE, RELATIVE_DAY
 from service.qa.names_asked import name_given
 from service.qa.retrieve import Passage
 from service.qa.short_answer import Span, short_answer
+from service.qa.text import content_stems
 
-_TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
+# The verb dated by "today": the word just before or after it.
+_BESIDE = re.compile(r"\b[a-z]+ed\b|\b(?:said|announced|published|confirmed|revealed)\b")
 
 
 def short_answer_of(
@@ -56,8 +58,18 @@ def _dated_today(
     analysis: QuestionAnalysis, sentence: str, citations: list[Citation]
 ) -> ShortAnswer | None:
     """For "when": a report's "launched today" is its own date, named in its dateline
-    when the cited passage holds it ("Wednesday, 1st April 2015")."""
-    if analysis.kind != "date" or not _TODAY.search(sentence):
+    when the cited passage holds it ("Wednesday, 1st April 2015"); only when "today"
+    dates what the question asks about (the verb beside it is one of its words: not
+    "confirmed today that the hub will open" for "When will the hub open?")."""
+    if analysis.kind != "date":
+        return None
+    asked = content_stems(analysis.scoring_question)
+    if not any(
+        content_stems(" ".join(_BESIDE.findall(sentence, max(0, m.start() - 20), m.end() + 20)))
+        & asked
+        for m in RELATIVE_DAY.finditer(sentence)
+        if m.group().lower() == "today"
+    ):
         return None
     for citation in citations:
         if citation.highlight is None or not citation.date:

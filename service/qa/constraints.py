@@ -121,6 +121,11 @@ def _compares(analysis: QuestionAnalysis) -> bool:
 
 # A date after "since" starts a period that runs to the document's date: what the
 # sentence counts is as of then, not of that date.
+_ASKS_START = re.compile(
+    r"\b(?:bec[oa]me?|join(?:ed)?|appoint(?:ed)?|start(?:ed)?|beg[ia]n|launch(?:ed)?|"
+    r"took\s+over|take\s+over|set\s+up|found(?:ed)?|establish(?:ed)?|creat(?:e|ed))\b",
+    re.IGNORECASE,
+)
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?(?:start\s+of\s+|end\s+of\s+)?$", re.IGNORECASE)
 
 
@@ -149,13 +154,15 @@ def sentence_evidence(
     time_match, time_conflict = 0.0, False
     if analysis.time is not None:
         time = analysis.time
+        since_is_later = time.relation == "in" and not _ASKS_START.search(analysis.scoring_question)
 
         def fits(text: str) -> tuple[bool, bool]:
             """(some date of `text` fits, `text` is dated at all)."""
             facts = [f for f in find_facts(text, reference) if f.period is not None]
-            # "58 apprenticeships since 2017" (written in 2019) is no figure of 2017.
+            # "58 apprenticeships since 2017" (written in 2019) is no figure of 2017; "chief
+            # executive since 2018" does say who became one in 2018.
             fitting = [
-                f for f in facts if time.relation != "in" or not _SINCE.search(text, 0, f.start)
+                f for f in facts if not since_is_later or not _SINCE.search(text, 0, f.start)
             ]
             return any(time.admits(f.period) for f in fitting if f.period), bool(facts)
 

@@ -284,10 +284,18 @@ def _ratings(sentence: str) -> list[Fact]:
 _REQUIRES_IMPROVEMENT = re.compile(r"requir\w*\s+improvement(?:\s+to\s+be\s+good)?", re.I)
 
 
-# The ends of the scale named as such: "given the lowest rating in February".
+# The ends of the scale named as such: "given the lowest rating in February" (not the
+# "second-lowest", nor one "avoided").
+_END = r"(?<!second[ -])(?<!avoided the )\b"
 _SCALE_ENDS = (
-    (re.compile(r"\blowest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I), "inadequate"),
-    (re.compile(r"\bhighest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I), "outstanding"),
+    (
+        re.compile(rf"{_END}lowest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I),
+        "inadequate",
+    ),
+    (
+        re.compile(rf"{_END}highest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I),
+        "outstanding",
+    ),
 )
 
 
@@ -300,8 +308,14 @@ def ratings_in(text: str) -> frozenset[str]:
     return frozenset(f.text.lower() for f in _ratings(text)) | ends
 
 
-# "The trust officially launched today": a news report's own day (or the one before).
-RELATIVE_DAY = re.compile(r"\b(?:today|yesterday)\b", re.IGNORECASE)
+# "The trust officially launched today": a news report's own day (or the one before),
+# when it dates what was done ("young people today" is no date).
+RELATIVE_DAYS = ("today", "yesterday")
+RELATIVE_DAY = re.compile(
+    r"(?<=[a-z]ed )(?:today|yesterday)\b"
+    r"|\b(?:today|yesterday)(?= (?:said|announced|published|confirmed|revealed|launched)\b)",
+    re.IGNORECASE,
+)
 
 
 def _day_of(text: str, reference: date | None) -> Period | None:
@@ -335,7 +349,10 @@ def find_facts(
         *dates,
         *_numbers(sentence, dates),
         *_names(sentence, common_words),
-        *(Fact("organisation", start, end, sentence[start:end]) for start, end in bodies(sentence)),
+        *(
+            Fact("organisation", start, end, sentence[start:end])
+            for start, end in bodies(sentence, common_words)
+        ),
         *_ratings(sentence),
         *(Fact("place", m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(sentence)),
     ]

@@ -69,15 +69,20 @@ _ROLE = re.compile(
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
-_WORD = re.compile(r"[a-z']+")
+_WORD = re.compile(r"[a-z]+")
+# A person stands behind "he said", "she wrote": named around the sentence.
+_HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 
 
 def _names_role(sentence: str, asked: str) -> bool:
     """Whether `sentence` names a role or body the question does not (an answer to "who");
     a title before a name ("chief executive Paul Moffat") is part of that name."""
-    asked_words = " " + " ".join(_WORD.findall(asked)) + " "  # "leaders" is not "leadership"
+    # Compared as words, singular: "leaders" is not in "leadership", "inspector" is in
+    # "Who were the inspectors?".
+    asked_words = {w.removesuffix("s") for w in _WORD.findall(asked)}
     return any(
-        f" {m.group().lower()} " not in asked_words and not _BEFORE_NAME.match(sentence, m.end())
+        not {w.removesuffix("s") for w in _WORD.findall(m.group().lower())} <= asked_words
+        and not _BEFORE_NAME.match(sentence, m.end())
         for m in _ROLE.finditer(sentence)
     )
 
@@ -128,4 +133,6 @@ def kind_strength(
         return 1.0
     if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):
         return 0.5  # unless the question asks for people by name ("which inspectors")
+    if kind == "person" and _HE_OR_SHE.search(sentence):
+        return 0.5  # "he said": the person is named around the sentence
     return 0.0

@@ -9,6 +9,7 @@ the sentence calls a body is one ("Unison, the union representing ...").
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from service.qa.entities import NAME_WORD
 
@@ -25,6 +26,11 @@ ORGANISATION_WORDS = frozenset(
     school charity commission lga dfe union society foundation institute network alliance
     solutions ltd limited plc llp consulting consultancy""".split()  # noqa: SIM905
 )
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()  # noqa: SIM905
+)
+# Not written short as "the X": acronyms, a proper name, a company's suffix.
+_NOT_WRITTEN_SHORT = frozenset("lga dfe nhs ofsted ltd limited plc llp".split())  # noqa: SIM905
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # "Local Government Association (LGA)" is one name, written twice.
 _DEFINED_ACRONYM = re.compile(r"\s\([A-Z]{2,6}\)")
@@ -32,19 +38,24 @@ _DEFINED_ACRONYM = re.compile(r"\s\([A-Z]{2,6}\)")
 # "the Council agreed".
 _SHORT_BODY = re.compile(
     r"(?<=\bthe )(?:"
-    + "|".join(w.capitalize() for w in sorted(ORGANISATION_WORDS) if w.isalpha())
+    + "|".join(w.capitalize() for w in sorted(ORGANISATION_WORDS - _NOT_WRITTEN_SHORT))
     + r")\b(?![ \t]+[A-Z])"
 )
-# A name followed by what kind of body it is: "Unison, the union representing ...".
+
+# A name followed by what kind of body it is: "Unison, the union representing ...";
+# not a person of one ("Kate Hall, an agency social worker").
 _CALLED_A_BODY = re.compile(
-    rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD})*),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}),\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?"
     r"(?:union|company|firm|charity|agency|regulator|watchdog|provider|supplier|contractor|"
-    r"organisation|body|association)\b"
+    r"organisation|body|association)"
+    r"(?=\s*[,.;:)]|\s+(?:that|which|who|representing|for|of|in|with|based|run|working)\b)"
 )
 
 
-def bodies(sentence: str) -> list[tuple[int, int]]:
-    """Where `sentence` names organisations: (start, end) offsets, in order."""
+def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[tuple[int, int]]:
+    """Where `sentence` names organisations: (start, end) offsets, in order. A name
+    called a body is none when the corpus writes all its words in lower case ("However,
+    the regulator said"): `common_words`, as for `facts.find_facts`."""
     found: list[tuple[int, int]] = []
     for run in CAPITALISED_RUN.finditer(sentence):
         if found and run.start() < found[-1][1]:
@@ -53,10 +64,15 @@ def bodies(sentence: str) -> list[tuple[int, int]]:
         if words & ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
             defined = _DEFINED_ACRONYM.match(sentence, run.end())
             found.append((run.start(), defined.end() if defined else run.end()))
-    found += [m.span() for m in _SHORT_BODY.finditer(sentence)]
+    found += [
+        m.span()
+        for m in _SHORT_BODY.finditer(sentence)
+        if not any(start <= m.start() < end for start, end in found)
+    ]
     found += [
         m.span("name")
         for m in _CALLED_A_BODY.finditer(sentence)
         if not any(start <= m.start("name") < end for start, end in found)
+        and not {w.lower() for w in m.group("name").split()} <= (common_words | _MONTHS)
     ]
     return sorted(found)

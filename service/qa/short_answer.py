@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from service.qa.entities import COUNCIL_WORDS
-from service.qa.facts import DATE, RELATIVE_DAY, Fact, FactKind, Unit, facts_of
+from service.qa.facts import DATE, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
 from service.qa.text import (
     content_stems,
@@ -96,7 +96,7 @@ def short_answer(
         and f" {normalised(f.core)} " not in f" {asked} "
         and not _repeats(content_stems(f.core) - generic, question_stems, wanted)
         # "today" says nothing without its report's date; the citation gives that.
-        and not RELATIVE_DAY.fullmatch(f.text)
+        and f.text.lower() not in RELATIVE_DAYS
     ]
     if wanted == "organisation" and asks_council:
         # "Which councils were rated outstanding?" is not answered by "Ofsted".
@@ -124,12 +124,16 @@ def short_answer(
 
 
 def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:
-    """How far `fact` sits from a word of the question; 0 for a person when the word is
-    in the title after the name: "Elspeth Carrow MP (Chair)" is the chair, not the next
-    name."""
+    """How far `fact` sits from a word of the question. For a person, a title in
+    brackets after the name holding the question's words ranks first, the more of them
+    and the fewer others the better: "Elspeth Carrow MP (Chair)" chaired, "Conrad
+    Yelland MP (Vice Chair)" was vice chair."""
     aside = _ASIDE.match(sentence, fact.end) if fact.kind == "person" else None
-    if aside and any(fact.end <= a < aside.end() for a in anchors):
-        return 0.0
+    if aside:
+        held = sum(1 for a in anchors if fact.end <= a < aside.end())
+        if held:
+            words = len(re.findall(r"[A-Za-z]+", aside.group().split("(", 1)[1]))
+            return -held + 0.1 * (words - held)
     return distance_to_words(fact.start, fact.end, anchors)
 
 

@@ -15,6 +15,17 @@ from service.qa.facts import FactKind
 # or organisation is written as one (a person may be "the chief executive", a place
 # "here"); "joined from a neighbouring authority" names no authority.
 STRICT_KINDS = frozenset({"date", "number", "rating", "organisation"})
+
+
+def asks_strict_kind(analysis: QuestionAnalysis) -> bool:
+    """Whether the kind asked for must be in the answer. Not a council: one is named by
+    its place alone ("Ferncastle was judged inadequate"), which no fact rule reads as a
+    body."""
+    if analysis.kind == "organisation" and analysis.asks_which_council:
+        return False
+    return analysis.kind in STRICT_KINDS
+
+
 # The least kind strength that holds the kind asked: a date less precise than asked
 # ("2013" for "which month", 0.5) is still a date; figures and ratings are 0 or 1.
 HOLDS_KIND = 0.5
@@ -22,7 +33,7 @@ HOLDS_KIND = 0.5
 
 def missing_kind(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:
     """Why the chosen sentence cannot answer: it lacks the kind of fact asked for."""
-    if analysis.kind not in STRICT_KINDS or best.kind >= HOLDS_KIND:
+    if analysis.kind is None or not asks_strict_kind(analysis) or best.kind >= HOLDS_KIND:
         return None
     wanted = describe_kind(analysis.kind)
     if analysis.asks_share:

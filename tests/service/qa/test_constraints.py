@@ -128,6 +128,11 @@ def test_a_figure_since_the_year_asked_is_no_figure_of_that_year() -> None:
     assert later.time_match == 0.0 and later.time_conflict
     then = "In November 2017, 52% of care leavers were in education."
     assert sentence_evidence(analysis, then, then, then, date(2017, 12, 12)).time_match == 1.0
+    # Who became chief executive in 2018 is one "since 2018".
+    became = ask("Who became the Trust's chief executive in 2018?")
+    led = "Beatrice Holloway, who has led the Trust as chief executive since 2018, said so."
+    tenure = sentence_evidence(became, led, led, led, date(2023, 7, 1))
+    assert tenure.time_match == 1.0 and not tenure.time_conflict
     # "since" is a period's start: it still dates a sentence after it.
     after = ask("What percentage were in education after 2017?")
     assert sentence_evidence(after, since, since, since, date(2019, 5, 1)).time_match == 1.0
@@ -159,6 +164,10 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     # The ends of the scale named as such.
     assert ratings_in("It was given the lowest possible rating in 2016.") == {"inadequate"}
     assert ratings_in("It has the highest rating.") == {"outstanding"}
+    assert ratings_in("Requires improvement is the second-lowest rating.") == {
+        "requires improvement"
+    }
+    assert ratings_in("The council avoided the lowest rating.") == frozenset()
 
 
 def test_the_date_of_a_judgement_is_written_with_it() -> None:
@@ -209,11 +218,16 @@ def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain()
     figure = "Doncaster added five social workers."
     evidence = sentence_evidence(money, figure, figure, figure, None)
     assert missing_kind(money, evidence) == "The best passage gives no amount of money"
-    # An authority is named as one: "a neighbouring authority" names none.
-    which = ask("Which authority was she director of children's services at before?")
-    joined = "Claire Devlin joined from a neighbouring authority where she was director."
-    unnamed = sentence_evidence(which, joined, joined, joined, None)
+    # A company is named as one: "a recruitment firm" names none.
+    which = ask("Which company supplied the agency social workers?")
+    supplied = "A recruitment firm supplied the agency social workers."
+    unnamed = sentence_evidence(which, supplied, supplied, supplied, None)
     assert missing_kind(which, unnamed) == "The best passage gives no organisation"
+    # A council is named by its place alone ("Ferncastle was judged inadequate"): never
+    # a reason to abstain, nor to rule a sentence out.
+    council = ask("Which council was judged inadequate in March 2014?")
+    place = "Ferncastle was judged 'inadequate' in March 2014."
+    assert missing_kind(council, sentence_evidence(council, place, place, place, None)) is None
     # People can be named by role ("the chief executive"): never a reason to abstain.
     who = ask("Who said it?")
     assert missing_kind(who, sentence_evidence(who, "He did.", "He did.", "He did.", None)) is None

@@ -85,6 +85,17 @@ CASES = [
         "Members present: Elspeth Carrow MP (Chair), Conrad Yelland MP, Bethan Morrow MP",
         "Elspeth Carrow",
     ),
+    (
+        # The title holding more of the question's words, and fewer others, wins.
+        "Who was the vice chair of the session?",
+        "Members present: Elspeth Carrow MP (Chair), Conrad Yelland MP (Vice Chair)",
+        "Conrad Yelland",
+    ),
+    (
+        "Who chaired the session?",
+        "Members present: Conrad Yelland MP (Vice Chair), Elspeth Carrow MP (Chair)",
+        "Elspeth Carrow",
+    ),
 ]
 
 
