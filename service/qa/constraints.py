@@ -216,8 +216,9 @@ def sentence_evidence(
     other_rating = bool(ratings) and analysis.rating_named not in ratings
     # The date of a judgement is written with it ("rated 'inadequate' in November 2015");
     # who gave it, or what it found, may be said around it.
-    own = ratings if analysis.kind == "date" else ratings_in(context)
-    states_rating = not analysis.rating_named or analysis.rating_named in own
+    states_rating = not analysis.rating_named or analysis.rating_named in (
+        ratings if analysis.kind == "date" else ratings_in(context)
+    )
     other_office, holds_office, predecessor = office_evidence(
         analysis.office, sentence, analysis.predecessor
     )

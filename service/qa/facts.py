@@ -299,6 +299,7 @@ _SCALE_ENDS = (
 )
 
 
+@lru_cache(maxsize=65536)
 def ratings_in(text: str) -> frozenset[str]:
     """The judgements `text` states, spelt one way ("requiring improvement" and
     "requires improvement to be good" are "requires improvement"; "the lowest possible
