@@ -27,10 +27,9 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     Unambiguous contradictions rule a sentence out: its own dates all fall outside the
     period the question names (and nothing around it fits, nor was its document written
     then: a 2017 letter recalling 2015 to compare still speaks of 2017), or it lacks the
-    date, figure or rating asked for while other sentences have one (or, for "who", any
-    person, body or role); it is about another
-    council, states another judgement than the one named (or, for its date, none),
-    gives its people other posts
+    date, figure, rating or organisation asked for while other sentences have one (or,
+    for "who", any person, body or role); it is about another council, states another
+    judgement than the one named (or, for its date, none), gives its people other posts
     than the one asked about or names no person for "who holds it", lacks the words
     the question quotes or the name it asks for, or rates a part of the service when
     the question asks for the whole. A question about the document itself is answered

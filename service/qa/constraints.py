@@ -56,7 +56,8 @@ class SentenceEvidence:
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
     rates_a_part: bool = False  # for the whole service's rating: it rates only a part
-    # For "when was it rated inadequate?": it or its neighbours state that judgement.
+    # It states the judgement the question names (for "when was it rated inadequate?",
+    # in itself; for "who gave it" or "what did it find", in it or its neighbours).
     states_rating: bool = True
 
 
@@ -119,13 +120,14 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
-# A date after "since" starts a period that runs to the document's date: what the
-# sentence counts is as of then, not of that date.
+# A question asking when something began ("Who became chief executive in 2018?").
 _ASKS_START = re.compile(
     r"\b(?:bec[oa]me?|join(?:ed)?|appoint(?:ed)?|start(?:ed)?|beg[ia]n|launch(?:ed)?|"
     r"took\s+over|take\s+over|set\s+up|found(?:ed)?|establish(?:ed)?|creat(?:e|ed))\b",
     re.IGNORECASE,
 )
+# A date after "since" starts a period that runs to the document's date: what the
+# sentence counts is as of then, not of that date.
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?(?:start\s+of\s+|end\s+of\s+)?$", re.IGNORECASE)
 
 

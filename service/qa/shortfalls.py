@@ -13,7 +13,7 @@ from service.qa.facts import FactKind
 
 # Kinds whose absence from the chosen sentence is unambiguous: a date, figure, rating
 # or organisation is written as one (a person may be "the chief executive", a place
-# "here"); "joined from a neighbouring authority" names no authority.
+# "here"); "a recruitment firm supplied them" names no company.
 STRICT_KINDS = frozenset({"date", "number", "rating", "organisation"})
 
 
