@@ -242,6 +242,8 @@ class QuestionAnalysis:
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
     asks_name: bool = False  # "what is the programme called": a name it does not give
     asks_whole_rating: bool = False  # a rating naming no part: the whole service's
+    # When something began ("Who became chief executive in 2018?": "since 2018" answers).
+    asks_start: bool = False
 
     @property
     def unit(self) -> Unit | None:
@@ -259,6 +261,11 @@ class QuestionAnalysis:
         return bool(self.entities or self.unknown_entities or self.time or self.kind)
 
 
+_ASKS_START = re.compile(
+    r"\b(?:bec[oa]me?|join(?:ed)?|appoint(?:ed)?|start(?:ed)?|beg[ia]n|launch(?:ed)?|"
+    r"took\s+over|take\s+over|set\s+up|found(?:ed)?|establish(?:ed)?|creat(?:e|ed))\b",
+    re.IGNORECASE,
+)
 _ASKS_WHICH_COUNCIL = re.compile(
     r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
     re.IGNORECASE,
@@ -349,6 +356,7 @@ def analyse(
         quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),
         asks_whole_rating=kind == "rating" and asks_whole(scoring),
+        asks_start=bool(_ASKS_START.search(scoring)),
     )
 
 

@@ -14,14 +14,14 @@ from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.document_lines import names_day
 from service.qa.entities import heading_of, mentions
-from service.qa.facts import DATE, RELATIVE_DAY
+from service.qa.facts import DATE, RELATIVE_DAY, REPORTING_VERBS
 from service.qa.names_asked import name_given
 from service.qa.retrieve import Passage
 from service.qa.short_answer import Span, short_answer
 from service.qa.text import content_stems
 
 # The verb dated by "today": the word just before or after it.
-_BESIDE = re.compile(r"\b[a-z]+ed\b|\b(?:said|announced|published|confirmed|revealed)\b")
+_BESIDE = re.compile(rf"\b[a-z]+ed\b|\b(?:{REPORTING_VERBS})\b")
 
 
 def short_answer_of(

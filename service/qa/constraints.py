@@ -120,12 +120,6 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
-# A question asking when something began ("Who became chief executive in 2018?").
-_ASKS_START = re.compile(
-    r"\b(?:bec[oa]me?|join(?:ed)?|appoint(?:ed)?|start(?:ed)?|beg[ia]n|launch(?:ed)?|"
-    r"took\s+over|take\s+over|set\s+up|found(?:ed)?|establish(?:ed)?|creat(?:e|ed))\b",
-    re.IGNORECASE,
-)
 # A date after "since" starts a period that runs to the document's date: what the
 # sentence counts is as of then, not of that date.
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?(?:start\s+of\s+|end\s+of\s+)?$", re.IGNORECASE)
@@ -156,7 +150,7 @@ def sentence_evidence(
     time_match, time_conflict = 0.0, False
     if analysis.time is not None:
         time = analysis.time
-        since_is_later = time.relation == "in" and not _ASKS_START.search(analysis.scoring_question)
+        since_is_later = time.relation == "in" and not analysis.asks_start
 
         def fits(text: str) -> tuple[bool, bool]:
             """(some date of `text` fits, `text` is dated at all)."""

@@ -37,6 +37,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 # E-mail and web addresses, which write names in lower case ("foi@hollinsford.gov.uk").
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:gov|org|co|com|net|nhs|ac)\.?\S*")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 # Words an acronym leaves out ("ILACS": inspection of local authority children's services).
 _SMALL_WORDS = ("of", "and", "for", "the", "in", "on", "to")
 # Capitalised because of their place, or too common to name anything in particular.
@@ -46,7 +50,6 @@ _NOT_NAMES = frozenset(
     with as is was were are be been has have had do did does not no yes so than then also
     mr mrs ms dr sir dame lord lady cllr councillor mayor chief executive director officer
     inspector inspectors manager head minister secretary leader chair
-    january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
     monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter
     children children's childrens services service social care council county borough
@@ -56,7 +59,7 @@ _NOT_NAMES = frozenset(
     requires improvement sign updated read watch hide ad more operating member members lead
     deputy assistant corporate strategic principal senior interim acting independent
     virtual regional quality assurance safeguarding partnership partnerships""".split()  # noqa: SIM905
-)
+) | {m.lower() for m in MONTHS}
 # Words after a place that make it a council's name ("Norfolk County Council").
 COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
+from service.qa.entities import MONTHS as MONTHS  # re-exported: one list of months
 from service.qa.entities import entity_key
 from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS, bodies
 
@@ -25,10 +26,6 @@ FactKind = Literal["date", "number", "person", "organisation", "rating", "place"
 # What an asked-for number must be, or how precise an asked-for date ("which month").
 Unit = Literal["share", "money", "count", "month", "day"]
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 MONTHS_LOWER = tuple(m.lower() for m in MONTHS)
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)"
@@ -312,9 +309,11 @@ def ratings_in(text: str) -> frozenset[str]:
 # "The trust officially launched today": a news report's own day (or the one before),
 # when it dates what was done ("young people today" is no date).
 RELATIVE_DAYS = ("today", "yesterday")
+# Verbs that report what was done on the day, written after it ("Ofsted today published").
+REPORTING_VERBS = "said|announced|published|confirmed|revealed"
 RELATIVE_DAY = re.compile(
     r"(?<=[a-z]ed )(?:today|yesterday)\b"
-    r"|\b(?:today|yesterday)(?= (?:said|announced|published|confirmed|revealed|launched)\b)",
+    rf"|\b(?:today|yesterday)(?= (?:{REPORTING_VERBS}|launched)\b)",
     re.IGNORECASE,
 )
 

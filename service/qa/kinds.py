@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from service.qa.entities import entity_key
 from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Period, Unit, find_facts
@@ -74,14 +75,21 @@ _WORD = re.compile(r"[a-z]+")
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _singular_words(text: str) -> frozenset[str]:
+    """The lower-case words of `text`, a plural's "s" dropped (cached: the question is
+    read once per candidate)."""
+    return frozenset(w.removesuffix("s") for w in _WORD.findall(text))
+
+
 def _names_role(sentence: str, asked: str) -> bool:
     """Whether `sentence` names a role or body the question does not (an answer to "who");
     a title before a name ("chief executive Paul Moffat") is part of that name."""
     # Compared as words, singular: "leaders" is not in "leadership", "inspector" is in
     # "Who were the inspectors?".
-    asked_words = {w.removesuffix("s") for w in _WORD.findall(asked)}
+    asked_words = _singular_words(asked)
     return any(
-        not {w.removesuffix("s") for w in _WORD.findall(m.group().lower())} <= asked_words
+        not _singular_words(m.group().lower()) <= asked_words
         and not _BEFORE_NAME.match(sentence, m.end())
         for m in _ROLE.finditer(sentence)
     )

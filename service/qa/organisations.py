@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from service.qa.entities import NAME_WORD
+from service.qa.entities import MONTHS, NAME_WORD
 
 CAPITALISED_RUN = re.compile(
     # Within one line: the lines of an address block are separate names. A word is
@@ -26,9 +26,7 @@ ORGANISATION_WORDS = frozenset(
     school charity commission lga dfe union society foundation institute network alliance
     solutions ltd limited plc llp consulting consultancy""".split()  # noqa: SIM905
 )
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()  # noqa: SIM905
-)
+_MONTHS = frozenset(m.lower() for m in MONTHS)
 # Not written short as "the X": acronyms, a proper name, a company's suffix.
 _NOT_WRITTEN_SHORT = frozenset("lga dfe nhs ofsted ltd limited plc llp".split())  # noqa: SIM905
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
