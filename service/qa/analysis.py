@@ -133,6 +133,7 @@ _ASKS_MONEY = re.compile(
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 # "What was the average caseload", "the number of children": counts, as "how many" asks.
 _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
@@ -222,6 +223,7 @@ class QuestionAnalysis:
     asks_share: bool  # "what proportion": a share, not a count
     asks_money: bool  # "how much did it cost": an amount of money
     asks_count: bool  # "how many children": a count, not money or a share
+    asks_duration: bool  # "how long after ...": a length of time ("a week")
     date_precision: Unit | None  # "which month" ("month"), "on what date" ("day")
     asks_publication: bool  # "when was the article published": the document's own date
     published_kind: str | None  # the kind of document it asks the date of ("article")
@@ -252,6 +254,8 @@ class QuestionAnalysis:
             return "share"
         if self.asks_money:
             return "money"
+        if self.asks_duration:
+            return "duration"
         if self.kind == "date":
             return self.date_precision
         return "count" if self.asks_count else None
@@ -337,6 +341,7 @@ def analyse(
         asks_share=bool(_ASKS_SHARE.search(form)),
         asks_money=_asks_money(form),
         asks_count=bool(_HOW_MANY.search(form) or (kind == "number" and _COUNT_NOUN.search(form))),
+        asks_duration=kind == "number" and bool(_HOW_LONG.search(form)),
         asks_publication=publication is not None,
         published_kind=publication.group("document") if publication else None,
         asks_role=role,

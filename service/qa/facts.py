@@ -24,7 +24,7 @@ from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS, bodies
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
-Unit = Literal["share", "money", "count", "month", "day"]
+Unit = Literal["share", "money", "count", "duration", "month", "day"]
 
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 MONTHS_LOWER = tuple(m.lower() for m in MONTHS)
@@ -68,6 +68,12 @@ NUMBER = re.compile(_FIGURE, re.IGNORECASE)
 DUE_WITHIN = re.compile(
     rf"\b(?:within|in)\s+(?:the\s+next\s+)?(?:\d+|a|an|{_NUMBER_WORDS})\s+"
     r"(?:working\s+)?(?:days?|weeks?|months?|years?)\b(?!\s+(?:of|after|before|since))",
+    re.IGNORECASE,
+)
+# A length of time answers "how long": "two weeks", "a week", "four years".
+DURATION = re.compile(
+    rf"\b(?:\d+|an?|{_NUMBER_WORDS})\s+(?:working\s+)?"
+    r"(?:days?|weeks?|fortnights?|months?|years?|decades?)\b(?!-)",
     re.IGNORECASE,
 )
 # What is counted, when a plain noun follows the figure: "39 children", "two weeks".

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from service.qa.entities import entity_key
-from service.qa.facts import DUE_WITHIN, MONTHS, FactKind, Period, Unit, find_facts
+from service.qa.facts import DUE_WITHIN, DURATION, MONTHS, FactKind, Period, Unit, find_facts
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
@@ -40,6 +40,7 @@ _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
     "share": lambda text: bool(SHARE.search(text)),
     "money": lambda text: bool(_MONEY.search(text)),
     "count": lambda text: not (_NOT_COUNT.search(text) or SHARE.search(text)),
+    "duration": lambda text: bool(DURATION.search(text)),
     # A date of the precision asked: "which month" is not answered by "in 2013".
     "month": lambda text: bool(_MONTH_NAMED.search(text)),
     "day": lambda text: bool(_DAY_NAMED.search(text)),
@@ -126,6 +127,8 @@ def kind_strength(
         return 1.0 if precise else 0.5 if dates else 0.0
     if kind == "date" and DUE_WITHIN.search(sentence):
         return 1.0  # "When is her report due?" "Within three months."
+    if kind == "number" and unit == "duration":
+        return 1.0 if DURATION.search(sentence) else 0.0  # "a week" is no figure
     if kind == "number" and unit is not None:
         numbers = [f.text for f in facts if f.kind == "number"]
         return 1.0 if any(fits_unit(unit, text, question) for text in numbers) else 0.0

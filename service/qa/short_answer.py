@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from service.qa.entities import COUNCIL_WORDS
-from service.qa.facts import DATE, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
+from service.qa.facts import DATE, DURATION, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
 from service.qa.text import (
     content_stems,
@@ -89,9 +89,13 @@ def short_answer(
     # A body's kind is no part of the question's subject: "Westfold County Council"
     # answers "Which council was judged inadequate?".
     generic = _BODY_STEMS if wanted == "organisation" and _ASKS_BODY.search(question) else set()
+    found = facts_of(sentence, wanted, common_words=common_words)
+    if wanted == "number" and unit == "duration":
+        # "How long after ...?" "a week": a length of time, though "a week" is no figure.
+        found = [Fact("number", m.start(), m.end(), m.group()) for m in DURATION.finditer(sentence)]
     facts = [
         f
-        for f in facts_of(sentence, wanted, common_words=common_words)
+        for f in found
         if normalised(f.core)
         and f" {normalised(f.core)} " not in f" {asked} "
         and not _repeats(content_stems(f.core) - generic, question_stems, wanted)

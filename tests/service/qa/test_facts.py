@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
+from service.qa.analysis import analyse
 from service.qa.facts import Period, facts_of, find_facts, period_of
+from service.qa.followup import resolve
 from service.qa.kinds import fits_unit, kind_strength
 from service.qa.periods import time_constraint
 
@@ -196,6 +198,15 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert fits_unit("count", "612", "How many children were in care?")
     assert fits_unit("count", "48 days", "What was the average number of days they waited?")
     assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
+
+
+def test_how_long_asks_for_a_length_of_time() -> None:
+    question = "How long after the inspection was the review published?"
+    assert analyse(resolve(question, []), None).unit == "duration"
+    # "a week" is a length of time though it holds no figure; "15" and "7%" are none.
+    assert kind_strength("The review came a week after the inspection.", "number", "duration") == 1
+    assert kind_strength("The Rule 15 decision cut referrals by 7%.", "number", "duration") == 0
+    assert fits_unit("duration", "two weeks") and not fits_unit("duration", "39 children")
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:

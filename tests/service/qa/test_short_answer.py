@@ -106,6 +106,15 @@ def test_short_answer_is_the_asked_for_fact(question: str, sentence: str, expect
     assert sentence[span.start : span.end] == expected
 
 
+def test_how_long_is_answered_by_a_length_of_time() -> None:
+    question = "How long after the inspection was the review published?"
+    sentence = "The review of 2017, which cut referrals by 7%, came a week after the inspection."
+    span = short_answer(
+        sentence, question, "number", unit=analyse(resolve(question, []), None).unit
+    )
+    assert span is not None and sentence[span.start : span.end] == "a week"
+
+
 def test_no_short_answer_without_a_fact_of_the_asked_kind() -> None:
     question = "When did the trust launch?"
     assert short_answer("The trust was welcomed by staff.", question, "date") is None
