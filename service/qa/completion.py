@@ -1,11 +1,13 @@
-"""An answer sentence that is only half an answer, and where the rest of it ends.
+"""An answer sentence that is only half an answer, and where the rest of it lies.
 
 A sentence that announces what follows ("The visit focused on the following areas:")
 or is summed up by the next ("... good across all aspects of its work. This includes
 child protection, adoption ...") does not answer "Which areas?" by itself: the answer
 runs on through the list's items (one a line, whatever their sentences; bullets or
 numbers), the first sentence of a paragraph after the colon, or the summing-up
-sentence, past the retrieved passage if need be.
+sentence, past the retrieved passage if need be. A sentence that leans on the one
+before it ("Inspectors want to see these available to all those leaving care.") starts
+with that one, which says what "these" are.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ if TYPE_CHECKING:
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d{1,2}[.)]|\([a-z\d]\))(?:\s|$)")
 _CONTINUES = re.compile(r"^\W*(?:This|These|They|That|It)\s+(?:includes?|included)\b")
+# A sentence that leans on the one before: it opens with a pronoun for what that one
+# names ("They were ...", "These are ...", "She said ...") or points back to it as its
+# object ("Inspectors want to see these available to all ...").
+_LEANS_BACK = re.compile(
+    r"^\W*(?:(?:They|He|She|It)\b|(?:These|Those|This|That)\s+(?:is|are|was|were|has|have|"
+    r"had|will|would|can|could|should|must|may|include[sd]?|mean[st]?)\b)"
+    r"|\b(?:see|make|made|keep|kept|want|wants|give|gave|find|found|offer|offered)\s+"
+    r"(?:these|those|them)\b(?!\s+(?:of|who|which|that)\b)"
+)
+# How far back the sentence leaned on is looked for (one sentence, same paragraph).
+LEAN_CHARS = 600
 COMPLETION_CHARS = 1500  # how far past the sentence its completion is looked for
 
 
@@ -33,6 +46,20 @@ def completed_end(text: str, start: int, end: int) -> int:
     if following and _CONTINUES.match(text[following[0][0] : following[0][1]]):
         return following[0][1]
     return end
+
+
+def completed_start(text: str, start: int, end: int) -> int:
+    """Where the answer `text[start:end]` starts once completed: at the sentence before,
+    in the same paragraph, when it leans on that one; else `start`."""
+    if not _LEANS_BACK.search(text[start:end]):
+        return start
+    window = max(0, start - LEAN_CHARS)
+    paragraph = text.rfind("\n\n", window, start)
+    window = paragraph + 2 if paragraph >= 0 else window
+    before = [(s, e) for s, e in answer_spans(text[window:start], offset=window) if e <= start]
+    if not before or "\n\n" in text[before[-1][1] : start]:
+        return start
+    return before[-1][0]
 
 
 def _announced_end(text: str, start: int) -> int:
@@ -65,10 +92,12 @@ def completed(best: Candidate) -> Candidate:
     (`service.qa.completion`), its passage cited up to the answer's end."""
     text = best.passage.document.text
     end = completed_end(text, best.start, best.end)
-    if end == best.end:
+    start = completed_start(text, best.start, best.end)
+    if end == best.end and start == best.start:
         return best
     chunk = best.passage.chunk
-    if end > chunk.end:
-        chunk = replace(chunk, end=end, text=text[chunk.start : end])
+    if end > chunk.end or start < chunk.start:
+        first, last = min(start, chunk.start), max(end, chunk.end)
+        chunk = replace(chunk, start=first, end=last, text=text[first:last])
     passage = replace(best.passage, chunk=chunk)
-    return replace(best, passage=passage, end=end, text=text[best.start : end])
+    return replace(best, passage=passage, start=start, end=end, text=text[start:end])

@@ -83,3 +83,42 @@ def test_a_long_list_stops_at_a_whole_item() -> None:
     answer = completed(candidate_in(f"The areas were:\n{items}", "The areas were:"))
     assert answer.text.endswith("to look at")  # never cut inside an item
     assert 10 < answer.text.count("\n- ") < 60
+
+
+LEANING = (
+    "Care leavers were well supported.\n\n"
+    "Only those who attended groups had leisure passes. Inspectors want to see these "
+    "available to all those leaving care. They were also concerned about housing."
+)
+
+
+def test_a_sentence_leaning_on_the_one_before_starts_with_it() -> None:
+    text = f"Title\n\n{LEANING}"
+    chunk_start = text.index("Inspectors want")
+    document = Document("d", text, "Visit", None, "inspection letter", "Ofsted", "d.txt")
+    chunk = Chunk("c", "d", 0, chunk_start, len(text), text[chunk_start:])
+    sentence = "Inspectors want to see these available to all those leaving care."
+    start = text.index(sentence)
+    best = Candidate(
+        Passage(chunk, document, score=1.0, rank=1), start, start + len(sentence), sentence,
+        1.0, 0.5, 0.5,
+    )  # fmt: skip
+    answer = completed(best)
+    assert answer.text == f"Only those who attended groups had leisure passes. {sentence}"
+    assert text[answer.start : answer.end] == answer.text
+    # The passage is cited from the answer's start, its text still the document's.
+    cited = answer.passage.chunk
+    assert cited.start == answer.start and text[cited.start : cited.end] == cited.text
+    # "They" opens its sentence; the one before it is in the same paragraph.
+    they = completed(candidate_in(LEANING, "They were also concerned about housing."))
+    assert they.text.startswith("Inspectors want to see these")
+
+
+def test_a_sentence_opening_a_paragraph_or_naming_its_subject_stays_as_it_is() -> None:
+    first = candidate_in(LEANING, "Only those who attended groups had leisure passes.")
+    assert completed(first) is first
+    text = "Care leavers were well supported.\n\nThey were also concerned about housing."
+    opening = candidate_in(text, "They were also concerned about housing.")
+    assert completed(opening) is opening
+    named = candidate_in(LEANING, "Care leavers were well supported.")
+    assert completed(named) is named
