@@ -8,11 +8,11 @@ for "how was it rated".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from service.qa.entities import entity_key
-from service.qa.facts import DUE_WITHIN, DURATION, MONTHS, FactKind, Period, Unit, find_facts
+from service.qa.facts import DUE_WITHIN, DURATION, MONTHS, Fact, FactKind, Period, Unit, find_facts
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
@@ -54,6 +54,17 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
         return False
     return _UNIT_FITS[unit](text)
+
+
+# A date only relative to its report ("last year", "last November") is a date, but a
+# sentence giving the date itself ("in November 2015") answers "when" better.
+_RELATIVE = re.compile(r"(?:last|this|next)\b", re.I)
+RELATIVE_DATE_STRENGTH = 0.75
+
+
+def _only_relative_dates(facts: Sequence[Fact]) -> bool:
+    dates = [f for f in facts if f.kind == "date"]
+    return bool(dates) and all(_RELATIVE.match(f.text) for f in dates)
 
 
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
@@ -105,8 +116,9 @@ def kind_strength(
     common_words: frozenset[str] = frozenset(),
     admits: Callable[[Period], bool] | None = None,
 ) -> float:
-    """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.5
-    when a "who" question finds only an organisation or a role (it may be the answer:
+    """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.75
+    when its only dates are relative to its report ("last year"); 0.5 when a "who"
+    question finds only an organisation or a role (it may be the answer:
     "Who inspected ...?" "Ofsted"; "Who chairs the board?" "the lead member"); else 0.
 
     A name the `question` itself gives is no answer to it: "Who replaced Paul Moffat?"
@@ -127,6 +139,8 @@ def kind_strength(
         return 1.0 if precise else 0.5 if dates else 0.0
     if kind == "date" and DUE_WITHIN.search(sentence):
         return 1.0  # "When is her report due?" "Within three months."
+    if kind == "date" and _only_relative_dates(facts):
+        return RELATIVE_DATE_STRENGTH
     if kind == "number" and unit == "duration":
         return 1.0 if DURATION.search(sentence) else 0.0  # "a week" is no figure
     if kind == "number" and unit is not None:

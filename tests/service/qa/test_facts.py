@@ -200,6 +200,13 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
 
 
+def test_a_date_relative_to_its_report_holds_a_date_less_well() -> None:
+    relative = "Services were judged inadequate during an inspection last year."
+    assert kind_strength(relative, "date") == 0.75
+    assert kind_strength("Services were judged inadequate in November 2015.", "date") == 1.0
+    assert kind_strength("It was judged inadequate last year and in November 2015.", "date") == 1
+
+
 def test_how_long_asks_for_a_length_of_time() -> None:
     question = "How long after the inspection was the review published?"
     assert analyse(resolve(question, []), None).unit == "duration"
