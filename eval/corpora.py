@@ -22,10 +22,14 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # six more in other formats (a cabinet report, an inspection summary, a joint inspection
 # letter, national news), with `fresh2.jsonl` and `heldout-fresh2.jsonl`; six more again
 # (a freedom-of-information reply, a director's blog, a press release, select committee
-# evidence, a feature comparing two councils), with `fresh3.jsonl` and `heldout-fresh3.jsonl`.
+# evidence, a feature comparing two councils), with `fresh3.jsonl` and `heldout-fresh3.jsonl`;
+# six more on two councils and a trust (a monitoring letter, local and national news, a
+# scrutiny report, a trust's annual report, a minister's letter), with `fresh4.jsonl` and
+# `heldout-fresh4.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
+FRESH4 = REPO / "eval" / "corpora" / "fresh4" / "documents"
 
 
 def combine(sources: list[Path], out: Path) -> Path:
