@@ -351,14 +351,13 @@ def find_facts(
         Fact("date", m.start(), m.end(), m.group(), _day_of(m.group(), reference))
         for m in RELATIVE_DAY.finditer(sentence)
     ]
+    organisations = bodies(sentence, common_words)
     facts = [
         *dates,
         *_numbers(sentence, dates),
-        *_names(sentence, common_words),
-        *(
-            Fact("organisation", start, end, sentence[start:end])
-            for start, end in bodies(sentence, common_words)
-        ),
+        # A name the sentence calls a body is no person's ("the charity Foundling Futures").
+        *(f for f in _names(sentence, common_words) if (f.start, f.end) not in organisations),
+        *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
         *_ratings(sentence),
         *(Fact("place", m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(sentence)),
     ]

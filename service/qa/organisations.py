@@ -3,7 +3,8 @@
 A capitalised run is an organisation when it holds a word that makes it a body
 ("Doncaster Children's Services Trust", "Meridian Workforce Solutions Ltd") or is an
 acronym ("LGA"); a body named before may be written short ("run by the Trust"); a name
-the sentence calls a body is one ("Unison, the union representing ...").
+the sentence calls a body is one ("Unison, the union representing ...", "the charity
+Foundling Futures").
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ _CALLED_A_BODY = re.compile(
     r"(?=\s*[,.;:)]|\s+(?:that|which|who|representing|for|of|in|with|based|run|working)\b)"
 )
 
+# What kind of body a name is, said before it: "joined the charity Foundling Futures",
+# "a consultancy called Brightwater".
+_BODY_CALLED = re.compile(
+    r"\b(?:the|a|an)\s+(?:[a-z-]+\s+)?"
+    r"(?:union|company|firm|charity|agency|provider|supplier|contractor|consultancy|"
+    r"organisation|body|association)\s+(?:called\s+|named\s+)?"
+    rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}})"
+)
+
 
 def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[tuple[int, int]]:
     """Where `sentence` names organisations: (start, end) offsets, in order. A name
@@ -67,10 +77,11 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
         for m in _SHORT_BODY.finditer(sentence)
         if not any(start <= m.start() < end for start, end in found)
     ]
-    found += [
-        m.span("name")
-        for m in _CALLED_A_BODY.finditer(sentence)
-        if not any(start <= m.start("name") < end for start, end in found)
-        and not {w.lower() for w in m.group("name").split()} <= (common_words | _MONTHS)
-    ]
+    for called in (_CALLED_A_BODY, _BODY_CALLED):
+        found += [
+            m.span("name")
+            for m in called.finditer(sentence)
+            if not any(start <= m.start("name") < end for start, end in found)
+            and not {w.lower() for w in m.group("name").split()} <= (common_words | _MONTHS)
+        ]
     return sorted(found)

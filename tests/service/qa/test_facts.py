@@ -124,6 +124,8 @@ def test_people_and_organisations() -> None:
         ),
         ("Halden Care Ltd runs two homes.", "Halden Care Ltd"),
         ("Brightpath, a charity working with care leavers, ran it.", "Brightpath"),
+        ("She has left to join the charity Foundling Futures.", "Foundling Futures"),
+        ("The work went to a consultancy called Brightwater Partners.", "Brightwater Partners"),
     ],
 )
 def test_a_company_union_or_charity_is_an_organisation(sentence: str, body: str) -> None:
