@@ -68,6 +68,9 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # Likewise a sentence giving its people other posts than the one asked about, or
     # giving it only to the holder the question asks the successor of, or naming no person.
     kept = _ruled_out(analysis, kept, lambda e: e.other_office or e.about_predecessor)
+    # "Who was director before Helen Marchbank took over?" is not answered by whoever
+    # replaced her.
+    kept = _without(kept, lambda e: e.about_successor)
     if analysis.office is not None:
         kept = _ruled_out(analysis, kept, names_no_holder)
     about_one = bool(analysis.entities or analysis.home_names)

@@ -28,7 +28,7 @@ from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import FactKind, Unit, ratings_in
 from service.qa.followup import ResolvedQuestion, topic_of
 from service.qa.names_asked import asks_name
-from service.qa.offices import Office, office_asked, predecessor_asked
+from service.qa.offices import Office, office_asked, predecessor_asked, successor_asked
 from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
 from service.qa.quotes import quoted_phrases
 from service.qa.rating_areas import asks_whole
@@ -238,6 +238,7 @@ class QuestionAnalysis:
     rating_named: str | None
     office: Office | None  # the post whose holder it asks for ("chief inspector")
     predecessor: str | None  # "Who replaced Paul Moffat?": the holder before
+    successor: str | None  # "Who was director before Helen Marchbank?": the holder after
     common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
@@ -355,6 +356,7 @@ def analyse(
         rating_named=_rating_named(form, kind),
         office=office_asked(form, (m.text for m in mentions)) if kind == "person" else None,
         predecessor=predecessor_asked(form) if kind == "person" else None,
+        successor=successor_asked(form) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,

@@ -30,7 +30,7 @@ from service.qa.entities import (
 from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.names_asked import gives_name
-from service.qa.offices import office_evidence
+from service.qa.offices import names_successor, office_evidence
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
 from service.qa.rating_areas import rates_a_part
@@ -53,6 +53,7 @@ class SentenceEvidence:
     other_office: bool = False  # gives a person it names another post than the one asked
     holds_office: bool = False  # names a person and the post asked ("who is the director")
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
+    about_successor: bool = False  # it names who came after the one asked the predecessor of
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
     rates_a_part: bool = False  # for the whole service's rating: it rates only a part
@@ -229,6 +230,7 @@ def sentence_evidence(
         other_office=other_office,
         holds_office=holds_office,
         about_predecessor=predecessor,
+        about_successor=names_successor(analysis.successor, sentence),
         quotes=holds_quotes(context, analysis.quoted),
         gives_name=not analysis.asks_name
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),

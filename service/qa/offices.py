@@ -233,3 +233,34 @@ def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:
 
 def _plain(text: str) -> str:
     return text.replace("’", "'").lower()
+
+
+# "Who was director before Helen Marchbank took over?", "Who preceded Helen Marchbank?"
+_BEFORE_SUCCESSOR = re.compile(
+    r"\bbefore\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}?)(?:took\s+over|was\s+appointed|became|"
+    r"joined|arrived|started|came\s+in)\b"
+    r"|\bpreceded\s+(?P<named>(?:[A-Z][\w'’-]+\s*){1,3})"
+)
+# Someone who came after the person named: "..., replacing interim director Helen
+# Marchbank", "succeeded Helen Marchbank".
+_CAME_AFTER = (
+    r"\b(?:replac(?:ing|ed|es)|succeed(?:ing|ed|s)|took\s+over\s+from|taking\s+over\s+from|"
+    r"in\s+place\s+of)\s+(?:[\w'’-]+\s+){{0,3}}?{name}\b"
+)
+
+
+def successor_asked(question: str) -> str | None:
+    """The person whose predecessor `question` asks for ("Who was director before Helen
+    Marchbank took over?": Helen Marchbank), or None."""
+    match = _BEFORE_SUCCESSOR.search(question)
+    if match is None:
+        return None
+    return (match.group("name") or match.group("named")).strip()
+
+
+def names_successor(successor: str | None, sentence: str) -> bool:
+    """Whether `sentence` names who came after `successor` ("Kwame Asante ... replacing
+    interim director Helen Marchbank"): not who came before."""
+    if successor is None:
+        return False
+    return bool(re.search(_CAME_AFTER.format(name=re.escape(successor)), sentence))

@@ -9,8 +9,10 @@ from service.qa.offices import (
     gives_other_office,
     held_by_only,
     names_holder,
+    names_successor,
     office_asked,
     predecessor_asked,
+    successor_asked,
 )
 
 
@@ -186,3 +188,16 @@ def test_who_replaced_someone_is_not_answered_by_them_holding_the_post() -> None
     # Naming her beside the one who replaced her is the answer, not her post.
     replaced = "Tobias Greenhalgh replaced Caroline Whitmarsh as director of children's services."
     assert not held_by_only(DCS, "Caroline Whitmarsh", replaced)
+
+
+def test_who_came_before_someone_is_not_who_replaced_them() -> None:
+    question = "Who was Ostenholme's director before Helen Marchbank took over?"
+    assert successor_asked(question) == "Helen Marchbank"
+    assert successor_asked("Who preceded Paul Moffat as chief executive?") == "Paul Moffat"
+    assert successor_asked("Who was director before 2019?") is None
+    after_her = (
+        "Kwame Asante became director in June 2024, replacing interim director Helen Marchbank."
+    )
+    assert names_successor("Helen Marchbank", after_her)
+    before_her = "Simon Treloar left in March 2023; Helen Marchbank took over as interim director."
+    assert not names_successor("Helen Marchbank", before_her)
