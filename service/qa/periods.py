@@ -53,6 +53,9 @@ class TimeConstraint:
     period: Period  # the whole span asked about
     # For "in": the periods listed, when they leave gaps ("in 2015 or 2017": not 2016).
     parts: tuple[Period, ...] = ()
+    # It names a plan for the period ("the 2024-25 priorities"), which may be set out
+    # before the period begins.
+    planned: bool = False
 
     def admits(self, when: Period) -> bool:
         """Whether something dated `when` can be what the question asks about."""
@@ -68,7 +71,7 @@ class TimeConstraint:
 
     def predates(self, published: date) -> bool:
         """A document published on `published` cannot report the asked period."""
-        if self.relation == "before":
+        if self.relation == "before" or self.planned:
             return False
         # A report can only describe what happened by its date: "in 2019" (or "after
         # 2019") from a 2016 text is impossible.
@@ -148,7 +151,16 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         and not FINANCIAL_YEAR.fullmatch(first.group())
     ):
         return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
-    return TimeConstraint(first.group(), relation, period)
+    planned = bool(_PLAN.match(question, first.end()))
+    return TimeConstraint(first.group(), relation, period, planned=planned)
+
+
+# What is planned for a period: "the 2024-25 priorities", "its 2030 target".
+_PLAN = re.compile(
+    r"\s+(?:[a-z-]+\s+)?(?:priorities|plans?|strateg(?:y|ies)|budgets?|targets?|"
+    r"ambitions?|objectives|goals)\b",
+    re.IGNORECASE,
+)
 
 
 def _bounded(

@@ -203,6 +203,10 @@ def test_before_and_after_take_in_the_named_period() -> None:
     in_2019 = time_constraint("What was the rating in 2019?")
     assert in_2019 is not None and in_2019.predates(date(2016, 6, 30))
     assert not in_2019.predates(date(2020, 1, 1))
+    # But a plan for a period may be set out before it: "the 2024-25 priorities".
+    planned = time_constraint("What did the council ask for in the 2024-25 priorities?")
+    assert planned is not None and planned.planned
+    assert not planned.predates(date(2023, 11, 14))
 
 
 # --- names, from the corpus's own lexicon --------------------------------------
