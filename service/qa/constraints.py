@@ -242,6 +242,12 @@ def sentence_evidence(
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
 
 
+# A sentence about the whole country, not one council.
+_NATIONAL = re.compile(
+    r"\W*(?:nationally|across\s+(?:england|the\s+country)|in\s+england)\b", re.IGNORECASE
+)
+
+
 def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     """Whether `sentence` is about a council that neither the question nor most of the
     reports name: in reports about Doncaster, "... Norfolk County Council ... rated
@@ -249,6 +255,8 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     """
     if not analysis.home_names and not analysis.entities:
         return False  # several councils' reports, and a question naming none: not needed
+    if analysis.entities and _NATIONAL.match(sentence):
+        return True  # "Nationally, 11 councils were judged inadequate": no council's figure
     # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
     if any(mentions(sentence, m.key) for m in analysis.entities):
         return False

@@ -331,6 +331,14 @@ def test_a_sentence_about_another_council_than_the_one_named() -> None:
     )
 
 
+def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
+    doncaster = ask("How many councils were judged inadequate in Doncaster's region?")
+    national = "Nationally, Ofsted figures show that 11 councils were judged inadequate."
+    assert sentence_evidence(doncaster, national, national, national, None).other_council
+    own = "In Doncaster, 11 councils' staff met; nationally the figure is higher."
+    assert not sentence_evidence(doncaster, own, own, own, None).other_council
+
+
 def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:
     analysis = ask("Who is Doncaster's director of children's services?")
     assert analysis.office is not None and analysis.office.text == "director of children's services"
