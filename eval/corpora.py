@@ -25,11 +25,14 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # evidence, a feature comparing two councils), with `fresh3.jsonl` and `heldout-fresh3.jsonl`;
 # six more on two councils and a trust (a monitoring letter, local and national news, a
 # scrutiny report, a trust's annual report, a minister's letter), with `fresh4.jsonl` and
-# `heldout-fresh4.jsonl`.
+# `heldout-fresh4.jsonl`; six more again (an inspection report's judgement table, cabinet
+# minutes, a Westminster Hall debate, news on agency staff, a safeguarding practice
+# review, a charity's survey of care leavers), with `fresh5.jsonl` and `heldout-fresh5.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
 FRESH4 = REPO / "eval" / "corpora" / "fresh4" / "documents"
+FRESH5 = REPO / "eval" / "corpora" / "fresh5" / "documents"
 
 
 def combine(sources: list[Path], out: Path) -> Path:
