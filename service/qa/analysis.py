@@ -63,7 +63,7 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 _RATE_NOUN = r"\s+(?:of|in|at|for|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
-    f"budget|cost|rate(?={_RATE_NOUN})"
+    f"budget|cost|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
 _DATE_NOUNS = "year|date|day|month"
 _PERSON_NOUNS = (
@@ -139,7 +139,7 @@ _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
 _ASKS_ABOUT_MONEY = re.compile(
-    _asks_about("budget|cost|spending|funding|grant|investment|salary|price"), re.IGNORECASE
+    _asks_about("budget|cost|spending|funding|grant|investment|salary|price|value"), re.IGNORECASE
 )
 
 
@@ -233,6 +233,7 @@ class QuestionAnalysis:
     entities: tuple[EntityMention, ...]  # names that tell documents apart
     unknown_entities: tuple[EntityMention, ...]  # names no document mentions
     home_names: frozenset[str]  # in reports about one council, the names most mention
+    council_names: frozenset[str]  # the places whose councils the reports name
     asks_which_council: bool  # "which / what / name ... council": no council is implied
     # The judgement it names, asking about something else ("When was it rated inadequate?").
     rating_named: str | None
@@ -352,6 +353,7 @@ def analyse(
         entities=known,
         unknown_entities=unknown,
         home_names=lexicon.home_names() if lexicon is not None else frozenset(),
+        council_names=lexicon.council_names() if lexicon is not None else frozenset(),
         asks_which_council=bool(_ASKS_WHICH_COUNCIL.search(scoring)),
         rating_named=_rating_named(form, kind),
         office=office_asked(form, (m.text for m in mentions)) if kind == "person" else None,

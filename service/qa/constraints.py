@@ -265,11 +265,17 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     asked = set(entity_key(analysis.question).split()).union(
         *(m.key.split() for m in analysis.entities)
     )
+    places_asked = asked & analysis.council_names
     for fact in facts_of(sentence, "organisation"):
+        own = set(entity_key(fact.text).split()) - COUNCIL_WORDS
         if _COUNCIL.search(fact.text):
-            own = set(entity_key(fact.text).split()) - COUNCIL_WORDS
             if own and not own <= NOT_PLACES and not own & analysis.home_names and not own & asked:
                 return True
+        # A body named after another council's place than the one asked about, as its
+        # partnership or trust is ("the Vellmouth Safeguarding Children Partnership" for
+        # Tressingham's).
+        elif places_asked and (own & analysis.council_names) - places_asked:
+            return True
     return False
 
 

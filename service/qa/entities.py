@@ -223,6 +223,10 @@ class EntityLexicon:
         subjects = {self._subjects.get(doc_id) for doc_id in mention.documents}
         return subjects.pop() if len(subjects) == 1 and None not in subjects else None
 
+    def council_names(self) -> frozenset[str]:
+        """The places whose councils the reports name ("doncaster", "westfold"), as keys."""
+        return self._councils
+
     def home_names(self) -> frozenset[str]:
         """In a corpus about one council (no document's subject tells it apart), the
         names most documents mention ("doncaster", "ofsted"); else none."""

@@ -256,6 +256,14 @@ _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNOR
 _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$", re.IGNORECASE)
 
 
+# What a number labels when it follows one of these words.
+_REFERENCE = re.compile(
+    r"\b(?:minutes?|items?|paragraphs?|paras?|sections?|rules?|pages?|appendix|annex|"
+    r"clauses?|chapters?|recommendations?|regulations?|no\.?)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     found = []
     # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
@@ -266,6 +274,8 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
             continue
         if match.group().lower() == "one" and _PRONOUN_ONE.search(sentence, 0, start):
             continue
+        if _REFERENCE.search(sentence, 0, start):
+            continue  # "minute 28", "Rule 15", "paragraph 3": a label, not an amount
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".
             counted = _COUNTED.match(sentence, end)

@@ -277,6 +277,8 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         ("For how many more years has funding been secured?", False),
         ("How many children were in care?", False),
         ("What is the investment paying for?", False),
+        ("What is the value of the fostering framework contract?", True),
+        ("What value did inspectors place on the work?", False),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:

@@ -339,6 +339,20 @@ def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
     assert not sentence_evidence(doncaster, own, own, own, None).other_council
 
 
+def test_a_body_named_after_another_councils_place_is_about_that_council() -> None:
+    question = replace(
+        ask("Who chairs the Eastmoor safeguarding children partnership?"),
+        council_names=frozenset({"eastmoor", "westfold"}),
+    )
+    other = "The review was published by the Westfold Safeguarding Children Partnership."
+    assert sentence_evidence(question, other, other, other, None).other_council
+    own = "The Eastmoor Safeguarding Children Partnership is chaired by Ann Lee."
+    assert not sentence_evidence(question, own, own, own, None).other_council
+    # Naming no council, a question is about none in particular.
+    unnamed = replace(ask("Who published the review?"), council_names=question.council_names)
+    assert not sentence_evidence(unnamed, other, other, other, None).other_council
+
+
 def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:
     analysis = ask("Who is Doncaster's director of children's services?")
     assert analysis.office is not None and analysis.office.text == "director of children's services"

@@ -218,6 +218,11 @@ def test_how_long_asks_for_a_length_of_time() -> None:
     assert fits_unit("duration", "two weeks") and not fits_unit("duration", "39 children")
 
 
+def test_a_number_labelling_an_item_is_no_amount() -> None:
+    sentence = "He declared an interest in minute 28 under Rule 15; 18 flats were let."
+    assert [f.text for f in facts_of(sentence, "number")] == ["18 flats"]
+
+
 def test_a_financial_year_is_a_date_not_a_number() -> None:
     sentence = "The council spent £14.8 million on placements in 2020-21."
     assert [f.text for f in facts_of(sentence, "number")] == ["£14.8 million"]
