@@ -256,10 +256,12 @@ _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNOR
 _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$", re.IGNORECASE)
 
 
-# What a number labels when it follows one of these words.
+# A number after one of these words labels an item ("minute 28", "Rule 15") or gives an
+# age ("aged 18 to 25"): it is no amount.
 _REFERENCE = re.compile(
     r"\b(?:minutes?|items?|paragraphs?|paras?|sections?|rules?|pages?|appendix|annex|"
-    r"clauses?|chapters?|recommendations?|regulations?|no\.?)\s+$",
+    r"clauses?|chapters?|recommendations?|regulations?|no\.?|aged|ages)"
+    r"\s+(?:\d+\s*(?:to|-|–|and)\s*)?$",
     re.IGNORECASE,
 )
 

@@ -50,10 +50,42 @@ _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
 def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     """Whether a fact's `text` is of the `unit` the `question` asks for: "£1.2 million" is
     money, "18%" a share, "39 children" a count and "nine years" a count only of years
-    ("20 miles" of miles)."""
+    ("20 miles" of miles); "398 care leavers" is no count of children."""
     if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
         return False
+    if unit == "count" and _counts_another_group(text, question):
+        return False
     return _UNIT_FITS[unit](text)
+
+
+# Whom a count counts, when it says: "how many children" is not answered by "398 care
+# leavers" nor "60 foster carers" (a figure with no noun may count anyone).
+_GROUPS = (
+    ("child", "children", "young people", "youngster", "kids", "looked-after", "looked after"),
+    ("care leaver",),
+    ("foster carer", "carer", "fostering household"),
+    ("social worker", "practitioner", "personal adviser"),
+    ("council", "authorit"),
+)
+_HOW_MANY_OF = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+
+
+def _group_of(words: str) -> int | None:
+    lowered = words.lower()
+    # The longest name first: "care leavers" is no "carers", "foster carers" no "children".
+    found = sorted(
+        ((len(name), i) for i, names in enumerate(_GROUPS) for name in names if name in lowered),
+        reverse=True,
+    )
+    return found[0][1] if found else None
+
+
+def _counts_another_group(text: str, question: str) -> bool:
+    asked = _HOW_MANY_OF.search(question)
+    if asked is None:
+        return False
+    wanted, counted = _group_of(asked.group(1)), _group_of(text)
+    return wanted is not None and counted is not None and wanted != counted
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a

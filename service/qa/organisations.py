@@ -25,7 +25,8 @@ ORGANISATION_WORDS = frozenset(
     """council trust association government department authority ofsted inspectorate
     committee agency partnership board office ministry parliament nhs university college
     school charity commission lga dfe union society foundation institute network alliance
-    solutions ltd limited plc llp consulting consultancy""".split()  # noqa: SIM905
+    solutions ltd limited plc llp consulting consultancy academy hospital police
+    constabulary""".split()  # noqa: SIM905
 )
 _MONTHS = frozenset(m.lower() for m in MONTHS)
 # Not written short as "the X": acronyms, a proper name, a company's suffix.

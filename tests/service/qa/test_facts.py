@@ -126,6 +126,7 @@ def test_people_and_organisations() -> None:
         ("Brightpath, a charity working with care leavers, ran it.", "Brightpath"),
         ("She has left to join the charity Foundling Futures.", "Foundling Futures"),
         ("The work went to a consultancy called Brightwater Partners.", "Brightwater Partners"),
+        ("In 2022 Child Q joined Harcourt Academy.", "Harcourt Academy"),
     ],
 )
 def test_a_company_union_or_charity_is_an_organisation(sentence: str, body: str) -> None:
@@ -218,9 +219,20 @@ def test_how_long_asks_for_a_length_of_time() -> None:
     assert fits_unit("duration", "two weeks") and not fits_unit("duration", "39 children")
 
 
-def test_a_number_labelling_an_item_is_no_amount() -> None:
+def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
     sentence = "He declared an interest in minute 28 under Rule 15; 18 flats were let."
     assert [f.text for f in facts_of(sentence, "number")] == ["18 flats"]
+    leavers = "The council is responsible for 398 care leavers aged 18 to 25."
+    assert [f.text for f in facts_of(leavers, "number")] == ["398 care leavers"]
+
+
+def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
+    question = "How many children were in the care of the council?"
+    assert not fits_unit("count", "398 care leavers", question)
+    assert not fits_unit("count", "60 more foster carers", question)
+    assert fits_unit("count", "612 children", question) and fits_unit("count", "612", question)
+    assert fits_unit("count", "398 care leavers", "How many care leavers does it support?")
+    assert fits_unit("count", "12 practitioners", "How many social workers left?")
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:
