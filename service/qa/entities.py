@@ -58,7 +58,8 @@ _NOT_NAMES = frozenset(
     uk british watchdog rating ratings review visit monitoring good outstanding inadequate
     requires improvement sign updated read watch hide ad more operating member members lead
     deputy assistant corporate strategic principal senior interim acting independent
-    virtual regional quality assurance safeguarding partnership partnerships""".split()  # noqa: SIM905
+    virtual regional quality assurance safeguarding partnership partnerships
+    mp mps hmi dcs ceo""".split()  # noqa: SIM905 (posts written short: "the MP for ...")
 ) | {m.lower() for m in MONTHS}
 # Words after a place that make it a council's name ("Norfolk County Council").
 COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})

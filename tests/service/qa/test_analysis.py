@@ -245,6 +245,15 @@ def test_names_the_corpus_knows_in_any_case() -> None:
     ]
 
 
+def test_a_post_written_short_is_no_name() -> None:
+    # "MP" or "HMI" is a post: a debate naming "Gareth Pryce (Eastmoor North)" answers
+    # "Who is the MP for Eastmoor?" without the letters "MP" in it.
+    lexicon = EntityLexicon(
+        [_doc("m", "Debate", "Jo Bell MP and the HMI spoke; Jo Bell MP spoke for Eastmoor.")]
+    )
+    assert [m.key for m in lexicon.mentions("Who is the MP for Eastmoor?")] == ["eastmoor"]
+
+
 def test_sentence_initial_words_are_not_names() -> None:
     assert LEXICON.mentions("According to the report, what happened?") == []
 
