@@ -345,7 +345,9 @@ def analyse(
         asks_count=bool(_HOW_MANY.search(form) or (kind == "number" and _COUNT_NOUN.search(form))),
         asks_duration=kind == "number" and bool(_HOW_LONG.search(form)),
         asks_publication=publication is not None,
-        published_kind=publication.group("document") if publication else None,
+        published_kind=publication.group("document") or publication.group("meeting")
+        if publication
+        else None,
         asks_role=role,
         role_document=named_document.group().lower() if named_document else None,
         asks_named=kind == "person" and bool(_ASKS_NAMED.search(form.lower())),

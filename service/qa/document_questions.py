@@ -16,7 +16,10 @@ DocumentRole = Literal["writer", "addressee"]
 ASKS_PUBLICATION = re.compile(
     r"\b(?P<document>article|story|report|letter|press release|piece|statement)\b.*"
     r"\b(?:published|written|dated|issued|posted|released|sent|out)\b"
-    r"|\bpublication date\b",
+    r"|\bpublication date\b"
+    # A record of a meeting is dated by the meeting: "When was the debate held?"
+    r"|\b(?P<meeting>debate|meeting|hearing|evidence session)\b.*"
+    r"\b(?:held|take\s+place|took\s+place)\b",
     re.IGNORECASE,
 )
 # Who wrote / signed / received a document: its byline, signature or addressee gives
@@ -89,6 +92,10 @@ _KIND_WORDS = {
     "letter": ("letter",),
     "press release": _RELEASE,
     "statement": _RELEASE,
+    "debate": ("debate", "minutes", "evidence"),
+    "meeting": ("minutes", "debate", "evidence"),
+    "hearing": ("minutes", "debate", "evidence"),
+    "evidence session": ("evidence", "minutes"),
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from corpus.models import Document
 from service.qa.analysis import analyse, answer_kind
 from service.qa.contract import Turn
+from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
 from service.qa.facts import Period
 from service.qa.followup import resolve
@@ -317,10 +318,19 @@ def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> No
         ("On what date was the monitoring letter sent?", True),
         ("When did the inspection take place?", False),
         ("Who published the report?", False),  # a person, not the date
+        ("When was the Westminster Hall debate on the councils held?", True),
+        ("When did the cabinet meeting take place?", True),
     ],
 )
 def test_questions_about_a_documents_own_date(question: str, publication: bool) -> None:
     assert analyse(resolve(question, []), None).asks_publication is publication
+
+
+def test_a_meeting_is_dated_by_its_record() -> None:
+    analysis = analyse(resolve("When was the debate held?", []), None)
+    assert analysis.published_kind == "debate"
+    assert kind_matches("debate", "debate") and kind_matches("meeting", "minutes")
+    assert not kind_matches("debate", "news article")
 
 
 @pytest.mark.parametrize(
