@@ -133,7 +133,14 @@ _ASKS_MONEY = re.compile(
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
-_HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
+# "How long after ...", "How long had it been in place?", "How long did it take?"; not
+# "How long is the waiting list?" (a count) or "How long was the report?" (pages).
+_HOW_LONG = re.compile(
+    r"\bhow\s+long\s+(?:ago|after|before|until|since|for|did|do|does|had|has|have|will|"
+    r"would|is\s+\w+\s+expected)\b|\bhow\s+long\b.*\b(?:take|took|last(?:ed)?|been|stay(?:ed)?|"
+    r"wait(?:ed)?|remain(?:ed)?|there|on\s+site|in\s+post|in\s+(?:the\s+)?(?:job|role|office))\b",
+    re.IGNORECASE,
+)
 # "What was the average caseload", "the number of children": counts, as "how many" asks.
 _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount

@@ -29,8 +29,8 @@ _CONTINUES = re.compile(r"^\W*(?:This|These|They|That|It)\s+(?:includes?|include
 _LEANS_BACK = re.compile(
     r"^\W*(?:(?:They|He|She|It)\b|(?:These|Those|This|That)\s+(?:is|are|was|were|has|have|"
     r"had|will|would|can|could|should|must|may|include[sd]?|mean[st]?)\b)"
-    r"|\b(?:see|make|made|keep|kept|want|wants|give|gave|find|found|offer|offered)\s+"
-    r"(?:these|those|them)\b(?!\s+(?:of|who|which|that)\b)"
+    r"|\b(?:see|make|made|keep|kept|want|wants|give|gave|offer|offered)\s+"
+    r"(?:these|those)\b(?!\s+(?:of|who|which|that)\b)"
 )
 # How far back the sentence leaned on is looked for (one sentence, same paragraph).
 LEAN_CHARS = 600
@@ -59,6 +59,8 @@ def completed_start(text: str, start: int, end: int) -> int:
     before = [(s, e) for s, e in answer_spans(text[window:start], offset=window) if e <= start]
     if not before or "\n\n" in text[before[-1][1] : start]:
         return start
+    if before[-1][0] == window and paragraph < 0 and window > 0:
+        return start  # the sentence before runs past LEAN_CHARS: no whole sentence to add
     return before[-1][0]
 
 

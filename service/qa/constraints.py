@@ -255,8 +255,6 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     """
     if not analysis.home_names and not analysis.entities:
         return False  # several councils' reports, and a question naming none: not needed
-    if analysis.entities and _NATIONAL.match(sentence):
-        return True  # "Nationally, 11 councils were judged inadequate": no council's figure
     # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
     if any(mentions(sentence, m.key) for m in analysis.entities):
         return False
@@ -266,6 +264,8 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
         *(m.key.split() for m in analysis.entities)
     )
     places_asked = asked & analysis.council_names
+    if places_asked and _NATIONAL.match(sentence):
+        return True  # "Nationally, 11 councils were judged inadequate": no council's figure
     for fact in facts_of(sentence, "organisation"):
         own = set(entity_key(fact.text).split()) - COUNCIL_WORDS
         if _COUNCIL.search(fact.text):

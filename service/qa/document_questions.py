@@ -17,9 +17,11 @@ ASKS_PUBLICATION = re.compile(
     r"\b(?P<document>article|story|report|letter|press release|piece|statement)\b.*"
     r"\b(?:published|written|dated|issued|posted|released|sent|out)\b"
     r"|\bpublication date\b"
-    # A record of a meeting is dated by the meeting: "When was the debate held?"
-    r"|\b(?P<meeting>debate|meeting|hearing|evidence session)\b.*"
-    r"\b(?:held|take\s+place|took\s+place)\b",
+    # A record of a meeting is dated by the meeting: "When was the debate held?" (not "When
+    # will the next meeting take place?", nor "When did the council agree X at the meeting
+    # held in May?").
+    r"|\bwhen\s+(?:was|did)\s+the\s+(?:(?!next\b)[\w'’-]+\s+){0,3}?"
+    r"(?P<meeting>debate|meeting|hearing|evidence session)\b.*\b(?:held|take\s+place)\b",
     re.IGNORECASE,
 )
 # Who wrote / signed / received a document: its byline, signature or addressee gives

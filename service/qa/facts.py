@@ -72,8 +72,10 @@ DUE_WITHIN = re.compile(
 )
 # A length of time answers "how long": "two weeks", "a week", "four years".
 DURATION = re.compile(
-    rf"\b(?:\d+|an?|{_NUMBER_WORDS})\s+(?:working\s+)?"
-    r"(?:days?|weeks?|fortnights?|months?|years?|decades?)\b(?!-)",
+    # Not a rate ("twice a week") nor a noun's modifier ("a day centre").
+    rf"(?<!twice )(?<!once )(?<!times )(?<!per )\b(?:\d+|an?|{_NUMBER_WORDS})\s+(?:working\s+)?"
+    r"(?:days?|weeks?|fortnights?|months?|years?|decades?)\b(?!-)"
+    r"(?!\s+(?:centres?|centers?|care|services?|schools?|trips?|events?|olds?|nursery)\b)",
     re.IGNORECASE,
 )
 # What is counted, when a plain noun follows the figure: "39 children", "two weeks".
@@ -257,13 +259,15 @@ _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$",
 
 
 # A number after one of these words labels an item ("minute 28", "Rule 15") or gives an
-# age ("aged 18 to 25"): it is no amount.
+# age ("aged 18 to 25", "aged between 18 and 25"): it is no amount. Read in a short
+# window before the number.
 _REFERENCE = re.compile(
-    r"\b(?:minutes?|items?|paragraphs?|paras?|sections?|rules?|pages?|appendix|annex|"
-    r"clauses?|chapters?|recommendations?|regulations?|no\.?|aged|ages)"
-    r"\s+(?:\d+\s*(?:to|-|–|and)\s*)?$",
+    r"\b(?:minute|item|paragraph|para|section|rule|page|appendix|annex|clause|chapter|"
+    r"recommendation|regulation|no\.?|aged|age|ages)"
+    r"\s+(?:(?:between|from)\s+)?(?:\d+\s*(?:to|-|–|and)\s*)?$",
     re.IGNORECASE,
 )
+_REFERENCE_REACH = 40
 
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
@@ -276,7 +280,7 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
             continue
         if match.group().lower() == "one" and _PRONOUN_ONE.search(sentence, 0, start):
             continue
-        if _REFERENCE.search(sentence, 0, start):
+        if _REFERENCE.search(sentence[max(0, start - _REFERENCE_REACH) : start]):
             continue  # "minute 28", "Rule 15", "paragraph 3": a label, not an amount
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".

@@ -59,37 +59,41 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
 
 
 # Whom a count counts, when it says: "how many children" is not answered by "398 care
-# leavers" nor "60 foster carers" (a figure with no noun may count anyone).
+# leavers" nor "60 foster carers" (a figure with no noun may count anyone). Only when the
+# question and the figure each name one group: "young people leaving care" names two.
 _GROUPS = (
-    ("child", "children", "young people", "youngster", "kids", "looked-after", "looked after"),
-    ("care leaver",),
-    ("foster carer", "carer", "fostering household"),
+    ("child", "young people", "youngster", "kids", "looked-after", "looked after"),
+    ("care leaver", "leaving care"),
+    ("foster carer", "fostering household"),
     ("social worker", "practitioner", "personal adviser"),
     ("council", "authorit"),
 )
-_HOW_MANY_OF = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+# What "how many" counts: the words up to the question's verb.
+_HOW_MANY_OF = re.compile(
+    r"\bhow\s+many\s+(.+?)(?=\s+(?:were|was|are|is|did|do|does|had|have|has|will|would|"
+    r"can|could|live|lived|left|joined)\b|[?,]|$)",
+    re.IGNORECASE,
+)
 
 
-def _group_of(words: str) -> int | None:
-    lowered = words.lower()
-    # The longest name first: "care leavers" is no "carers", "foster carers" no "children".
-    found = sorted(
-        ((len(name), i) for i, names in enumerate(_GROUPS) for name in names if name in lowered),
-        reverse=True,
-    )
-    return found[0][1] if found else None
+def _groups_in(words: str) -> set[int]:
+    lowered = words.lower().replace("care leaver", "")  # "care leavers" holds no "carer"
+    found = {i for i, names in enumerate(_GROUPS) for name in names if name in lowered}
+    return found | ({1} if "care leaver" in words.lower() else set())
 
 
 def _counts_another_group(text: str, question: str) -> bool:
     asked = _HOW_MANY_OF.search(question)
     if asked is None:
         return False
-    wanted, counted = _group_of(asked.group(1)), _group_of(text)
-    return wanted is not None and counted is not None and wanted != counted
+    wanted, counted = _groups_in(asked.group(1)), _groups_in(text)
+    return len(wanted) == 1 and len(counted) == 1 and wanted != counted
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a
-# sentence giving the date itself ("in November 2015") answers "when" better.
+# sentence giving the date itself ("in November 2015") answers "when" better. "Today" and
+# "yesterday" are not counted here: they are the report's own day, which its dateline
+# gives as the short answer.
 _RELATIVE = re.compile(r"(?:last|this|next)\b", re.I)
 RELATIVE_DATE_STRENGTH = 0.75
 
@@ -149,7 +153,7 @@ def kind_strength(
     admits: Callable[[Period], bool] | None = None,
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.75
-    when its only dates are relative to its report ("last year"); 0.5 when a "who"
+    when its only dates are "last", "this" or "next" ones ("last year"); 0.5 when a "who"
     question finds only an organisation or a role (it may be the answer:
     "Who inspected ...?" "Ofsted"; "Who chairs the board?" "the lead member"); else 0.
 

@@ -237,15 +237,16 @@ def _plain(text: str) -> str:
 
 # "Who was director before Helen Marchbank took over?", "Who preceded Helen Marchbank?"
 _BEFORE_SUCCESSOR = re.compile(
-    r"\bbefore\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}?)(?:took\s+over|was\s+appointed|became|"
-    r"joined|arrived|started|came\s+in)\b"
-    r"|\bpreceded\s+(?P<named>(?:[A-Z][\w'’-]+\s*){1,3})"
+    r"\b(?i:before)\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}?)"
+    r"(?i:took\s+over|was\s+appointed|became|joined|arrived|started|came\s+in)\b"
+    r"|\b(?i:preceded)\s+(?P<named>(?:[A-Z][\w'’-]+\s*){1,3})"
 )
 # Someone who came after the person named: "..., replacing interim director Helen
-# Marchbank", "succeeded Helen Marchbank".
+# Marchbank", "succeeded Helen Marchbank"; not "was replaced by Helen Marchbank", which
+# names who came before her.
 _CAME_AFTER = (
-    r"\b(?:replac(?:ing|ed|es)|succeed(?:ing|ed|s)|took\s+over\s+from|taking\s+over\s+from|"
-    r"in\s+place\s+of)\s+(?:[\w'’-]+\s+){{0,3}}?{name}\b"
+    r"\b(?i:replac(?:ing|ed|es)|succeed(?:ing|ed|s)|took\s+over\s+from|taking\s+over\s+from|"
+    r"in\s+place\s+of)\s+(?!(?i:by)\b)(?:[\w'’-]+\s+){{0,3}}?{name}\b"
 )
 
 

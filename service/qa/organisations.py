@@ -25,8 +25,7 @@ ORGANISATION_WORDS = frozenset(
     """council trust association government department authority ofsted inspectorate
     committee agency partnership board office ministry parliament nhs university college
     school charity commission lga dfe union society foundation institute network alliance
-    solutions ltd limited plc llp consulting consultancy academy hospital police
-    constabulary""".split()  # noqa: SIM905
+    solutions ltd limited plc llp consulting consultancy academy""".split()  # noqa: SIM905
 )
 _MONTHS = frozenset(m.lower() for m in MONTHS)
 # Not written short as "the X": acronyms, a proper name, a company's suffix.
@@ -54,10 +53,12 @@ _CALLED_A_BODY = re.compile(
 # What kind of body a name is, said before it: "joined the charity Foundling Futures",
 # "a consultancy called Brightwater".
 _BODY_CALLED = re.compile(
-    r"\b(?:the|a|an)\s+(?:[a-z-]+\s+)?"
-    r"(?:union|company|firm|charity|agency|provider|supplier|contractor|consultancy|"
+    r"\b(?i:the|a|an)\s+(?:[a-z-]+\s+)?"
+    r"(?i:union|company|firm|charity|agency|provider|supplier|contractor|consultancy|"
     r"organisation|body|association)\s+(?:called\s+|named\s+)?"
     rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}})"
+    # The name ends the phrase: not "the agency Sarah Jones worked for".
+    r"(?=\s*[,.;:)]|\s*$|\s+(?:said|says|which|that|who|to|in|for|and|has|had|was|is)\b)"
 )
 
 

@@ -8,7 +8,7 @@ sentences that answer it agree on what "spring and summer 2019" covers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -101,6 +101,18 @@ def spell_out_months(question: str) -> str:
 
 def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
     """The period the question names, if it names one, with its relation."""
+    found = _named_period(question, today)
+    if found is None:
+        return None
+    spelled = spell_out_months(question)
+    at = spelled.find(found.text)
+    planned = at >= 0 and bool(
+        _PLAN.match(spelled, at + len(found.text)) or _PLAN_BEFORE.search(spelled, 0, at)
+    )
+    return replace(found, planned=planned) if planned else found
+
+
+def _named_period(question: str, today: date | None) -> TimeConstraint | None:
     question = spell_out_months(question)
     dated = [
         (m, period)
@@ -151,16 +163,14 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         and not FINANCIAL_YEAR.fullmatch(first.group())
     ):
         return TimeConstraint(first.group(), "between", period)  # "from January to March 2017"
-    planned = bool(_PLAN.match(question, first.end()))
-    return TimeConstraint(first.group(), relation, period, planned=planned)
+    return TimeConstraint(first.group(), relation, period)
 
 
-# What is planned for a period: "the 2024-25 priorities", "its 2030 target".
-_PLAN = re.compile(
-    r"\s+(?:[a-z-]+\s+)?(?:priorities|plans?|strateg(?:y|ies)|budgets?|targets?|"
-    r"ambitions?|objectives|goals)\b",
-    re.IGNORECASE,
-)
+# What is planned for a period: "the 2024-25 priorities", "its 2024-2027 strategy", "the
+# priorities for 2024-25".
+_PLANS = r"(?:priorities|plans?|strateg(?:y|ies)|budgets?|targets?|ambitions?|objectives|goals)"
+_PLAN = re.compile(rf"\s+(?:[a-z-]+\s+)?{_PLANS}\b", re.IGNORECASE)
+_PLAN_BEFORE = re.compile(rf"\b{_PLANS}\s+(?:for|in)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _bounded(

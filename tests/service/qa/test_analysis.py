@@ -208,6 +208,9 @@ def test_before_and_after_take_in_the_named_period() -> None:
     planned = time_constraint("What did the council ask for in the 2024-25 priorities?")
     assert planned is not None and planned.planned
     assert not planned.predates(date(2023, 11, 14))
+    for question in ("What is the 2024-2027 strategy?", "What were the priorities for 2024-25?"):
+        named = time_constraint(question)
+        assert named is not None and named.planned, question
 
 
 # --- names, from the corpus's own lexicon --------------------------------------
@@ -320,6 +323,8 @@ def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> No
         ("Who published the report?", False),  # a person, not the date
         ("When was the Westminster Hall debate on the councils held?", True),
         ("When did the cabinet meeting take place?", True),
+        ("When will the next meeting of the panel take place?", False),
+        ("When did the council agree the budget at the meeting held in May?", False),
     ],
 )
 def test_questions_about_a_documents_own_date(question: str, publication: bool) -> None:

@@ -122,3 +122,11 @@ def test_a_sentence_opening_a_paragraph_or_naming_its_subject_stays_as_it_is() -
     assert completed(opening) is opening
     named = candidate_in(LEANING, "Care leavers were well supported.")
     assert completed(named) is named
+    # "them" within its own sentence points back to nothing before it.
+    text = "Inspectors met staff. The team met care leavers and found them well supported."
+    within = candidate_in(text, "The team met care leavers and found them well supported.")
+    assert completed(within) is within
+    # A sentence before longer than the reach is not cut into.
+    long = "Intro. " + "It covered services" + ", services" * 70 + ". They were found good."
+    after_long = candidate_in(long, "They were found good.")
+    assert completed(after_long) is after_long

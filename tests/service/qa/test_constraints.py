@@ -332,11 +332,20 @@ def test_a_sentence_about_another_council_than_the_one_named() -> None:
 
 
 def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
-    doncaster = ask("How many councils were judged inadequate in Doncaster's region?")
+    doncaster = replace(
+        ask("How many councils were judged inadequate in Doncaster's region?"),
+        council_names=frozenset({"doncaster", "eastmoor"}),
+    )
     national = "Nationally, Ofsted figures show that 11 councils were judged inadequate."
     assert sentence_evidence(doncaster, national, national, national, None).other_council
-    own = "In Doncaster, 11 councils' staff met; nationally the figure is higher."
-    assert not sentence_evidence(doncaster, own, own, own, None).other_council
+    for own in (
+        "In Doncaster, 11 councils' staff met; nationally the figure is higher.",
+        "Nationally, Doncaster had the highest number of children in care.",
+    ):
+        assert not sentence_evidence(doncaster, own, own, own, None).other_council
+    # A question naming a person, not a council, is not about one council's figures.
+    moffat = replace(ask("What did Paul Moffat say?"), council_names=doncaster.council_names)
+    assert not sentence_evidence(moffat, national, national, national, None).other_council
 
 
 def test_a_body_named_after_another_councils_place_is_about_that_council() -> None:
@@ -348,8 +357,9 @@ def test_a_body_named_after_another_councils_place_is_about_that_council() -> No
     assert sentence_evidence(question, other, other, other, None).other_council
     own = "The Eastmoor Safeguarding Children Partnership is chaired by Ann Lee."
     assert not sentence_evidence(question, own, own, own, None).other_council
-    # Naming no council, a question is about none in particular.
-    unnamed = replace(ask("Who published the review?"), council_names=question.council_names)
+    # Naming no council (a person here), a question is about none in particular.
+    unnamed = replace(ask("What did Paul Moffat publish?"), council_names=question.council_names)
+    assert unnamed.entities
     assert not sentence_evidence(unnamed, other, other, other, None).other_council
 
 

@@ -127,11 +127,19 @@ def test_people_and_organisations() -> None:
         ("She has left to join the charity Foundling Futures.", "Foundling Futures"),
         ("The work went to a consultancy called Brightwater Partners.", "Brightwater Partners"),
         ("In 2022 Child Q joined Harcourt Academy.", "Harcourt Academy"),
+        ("The charity Foundling Futures said it was concerned.", "Foundling Futures"),
     ],
 )
 def test_a_company_union_or_charity_is_an_organisation(sentence: str, body: str) -> None:
     assert [f.text for f in facts_of(sentence, "organisation")] == [body]
     assert facts_of(sentence, "person") == []  # and no person
+
+
+def test_a_body_word_before_a_person_does_not_make_them_a_body() -> None:
+    assert [
+        f.text for f in facts_of("The council paid the agency Sarah Jones worked for.", "person")
+    ] == ["Sarah Jones"]
+    assert facts_of("Police Sergeant Jane Smith gave evidence.", "organisation") == []
 
 
 def test_a_name_is_called_a_body_only_when_it_is_one() -> None:
@@ -213,6 +221,10 @@ def test_a_date_relative_to_its_report_holds_a_date_less_well() -> None:
 def test_how_long_asks_for_a_length_of_time() -> None:
     question = "How long after the inspection was the review published?"
     assert analyse(resolve(question, []), None).unit == "duration"
+    for other in ("How long is the waiting list?", "How long was the report?"):
+        assert analyse(resolve(other, []), None).unit is None  # a count, pages
+    assert kind_strength("Inspectors visited a day centre.", "number", "duration") == 0
+    assert kind_strength("Inspectors met staff twice a week.", "number", "duration") == 0
     # "a week" is a length of time though it holds no figure; "15" and "7%" are none.
     assert kind_strength("The review came a week after the inspection.", "number", "duration") == 1
     assert kind_strength("The Rule 15 decision cut referrals by 7%.", "number", "duration") == 0
@@ -224,6 +236,12 @@ def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
     assert [f.text for f in facts_of(sentence, "number")] == ["18 flats"]
     leavers = "The council is responsible for 398 care leavers aged 18 to 25."
     assert [f.text for f in facts_of(leavers, "number")] == ["398 care leavers"]
+    between = "Care leavers aged between 18 and 25 numbered 398."
+    assert [f.text for f in facts_of(between, "number")] == ["398"]
+    # "minutes" is time, not a minute of a meeting.
+    assert [f.text for f in facts_of("Within minutes 12 children moved.", "number")] == [
+        "12 children"
+    ]
 
 
 def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
@@ -233,6 +251,15 @@ def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
     assert fits_unit("count", "612 children", question) and fits_unit("count", "612", question)
     assert fits_unit("count", "398 care leavers", "How many care leavers does it support?")
     assert fits_unit("count", "12 practitioners", "How many social workers left?")
+    # Only when the question names one group: these name two, or the group comes later.
+    assert fits_unit("count", "398 care leavers", "How many young people leaving care were seen?")
+    assert fits_unit(
+        "count", "120 foster carers", "How many local authority foster carers are there?"
+    )
+    question = "How many of the council's looked after children live in foster care?"
+    assert kind_strength(
+        "In March, 412 children lived in foster care.", "number", "count", question
+    )
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:

@@ -201,3 +201,10 @@ def test_who_came_before_someone_is_not_who_replaced_them() -> None:
     assert names_successor("Helen Marchbank", after_her)
     before_her = "Simon Treloar left in March 2023; Helen Marchbank took over as interim director."
     assert not names_successor("Helen Marchbank", before_her)
+    # "replaced by her" names who came before her, the answer.
+    assert not names_successor("Helen Marchbank", "Paul Moffat was replaced by Helen Marchbank.")
+    # Written with a capital at the start of a sentence.
+    assert successor_asked("Before Helen Marchbank took over, who was director?") == (
+        "Helen Marchbank"
+    )
+    assert names_successor("Helen Marchbank", "Replacing Helen Marchbank, Kwame Asante began.")
