@@ -279,6 +279,7 @@ _ASKS_START = re.compile(
     r"took\s+over|take\s+over|set\s+up|found(?:ed)?|establish(?:ed)?|creat(?:e|ed))\b",
     re.IGNORECASE,
 )
+_WHAT_ABOUT = re.compile(r"\W*(?:and\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 _ASKS_WHICH_COUNCIL = re.compile(
     r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
     re.IGNORECASE,
@@ -326,7 +327,10 @@ def analyse(
         names = [m.text for m in lexicon.mentions(question)] if lexicon is not None else []
         topic = topic_of(scoring, question) if asks_nothing_new(question, names) else None
     form = topic or question
-    kind = answer_kind(form)
+    # "And what about the impact of leaders?" after "What judgement did it get?" asks the
+    # same kind of fact of something else.
+    what_about = resolved.is_followup and bool(_WHAT_ABOUT.match(question))
+    kind = answer_kind(form) or (answer_kind(scoring) if what_about else None)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
     # unless it asks when something else happened: "When did she start?" after a question
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
@@ -373,7 +377,7 @@ def analyse(
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
         quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),
-        asks_whole_rating=kind == "rating" and asks_whole(scoring),
+        asks_whole_rating=kind == "rating" and asks_whole(question if what_about else scoring),
         asks_start=bool(_ASKS_START.search(scoring)),
     )
 

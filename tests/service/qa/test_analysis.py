@@ -434,6 +434,15 @@ def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     assert own is not None and own.period.start == date(2021, 1, 1)
 
 
+def test_what_about_asks_the_topics_kind_of_fact_of_something_else() -> None:
+    judgement = [Turn(role="user", content="What overall judgement did Ofsted give Eastmoor?")]
+    part = analyse(resolve("And what about the impact of leaders there?", judgement), None)
+    assert part.kind == "rating"
+    assert not part.asks_whole_rating  # a part's judgement, though the topic asked the whole
+    plain = analyse(resolve("What did inspectors say about leaders?", judgement), None)
+    assert plain.kind is None
+
+
 def test_a_follow_up_naming_its_own_council_asks_about_that_one() -> None:
     topic = [Turn(role="user", content="How was Eastmoor rated?")]
     instead = analyse(resolve("And what about Doncaster?", topic), LEXICON)
