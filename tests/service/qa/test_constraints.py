@@ -331,36 +331,36 @@ def test_a_sentence_about_another_council_than_the_one_named() -> None:
     )
 
 
+def _about_another_council(question: str, sentence: str, *councils: str) -> bool:
+    """`other_council` of `sentence` for `question`, over reports naming `councils`."""
+    analysis = replace(ask(question), council_names=frozenset(councils))
+    return sentence_evidence(analysis, sentence, sentence, sentence, None).other_council
+
+
 def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
-    doncaster = replace(
-        ask("How many councils were judged inadequate in Doncaster's region?"),
-        council_names=frozenset({"doncaster", "eastmoor"}),
-    )
+    question = "How many councils were judged inadequate in Doncaster's region?"
     national = "Nationally, Ofsted figures show that 11 councils were judged inadequate."
-    assert sentence_evidence(doncaster, national, national, national, None).other_council
+    assert _about_another_council(question, national, "doncaster", "eastmoor")
     for own in (
         "In Doncaster, 11 councils' staff met; nationally the figure is higher.",
         "Nationally, Doncaster had the highest number of children in care.",
     ):
-        assert not sentence_evidence(doncaster, own, own, own, None).other_council
+        assert not _about_another_council(question, own, "doncaster", "eastmoor")
     # A question naming a person, not a council, is not about one council's figures.
-    moffat = replace(ask("What did Paul Moffat say?"), council_names=doncaster.council_names)
-    assert not sentence_evidence(moffat, national, national, national, None).other_council
+    assert not _about_another_council("What did Paul Moffat say?", national, "doncaster")
 
 
 def test_a_body_named_after_another_councils_place_is_about_that_council() -> None:
-    question = replace(
-        ask("Who chairs the Eastmoor safeguarding children partnership?"),
-        council_names=frozenset({"eastmoor", "westfold"}),
-    )
+    question = "Who chairs the Eastmoor safeguarding children partnership?"
     other = "The review was published by the Westfold Safeguarding Children Partnership."
-    assert sentence_evidence(question, other, other, other, None).other_council
+    assert _about_another_council(question, other, "eastmoor", "westfold")
     own = "The Eastmoor Safeguarding Children Partnership is chaired by Ann Lee."
-    assert not sentence_evidence(question, own, own, own, None).other_council
+    assert not _about_another_council(question, own, "eastmoor", "westfold")
     # Naming no council (a person here), a question is about none in particular.
-    unnamed = replace(ask("What did Paul Moffat publish?"), council_names=question.council_names)
-    assert unnamed.entities
-    assert not sentence_evidence(unnamed, other, other, other, None).other_council
+    assert ask("What did Paul Moffat publish?").entities
+    assert not _about_another_council(
+        "What did Paul Moffat publish?", other, "eastmoor", "westfold"
+    )
 
 
 def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:
