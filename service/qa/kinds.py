@@ -77,9 +77,8 @@ _HOW_MANY_OF = re.compile(
 
 
 def _groups_in(words: str) -> set[int]:
-    lowered = words.lower().replace("care leaver", "")  # "care leavers" holds no "carer"
-    found = {i for i, names in enumerate(_GROUPS) for name in names if name in lowered}
-    return found | ({1} if "care leaver" in words.lower() else set())
+    lowered = words.lower()
+    return {i for i, names in enumerate(_GROUPS) for name in names if name in lowered}
 
 
 def _counts_another_group(text: str, question: str) -> bool:
