@@ -81,12 +81,19 @@ def _groups_in(words: str) -> set[int]:
     return {i for i, names in enumerate(_GROUPS) for name in names if name in lowered}
 
 
-def _counts_another_group(text: str, question: str) -> bool:
+@lru_cache(maxsize=4096)
+def _groups_asked(question: str) -> frozenset[int]:
+    """The groups "how many" counts in `question` (cached: the same for every candidate)."""
     asked = _HOW_MANY_OF.search(question)
-    if asked is None:
+    return frozenset(_groups_in(asked.group(1))) if asked else frozenset()
+
+
+def _counts_another_group(text: str, question: str) -> bool:
+    wanted = _groups_asked(question)
+    if len(wanted) != 1:
         return False
-    wanted, counted = _groups_in(asked.group(1)), _groups_in(text)
-    return len(wanted) == 1 and len(counted) == 1 and wanted != counted
+    counted = _groups_in(text)
+    return len(counted) == 1 and wanted != counted
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a

@@ -41,12 +41,15 @@ _SHORT_BODY = re.compile(
     + r")\b(?![ \t]+[A-Z])"
 )
 
+# What kind of body a name is said to be.
+_BODY_KIND = (
+    "union|company|firm|charity|agency|provider|supplier|contractor|organisation|body|association"
+)
 # A name followed by what kind of body it is: "Unison, the union representing ...";
 # not a person of one ("Kate Hall, an agency social worker").
 _CALLED_A_BODY = re.compile(
     rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}),\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?"
-    r"(?:union|company|firm|charity|agency|regulator|watchdog|provider|supplier|contractor|"
-    r"organisation|body|association)"
+    rf"(?:{_BODY_KIND}|regulator|watchdog)"
     r"(?=\s*[,.;:)]|\s+(?:that|which|who|representing|for|of|in|with|based|run|working)\b)"
 )
 
@@ -54,8 +57,7 @@ _CALLED_A_BODY = re.compile(
 # "a consultancy called Brightwater".
 _BODY_CALLED = re.compile(
     r"\b(?i:the|a|an)\s+(?:[a-z-]+\s+)?"
-    r"(?i:union|company|firm|charity|agency|provider|supplier|contractor|consultancy|"
-    r"organisation|body|association)\s+(?:called\s+|named\s+)?"
+    rf"(?i:{_BODY_KIND}|consultancy)\s+(?:called\s+|named\s+)?"
     rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}})"
     # The name ends the phrase: not "the agency Sarah Jones worked for".
     r"(?=\s*[,.;:)]|\s*$|\s+(?:said|says|which|that|who|to|in|for|and|has|had|was|is)\b)"

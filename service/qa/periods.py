@@ -101,10 +101,10 @@ def spell_out_months(question: str) -> str:
 
 def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
     """The period the question names, if it names one, with its relation."""
-    found = _named_period(question, today)
+    spelled = spell_out_months(question)
+    found = _named_period(spelled, today)
     if found is None:
         return None
-    spelled = spell_out_months(question)
     at = spelled.find(found.text)
     planned = at >= 0 and bool(
         _PLAN.match(spelled, at + len(found.text)) or _PLAN_BEFORE.search(spelled, 0, at)
@@ -113,7 +113,7 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
 
 
 def _named_period(question: str, today: date | None) -> TimeConstraint | None:
-    question = spell_out_months(question)
+    """The first period `question` (its months spelt out) names, with its relation."""
     dated = [
         (m, period)
         for m in DATE.finditer(question)

@@ -8,6 +8,7 @@ from datetime import date
 from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
+    SentenceEvidence,
     allowed_documents,
     sentence_evidence,
     time_covered,
@@ -46,6 +47,11 @@ PUBLISHED = {d.doc_id: date.fromisoformat(d.date) for d in DOCS if d.date}
 
 def ask(question: str) -> QuestionAnalysis:
     return analyse(resolve(question, []), LEXICON)
+
+
+def _evidence(analysis: QuestionAnalysis, sentence: str) -> SentenceEvidence:
+    """The evidence of `sentence` alone (its own context and passage), undated."""
+    return sentence_evidence(analysis, sentence, sentence, sentence, None)
 
 
 def test_documents_that_never_mention_the_named_council_are_left_out() -> None:
@@ -145,11 +151,11 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     both = "Westfold, rated 'good' in 2018, was judged inadequate in July 2022."
     undated = "Inspectors returned in July 2022."
     for sentence, other in ((good, True), (both, False), (undated, False)):
-        assert sentence_evidence(analysis, sentence, sentence, sentence, None).other_rating == other
+        assert _evidence(analysis, sentence).other_rating == other
     # Spelt another way, the same judgement: "requiring improvement".
     asked = ask("When was the trust judged to require improvement?")
     said = "Inspectors rated the Trust as 'requiring improvement' in 2015."
-    assert not sentence_evidence(asked, said, said, said, None).other_rating
+    assert not _evidence(asked, said).other_rating
     # Asking for a judgement, or naming two, names none to hold to; nor asking whether
     # ("rated 'good' in 2018" answers "no"), nor a word that is no judgement there.
     assert ask("What rating did Westfold get after being inadequate?").rating_named is None
@@ -216,18 +222,18 @@ def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain()
     assert missing_kind(rating, lacking) == "The best passage gives no rating"
     money = ask("How much money did Doncaster invest?")
     figure = "Doncaster added five social workers."
-    evidence = sentence_evidence(money, figure, figure, figure, None)
+    evidence = _evidence(money, figure)
     assert missing_kind(money, evidence) == "The best passage gives no amount of money"
     # A company is named as one: "a recruitment firm" names none.
     which = ask("Which company supplied the agency social workers?")
     supplied = "A recruitment firm supplied the agency social workers."
-    unnamed = sentence_evidence(which, supplied, supplied, supplied, None)
+    unnamed = _evidence(which, supplied)
     assert missing_kind(which, unnamed) == "The best passage gives no organisation"
     # A council is named by its place alone ("Ferncastle was judged inadequate"): never
     # a reason to abstain, nor to rule a sentence out.
     council = ask("Which council was judged inadequate in March 2014?")
     place = "Ferncastle was judged 'inadequate' in March 2014."
-    assert missing_kind(council, sentence_evidence(council, place, place, place, None)) is None
+    assert missing_kind(council, _evidence(council, place)) is None
     # People can be named by role ("the chief executive"): never a reason to abstain.
     who = ask("Who said it?")
     assert missing_kind(who, sentence_evidence(who, "He did.", "He did.", "He did.", None)) is None
@@ -304,37 +310,34 @@ def test_a_sentence_about_a_council_neither_the_question_nor_the_reports_name() 
         ask("When was the service rated inadequate?"), home_names=frozenset({"doncaster"})
     )
     norfolk = 'Norfolk County Council was rated "inadequate" in October 2015.'
-    assert sentence_evidence(analysis, norfolk, norfolk, norfolk, None).other_council
+    assert _evidence(analysis, norfolk).other_council
     for sentence in (
         'Doncaster Council was rated "inadequate" in November 2015.',
         "The Children in Care Council met the inspectors.",  # a forum, not a council
     ):
-        assert not sentence_evidence(analysis, sentence, sentence, sentence, None).other_council
+        assert not _evidence(analysis, sentence).other_council
 
 
 def test_a_sentence_about_another_council_than_the_one_named() -> None:
     doncaster = ask("What was Doncaster rated in 2016?")
     assert doncaster.entities
     norfolk = 'Norfolk County Council was rated "inadequate" in October 2015.'
-    assert sentence_evidence(doncaster, norfolk, norfolk, norfolk, None).other_council
+    assert _evidence(doncaster, norfolk).other_council
     # Naming what the question names too, it is about that as well.
     both = "Doncaster and Norfolk County Council were both rated inadequate."
-    assert not sentence_evidence(doncaster, both, both, both, None).other_council
+    assert not _evidence(doncaster, both).other_council
     # Even the best sentence about another council is no answer about Doncaster.
-    evidence = sentence_evidence(doncaster, norfolk, norfolk, norfolk, None)
+    evidence = _evidence(doncaster, norfolk)
     assert about_another_council(doncaster, evidence) == "No passage found says it of Doncaster"
     # The service and the answer-model fitter abstain on it alike.
     assert best_falls_short(doncaster, evidence) == "No passage found says it of Doncaster"
-    assert (
-        about_another_council(doncaster, sentence_evidence(doncaster, both, both, both, None))
-        is None
-    )
+    assert about_another_council(doncaster, _evidence(doncaster, both)) is None
 
 
 def _about_another_council(question: str, sentence: str, *councils: str) -> bool:
     """`other_council` of `sentence` for `question`, over reports naming `councils`."""
     analysis = replace(ask(question), council_names=frozenset(councils))
-    return sentence_evidence(analysis, sentence, sentence, sentence, None).other_council
+    return _evidence(analysis, sentence).other_council
 
 
 def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
@@ -367,16 +370,13 @@ def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None
     analysis = ask("Who is Doncaster's director of children's services?")
     assert analysis.office is not None and analysis.office.text == "director of children's services"
     other = "Riana Nelson, director of learning at Doncaster, said the plan was working."
-    evidence = sentence_evidence(analysis, other, other, other, None)
+    evidence = _evidence(analysis, other)
     assert evidence.other_office
     assert best_falls_short(analysis, evidence) == (
         "No passage found names the director of children's services"
     )
     holder = "Doncaster's director of children's services, Ann Lee, said the plan was working."
-    assert (
-        best_falls_short(analysis, sentence_evidence(analysis, holder, holder, holder, None))
-        is None
-    )
+    assert best_falls_short(analysis, _evidence(analysis, holder)) is None
     # Only a question asking for a person asks for a post's holder.
     assert ask("When did Doncaster's director of children's services start?").office is None
 
@@ -384,9 +384,9 @@ def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None
 def test_a_sentence_naming_no_person_is_no_answer_to_who_holds_a_post() -> None:
     analysis = ask("Who was Ofsted's chief inspector in 2022?")
     council = "Among the councils to improve is Westfold, which was judged inadequate in 2022."
-    evidence = sentence_evidence(analysis, council, council, council, None)
+    evidence = _evidence(analysis, council)
     assert best_falls_short(analysis, evidence) == "No passage found names the chief inspector"
     # A person given no post may hold it.
     lead = ask("Who was Eastmoor's lead member for children in 2017?")
     named = "Councillor David Pryce has a realistic understanding of services."
-    assert best_falls_short(lead, sentence_evidence(lead, named, named, named, None)) is None
+    assert best_falls_short(lead, _evidence(lead, named)) is None
