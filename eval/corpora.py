@@ -27,12 +27,16 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # scrutiny report, a trust's annual report, a minister's letter), with `fresh4.jsonl` and
 # `heldout-fresh4.jsonl`; six more again (an inspection report's judgement table, cabinet
 # minutes, a Westminster Hall debate, news on agency staff, a safeguarding practice
-# review, a charity's survey of care leavers), with `fresh5.jsonl` and `heldout-fresh5.jsonl`.
+# review, a charity's survey of care leavers), with `fresh5.jsonl` and `heldout-fresh5.jsonl`;
+# six more on two councils (a monitoring letter, an inspection report, scrutiny minutes,
+# local and national news, a fostering service's annual report), with `fresh6.jsonl` and
+# `heldout-fresh6.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
 FRESH4 = REPO / "eval" / "corpora" / "fresh4" / "documents"
 FRESH5 = REPO / "eval" / "corpora" / "fresh5" / "documents"
+FRESH6 = REPO / "eval" / "corpora" / "fresh6" / "documents"
 
 
 def combine(sources: list[Path], out: Path) -> Path:
