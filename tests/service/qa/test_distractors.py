@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from eval.clients import EngineClient
-from eval.corpora import BUNDLED, DISTRACTORS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, combine
+from eval.corpora import (
+    BUNDLED,
+    DISTRACTORS,
+    FRESH,
+    FRESH2,
+    FRESH3,
+    FRESH4,
+    FRESH5,
+    FRESH6,
+    combine,
+)
 from eval.datasets import read_gold
 from index.build import build_index
 from index.embedders.caching import CachingEmbedder
