@@ -247,7 +247,7 @@ class QuestionAnalysis:
     office: Office | None  # the post whose holder it asks for ("chief inspector")
     predecessor: str | None  # "Who replaced Paul Moffat?": the holder before
     successor: str | None  # "Who was director before Helen Marchbank?": the holder after
-    common_words: frozenset[str]  # words the corpus writes in lower case (`facts._trimmed`)
+    common_words: frozenset[str]  # words the corpus writes in lower case (`people._trimmed`)
     time: TimeConstraint | None
     prefer_recent: bool
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words

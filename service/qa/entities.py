@@ -35,6 +35,8 @@ _RUN = re.compile(
 _ACRONYM_DEFINED = re.compile(rf"((?:{NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+# A participle joined to a name modifies it: "DfE-appointed", "council-run", "Ofsted-rated".
+_JOINED_MODIFIER = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|run|wide)\b")
 # E-mail and web addresses, which write names in lower case ("foi@hollinsford.gov.uk").
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:gov|org|co|com|net|nhs|ac)\.?\S*")
 MONTHS = (
@@ -255,6 +257,7 @@ class EntityLexicon:
         ("Sheffield") is a mention of something it does not cover, and so is an unknown
         word used as a place ("sheffield children's services", "in sheffield").
         """
+        question = _JOINED_MODIFIER.sub(lambda m: " " * len(m.group()), question)
         tokens = list(_WORD.finditer(question))
         keys = [entity_key(t.group()) for t in tokens]
         found: list[EntityMention] = []
@@ -274,9 +277,11 @@ class EntityLexicon:
                     continue
                 documents = self.documents_of(key)
                 # Typed in lower case, a word is taken for a name only if the reports use
-                # it as one more than once ("doncaster", not a heading's "Total").
+                # it as one more than once ("doncaster", not a heading's "Total"), or the
+                # question uses it as a place ("caseload in pellbridge?").
                 lower = not tokens[i].group()[0].isupper()
-                if documents and not (lower and self._mentions[key] < 2):
+                rare = lower and self._mentions[key] < 2 and not _used_as_place(keys, i)
+                if documents and not rare:
                     text = question[tokens[i].start() : tokens[i + size - 1].end()]
                     found.append(EntityMention(text, key, documents))
                     i += size
@@ -312,16 +317,18 @@ class EntityLexicon:
             return False
         if word.endswith("-"):
             return False  # "mid-2016"
-        if word[0].isupper() and i > 0:
-            return True
-        # An unknown lower-case word used as a place: "sheffield council", "sheffield
-        # children's services", "... in sheffield?" (the question's last word).
-        following = " ".join(keys[i + 1 : i + 3])
-        before = keys[i - 1] if i > 0 else ""
-        last = i == len(tokens) - 1
-        return following.startswith(
-            ("council", "county", "borough", "city", "children service", "childrens service")
-        ) or (before in ("in", "at", "for") and last)
+        return (word[0].isupper() and i > 0) or _used_as_place(keys, i)
+
+
+def _used_as_place(keys: list[str], i: int) -> bool:
+    """Whether the question uses its i-th word as a place, whatever its case: "sheffield
+    council", "sheffield children's services", "... in sheffield?" (the last word)."""
+    following = " ".join(keys[i + 1 : i + 3])
+    before = keys[i - 1] if i > 0 else ""
+    last = i == len(keys) - 1
+    return following.startswith(
+        ("council", "county", "borough", "city", "children service", "childrens service")
+    ) or (before in ("in", "at", "for") and last)
 
 
 def _starts_sentence(text: str, at: int) -> bool:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
 from service.qa.entities import MONTHS as MONTHS  # re-exported: one list of months
-from service.qa.entities import entity_key
-from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS, bodies
+from service.qa.organisations import bodies
+from service.qa.people import POSTCODE, people
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
@@ -94,24 +93,6 @@ _RATING = re.compile(
     r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)",
     re.IGNORECASE,
 )
-_TITLES = frozenset(
-    ["sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady", "councillor", "cllr", "mayor"]
-)
-# Words that make a capitalised run an organisation or a job, not a person: a run is
-# split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul Moffat").
-_NOT_NAME_WORDS = frozenset(
-    """council trust services service board association government department county
-    borough authority ofsted office inspectorate committee agency partnership school
-    college university hospital nhs children children's court ministry parliament news
-    group chief executive director officer manager inspector inspectors inspection chair
-    head minister secretary leader operating regulatory independent majesty's her his
-    the a an decision report rule of for and
-    metropolitan member members team unit forum panel education information governance
-    correspondent editor reporter centre center street road lane row square avenue union
-    society foundation institute network alliance solutions ltd limited plc llp consulting
-    consultancy""".split()  # noqa: SIM905 (a word list reads best as text)
-)
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
 
@@ -213,44 +194,6 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     return _from_first(named, year)
 
 
-def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
-    """`piece` without the words before the name that the corpus also writes in lower case
-    ("By Imran Siddique" is Imran Siddique, "Dear Mr Allen" Mr Allen); none when every word
-    is one ("Civic Centre", "Cabinet Member"). A surname that is also a word ("Sarah
-    Foster", "Mark Young") stays: only the first words are trimmed."""
-    start = 0
-    while start < len(piece) and (word := entity_key(piece[start].group())) in common_words:
-        if word in _TITLES:
-            break  # "Councillor Gwen Harcourt"
-        start += 1
-    return piece[start:]
-
-
-def _names(sentence: str, common_words: AbstractSet[str]) -> list[Fact]:
-    """People: capitalised runs split at organisation and job words, trimmed of the words
-    before the name that the corpus writes in lower case."""
-    names = []
-    for run in CAPITALISED_RUN.finditer(sentence):
-        words = list(re.finditer(r"\S+", run.group()))
-        piece: list[re.Match[str]] = []
-        for word in [*words, None]:
-            bare = word.group().lower().rstrip(",").replace("’", "'") if word else ""
-            if word is not None and bare not in _NOT_NAME_WORDS:
-                piece.append(word)
-                continue
-            if bare in ORGANISATION_WORDS:
-                piece = []  # "Halden Care Ltd", "Meridian Workforce Solutions": a body's name
-            piece = _trimmed(piece, common_words)
-            own = [w for w in piece if w.group().lower() not in _TITLES]
-            # "Paul Moffat", or a title and a surname: "Mayor Jones".
-            if len(own) >= 2 or (own and len(piece) > len(own)):
-                start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
-                if not set(sentence[start:end].split()) & set(MONTHS):
-                    names.append(Fact("person", start, end, sentence[start:end]))
-            piece = []
-    return names
-
-
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)
 _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNORECASE)
@@ -268,20 +211,27 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE_REACH = 40
+# A ratio is one share: "7 in 10 councils", "one in five", "12 out of 15" (not "3 in 2023").
+RATIO = re.compile(rf"\s+(?:in|out\s+of)\s+(?:\d{{1,3}}|{_NUMBER_WORDS})\b(?![\d,])", re.I)
 
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
-    found = []
+    found: list[Fact] = []
     # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
     taken = [*((d.start, d.end) for d in dates), *(m.span() for m in _CLOCK.finditer(sentence))]
     for match in NUMBER.finditer(sentence):
         start, end = match.start(), match.end()
         if any(a <= start and end <= b for a, b in taken):
             continue
+        if found and found[-1].end > start:
+            continue  # the "10" of a ratio's "7 in 10"
         if match.group().lower() == "one" and _PRONOUN_ONE.search(sentence, 0, start):
             continue
         if _REFERENCE.search(sentence[max(0, start - _REFERENCE_REACH) : start]):
             continue  # "minute 28", "Rule 15", "paragraph 3": a label, not an amount
+        ratio = RATIO.match(sentence, end)
+        if ratio:
+            end = ratio.end()
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".
             counted = _COUNTED.match(sentence, end)
@@ -372,10 +322,14 @@ def find_facts(
         *dates,
         *_numbers(sentence, dates),
         # A name the sentence calls a body is no person's ("the charity Foundling Futures").
-        *(f for f in _names(sentence, common_words) if (f.start, f.end) not in organisations),
+        *(
+            Fact("person", start, end, sentence[start:end])
+            for start, end in people(sentence, common_words)
+            if (start, end) not in organisations
+        ),
         *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
         *_ratings(sentence),
-        *(Fact("place", m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(sentence)),
+        *(Fact("place", m.start(), m.end(), m.group()) for m in POSTCODE.finditer(sentence)),
     ]
     return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))
 

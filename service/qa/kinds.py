@@ -16,6 +16,9 @@ from service.qa.facts import DUE_WITHIN, DURATION, MONTHS, Fact, FactKind, Perio
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
+# A ratio ("7 in 10", "one in eight", `facts.RATIO`) is a share too, but no percentage.
+_RATIO = re.compile(r"\w\s+(?:in|out\s+of)\s+\w", re.IGNORECASE)
+_ASKS_PERCENTAGE = re.compile(r"\bpercentage\b|\bper\s?cent\b|%", re.IGNORECASE)
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
 # "How many children" is not answered by "£1.2 million" or "18%" (nor by a share in
 # words, "a third": `SHARE`).
@@ -39,7 +42,9 @@ _ASKS_MEASURE = re.compile(
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
     "share": lambda text: bool(SHARE.search(text)),
     "money": lambda text: bool(_MONEY.search(text)),
-    "count": lambda text: not (_NOT_COUNT.search(text) or SHARE.search(text)),
+    "count": lambda text: (
+        not (_NOT_COUNT.search(text) or SHARE.search(text) or _RATIO.search(text))
+    ),
     "duration": lambda text: bool(DURATION.search(text)),
     # A date of the precision asked: "which month" is not answered by "in 2013".
     "month": lambda text: bool(_MONTH_NAMED.search(text)),
@@ -50,11 +55,14 @@ _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
 def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     """Whether a fact's `text` is of the `unit` the `question` asks for: "£1.2 million" is
     money, "18%" a share, "39 children" a count and "nine years" a count only of years
-    ("20 miles" of miles); "398 care leavers" is no count of children."""
+    ("20 miles" of miles); "398 care leavers" is no count of children; "7 in 10" is a
+    share, but not the percentage "what percentage" asks for."""
     if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
         return False
     if unit == "count" and _counts_another_group(text, question):
         return False
+    if unit == "share" and _RATIO.search(text):
+        return not _ASKS_PERCENTAGE.search(question)
     return _UNIT_FITS[unit](text)
 
 

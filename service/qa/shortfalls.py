@@ -53,11 +53,11 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
     is about another one (every passage on Doncaster's money names only Norfolk's). The
     council is the one the question names or, naming none over reports about one, that
     one ("How much did the council invest?" is not answered by Norfolk's £12m)."""
-    if not best.other_council:
-        return None
+    if not best.other_council or analysis.kind in BODY_KINDS:
+        return None  # "Which council does the Daily Examiner say ...?": another is the answer
     if analysis.entities:
         return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
-    if analysis.home_names and not analysis.asks_which_council and analysis.kind not in BODY_KINDS:
+    if analysis.home_names and not analysis.asks_which_council:
         return "No passage found says it of the council these reports are about"
     return None
 

@@ -505,6 +505,36 @@ def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> 
     assert [m.documents for m in lexicon.mentions("What did the LA do?")] in ([], [frozenset()])
 
 
+def test_a_name_typed_in_lower_case_is_one_where_the_question_uses_it_as_a_place() -> None:
+    """Named once in the reports, "pellbridge" is still the place of "... in pellbridge?"."""
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "News", "Pellbridge City Council runs its own homes. Total costs rose."),
+            _doc("d2", "Other", "Ofsted visited the council."),
+        ]
+    )
+    for question in ("what's the average caseload in pellbridge?", "pellbridge council rating"):
+        assert [m.key for m in lexicon.mentions(question)] == ["pellbridge"], question
+    assert lexicon.mentions("what were the total costs?") == []  # a heading's word
+
+
+def test_a_participle_joined_to_a_name_leaves_the_name() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Letter", "Eastmoor Council appointed Jo Bell. The DfE agreed."),
+            _doc("d2", "Other", "Ofsted visited the council."),
+        ]
+    )
+    for question in ("Who chairs the Eastmoor-led board?", "Who runs the Eastmoor-funded homes?"):
+        assert [(m.text, set(m.documents)) for m in lexicon.mentions(question)] == [
+            ("Eastmoor", {"d1"})
+        ], question
+    # Not an unknown name ("No document mentions DfE-appointed").
+    assert not [
+        m for m in lexicon.mentions("Who is the DfE-appointed commissioner?") if not m.documents
+    ]
+
+
 def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
     lexicon = EntityLexicon(
         [

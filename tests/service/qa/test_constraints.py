@@ -334,6 +334,25 @@ def test_a_sentence_about_another_council_than_the_one_named() -> None:
     assert about_another_council(doncaster, _evidence(doncaster, both)) is None
 
 
+def test_asking_which_council_another_council_is_the_answer() -> None:
+    """Naming a newspaper, the council it names is no other council than the one asked."""
+    news = Document(
+        "exam", "Eastmoor City Council was rated outstanding.", "Care costs", "2024-12-03",
+        "news article", "Daily Examiner", "exam.txt",
+    )  # fmt: skip
+    lexicon = EntityLexicon([*DOCS, news])
+    question = analyse(
+        resolve("Which council does the Daily Examiner say was rated outstanding?", []), lexicon
+    )
+    sentence = "Harrowby City Council, rated outstanding in March 2023, runs its own homes."
+    evidence = _evidence(question, sentence)
+    assert question.kind == "organisation" and evidence.other_council
+    assert about_another_council(question, evidence) is None
+    # Asking something else of the newspaper's council, another council's is no answer.
+    figure = analyse(resolve("How much does the Daily Examiner say Eastmoor spent?", []), lexicon)
+    assert about_another_council(figure, _evidence(figure, sentence))
+
+
 def _about_another_council(question: str, sentence: str, *councils: str) -> bool:
     """`other_council` of `sentence` for `question`, over reports naming `councils`."""
     analysis = replace(ask(question), council_names=frozenset(councils))

@@ -211,6 +211,26 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
 
 
+def test_a_ratio_is_a_share_and_no_count() -> None:
+    sentence = "The LGA said 7 in 10 councils expected to overspend in 2024."
+    assert [f.text for f in facts_of(sentence, "number")] == ["7 in 10 councils"]
+    assert not fits_unit("count", "7 in 10 councils", "How many staff does it employ?")
+    assert fits_unit("share", "one in eight", "What proportion of councils were failing?")
+    # A percentage asked for is written as one.
+    assert not fits_unit("share", "one in eight", "What percentage of councils were failing?")
+    assert fits_unit("share", "12%", "What percentage of councils were failing?")
+    # "3 in 2023" is no ratio.
+    assert [f.text for f in facts_of("It opened 3 in 2023.", "number")] == ["3"]
+
+
+def test_a_building_or_street_of_an_address_is_no_person() -> None:
+    line = "in Committee Room 2, Shire Hall, Market Parade, Stavelcombe, SV2 7LB"
+    assert facts_of(line, "person") == []
+    assert facts_of("Ofsted, Agora, 6 Cumberland Place, Nottingham NG1 6HJ", "person") == []
+    # Without an address a surname spelt as a building is a name.
+    assert [f.text for f in facts_of("Jenny Hall chaired the panel.", "person")] == ["Jenny Hall"]
+
+
 def test_a_date_relative_to_its_report_holds_a_date_less_well() -> None:
     relative = "Services were judged inadequate during an inspection last year."
     assert kind_strength(relative, "date") == 0.75

@@ -1,0 +1,79 @@
+"""People named in a sentence: capitalised runs that are neither bodies, jobs nor places.
+
+`facts` types them as "person" facts; kept apart because telling a name from a body, a
+post or a building is its own set of word lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set as AbstractSet
+
+from service.qa.entities import MONTHS, entity_key
+from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS
+
+_TITLES = frozenset(
+    ["sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady", "councillor", "cllr", "mayor"]
+)
+# Words that make a capitalised run an organisation or a job, not a person: a run is
+# split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul Moffat").
+_NOT_NAME_WORDS = frozenset(
+    """council trust services service board association government department county
+    borough authority ofsted office inspectorate committee agency partnership school
+    college university hospital nhs children children's court ministry parliament news
+    group chief executive director officer manager inspector inspectors inspection chair
+    head minister secretary leader operating regulatory independent majesty's her his
+    the a an decision report rule of for and
+    metropolitan member members team unit forum panel education information governance
+    correspondent editor reporter centre center street road lane row square avenue union
+    society foundation institute network alliance solutions ltd limited plc llp consulting
+    consultancy""".split()  # noqa: SIM905 (a word list reads best as text)
+)
+# In a line with a postcode, a name ending in one of these is a building or a street
+# ("Shire Hall, Market Parade", "6 Cumberland Place"), though elsewhere a surname ("Jenny
+# Hall") may be spelt the same.
+_ADDRESS_NAME_ENDS = frozenset(
+    """hall place house parade court building buildings way drive close crescent terrace
+    gardens park quay walk mews wharf yard""".split()  # noqa: SIM905
+)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+
+
+def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
+    """`piece` without the words before the name that the corpus also writes in lower case
+    ("By Imran Siddique" is Imran Siddique, "Dear Mr Allen" Mr Allen); none when every word
+    is one ("Civic Centre", "Cabinet Member"). A surname that is also a word ("Sarah
+    Foster", "Mark Young") stays: only the first words are trimmed."""
+    start = 0
+    while start < len(piece) and (word := entity_key(piece[start].group())) in common_words:
+        if word in _TITLES:
+            break  # "Councillor Gwen Harcourt"
+        start += 1
+    return piece[start:]
+
+
+def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int]]:
+    """Spans of people's names: capitalised runs split at organisation and job words,
+    trimmed of the words before the name that the corpus writes in lower case."""
+    spans = []
+    address = bool(POSTCODE.search(sentence))
+    for run in CAPITALISED_RUN.finditer(sentence):
+        words = list(re.finditer(r"\S+", run.group()))
+        piece: list[re.Match[str]] = []
+        for word in [*words, None]:
+            bare = word.group().lower().rstrip(",").replace("’", "'") if word else ""
+            if word is not None and bare not in _NOT_NAME_WORDS:
+                piece.append(word)
+                continue
+            if bare in ORGANISATION_WORDS:
+                piece = []  # "Halden Care Ltd", "Meridian Workforce Solutions": a body's name
+            piece = _trimmed(piece, common_words)
+            own = [w for w in piece if w.group().lower() not in _TITLES]
+            # "Paul Moffat", or a title and a surname: "Mayor Jones".
+            if len(own) >= 2 or (own and len(piece) > len(own)):
+                start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
+                building = address and entity_key(piece[-1].group()) in _ADDRESS_NAME_ENDS
+                if not building and not set(sentence[start:end].split()) & set(MONTHS):
+                    spans.append((start, end))
+            piece = []
+    return spans
