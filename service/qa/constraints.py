@@ -242,10 +242,24 @@ def sentence_evidence(
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
 
 
-# A sentence about the whole country, not one council.
+# A sentence about the whole country, not one council: opening so, or counting "in
+# England" ("1,140 children were living in unregistered homes in England"), but not
+# ranking a council in it ("the highest rate in England").
 _NATIONAL = re.compile(
     r"\W*(?:nationally|across\s+(?:england|the\s+country)|in\s+england)\b", re.IGNORECASE
 )
+_IN_ENGLAND = re.compile(r"\b(?:in|across)\s+England\b")
+_RANKED = re.compile(
+    r"\b(?:highest|lowest|best|worst|most|least|largest|smallest|biggest|first|top|among|"
+    r"one\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+def _national(sentence: str) -> bool:
+    return bool(
+        _NATIONAL.match(sentence) or (_IN_ENGLAND.search(sentence) and not _RANKED.search(sentence))
+    )
 
 
 def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
@@ -264,7 +278,7 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
         *(m.key.split() for m in analysis.entities)
     )
     places_asked = asked & analysis.council_names
-    if places_asked and _NATIONAL.match(sentence):
+    if places_asked and _national(sentence):
         return True  # "Nationally, 11 councils were judged inadequate": no council's figure
     for fact in facts_of(sentence, "organisation"):
         own = set(entity_key(fact.text).split()) - COUNCIL_WORDS

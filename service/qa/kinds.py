@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from service.qa.entities import entity_key
 from service.qa.facts import DUE_WITHIN, DURATION, MONTHS, Fact, FactKind, Period, Unit, find_facts
+from service.qa.people import name_key
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
@@ -202,7 +203,7 @@ def kind_strength(
     kinds = {
         f.kind
         for f in facts
-        if not (f.kind in _NAMED_KINDS and asked and f" {entity_key(f.text)} " in keys)
+        if not (f.kind in _NAMED_KINDS and asked and f" {name_key(f.text)} " in keys)
     }
     if kind in kinds:
         return 1.0

@@ -149,6 +149,8 @@ _TITLES_NEXT = re.compile(
 )
 _AFTER = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<title>[^,.;:()\"“”]*)")
 _FIELD_AFTER = re.compile(r"\s+(?:of|for)\s+(?P<field>[^,.;:()\"“”]*)")
+# A title written with its field first: "Jonathan Vessey, Children's Services Commissioner".
+_FIELD_FIRST = re.compile(rf"(?P<field>(?:[A-Z][\w'’]*\s+){{1,4}}?)(?P<post>(?i:{_POST}))\s*$")
 
 
 def office_evidence(
@@ -226,9 +228,12 @@ def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:
     after = _AFTER.match(sentence, end)
     if after:
         title = _TITLE.match(after.group("title"))
+        field_first = _FIELD_FIRST.match(after.group("title"))
         if title:
             field = _FIELD_AFTER.match(after.group("title"), title.end())
             yield title.group(), field.group("field") if field else ""
+        elif field_first:
+            yield field_first.group("post"), field_first.group("field").strip().lower()
 
 
 def _plain(text: str) -> str:

@@ -39,6 +39,15 @@ _ADDRESS_NAME_ENDS = frozenset(
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 
 
+def name_key(text: str) -> str:
+    """A name's comparable form without its title: "Councillor Owen Lyddiard" is the
+    question's "Owen Lyddiard"."""
+    words = entity_key(text).split()
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
     """`piece` without the words before the name that the corpus also writes in lower case
     ("By Imran Siddique" is Imran Siddique, "Dear Mr Allen" Mr Allen); none when every word

@@ -363,7 +363,10 @@ def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
     question = "How many councils were judged inadequate in Doncaster's region?"
     national = "Nationally, Ofsted figures show that 11 councils were judged inadequate."
     assert _about_another_council(question, national, "doncaster", "eastmoor")
+    counted = "Ofsted figures show 1,140 children were living in unregistered homes in England."
+    assert _about_another_council(question, counted, "doncaster", "eastmoor")
     for own in (
+        "The council has the highest rate of agency staff in England.",
         "In Doncaster, 11 councils' staff met; nationally the figure is higher.",
         "Nationally, Doncaster had the highest number of children in care.",
     ):

@@ -94,6 +94,9 @@ CHIEF_INSPECTOR = Office("chief inspector")
             True,
         ),
         (CHIEF_INSPECTOR, 'Lead inspector Farida Hussey wrote: "Leaders have built."', True),
+        # A title written with its field first, after the name.
+        (DCS, "Jonathan Vessey, Children's Services Commissioner", True),
+        (DCS, "Jane Smith, Children's Services Director", False),
         # The post asked, however written.
         (DCS, "Pendleford's director of children's services, Owen Gartside, said: \"Yes.\"", False),
         (DCS, "Children's services director Jane Smith said the plan was working.", False),
