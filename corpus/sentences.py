@@ -14,7 +14,14 @@ _BOUNDARY = re.compile(
 )
 # A full stop after these does not end a sentence ("Mr Allen" is written without one
 # in British style, but "Dr." and "e.g." still occur).
-_ABBREVIATION_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|St|No|Cllr|Rev|Prof|e\.g|i\.e|etc)\.$")
+# Nor does an initial after a title, another initial, a comma or "and", or opening a
+# line: "Councillor L. Pritchard", "Dr J. R. Smith", "P. Ashdown, L. Pritchard and S.
+# Yardley" (but "... adopted Plan B. Members agreed" ends one).
+_ABBREVIATION_END = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sir|St|No|Cllr|Rev|Prof|e\.g|i\.e|etc)\.$"
+    r"|(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Cllr|Councillors?|Prof|and)\s+|\b[A-Z]\.\s+"
+    r"|,\s+|(?m:^))[A-Z]\.$"
+)
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:

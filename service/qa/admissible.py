@@ -71,6 +71,11 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # "Who was director before Helen Marchbank took over?" is not answered by whoever
     # replaced her.
     kept = _without(kept, lambda e: e.about_successor)
+    if analysis.successor:
+        # Nor by a sentence naming no one but her (`kinds.kind_strength` gives it a
+        # role's 0.5): "Councillor Owen Lyddiard - Cabinet Member" for "Before Owen
+        # Lyddiard, who held the portfolio?".
+        kept = _without(kept, lambda e: e.kind < 1)
     if analysis.office is not None:
         kept = _ruled_out(analysis, kept, names_no_holder)
     about_one = bool(analysis.entities or analysis.home_names)

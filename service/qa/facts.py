@@ -51,9 +51,13 @@ DATE = re.compile(
         )
     )
 )
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+# A number in words, compounds whole: "twenty-three" is not "three".
 _NUMBER_WORDS = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|a\s+quarter|a\s+third|half|a\s+fifth)"
+    rf"(?:{_TENS}[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    rf"fifteen|sixteen|seventeen|eighteen|nineteen|{_TENS}|hundred|thousand|a\s+quarter|"
+    r"a\s+third|half|a\s+fifth)"
 )
 # A figure with what makes it an amount: currency, scale, per cent.
 _FIGURE = (

@@ -240,11 +240,13 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").lower()
 
 
-# "Who was director before Helen Marchbank took over?", "Who preceded Helen Marchbank?"
+# "Who was director before Helen Marchbank took over?", "Who preceded Helen Marchbank?",
+# "Before Owen Lyddiard, who held the portfolio?"
 _BEFORE_SUCCESSOR = re.compile(
     r"\b(?i:before)\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}?)"
     r"(?i:took\s+over|was\s+appointed|became|joined|arrived|started|came\s+in)\b"
     r"|\b(?i:preceded)\s+(?P<named>(?:[A-Z][\w'’-]+\s*){1,3})"
+    r"|^\W*(?i:before)\s+(?P<opening>(?:[A-Z][\w'’-]+\s*){1,3}),\s*(?i:who)\b"
 )
 # Someone who came after the person named: "..., replacing interim director Helen
 # Marchbank", "succeeded Helen Marchbank"; not "was replaced by Helen Marchbank", which
@@ -261,7 +263,7 @@ def successor_asked(question: str) -> str | None:
     match = _BEFORE_SUCCESSOR.search(question)
     if match is None:
         return None
-    return (match.group("name") or match.group("named")).strip()
+    return (match.group("name") or match.group("named") or match.group("opening")).strip()
 
 
 def names_successor(successor: str | None, sentence: str) -> bool:

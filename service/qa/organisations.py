@@ -14,10 +14,13 @@ from collections.abc import Set as AbstractSet
 
 from service.qa.entities import MONTHS, NAME_WORD
 
+# An initial before a name: "Councillor L. Pritchard", "Mr K. Obi", "J. R. Smith".
+_INITIALS = r"(?:\b[A-Z]\.[ \t]+)*"
 CAPITALISED_RUN = re.compile(
     # Within one line: the lines of an address block are separate names. A word is
     # capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
-    rf"{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{NAME_WORD})+"
+    rf"{_INITIALS}{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{_INITIALS}{NAME_WORD})+"
+    rf"|\b[A-Z]\.[ \t]+{_INITIALS}{NAME_WORD}"
     r"|\b[A-Z]{2,6}\b|\bOfsted\b"
 )
 # A capitalised run naming one of these is an organisation.

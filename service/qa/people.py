@@ -13,8 +13,9 @@ from service.qa.entities import MONTHS, entity_key
 from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS
 
 _TITLES = frozenset(
-    ["sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady", "councillor", "cllr", "mayor"]
+    """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor""".split()  # noqa: SIM905
 )
+_INITIAL = re.compile(r"[A-Z]\.")
 # Words that make a capitalised run an organisation or a job, not a person: a run is
 # split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul Moffat").
 _NOT_NAME_WORDS = frozenset(
@@ -77,6 +78,8 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
             if bare in ORGANISATION_WORDS:
                 piece = []  # "Halden Care Ltd", "Meridian Workforce Solutions": a body's name
             piece = _trimmed(piece, common_words)
+            while piece and _INITIAL.fullmatch(piece[-1].group()):
+                piece.pop()  # an initial comes before a surname: "Plan B." is none
             own = [w for w in piece if w.group().lower() not in _TITLES]
             # "Paul Moffat", or a title and a surname: "Mayor Jones".
             if len(own) >= 2 or (own and len(piece) > len(own)):

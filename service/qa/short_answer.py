@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from service.qa.entities import COUNCIL_WORDS
 from service.qa.facts import DATE, DURATION, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
+from service.qa.people import name_key
 from service.qa.text import (
     content_stems,
     distance_to_words,
@@ -98,7 +99,7 @@ def short_answer(
         for f in found
         if normalised(f.core)
         and f" {normalised(f.core)} " not in f" {asked} "
-        and not _repeats(content_stems(f.core) - generic, question_stems, wanted)
+        and not _repeats(_own_stems(f) - generic, question_stems, wanted)
         # "today" says nothing without its report's date; the citation gives that.
         and f.text.lower() not in RELATIVE_DAYS
     ]
@@ -139,6 +140,12 @@ def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:
             words = len(re.findall(r"[A-Za-z]+", aside.group().split("(", 1)[1]))
             return -held + 0.1 * (words - held)
     return distance_to_words(fact.start, fact.end, anchors)
+
+
+def _own_stems(fact: Fact) -> frozenset[str]:
+    """A fact's words, a person's without the title the question may share ("Which
+    councillor ...?" is answered by "Councillor L. Pritchard")."""
+    return content_stems(name_key(fact.core) if fact.kind == "person" else fact.core)
 
 
 def _repeats(stems: frozenset[str], question_stems: frozenset[str], wanted: FactKind) -> bool:

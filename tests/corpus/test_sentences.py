@@ -16,6 +16,18 @@ def test_splits_on_full_stops_and_line_breaks() -> None:
     ]
 
 
+def test_an_initial_of_a_name_ends_no_sentence() -> None:
+    text = "Councillor L. Pritchard declared an interest. Dr J. R. Smith and S. Yardley left."
+    assert _sentences(text) == [
+        "Councillor L. Pritchard declared an interest.",
+        "Dr J. R. Smith and S. Yardley left.",
+    ]
+    assert _sentences("The council adopted Plan B. Members agreed.") == [
+        "The council adopted Plan B.",
+        "Members agreed.",
+    ]
+
+
 def test_offsets_are_shifted() -> None:
     text = "One. Two."
     assert sentence_spans(text, offset=10) == [(10, 14), (15, 19)]

@@ -230,6 +230,18 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
                 "Who replaced Caroline Whitmarsh as Marlbury's director of children's services?",
                 "Tobias Greenhalgh",
             ),
+            # Nor the holder named: the one before him.
+            (
+                "Before Owen Lyddiard, who held Stavelcombe's children and families cabinet "
+                "portfolio?",
+                "Janice Morley",
+            ),
+            # A name written with an initial ("Councillor L. Pritchard declared ...").
+            (
+                "Which councillor declared an interest as an approved foster carer at the "
+                "Stavelcombe scrutiny committee on 5 November 2024?",
+                "Pritchard",
+            ),
         ]:
             response = ask(engine, question)
             assert response.short_answer is not None, question

@@ -223,6 +223,24 @@ def test_a_ratio_is_a_share_and_no_count() -> None:
     assert [f.text for f in facts_of("It opened 3 in 2023.", "number")] == ["3"]
 
 
+def test_a_number_in_words_is_read_whole() -> None:
+    sentence = "Inspectors found twenty-three children living more than 20 miles away."
+    assert [f.text for f in facts_of(sentence, "number")] == ["twenty-three children", "20 miles"]
+    assert [f.text for f in facts_of("Seventeen households left.", "number")] == [
+        "Seventeen households"
+    ]
+
+
+def test_a_name_with_initials_is_a_person() -> None:
+    names = "Councillors P. Ashdown, L. Pritchard and Mr K. Obi attended."
+    assert [f.text for f in facts_of(names, "person")] == [
+        "Councillors P. Ashdown",
+        "L. Pritchard",
+        "Mr K. Obi",
+    ]
+    assert facts_of("The council adopted Plan B. Members agreed.", "person") == []
+
+
 def test_a_building_or_street_of_an_address_is_no_person() -> None:
     line = "in Committee Room 2, Shire Hall, Market Parade, Stavelcombe, SV2 7LB"
     assert facts_of(line, "person") == []

@@ -211,3 +211,6 @@ def test_who_came_before_someone_is_not_who_replaced_them() -> None:
         "Helen Marchbank"
     )
     assert names_successor("Helen Marchbank", "Replacing Helen Marchbank, Kwame Asante began.")
+    # Or opening the question: "Before Owen Lyddiard, who held the portfolio?"
+    assert successor_asked("Before Owen Lyddiard, who held the portfolio?") == "Owen Lyddiard"
+    assert successor_asked("Before Ofsted visited, who led it?") is None
