@@ -16,8 +16,9 @@ _TITLES = frozenset(
     """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor""".split()  # noqa: SIM905
 )
 _INITIAL = re.compile(r"[A-Z]\.")
-# Words that make a capitalised run an organisation or a job, not a person: a run is
-# split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul Moffat").
+# Words that make a capitalised run an organisation, a job or a programme, not a person:
+# a run is split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul
+# Moffat"; "Forward Plan", "Transformation Fund" name no one).
 _NOT_NAME_WORDS = frozenset(
     """council trust services service board association government department county
     borough authority ofsted office inspectorate committee agency partnership school
@@ -28,7 +29,7 @@ _NOT_NAME_WORDS = frozenset(
     metropolitan member members team unit forum panel education information governance
     correspondent editor reporter centre center street road lane row square avenue union
     society foundation institute network alliance solutions ltd limited plc llp consulting
-    consultancy""".split()  # noqa: SIM905 (a word list reads best as text)
+    consultancy plan programme strategy framework scheme fund project policy""".split()  # noqa: SIM905 (a word list reads best as text)
 )
 # In a line with a postcode, a name ending in one of these is a building or a street
 # ("Shire Hall, Market Parade", "6 Cumberland Place"), though elsewhere a surname ("Jenny

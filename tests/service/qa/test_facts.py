@@ -241,6 +241,13 @@ def test_a_name_with_initials_is_a_person() -> None:
     assert facts_of("The council adopted Plan B. Members agreed.", "person") == []
 
 
+def test_a_plan_or_fund_names_no_one() -> None:
+    line = "Key decision: Yes (Forward Plan reference KD/2021/031)"
+    assert facts_of(line, "person") == []
+    grant = "It was funded by the Transformation Fund, said Jo Bell."
+    assert [f.text for f in facts_of(grant, "person")] == ["Jo Bell"]
+
+
 def test_a_building_or_street_of_an_address_is_no_person() -> None:
     line = "in Committee Room 2, Shire Hall, Market Parade, Stavelcombe, SV2 7LB"
     assert facts_of(line, "person") == []
