@@ -78,8 +78,8 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 def is_heading(line: str) -> bool:
     """A line in capitals ("8. CONTACT OFFICER"): it names a section, it answers nothing."""
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 3 and not any(ch.islower() for ch in letters)
+    # Compared whole first (in C): most lines have a lower-case letter and stop there.
+    return line == line.upper() and sum(ch.isalpha() for ch in line) >= 3
 
 
 def _leads_on(line: str) -> bool:

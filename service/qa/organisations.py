@@ -10,19 +10,34 @@ Foundling Futures").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
 from service.qa.entities import MONTHS, NAME_WORD
 
-# An initial before a name: "Councillor L. Pritchard", "Mr K. Obi", "J. R. Smith".
+# Within one line: the lines of an address block are separate names. A word is
+# capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
+_RUN = re.compile(
+    rf"{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{NAME_WORD})+"
+    r"|\b[A-Z]{2,6}\b|\bOfsted\b"
+)
+# With initials before a name: "Councillor L. Pritchard", "Mr K. Obi", "J. R. Smith".
 _INITIALS = r"(?:\b[A-Z]\.[ \t]+)*"
-CAPITALISED_RUN = re.compile(
-    # Within one line: the lines of an address block are separate names. A word is
-    # capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
+_RUN_WITH_INITIALS = re.compile(
     rf"{_INITIALS}{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{_INITIALS}{NAME_WORD})+"
     rf"|\b[A-Z]\.[ \t]+{_INITIALS}{NAME_WORD}"
     r"|\b[A-Z]{2,6}\b|\bOfsted\b"
 )
+_INITIAL = re.compile(r"\b[A-Z]\.[ \t]")
+
+
+def capitalised_runs(sentence: str) -> Iterator[re.Match[str]]:
+    """The runs of capitalised words of `sentence` that may name someone or something
+    (the pattern with initials only where the sentence has one: it costs twice as much)."""
+    pattern = _RUN_WITH_INITIALS if _INITIAL.search(sentence) else _RUN
+    return pattern.finditer(sentence)
+
+
 # A capitalised run naming one of these is an organisation.
 ORGANISATION_WORDS = frozenset(
     """council trust association government department authority ofsted inspectorate
@@ -72,7 +87,7 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
     called a body is none when the corpus writes all its words in lower case ("However,
     the regulator said"): `common_words`, as for `facts.find_facts`."""
     found: list[tuple[int, int]] = []
-    for run in CAPITALISED_RUN.finditer(sentence):
+    for run in capitalised_runs(sentence):
         if found and run.start() < found[-1][1]:
             continue  # the acronym of a name just taken with it
         words = {w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()}

@@ -10,7 +10,7 @@ import re
 from collections.abc import Set as AbstractSet
 
 from service.qa.entities import MONTHS, entity_key
-from service.qa.organisations import CAPITALISED_RUN, ORGANISATION_WORDS
+from service.qa.organisations import ORGANISATION_WORDS, capitalised_runs
 
 _TITLES = frozenset(
     """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor""".split()  # noqa: SIM905
@@ -68,7 +68,7 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
     trimmed of the words before the name that the corpus writes in lower case."""
     spans = []
     address = bool(POSTCODE.search(sentence))
-    for run in CAPITALISED_RUN.finditer(sentence):
+    for run in capitalised_runs(sentence):
         words = list(re.finditer(r"\S+", run.group()))
         piece: list[re.Match[str]] = []
         for word in [*words, None]:
