@@ -14,14 +14,17 @@ _BOUNDARY = re.compile(
 )
 # A full stop after these does not end a sentence ("Mr Allen" is written without one
 # in British style, but "Dr." and "e.g." still occur).
-# Nor does an initial after a title, another initial, a comma or "and", or opening a
-# line: "Councillor L. Pritchard", "Dr J. R. Smith", "P. Ashdown, L. Pritchard and S.
-# Yardley" (but "... adopted Plan B. Members agreed" ends one).
+# Nor does an initial after a title, another initial, a comma, a colon, a bracket or
+# "and", or opening a line: "Councillor L. Pritchard", "Dr J. R. Smith", "P. Ashdown, L.
+# Pritchard and S. Yardley", "Report author: K. Obi" (but "... adopted Plan B. Members
+# agreed" ends one).
 _ABBREVIATION_END = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sir|St|No|Cllr|Rev|Prof|e\.g|i\.e|etc)\.$"
-    r"|(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Cllr|Councillors?|Prof|and)\s+|\b[A-Z]\.\s+"
-    r"|,\s+|(?m:^))[A-Z]\.$"
+    r"|(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Cllrs?|Councillors?|Prof|and)\s+"
+    r"|\b[A-Z]\.\s+|[,:]\s+|\(|(?m:^))[A-Z]\.$"
 )
+# How far back from a full stop the abbreviation it ends is looked for.
+_ABBREVIATION_REACH = 20
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -33,7 +36,9 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         is_line_break = "\n" in match.group(0)
-        if not is_line_break and _ABBREVIATION_END.search(text, start, match.start()):
+        if not is_line_break and _ABBREVIATION_END.search(
+            text, max(start, match.start() - _ABBREVIATION_REACH), match.start()
+        ):
             continue
         end = match.start()
         while end < len(text) and text[end] in _CLOSERS:
@@ -79,7 +84,10 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 def is_heading(line: str) -> bool:
     """A line in capitals ("8. CONTACT OFFICER"): it names a section, it answers nothing."""
     # Compared whole first (in C): most lines have a lower-case letter and stop there.
-    return line == line.upper() and sum(ch.isalpha() for ch in line) >= 3
+    if line != line.upper():
+        return False
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and not any(ch.islower() for ch in letters)
 
 
 def _leads_on(line: str) -> bool:

@@ -243,22 +243,24 @@ _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)
 
 
 # A sentence about the whole country, not one council: opening so, or counting "in
-# England" ("1,140 children were living in unregistered homes in England"), but not
-# ranking a council in it ("the highest rate in England").
+# England" ("1,140 children were living in unregistered homes in England"); not one
+# ranking or comparing a council with England ("the highest rate in England", "31%,
+# compared with 18% in England").
 _NATIONAL = re.compile(
     r"\W*(?:nationally|across\s+(?:england|the\s+country)|in\s+england)\b", re.IGNORECASE
 )
 _IN_ENGLAND = re.compile(r"\b(?:in|across)\s+England\b")
-_RANKED = re.compile(
+_RANKED_OR_COMPARED = re.compile(
     r"\b(?:highest|lowest|best|worst|most|least|largest|smallest|biggest|first|top|among|"
-    r"one\s+of)\b",
+    r"one\s+of|compared|comparison|than|against|average|while|whereas)\b",
     re.IGNORECASE,
 )
 
 
 def _national(sentence: str) -> bool:
     return bool(
-        _NATIONAL.match(sentence) or (_IN_ENGLAND.search(sentence) and not _RANKED.search(sentence))
+        _NATIONAL.match(sentence)
+        or (_IN_ENGLAND.search(sentence) and not _RANKED_OR_COMPARED.search(sentence))
     )
 
 

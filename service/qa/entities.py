@@ -277,10 +277,12 @@ class EntityLexicon:
                     continue
                 documents = self.documents_of(key)
                 # Typed in lower case, a word is taken for a name only if the reports use
-                # it as one more than once ("doncaster", not a heading's "Total"), or the
-                # question uses it as a place ("caseload in pellbridge?").
+                # it as one more than once ("doncaster", not a heading's "Total"), or it
+                # is a place whose council they name and the question uses it as one
+                # ("caseload in pellbridge?"; not "in parliament").
                 lower = not tokens[i].group()[0].isupper()
-                rare = lower and self._mentions[key] < 2 and not _used_as_place(keys, i)
+                place = key in self._councils and _used_as_place(keys, i)
+                rare = lower and self._mentions[key] < 2 and not place
                 if documents and not rare:
                     text = question[tokens[i].start() : tokens[i + size - 1].end()]
                     found.append(EntityMention(text, key, documents))

@@ -215,8 +215,32 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE_REACH = 40
-# A ratio is one share: "7 in 10 councils", "one in five", "12 out of 15" (not "3 in 2023").
-RATIO = re.compile(rf"\s+(?:in|out\s+of)\s+(?:\d{{1,3}}|{_NUMBER_WORDS})\b(?![\d,])", re.I)
+# A ratio is one share: "7 in 10 councils", "one in five", "12 out of 15"; not "3 in
+# 2023", "30 in 12 months", "12 in 2 homes" (a share is at most the whole).
+RATIO = re.compile(
+    rf"\s+(?:in|out\s+of)\s+(?P<whole>\d{{1,3}}|{_NUMBER_WORDS})\b(?!\d|,\d{{3}})"
+    r"(?!\s+(?:days?|weeks?|months?|years?|hours?|minutes?|decades?)\b)",
+    re.IGNORECASE,
+)
+_UNITS = "one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+_WORD_VALUES = {w: i for i, w in enumerate(_UNITS, 1)} | {"twenty": 20, "hundred": 100}
+
+
+def _value(figure: str) -> float | None:
+    """A figure's value when it is a plain number ("12", "1,200", "one"); else None."""
+    figure = figure.lower().replace(",", "")
+    return float(figure) if figure.isdigit() else _WORD_VALUES.get(figure)
+
+
+def _ratio_end(sentence: str, start: int, end: int) -> int | None:
+    """Where a ratio opened by the figure at `start:end` ends, if it is one."""
+    ratio = RATIO.match(sentence, end)
+    if ratio is None:
+        return None
+    part, whole = _value(sentence[start:end]), _value(ratio.group("whole"))
+    if part is not None and whole is not None and part > whole:
+        return None
+    return ratio.end()
 
 
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
@@ -233,9 +257,9 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
             continue
         if _REFERENCE.search(sentence[max(0, start - _REFERENCE_REACH) : start]):
             continue  # "minute 28", "Rule 15", "paragraph 3": a label, not an amount
-        ratio = RATIO.match(sentence, end)
-        if ratio:
-            end = ratio.end()
+        ratio_end = _ratio_end(sentence, start, end)
+        if ratio_end is not None:
+            end = ratio_end
         if not _AMOUNT.search(match.group()):
             # A count keeps what it counts: "39 children", "two weeks".
             counted = _COUNTED.match(sentence, end)

@@ -233,7 +233,14 @@ def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:
             field = _FIELD_AFTER.match(after.group("title"), title.end())
             yield title.group(), field.group("field") if field else ""
         elif field_first:
-            yield field_first.group("post"), field_first.group("field").strip().lower()
+            yield field_first.group("post"), _field_words(field_first.group("field"))
+
+
+def _field_words(written: str) -> str:
+    """A field written before its post, lower case, without the words that do not change
+    the post ("Interim Director": none; "Dunmarrow's Director": the body, none)."""
+    words = [w for w in _plain(written).split() if not re.fullmatch(_DROPPED, w)]
+    return " ".join(w for w in words if not w.endswith("'s"))
 
 
 def _plain(text: str) -> str:
@@ -246,7 +253,8 @@ _BEFORE_SUCCESSOR = re.compile(
     r"\b(?i:before)\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}?)"
     r"(?i:took\s+over|was\s+appointed|became|joined|arrived|started|came\s+in)\b"
     r"|\b(?i:preceded)\s+(?P<named>(?:[A-Z][\w'’-]+\s*){1,3})"
-    r"|^\W*(?i:before)\s+(?P<opening>(?:[A-Z][\w'’-]+\s*){1,3}),\s*(?i:who)\b"
+    # A person's name of two or three words ("Before January, who ...?" names no one).
+    r"|^\W*(?i:before)\s+(?P<opening>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s*(?i:who)\b"
 )
 # Someone who came after the person named: "..., replacing interim director Helen
 # Marchbank", "succeeded Helen Marchbank"; not "was replaced by Helen Marchbank", which

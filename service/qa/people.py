@@ -31,14 +31,34 @@ _NOT_NAME_WORDS = frozenset(
     society foundation institute network alliance solutions ltd limited plc llp consulting
     consultancy plan programme strategy framework scheme fund project policy""".split()  # noqa: SIM905 (a word list reads best as text)
 )
-# In a line with a postcode, a name ending in one of these is a building or a street
-# ("Shire Hall, Market Parade", "6 Cumberland Place"), though elsewhere a surname ("Jenny
-# Hall") may be spelt the same.
+# Just before a postcode, or after a house number, a name ending in one of these is a
+# building or a street ("Shire Hall, Market Parade, Eastmoor EM1 2AB", "6 Cumberland
+# Place"); elsewhere a surname ("Contact officer: Jenny Hall, Head of Safeguarding, ...")
+# may be spelt the same.
 _ADDRESS_NAME_ENDS = frozenset(
     """hall place house parade court building buildings way drive close crescent terrace
     gardens park quay walk mews wharf yard""".split()  # noqa: SIM905
 )
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+_ADDRESS_REACH = 60  # characters from a building's name to its postcode
+_POST_WORDS = frozenset(
+    """head director officer manager chief executive chair leader member councillor
+    minister inspector secretary adviser advisor""".split()  # noqa: SIM905
+)
+_HOUSE_NUMBER = re.compile(r"\b\d+[A-Za-z]?\s+$")
+
+
+def _is_building(sentence: str, start: int, end: int, last_word: str) -> bool:
+    if entity_key(last_word) not in _ADDRESS_NAME_ENDS:
+        return False
+    if _HOUSE_NUMBER.search(sentence, max(0, start - 8), start):
+        return True
+    postcode = POSTCODE.search(sentence, end)
+    if postcode is None or postcode.start() - end > _ADDRESS_REACH:
+        return False
+    # Only the rest of an address between: no post ("Jenny Hall, Head of Safeguarding").
+    between = {entity_key(w) for w in sentence[end : postcode.start()].split()}
+    return not between & _POST_WORDS
 
 
 def name_key(text: str) -> str:
@@ -57,8 +77,8 @@ def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list
     Foster", "Mark Young") stays: only the first words are trimmed."""
     start = 0
     while start < len(piece) and (word := entity_key(piece[start].group())) in common_words:
-        if word in _TITLES:
-            break  # "Councillor Gwen Harcourt"
+        if word in _TITLES or _INITIAL.fullmatch(piece[start].group()):
+            break  # "Councillor Gwen Harcourt", "S. Yardley" (the corpus writes "s" alone)
         start += 1
     return piece[start:]
 
@@ -67,7 +87,6 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
     """Spans of people's names: capitalised runs split at organisation and job words,
     trimmed of the words before the name that the corpus writes in lower case."""
     spans = []
-    address = bool(POSTCODE.search(sentence))
     for run in capitalised_runs(sentence):
         words = list(re.finditer(r"\S+", run.group()))
         piece: list[re.Match[str]] = []
@@ -85,7 +104,7 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
             # "Paul Moffat", or a title and a surname: "Mayor Jones".
             if len(own) >= 2 or (own and len(piece) > len(own)):
                 start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
-                building = address and entity_key(piece[-1].group()) in _ADDRESS_NAME_ENDS
+                building = _is_building(sentence, start, end, piece[-1].group())
                 if not building and not set(sentence[start:end].split()) & set(MONTHS):
                     spans.append((start, end))
             piece = []

@@ -53,11 +53,18 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
     is about another one (every passage on Doncaster's money names only Norfolk's). The
     council is the one the question names or, naming none over reports about one, that
     one ("How much did the council invest?" is not answered by Norfolk's £12m)."""
-    if not best.other_council or analysis.kind in BODY_KINDS:
-        return None  # "Which council does the Daily Examiner say ...?": another is the answer
+    if not best.other_council:
+        return None
+    if analysis.kind in BODY_KINDS and (
+        analysis.asks_which_council
+        or not any(m.key in analysis.council_names for m in analysis.entities)
+    ):
+        # "Which council does the Daily Examiner say ...?": another may be the answer,
+        # unless a council is named ("Which trust runs Eastmoor's services?").
+        return None
     if analysis.entities:
         return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
-    if analysis.home_names and not analysis.asks_which_council:
+    if analysis.home_names and not analysis.asks_which_council and analysis.kind not in BODY_KINDS:
         return "No passage found says it of the council these reports are about"
     return None
 

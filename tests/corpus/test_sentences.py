@@ -22,6 +22,10 @@ def test_an_initial_of_a_name_ends_no_sentence() -> None:
         "Councillor L. Pritchard declared an interest.",
         "Dr J. R. Smith and S. Yardley left.",
     ]
+    assert _sentences("Report author: K. Obi. The chair (L. Pritchard) spoke.") == [
+        "Report author: K. Obi.",
+        "The chair (L. Pritchard) spoke.",
+    ]
     assert _sentences("The council adopted Plan B. Members agreed.") == [
         "The council adopted Plan B.",
         "Members agreed.",

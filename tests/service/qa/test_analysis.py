@@ -510,12 +510,14 @@ def test_a_name_typed_in_lower_case_is_one_where_the_question_uses_it_as_a_place
     lexicon = EntityLexicon(
         [
             _doc("d1", "News", "Pellbridge City Council runs its own homes. Total costs rose."),
-            _doc("d2", "Other", "Ofsted visited the council."),
+            _doc("d2", "Other", "Ofsted visited the council. Members of Parliament spoke."),
         ]
     )
     for question in ("what's the average caseload in pellbridge?", "pellbridge council rating"):
         assert [m.key for m in lexicon.mentions(question)] == ["pellbridge"], question
     assert lexicon.mentions("what were the total costs?") == []  # a heading's word
+    # Only a place whose council the reports name: "in parliament" names no place.
+    assert lexicon.mentions("what did the minister say in parliament?") == []
 
 
 def test_a_participle_joined_to_a_name_leaves_the_name() -> None:

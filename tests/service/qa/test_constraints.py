@@ -348,6 +348,10 @@ def test_asking_which_council_another_council_is_the_answer() -> None:
     evidence = _evidence(question, sentence)
     assert question.kind == "organisation" and evidence.other_council
     assert about_another_council(question, evidence) is None
+    # Naming a council, another council's body is no answer to "which trust".
+    trust = analyse(resolve("Which trust runs Eastmoor's children's services?", []), lexicon)
+    other = "Westfold Children's Trust runs services for Westfold County Council."
+    assert about_another_council(trust, _evidence(trust, other))
     # Asking something else of the newspaper's council, another council's is no answer.
     figure = analyse(resolve("How much does the Daily Examiner say Eastmoor spent?", []), lexicon)
     assert about_another_council(figure, _evidence(figure, sentence))
@@ -366,6 +370,7 @@ def test_a_national_figure_is_no_figure_of_the_council_named() -> None:
     counted = "Ofsted figures show 1,140 children were living in unregistered homes in England."
     assert _about_another_council(question, counted, "doncaster", "eastmoor")
     for own in (
+        "Agency staff make up 31% of social workers, compared with 18% in England.",
         "The council has the highest rate of agency staff in England.",
         "In Doncaster, 11 councils' staff met; nationally the figure is higher.",
         "Nationally, Doncaster had the highest number of children in care.",

@@ -219,8 +219,15 @@ def test_a_ratio_is_a_share_and_no_count() -> None:
     # A percentage asked for is written as one.
     assert not fits_unit("share", "one in eight", "What percentage of councils were failing?")
     assert fits_unit("share", "12%", "What percentage of councils were failing?")
-    # "3 in 2023" is no ratio.
+    # "3 in 2023" is no ratio, nor a figure over a time or more than its whole.
     assert [f.text for f in facts_of("It opened 3 in 2023.", "number")] == ["3"]
+    for sentence, first in [
+        ("Referrals rose by 30 in 12 months.", "30"),
+        ("Inspectors carried out 4 in one week.", "4"),
+        ("The council placed 12 in 2 homes.", "12"),
+    ]:
+        assert facts_of(sentence, "number")[0].text == first, sentence
+    assert facts_of("Seven in 10, the survey found, were happy.", "number")[0].text == "Seven in 10"
 
 
 def test_a_number_in_words_is_read_whole() -> None:
@@ -239,6 +246,12 @@ def test_a_name_with_initials_is_a_person() -> None:
         "Mr K. Obi",
     ]
     assert facts_of("The council adopted Plan B. Members agreed.", "person") == []
+    # An initial is kept though the corpus writes the letter alone ("a", "s").
+    minutes = "Presented by A. Latimer and S. Yardley."
+    assert [f.text for f in facts_of(minutes, "person", common_words=frozenset("as"))] == [
+        "A. Latimer",
+        "S. Yardley",
+    ]
 
 
 def test_a_plan_or_fund_names_no_one() -> None:
@@ -252,8 +265,11 @@ def test_a_building_or_street_of_an_address_is_no_person() -> None:
     line = "in Committee Room 2, Shire Hall, Market Parade, Stavelcombe, SV2 7LB"
     assert facts_of(line, "person") == []
     assert facts_of("Ofsted, Agora, 6 Cumberland Place, Nottingham NG1 6HJ", "person") == []
-    # Without an address a surname spelt as a building is a name.
+    # Without an address a surname spelt as a building is a name, and so it is with a
+    # post between it and the address.
     assert [f.text for f in facts_of("Jenny Hall chaired the panel.", "person")] == ["Jenny Hall"]
+    officer = "Contact: Jenny Hall, Head of Safeguarding, Shire Hall, Market Parade, EM1 2AB"
+    assert [f.text for f in facts_of(officer, "person")] == ["Jenny Hall"]
 
 
 def test_a_date_relative_to_its_report_holds_a_date_less_well() -> None:

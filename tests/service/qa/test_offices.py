@@ -97,6 +97,8 @@ CHIEF_INSPECTOR = Office("chief inspector")
         # A title written with its field first, after the name.
         (DCS, "Jonathan Vessey, Children's Services Commissioner", True),
         (DCS, "Jane Smith, Children's Services Director", False),
+        (DCS, "Helen Marchbank, Interim Director, said it was good.", False),
+        (DCS, "Kwame Asante, Dunmarrow's Director", False),
         # The post asked, however written.
         (DCS, "Pendleford's director of children's services, Owen Gartside, said: \"Yes.\"", False),
         (DCS, "Children's services director Jane Smith said the plan was working.", False),
@@ -214,3 +216,7 @@ def test_who_came_before_someone_is_not_who_replaced_them() -> None:
     # Or opening the question: "Before Owen Lyddiard, who held the portfolio?"
     assert successor_asked("Before Owen Lyddiard, who held the portfolio?") == "Owen Lyddiard"
     assert successor_asked("Before Ofsted visited, who led it?") is None
+    for not_a_person in ("Before January, who was director?", "Before Ofsted, who inspected?"):
+        assert successor_asked(not_a_person) is None
+    # Read in linear time, however long a run of capitals.
+    assert successor_asked("Before " + "AB" * 1000 + " left, who was director?") is None
