@@ -37,6 +37,8 @@ FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
 FRESH4 = REPO / "eval" / "corpora" / "fresh4" / "documents"
 FRESH5 = REPO / "eval" / "corpora" / "fresh5" / "documents"
 FRESH6 = REPO / "eval" / "corpora" / "fresh6" / "documents"
+# Every report written for evaluation, in the order the rounds came.
+FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6)
 
 
 def combine(sources: list[Path], out: Path) -> Path:

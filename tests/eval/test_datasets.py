@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corpus.load import load_documents
-from eval.corpora import DISTRACTORS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6
+from eval.corpora import DISTRACTORS, FRESH_ROUNDS
 from eval.datasets import (
     GoldFormatError,
     GoldQuestion,
@@ -149,16 +149,7 @@ def test_bundled_gold_meets_the_issue_minimums() -> None:
 def test_every_quote_resolves_in_the_cleaned_text(gold: Path) -> None:
     documents = [
         d
-        for folder in (
-            BUNDLED_DOCUMENTS,
-            DISTRACTORS,
-            FRESH,
-            FRESH2,
-            FRESH3,
-            FRESH4,
-            FRESH5,
-            FRESH6,
-        )
+        for folder in (BUNDLED_DOCUMENTS, DISTRACTORS, *FRESH_ROUNDS)
         for d in load_documents(folder)
     ]
     indexed = [IndexedDocument(d.doc_id, d.path, d.text) for d in documents]

@@ -10,17 +10,7 @@ from pathlib import Path
 import pytest
 
 from eval.clients import EngineClient
-from eval.corpora import (
-    BUNDLED,
-    DISTRACTORS,
-    FRESH,
-    FRESH2,
-    FRESH3,
-    FRESH4,
-    FRESH5,
-    FRESH6,
-    combine,
-)
+from eval.corpora import BUNDLED, DISTRACTORS, FRESH_ROUNDS, combine
 from eval.datasets import read_gold
 from index.build import build_index
 from index.embedders.caching import CachingEmbedder
@@ -195,9 +185,7 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
     """The fresh reports (nine more councils and two trusts, in other formats too) with
     the bundled and distractor ones, asked their own questions."""
     work = tmp_path_factory.mktemp("with-fresh")
-    engine = _engine(
-        work, [BUNDLED, DISTRACTORS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6], real_embedder
-    )
+    engine = _engine(work, [BUNDLED, DISTRACTORS, *FRESH_ROUNDS], real_embedder)
     try:
         paths = [p for p in sorted(GOLD.glob("*.jsonl")) if "fresh" in p.stem]
         assert _contradicting_citations(engine, paths) > 180
