@@ -12,13 +12,22 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from service.qa.entities import entity_key
-from service.qa.facts import DUE_WITHIN, DURATION, MONTHS, Fact, FactKind, Period, Unit, find_facts
+from service.qa.facts import (
+    DUE_WITHIN,
+    DURATION,
+    MONTHS,
+    RATIO,
+    Fact,
+    FactKind,
+    Period,
+    Unit,
+    find_facts,
+)
 from service.qa.people import name_key
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
-# A ratio ("7 in 10", "one in eight", `facts.RATIO`) is a share too, but no percentage.
-_RATIO = re.compile(r"\w\s+(?:in|out\s+of)\s+\w", re.IGNORECASE)
+# A ratio ("7 in 10", "one in eight": `facts.RATIO`) is a share too, but no percentage.
 _ASKS_PERCENTAGE = re.compile(r"\bpercentage\b|\bper\s?cent\b|%", re.IGNORECASE)
 _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
 # "How many children" is not answered by "£1.2 million" or "18%" (nor by a share in
@@ -43,9 +52,7 @@ _ASKS_MEASURE = re.compile(
 _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
     "share": lambda text: bool(SHARE.search(text)),
     "money": lambda text: bool(_MONEY.search(text)),
-    "count": lambda text: (
-        not (_NOT_COUNT.search(text) or SHARE.search(text) or _RATIO.search(text))
-    ),
+    "count": lambda text: not (_NOT_COUNT.search(text) or SHARE.search(text) or RATIO.search(text)),
     "duration": lambda text: bool(DURATION.search(text)),
     # A date of the precision asked: "which month" is not answered by "in 2013".
     "month": lambda text: bool(_MONTH_NAMED.search(text)),
@@ -62,7 +69,7 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
         return False
     if unit == "count" and _counts_another_group(text, question):
         return False
-    if unit == "share" and _RATIO.search(text):
+    if unit == "share" and RATIO.search(text):
         return not _ASKS_PERCENTAGE.search(question)
     return _UNIT_FITS[unit](text)
 

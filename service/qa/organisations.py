@@ -15,19 +15,22 @@ from collections.abc import Set as AbstractSet
 
 from service.qa.entities import MONTHS, NAME_WORD
 
-# Within one line: the lines of an address block are separate names. A word is
-# capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`).
-_RUN = re.compile(
-    rf"{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{NAME_WORD})+"
-    r"|\b[A-Z]{2,6}\b|\bOfsted\b"
-)
+
+def _run_pattern(initials: str) -> re.Pattern[str]:
+    """Capitalised runs within one line (the lines of an address block are separate
+    names), a word capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`),
+    each word after `initials`; or an acronym. With initials, a name may open with one."""
+    named = rf"{initials}{NAME_WORD}"
+    opened = rf"|\b[A-Z]\.[ \t]+{named}" if initials else ""
+    return re.compile(
+        rf"{named}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{named})+{opened}"
+        r"|\b[A-Z]{2,6}\b|\bOfsted\b"
+    )
+
+
+_RUN = _run_pattern("")
 # With initials before a name: "Councillor L. Pritchard", "Mr K. Obi", "J. R. Smith".
-_INITIALS = r"(?:\b[A-Z]\.[ \t]+)*"
-_RUN_WITH_INITIALS = re.compile(
-    rf"{_INITIALS}{NAME_WORD}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{_INITIALS}{NAME_WORD})+"
-    rf"|\b[A-Z]\.[ \t]+{_INITIALS}{NAME_WORD}"
-    r"|\b[A-Z]{2,6}\b|\bOfsted\b"
-)
+_RUN_WITH_INITIALS = _run_pattern(r"(?:\b[A-Z]\.[ \t]+)*")
 _INITIAL = re.compile(r"\b[A-Z]\.[ \t]")
 
 

@@ -64,7 +64,7 @@ def about_another_council(analysis: QuestionAnalysis, best: SentenceEvidence) ->
         return None
     if analysis.entities:
         return f"No passage found says it of {' or '.join(m.text for m in analysis.entities)}"
-    if analysis.home_names and not analysis.asks_which_council and analysis.kind not in BODY_KINDS:
+    if analysis.home_names and not analysis.asks_which_council:
         return "No passage found says it of the council these reports are about"
     return None
 
