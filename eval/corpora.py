@@ -30,15 +30,19 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # review, a charity's survey of care leavers), with `fresh5.jsonl` and `heldout-fresh5.jsonl`;
 # six more on two councils (a monitoring letter, an inspection report, scrutiny minutes,
 # local and national news, a fostering service's annual report), with `fresh6.jsonl` and
-# `heldout-fresh6.jsonl`.
+# `heldout-fresh6.jsonl`; six more on two councils (a children's home inspection,
+# corporate parenting board minutes, an interview with a new director, a commissioner's
+# report, a regional adoption agency's annual report, a chief executive's action plan),
+# with `fresh7.jsonl` and `heldout-fresh7.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
 FRESH4 = REPO / "eval" / "corpora" / "fresh4" / "documents"
 FRESH5 = REPO / "eval" / "corpora" / "fresh5" / "documents"
 FRESH6 = REPO / "eval" / "corpora" / "fresh6" / "documents"
+FRESH7 = REPO / "eval" / "corpora" / "fresh7" / "documents"
 # Every report written for evaluation, in the order the rounds came.
-FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6)
+FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7)
 
 
 def combine(sources: list[Path], out: Path) -> Path:
