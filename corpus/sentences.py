@@ -81,6 +81,16 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [(start + offset, end + offset) for start, end in merged]
 
 
+# A section's number standing alone where a full stop ended it ("7." of "7.
+# RECOMMENDATION"): no figure.
+_BARE_NUMBER = re.compile(r"\s*\d{1,2}(?:\.\d{1,2}){0,3}\.\s*")
+
+
+def is_section_number(line: str) -> bool:
+    """A section's number alone ("7."): it answers nothing."""
+    return bool(_BARE_NUMBER.fullmatch(line))
+
+
 def is_heading(line: str) -> bool:
     """A line in capitals ("8. CONTACT OFFICER"): it names a section, it answers nothing."""
     # Compared whole first (in C): most lines have a lower-case letter and stop there.

@@ -82,7 +82,7 @@ _ASKS_NAMED = re.compile(
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "number",
-        re.compile(r"\bhow (?:many|much|long|often)\b|" + _asks_about(_NUMBER_NOUNS)),
+        re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat\s*%|" + _asks_about(_NUMBER_NOUNS)),
     ),
     ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
     ("person", re.compile(r"\bwho(?:se|m)?\b|" + _ASKS_NAMED.pattern)),
@@ -124,7 +124,7 @@ _STATED_RATING = re.compile(
 # a description, not a date).
 # "What was X rated?" asks for a rating; "How was X rated/judged?" too.
 _RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
-_ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b", re.I)
+_ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|%", re.I)
 # "How much money / did it cost / was invested": an amount of money, not any figure.
 _ASKS_MONEY = re.compile(
     r"\b(?:money|funding|funds?|cost|costs|spend|spent|invest(?:ed|ment)?|budget|grant|"
@@ -255,6 +255,8 @@ class QuestionAnalysis:
     asks_whole_rating: bool = False  # a rating naming no part: the whole service's
     # When something began ("Who became chief executive in 2018?": "since 2018" answers).
     asks_start: bool = False
+    # What its names are about ("Larchfield House": the council that runs the home).
+    subjects_named: frozenset[str] = frozenset()
 
     @property
     def unit(self) -> Unit | None:
@@ -379,6 +381,7 @@ def analyse(
         asks_name=kind is None and asks_name(form),
         asks_whole_rating=kind == "rating" and asks_whole(question if what_about else scoring),
         asks_start=bool(_ASKS_START.search(scoring)),
+        subjects_named=lexicon.subjects_named(known) if lexicon is not None else frozenset(),
     )
 
 

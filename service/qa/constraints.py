@@ -207,7 +207,14 @@ def sentence_evidence(
         else 0.0
     )
     closeness = _nearness(analysis, sentence) if kind else 0.0
-    other = _names_other_council(analysis, sentence)
+    # In a passage naming none of the question's names, a sentence of a report headed
+    # with another council is about that one ("the council" of Orlingham's report, for
+    # Farrowdale).
+    other = _names_other_council(analysis, sentence) or (
+        bool(analysis.entities)
+        and not any(mentions(passage, m.key) for m in analysis.entities)
+        and _names_other_council(analysis, heading)
+    )
     # "rated 'good' in 2018" does not say when it was rated inadequate.
     ratings = ratings_in(sentence) if analysis.rating_named else frozenset()
     other_rating = bool(ratings) and analysis.rating_named not in ratings
@@ -277,7 +284,8 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     # The names asked about: the question's own words and the names it keeps from its
     # topic (a follow-up about Doncaster after one about Norfolk drops Norfolk).
     asked = set(entity_key(analysis.question).split()).union(
-        *(m.key.split() for m in analysis.entities)
+        *(m.key.split() for m in analysis.entities),
+        *(subject.split() for subject in analysis.subjects_named),
     )
     places_asked = asked & analysis.council_names
     if places_asked and _national(sentence):

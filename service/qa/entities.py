@@ -226,6 +226,13 @@ class EntityLexicon:
         subjects = {self._subjects.get(doc_id) for doc_id in mention.documents}
         return subjects.pop() if len(subjects) == 1 and None not in subjects else None
 
+    def subjects_named(self, mentions: Sequence[EntityMention]) -> frozenset[str]:
+        """The keys of the subjects `mentions` pick ("Larchfield House": the council
+        whose reports name it); a council, even one named in passing, picks itself."""
+        councils = {m.key for m in mentions if m.key in self._councils}
+        others = (self.subject_named(m) for m in mentions if m.key not in councils)
+        return frozenset(councils | {entity_key(s) for s in others if s})
+
     def council_names(self) -> frozenset[str]:
         """The places whose councils the reports name ("doncaster", "westfold"), as keys."""
         return self._councils

@@ -83,6 +83,10 @@ _GROUPS = (
     ("foster carer", "fostering household"),
     ("social worker", "practitioner", "personal adviser"),
     ("council", "authorit"),
+    # Jobs and places are counted apart from the people in them: "three additional IRO
+    # posts" is no count of children, "eight places" none of foster carers.
+    (" post", " job", " vacanc", " role"),
+    (" place", " bed"),
 )
 # What "how many" counts: the words up to the question's verb.
 _HOW_MANY_OF = re.compile(
@@ -93,7 +97,7 @@ _HOW_MANY_OF = re.compile(
 
 
 def _groups_in(words: str) -> set[int]:
-    lowered = words.lower()
+    lowered = f" {words.lower()}"
     return {i for i, names in enumerate(_GROUPS) for name in names if name in lowered}
 
 

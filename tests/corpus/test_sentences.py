@@ -1,4 +1,4 @@
-from corpus.sentences import answer_spans, is_heading, leads, sentence_spans
+from corpus.sentences import answer_spans, is_heading, is_section_number, leads, sentence_spans
 
 
 def _sentences(text: str) -> list[str]:
@@ -30,6 +30,13 @@ def test_an_initial_of_a_name_ends_no_sentence() -> None:
         "The council adopted Plan B.",
         "Members agreed.",
     ]
+
+
+def test_a_section_number_alone_is_no_answer() -> None:
+    text = "7. RECOMMENDATION\n\n7.1 I recommend Option A. Services stay."
+    assert _sentences(text)[:3] == ["7.", "RECOMMENDATION", "7.1 I recommend Option A."]
+    assert is_section_number("7.") and is_section_number("4.2.")
+    assert not is_section_number("7") and not is_section_number("612.")
 
 
 def test_offsets_are_shifted() -> None:

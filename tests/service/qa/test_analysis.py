@@ -308,6 +308,7 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         ("What was the average caseload in 2017?", "count"),
         ("What was the number of children in care?", "count"),
         ("What percentage of the number of children were matched?", "share"),
+        ("What % of care leavers were NEET?", "share"),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:

@@ -393,6 +393,53 @@ def test_a_body_named_after_another_councils_place_is_about_that_council() -> No
     )
 
 
+def _orlingham_lexicon() -> EntityLexicon:
+    """Two councils' reports; a home and a neighbouring council named only in Orlingham's."""
+    home = (
+        "Larchfield House is a children's home run by Orlingham City Council. Orlingham "
+        "opened it in 2019."
+    )
+    review = (
+        "Orlingham City Council asked Farrowdale County Council to support it. Orlingham "
+        "had 612 children in care."
+    )
+    wexcombe = "Wexcombe Borough Council was rated good. Wexcombe has 300 children in care."
+    return EntityLexicon(
+        [
+            _doc("home", home, "2023-12-12"),
+            _doc("review", review, "2023-03-02"),
+            _doc("wex", wexcombe, "2024-03-28"),
+            _doc("wex2", "Wexcombe Borough Council met in 2024.", "2024-09-19"),
+        ]
+    )
+
+
+def test_a_place_run_by_a_council_is_about_that_council() -> None:
+    lexicon = _orlingham_lexicon()
+    analysis = analyse(resolve("Who is the registered manager at Larchfield House?", []), lexicon)
+    assert analysis.subjects_named == {"orlingham"}
+    line = "Provider: Orlingham City Council\nRegistered manager: Joanne Petrakis"
+    assert not _evidence(analysis, line).other_council
+    assert _evidence(analysis, "Provider: Wexcombe Borough Council").other_council
+
+
+def test_a_sentence_in_another_councils_report_naming_none_asked_is_about_that_one() -> None:
+    lexicon = _orlingham_lexicon()
+    question = "How many children are in the care of Farrowdale County Council?"
+    analysis = analyse(resolve(question, []), lexicon)
+    assert analysis.subjects_named == {"farrowdale"}  # named only in passing, still its own
+    sentence = "612 children were in the care of the council."
+    heading = "Orlingham City Council: commissioner's report\nDepartment for Education"
+
+    def other(passage: str) -> bool:
+        evidence = sentence_evidence(analysis, sentence, sentence, passage, None, heading)
+        return evidence.other_council
+
+    assert other(sentence)
+    # A passage naming the council asked about may be a section about it.
+    assert not other(f"Farrowdale County Council was rated outstanding. {sentence}")
+
+
 def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:
     analysis = ask("Who is Doncaster's director of children's services?")
     assert analysis.office is not None and analysis.office.text == "director of children's services"

@@ -321,6 +321,13 @@ def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
     assert kind_strength(
         "In March, 412 children lived in foster care.", "number", "count", question
     )
+    # Jobs and places are counted apart from the people in them.
+    question = "How many children was each reviewing officer responsible for?"
+    assert not fits_unit("count", "three additional IRO posts", question)
+    assert fits_unit("count", "68 children", question)
+    assert not fits_unit("count", "eight places", "How many foster carers does the trust have?")
+    assert fits_unit("count", "eight places", "How many places do the new homes provide?")
+    assert not fits_unit("count", "four personal advisers", "How many new jobs did it fund?")
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:
