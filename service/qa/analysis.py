@@ -124,7 +124,9 @@ _STATED_RATING = re.compile(
 # a description, not a date).
 # "What was X rated?" asks for a rating; "How was X rated/judged?" too.
 _RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
-_ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|%", re.I)
+_ASKS_SHARE = re.compile(
+    r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|\bwhat\s*%", re.I
+)
 # "How much money / did it cost / was invested": an amount of money, not any figure.
 _ASKS_MONEY = re.compile(
     r"\b(?:money|funding|funds?|cost|costs|spend|spent|invest(?:ed|ment)?|budget|grant|"

@@ -207,11 +207,11 @@ def sentence_evidence(
         else 0.0
     )
     closeness = _nearness(analysis, sentence) if kind else 0.0
-    # In a passage naming none of the question's names, a sentence of a report headed
-    # with another council is about that one ("the council" of Orlingham's report, for
-    # Farrowdale).
+    # Asked about a council, a sentence of a report headed with another, in a passage
+    # naming none of the question's names, is about that one ("the council" of
+    # Orlingham's report, for Farrowdale).
     other = _names_other_council(analysis, sentence) or (
-        bool(analysis.entities)
+        bool(analysis.subjects_named & analysis.council_names)
         and not any(mentions(passage, m.key) for m in analysis.entities)
         and _names_other_council(analysis, heading)
     )

@@ -77,16 +77,19 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
 # Whom a count counts, when it says: "how many children" is not answered by "398 care
 # leavers" nor "60 foster carers" (a figure with no noun may count anyone). Only when the
 # question and the figure each name one group: "young people leaving care" names two.
-_GROUPS = (
-    ("child", "young people", "youngster", "kids", "looked-after", "looked after"),
-    ("care leaver", "leaving care"),
-    ("foster carer", "fostering household"),
-    ("social worker", "practitioner", "personal adviser"),
-    ("council", "authorit"),
-    # Jobs and places are counted apart from the people in them: "three additional IRO
-    # posts" is no count of children, "eight places" none of foster carers.
-    (" post", " job", " vacanc", " role"),
-    (" place", " bed"),
+_GROUPS = tuple(
+    re.compile(group, re.IGNORECASE)
+    for group in (
+        r"child|young people|youngster|kids|looked[- ]after",
+        r"care leaver|leaving care",
+        r"foster carer|fostering household",
+        r"social worker|practitioner|personal adviser",
+        r"council|authorit",
+        # Jobs and places are counted apart from the people in them: "three additional
+        # IRO posts" is no count of children, "eight places" none of foster carers.
+        r"\b(?:posts?|jobs?|vacanc(?:y|ies)|roles?)\b",
+        r"\b(?:places?|beds?)\b",
+    )
 )
 # What "how many" counts: the words up to the question's verb.
 _HOW_MANY_OF = re.compile(
@@ -97,8 +100,7 @@ _HOW_MANY_OF = re.compile(
 
 
 def _groups_in(words: str) -> set[int]:
-    lowered = f" {words.lower()}"
-    return {i for i, names in enumerate(_GROUPS) for name in names if name in lowered}
+    return {i for i, group in enumerate(_GROUPS) if group.search(words)}
 
 
 @lru_cache(maxsize=4096)

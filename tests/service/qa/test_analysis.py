@@ -309,6 +309,7 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         ("What was the number of children in care?", "count"),
         ("What percentage of the number of children were matched?", "share"),
         ("What % of care leavers were NEET?", "share"),
+        ("How many children were affected by the 10% rise?", "count"),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:

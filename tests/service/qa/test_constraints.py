@@ -396,14 +396,16 @@ def test_a_body_named_after_another_councils_place_is_about_that_council() -> No
 def _orlingham_lexicon() -> EntityLexicon:
     """Two councils' reports; a home and a neighbouring council named only in Orlingham's."""
     home = (
-        "Larchfield House is a children's home run by Orlingham City Council. Orlingham "
-        "opened it in 2019."
+        "The home, Larchfield House, is run by Orlingham City Council. Orlingham opened it in 2019."
     )
     review = (
         "Orlingham City Council asked Farrowdale County Council to support it. Orlingham "
-        "had 612 children in care."
+        "had 612 children in care. It runs a Mockingbird hub."
     )
-    wexcombe = "Wexcombe Borough Council was rated good. Wexcombe has 300 children in care."
+    wexcombe = (
+        "Wexcombe Borough Council was rated good. Wexcombe has 300 children in care and "
+        "two Mockingbird hubs."
+    )
     return EntityLexicon(
         [
             _doc("home", home, "2023-12-12"),
@@ -438,6 +440,11 @@ def test_a_sentence_in_another_councils_report_naming_none_asked_is_about_that_o
     assert other(sentence)
     # A passage naming the council asked about may be a section about it.
     assert not other(f"Farrowdale County Council was rated outstanding. {sentence}")
+    # Asked about no council, a report's heading says nothing of the sentence.
+    programme = analyse(resolve("How many hubs does the Mockingbird scheme have?", []), lexicon)
+    assert programme.entities and not programme.subjects_named
+    evidence = sentence_evidence(programme, sentence, sentence, sentence, None, heading)
+    assert not evidence.other_council
 
 
 def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:

@@ -328,6 +328,9 @@ def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
     assert not fits_unit("count", "eight places", "How many foster carers does the trust have?")
     assert fits_unit("count", "eight places", "How many places do the new homes provide?")
     assert not fits_unit("count", "four personal advisers", "How many new jobs did it fund?")
+    # Whole words: children "placed" or "postholders" are not places or posts.
+    assert fits_unit("count", "45 placed", "How many children were placed with carers?")
+    assert fits_unit("count", "12 postholders", "How many social workers left?")
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:
