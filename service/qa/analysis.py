@@ -124,9 +124,8 @@ _STATED_RATING = re.compile(
 # a description, not a date).
 # "What was X rated?" asks for a rating; "How was X rated/judged?" too.
 _RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
-_ASKS_SHARE = re.compile(
-    r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|\bwhat\s*%", re.I
-)
+_SHARE_WORDS = r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|\bwhat\s*%"
+_ASKS_SHARE = re.compile(_SHARE_WORDS, re.I)
 # "How much money / did it cost / was invested": an amount of money, not any figure.
 _ASKS_MONEY = re.compile(
     r"\b(?:money|funding|funds?|cost|costs|spend|spent|invest(?:ed|ment)?|budget|grant|"
