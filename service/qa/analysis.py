@@ -63,7 +63,7 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 _RATE_NOUN = r"\s+(?:of|in|at|for|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
-    f"budget|cost|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
+    f"budget|cost|salar(?:y|ie)|fee|price|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
 _DATE_NOUNS = "year|date|day|month"
 _PERSON_NOUNS = (
@@ -147,7 +147,7 @@ _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
 _ASKS_ABOUT_MONEY = re.compile(
-    _asks_about("budget|cost|spending|funding|grant|investment|salary|price|value"), re.IGNORECASE
+    _asks_about("budget|cost|spending|funding|grant|investment|salary|price|fee|value"), re.I
 )
 
 

@@ -310,6 +310,10 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         ("What percentage of the number of children were matched?", "share"),
         ("What % of care leavers were NEET?", "share"),
         ("How many children were affected by the 10% rise?", "count"),
+        # A salary, fee or price is an amount of money.
+        ("What salary is the director paid?", "money"),
+        ("What is the salary of the director?", "money"),
+        ("What fees did the agency charge?", "money"),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:
