@@ -65,6 +65,7 @@ _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
     f"budget|cost|salar(?:y|ie)|fee|price|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
+_WHAT_PERCENT = r"\bwhat\s*%"  # "What % of care leavers ...?": a number, a share
 _DATE_NOUNS = "year|date|day|month"
 _PERSON_NOUNS = (
     "person|people|boss|head|chief executive|director|inspector|hmi|officer|leader|manager|"
@@ -79,11 +80,9 @@ _ASKS_NAMED = re.compile(
     + _asks_about(r"(?:first|last|given|christian|sur)\s?name")
 )
 
+_NUMBER_ASKED = rf"\bhow (?:many|much|long|often)\b|{_WHAT_PERCENT}|" + _asks_about(_NUMBER_NOUNS)
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
-    (
-        "number",
-        re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat\s*%|" + _asks_about(_NUMBER_NOUNS)),
-    ),
+    ("number", re.compile(_NUMBER_ASKED)),
     ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
     ("person", re.compile(r"\bwho(?:se|m)?\b|" + _ASKS_NAMED.pattern)),
     (
@@ -124,7 +123,7 @@ _STATED_RATING = re.compile(
 # a description, not a date).
 # "What was X rated?" asks for a rating; "How was X rated/judged?" too.
 _RATING_OPENINGS = re.compile(r"^\s*(?:what|which|how)\b")
-_SHARE_WORDS = r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|\bwhat\s*%"
+_SHARE_WORDS = r"\b(?:percentage|proportion|share|fraction|per\s?cent)\b|" + _WHAT_PERCENT
 _ASKS_SHARE = re.compile(_SHARE_WORDS, re.I)
 # "How much money / did it cost / was invested": an amount of money, not any figure.
 _ASKS_MONEY = re.compile(
