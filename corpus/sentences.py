@@ -66,12 +66,21 @@ _BLOCK_LINE_WORDS = 5
 def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Sentence spans, with each run of short lines (an address block: "Civic Office /
     Doncaster / DN1 3BU") joined into one span, so the street, town and postcode of
-    one address, or a name and its job title, are read together."""
+    one address, or a name and its job title, are read together; and each row of a
+    table one span, its cells read together ("1. The registered person must ... | 5
+    January 2024": the requirement and its due date)."""
     merged: list[tuple[int, int]] = []
     open_block = False
     for start, end in sentence_spans(text):
+        if merged and _same_table_row(text, merged[-1][1], start):
+            merged[-1] = (merged[-1][0], end)
+            continue
         line = text[start:end]
-        short = len(line.split()) < _BLOCK_LINE_WORDS and not line.endswith((".", "!", "?"))
+        short = (
+            len(line.split()) < _BLOCK_LINE_WORDS
+            and not line.endswith((".", "!", "?"))
+            and not is_table_row(line)  # rows of a short table are no address block
+        )
         gap = text[merged[-1][1] : start] if merged else ""
         if short and open_block and gap.count("\n") == 1 and not gap.strip():
             merged[-1] = (merged[-1][0], end)
@@ -79,6 +88,54 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         merged.append((start, end))
         open_block = short
     return [(start + offset, end + offset) for start, end in merged]
+
+
+def _line_around(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
+
+
+def is_table_row(line: str) -> bool:
+    """A row of a table written with pipes ("Children placed | 44 | 27", "| a | b |")."""
+    return " | " in line or line.startswith("|")
+
+
+def _same_table_row(text: str, end: int, start: int) -> bool:
+    """Whether the spans ending at `end` and starting at `start` are cells of one row."""
+    if "\n" in text[end:start]:
+        return False
+    line_start, line_end = _line_around(text, start)
+    return is_table_row(text[line_start:line_end])
+
+
+_TABLE_RULE = re.compile(r"[\s|:+-]*")  # "|---|:--:|" under a markdown table's header
+
+
+def table_header(text: str, start: int) -> str:
+    """The header row of the table whose row begins at `start` ("Measure | Orlingham |
+    Wexcombe" over "Children placed | 44 | 27"): the top row of the run of rows with as
+    many cells (blank lines and rules between them allowed), or '' for the header itself
+    or no table row."""
+    line_start, line_end = _line_around(text, start)
+    row = text[line_start:line_end]
+    if not is_table_row(row):
+        return ""
+    header = ""
+    position = line_start
+    while position > 0:
+        previous_start, previous_end = _line_around(text, position - 1)
+        line = text[previous_start:previous_end].strip()
+        if line and not _TABLE_RULE.fullmatch(line):
+            if not is_table_row(line) or _cells(line) != _cells(row):
+                break  # another table's row has as many cells only by chance
+            header = line
+        position = previous_start
+    return header
+
+
+def _cells(row: str) -> int:
+    return row.strip().strip("|").count("|") + 1
 
 
 # A section's number standing alone where a full stop ended it ("7." of "7.

@@ -33,7 +33,9 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # `heldout-fresh6.jsonl`; six more on two councils (a children's home inspection,
 # corporate parenting board minutes, an interview with a new director, a commissioner's
 # report, a regional adoption agency's annual report, a chief executive's action plan),
-# with `fresh7.jsonl` and `heldout-fresh7.jsonl`.
+# with `fresh7.jsonl` and `heldout-fresh7.jsonl`; six more on two councils (a focused visit
+# letter, a self-evaluation, a peer challenge letter, local news, a financial plan's tables,
+# a foster carers' web page), with `fresh8.jsonl` and `heldout-fresh8.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -41,8 +43,9 @@ FRESH4 = REPO / "eval" / "corpora" / "fresh4" / "documents"
 FRESH5 = REPO / "eval" / "corpora" / "fresh5" / "documents"
 FRESH6 = REPO / "eval" / "corpora" / "fresh6" / "documents"
 FRESH7 = REPO / "eval" / "corpora" / "fresh7" / "documents"
+FRESH8 = REPO / "eval" / "corpora" / "fresh8" / "documents"
 # Every report written for evaluation, in the order the rounds came.
-FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7)
+FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8)
 
 
 def combine(sources: list[Path], out: Path) -> Path:

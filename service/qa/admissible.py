@@ -45,6 +45,8 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # called?"), the whole service's judgement, not its leadership's ("What was it
     # rated?").
     kept = _without(kept, lambda e: not e.quotes or not e.gives_name or e.rates_a_part)
+    # Nor is an item numbered otherwise than the one asked about ("Level 1" for "Level 3").
+    kept = _without(kept, lambda e: e.other_label)
     if asks_strict_kind(analysis) or analysis.asks_named or analysis.kind == "person":
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

@@ -63,7 +63,7 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 _RATE_NOUN = r"\s+(?:of|in|at|for|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
-    f"budget|cost|salar(?:y|ie)|fee|price|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
+    f"budget|cost|salar(?:y|ie)|fee|allowance|price|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
 _WHAT_PERCENT = r"\bwhat\s*%"  # "What % of care leavers ...?": a number, a share
 _DATE_NOUNS = "year|date|day|month"
@@ -128,10 +128,12 @@ _ASKS_SHARE = re.compile(_SHARE_WORDS, re.I)
 # "How much money / did it cost / was invested": an amount of money, not any figure.
 _ASKS_MONEY = re.compile(
     r"\b(?:money|funding|funds?|cost|costs|spend|spent|invest(?:ed|ment)?|budget|grant|"
-    r"paid|pay|pounds|£|worth|award(?:ed)?|receive[ds]?|secured?|raised?)\b|£",
+    r"paid|pay|pounds|£|worth|award(?:ed)?|receive[ds]?|secured?|raised?|allowances?|fees?|"
+    r"salar(?:y|ies)|prices?|wages?)\b|£",
     re.IGNORECASE,
 )
-_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
+# "By how much did allowances rise?" asks for a change, of money or a share.
+_HOW_MUCH = re.compile(r"(?<!\bby )\bhow much\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 # "How long after ...", "How long had it been in place?", "How long did it take?"; not
 # "How long is the waiting list?" (a count) or "How long was the report?" (pages).
@@ -145,9 +147,8 @@ _HOW_LONG = re.compile(
 _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
-_ASKS_ABOUT_MONEY = re.compile(
-    _asks_about("budget|cost|spending|funding|grant|investment|salary|price|fee|value"), re.I
-)
+_MONEY_NOUNS = "budget|cost|spending|funding|grant|investment|salary|price|fee|allowance|value"
+_ASKS_ABOUT_MONEY = re.compile(_asks_about(_MONEY_NOUNS), re.I)
 
 
 def _asks_money(question: str) -> bool:

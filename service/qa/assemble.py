@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from corpus.sentences import table_header
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
@@ -38,6 +39,7 @@ def short_answer_of(
         analysis.common_words,
         analysis.unit,
         analysis.asks_which_council,
+        table_header(best.passage.document.text, best.start),
     )
     if span is None and analysis.asks_name:
         given = name_given(best.text, analysis.scoring_question, analysis.common_words)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,6 +30,7 @@ from service.qa.entities import (
 )
 from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
+from service.qa.labels import names_other_label
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.periods import TimeConstraint
@@ -60,20 +62,26 @@ class SentenceEvidence:
     # It states the judgement the question names (for "when was it rated inadequate?",
     # in itself; for "who gave it" or "what did it find", in it or its neighbours).
     states_rating: bool = True
+    other_label: bool = False  # numbers its item "Level 1" where the question asks of "Level 3"
 
 
 def allowed_documents(
-    analysis: QuestionAnalysis, published: Mapping[str, date | None]
+    analysis: QuestionAnalysis,
+    published: Mapping[str, date | None],
+    periods_named: Mapping[str, AbstractSet[Period]] | None = None,
 ) -> set[str] | None:
     """Documents that can hold the answer, or None when the question restricts nothing.
 
     A document qualifies when it mentions every name the question gives (or, if no
     document mentions them all, any of them: a comparison of two councils) and was
-    not published before the asked period. Empty when nothing qualifies.
+    not published before the asked period, unless the question asks for an amount of
+    money and it names a date in the period (a budget set in February for the year from
+    April). Empty when nothing qualifies.
 
     Args:
         analysis: the analysed question.
         published: every document's evidence date (publication, else inferred), by id.
+        periods_named: the periods each document's text names (`dates.periods_named`).
     """
     allowed: set[str] | None = None
     if analysis.entities:
@@ -91,7 +99,17 @@ def allowed_documents(
         allowed = together or (set.union(*sets) if _compares(analysis) else set())
     if analysis.time is not None:
         time = analysis.time
-        timely = {d for d, when in published.items() if when is None or not time.predates(when)}
+        # An amount of money is set before the period it is for (a budget, an allowance):
+        # a document naming the period may give it. A finding, an event or a count waits
+        # for the period itself.
+        periods = (periods_named or {}) if analysis.asks_money else {}
+        timely = {
+            d
+            for d, when in published.items()
+            if when is None
+            or not time.predates(when)
+            or any(time.admits(period) for period in periods.get(d, ()))
+        }
         allowed = timely if allowed is None else allowed & timely
     return allowed
 
@@ -243,6 +261,7 @@ def sentence_evidence(
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
         rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
         states_rating=states_rating,
+        other_label=names_other_label(analysis.scoring_question, sentence),
     )
 
 

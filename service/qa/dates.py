@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from corpus.models import Document
-from service.qa.facts import MONTHS
+from service.qa.facts import DATE, MONTHS, Period, period_of
 
 K = TypeVar("K", bound=Hashable)
 
@@ -104,3 +104,11 @@ def recency(dates: Mapping[K, EvidenceDate | None]) -> dict[K, float]:
         return {}
     oldest, span = min(ordinals), max(max(ordinals) - min(ordinals), 1)
     return {key: (d.ordinal - oldest) / span if d else 0.0 for key, d in dates.items()}
+
+
+def periods_named(document: Document) -> frozenset[Period]:
+    """The periods a document's text names ("2025-26", "March 2026"): a plan or a budget
+    published before a year speaks of that year."""
+    day = evidence_day(document)
+    found = (period_of(m.group(), day) for m in DATE.finditer(document.text))
+    return frozenset(period for period in found if period is not None)

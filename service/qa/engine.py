@@ -36,7 +36,7 @@ from service.qa.contract import (
     SearchHit,
     SearchResponse,
 )
-from service.qa.dates import evidence_date, evidence_day
+from service.qa.dates import evidence_date, evidence_day, periods_named
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
 from service.qa.generate import Generator
@@ -124,6 +124,7 @@ class QAEngine:
         # constraints are checked against them.
         self.lexicon = EntityLexicon(documents)
         self.published = {d.doc_id: evidence_day(d) for d in documents}
+        self.periods_named = {d.doc_id: periods_named(d) for d in documents}
         self.generator = Generator.from_settings(settings)
 
     @classmethod
@@ -248,7 +249,7 @@ class QAEngine:
         # Encode the query once: retrieval and the answer stage both need its vector.
         mode = request.mode or self.settings.search_mode
         vector = self.embedder.encode([query])[0] if mode != "lexical" else None
-        allowed = allowed_documents(analysis, self.published)
+        allowed = allowed_documents(analysis, self.published, self.periods_named)
         # The answer may rest on any passage the answerer considers, so retrieve at
         # least that many even when fewer citations are asked for.
         depth = max(k, self.settings.answer_passages)

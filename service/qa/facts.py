@@ -45,6 +45,8 @@ DATE = re.compile(
             # October 2014 / Autumn 2021 / last November / in July
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
+            # 14/03/2022: a day, written the British way round
+            rf"\b\d{{1,2}}/\d{{1,2}}/{_YEAR}\b",
             # A financial year: "2020-21", "2020/21"
             rf"(?<![\d£$])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
             rf"(?<![\d£$])\b{_YEAR}\b(?![\d%])",
@@ -157,6 +159,7 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
     return Period(month_period(first_year, first, first_months).start, end)
 
 
+_NUMERIC_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")  # day/month/year
 # "2020-21" (a financial year) or "2017-19" (years written short).
 FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
 
@@ -164,6 +167,13 @@ FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
 def period_of(text: str, reference: date | None = None) -> Period | None:
     """The period a date expression names; relative ones ("last November") need `reference`."""
     lowered = text.lower()
+    numeric = _NUMERIC_DAY.fullmatch(text.strip())
+    if numeric:
+        day, month, year = (int(part) for part in numeric.groups())
+        try:
+            return Period(date(year, month, day), date(year, month, day))
+        except ValueError:
+            return None  # "31/02/2022" is no day
     financial = FINANCIAL_YEAR.fullmatch(text.strip())
     if financial:
         first, last = int(financial.group(1)), int(financial.group(2))

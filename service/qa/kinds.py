@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from service.qa.entities import entity_key
+from service.qa.entities import COUNCIL_WORDS, entity_key
 from service.qa.facts import (
     DUE_WITHIN,
     DURATION,
@@ -33,9 +33,13 @@ _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORE
 # "How many children" is not answered by "£1.2 million" or "18%" (nor by a share in
 # words, "a third": `SHARE`).
 _NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
-_MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b", re.I)
+_NUMERIC_DAY = r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b"  # 14/03/2022
+_MONTH_NAMED = re.compile(
+    rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b|{_NUMERIC_DAY}", re.I
+)
 _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
+    rf"|{_NUMERIC_DAY}"
 )
 # "How many children" is not answered by "nine years" or "20 miles" either, unless it
 # asks for years or miles.
@@ -171,6 +175,16 @@ def _names_role(sentence: str, asked: str) -> bool:
     )
 
 
+def _own_name(fact: Fact) -> str:
+    """A name as a question would give it: a council by its place ("Hallowfield City
+    Council" is the question's "Hallowfield's")."""
+    key = name_key(fact.text)
+    if fact.kind != "organisation":
+        return key
+    place = [word for word in key.split() if word not in COUNCIL_WORDS]
+    return " ".join(place) or key
+
+
 def kind_strength(
     sentence: str,
     kind: FactKind,
@@ -216,7 +230,7 @@ def kind_strength(
     kinds = {
         f.kind
         for f in facts
-        if not (f.kind in _NAMED_KINDS and asked and f" {name_key(f.text)} " in keys)
+        if not (f.kind in _NAMED_KINDS and asked and f" {_own_name(f)} " in keys)
     }
     if kind in kinds:
         return 1.0

@@ -72,6 +72,7 @@ def short_answer(
     common_words: frozenset[str] = frozenset(),
     unit: Unit | None = None,
     asks_council: bool = False,
+    header: str = "",
 ) -> Span | None:
     """The fact of `sentence` that answers `question`, if any.
 
@@ -82,6 +83,8 @@ def short_answer(
         common_words: words the corpus writes in lower case (`facts.find_facts`).
         unit: the unit a number must have ("how many" a count, not "a third" beside it).
         asks_council: it asks which council (`QuestionAnalysis.asks_which_council`).
+        header: when `sentence` is a table's row, the table's header row
+            (`corpus.sentences.table_header`).
     """
     if wanted is None:
         return None
@@ -111,6 +114,8 @@ def short_answer(
         facts = [f for f in facts if SHARE.search(f.text)] or facts
     elif wanted == "number" and unit is not None:
         facts = [f for f in facts if fits_unit(unit, f.text, question)] or facts
+    if header:
+        facts = _in_asked_column(sentence, header, facts, question_stems)
     if not facts:
         return None
     if wanted == "number":
@@ -126,6 +131,27 @@ def short_answer(
         return Span(facts[0].start, facts[0].end)
     best = min(facts, key=lambda f: _distance(sentence, f, anchors))
     return Span(best.start, best.end)
+
+
+_CELL = re.compile(r"[^|]+")
+
+
+def _in_asked_column(
+    row: str, header: str, facts: list[Fact], question_stems: frozenset[str]
+) -> list[Fact]:
+    """The facts of a table row in the column whose name the question gives most of
+    ("Wexcombe" of "Measure | Orlingham | Wexcombe" for "How many ... in Wexcombe?"), or
+    all of them when it names no column."""
+    names = [content_stems(cell.group()) for cell in _CELL.finditer(header)]
+    shares = [len(stems & question_stems) / len(stems) if stems else 0.0 for stems in names]
+    if not any(shares):
+        return facts
+    cells = [(cell.start(), cell.end()) for cell in _CELL.finditer(row)]
+    if len(cells) != len(names):
+        return facts  # cells and columns do not line up
+    best = max(range(len(names)), key=shares.__getitem__)
+    start, end = cells[best]
+    return [f for f in facts if start <= f.start and f.end <= end] or facts
 
 
 def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:

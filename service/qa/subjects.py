@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from corpus.sentences import table_header
 from service.qa.constraints import unmet_constraints
 from service.qa.entities import EntityLexicon, entity_key, heading_of, mentions
 from service.qa.short_answer import short_answer
@@ -55,6 +56,7 @@ def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
         analysis.common_words,
         analysis.unit,
         analysis.asks_which_council,
+        table_header(candidate.passage.document.text, candidate.start),
     )
     text = candidate.text if span is None else candidate.text[span.start : span.end]
     return normalised(text)

@@ -1,4 +1,11 @@
-from corpus.sentences import answer_spans, is_heading, is_section_number, leads, sentence_spans
+from corpus.sentences import (
+    answer_spans,
+    is_heading,
+    is_section_number,
+    leads,
+    sentence_spans,
+    table_header,
+)
 
 
 def _sentences(text: str) -> list[str]:
@@ -78,3 +85,28 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     assert read["The figures are audited."] == ""  # a sentence after the table leads on nothing
     assert read["Report of the Director"] == ""  # a title under the letterhead is no entry
     assert is_heading("8. CONTACT OFFICER") and not is_heading("Report of the Director")
+
+
+def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:
+    text = (
+        "Requirements\n\nRequirement | Due date\n\n"
+        "1. Children are kept safe. The registered person must offer an interview. | "
+        "5 January 2024\n\n2. Records are kept. | 15 December 2023\n\n"
+        "| Measure | 2022 | 2023 |\n|---|---|---|\n| Adopted | 4 | 5 |\n| Waiting | 6 | 7 |\n"
+    )
+    spans = answer_spans(text)
+    lines = [text[s:e] for s, e in spans]
+    # The requirement's two sentences and its due date are one row, not three spans.
+    row = (
+        "1. Children are kept safe. The registered person must offer an interview. | 5 January 2024"
+    )
+    assert row in lines
+    header = {
+        line: table_header(text, start) for line, (start, _) in zip(lines, spans, strict=True)
+    }
+    assert header["2. Records are kept. | 15 December 2023"] == "Requirement | Due date"
+    assert header["| Waiting | 6 | 7 |"] == "| Measure | 2022 | 2023 |"  # over the rule line
+    assert header["Requirement | Due date"] == ""  # the header has none
+    assert header["Requirements"] == ""  # no table row
+    # Short rows are rows, not an address block.
+    assert "| Adopted | 4 | 5 |" in lines

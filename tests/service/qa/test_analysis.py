@@ -314,6 +314,10 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         ("What salary is the director paid?", "money"),
         ("What is the salary of the director?", "money"),
         ("What fees did the agency charge?", "money"),
+        # And so is an allowance, asked "how much" or "what".
+        ("How much is the weekly fostering allowance for a child aged 11?", "money"),
+        ("What weekly allowance does the council pay its foster carers?", "money"),
+        ("How much did the council pay?", "money"),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:

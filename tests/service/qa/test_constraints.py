@@ -14,6 +14,7 @@ from service.qa.constraints import (
     time_covered,
     unmet_constraints,
 )
+from service.qa.dates import periods_named
 from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
 from service.qa.facts import ratings_in
@@ -95,6 +96,19 @@ def test_a_name_qualifying_the_thing_asked_for_need_not_be_repeated() -> None:
 def test_documents_published_before_the_asked_period_are_left_out() -> None:
     assert allowed_documents(ask("What was Doncaster rated in 2017?"), PUBLISHED) == {"don18"}
     assert allowed_documents(ask("What was Doncaster rated in 2019?"), PUBLISHED) == set()
+
+
+def test_a_document_naming_the_asked_period_may_speak_of_it_before_it_begins() -> None:
+    """Allowances set in February for the year from April: published before 2025-26, the
+    page names it."""
+    plan = _doc("plan", "Doncaster's weekly allowance for 2025-26 is £249.", "2025-02-11")
+    news = _doc("news", "Doncaster's allowance was discussed.", "2025-02-11")
+    lexicon = EntityLexicon([plan, news])
+    question = analyse(resolve("How much is Doncaster's weekly allowance in 2025-26?", []), lexicon)
+    published = {d.doc_id: date.fromisoformat(d.date) for d in (plan, news) if d.date}
+    named = {d.doc_id: periods_named(d) for d in (plan, news)}
+    assert allowed_documents(question, published, named) == {"plan"}
+    assert allowed_documents(question, published) == set()  # by publication alone
 
 
 def test_unmet_constraints_say_why_in_words() -> None:

@@ -129,8 +129,9 @@ def test_a_question_naming_no_council_says_which_other_councils_answer_it_differ
 
 def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
     """Ask every question of `paths`; assert no answer cites a document that never
-    mentions a name the question gives or predates its period, and none is a heading
-    line ("CABINET – 14 JULY 2021") or a question. Returns answers checked."""
+    mentions a name the question gives or predates its period (but a budget set ahead
+    for it), and none is a heading line ("CABINET – 14 JULY 2021") or a question.
+    Returns answers checked."""
     checked = 0
     for path in paths:
         for gold in read_gold(path):
@@ -140,7 +141,10 @@ def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
             if not response.answered:
                 continue
             answer = response.answer
-            assert answer is not None and not answer.endswith("?"), gold.id
+            # A question is no answer; a list of questions announced by a colon ("focus on
+            # three questions: 1. How effective ...?") is a list.
+            assert answer is not None, gold.id
+            assert not answer.endswith("?") or ":\n" in answer, gold.id
             letters = [ch for ch in answer if ch.isalpha()]
             assert not letters or any(ch.islower() for ch in letters), gold.id  # no heading
             cited = next(c for c in response.citations if c.highlight is not None)
@@ -151,8 +155,11 @@ def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
                     assert cited.doc_id in entity.documents, (gold.id, entity.text)
             time = analysis.time
             published = engine.published[cited.doc_id]
-            if time is not None and published is not None:
-                assert not time.predates(published), (gold.id, time.text)
+            if time is not None and published is not None and time.predates(published):
+                # Only an amount of money set ahead for the period, in a document naming it.
+                named = engine.periods_named[cited.doc_id]
+                assert analysis.asks_money, (gold.id, time.text)
+                assert any(time.admits(period) for period in named), (gold.id, time.text)
             checked += 1
     return checked
 

@@ -186,6 +186,11 @@ def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> Non
     sentence = "The Trust's chief executive joined from a neighbouring authority."
     assert kind_strength(sentence, "organisation", None, question) == 0.0
     assert kind_strength("She joined from Eastmoor Council.", "organisation", None, question) == 1.0
+    # A council is named by its place: "Hallowfield's" gives "Hallowfield City Council".
+    question = "Who was the lead peer for Hallowfield's peer challenge?"
+    subject_line = "Hallowfield City Council: Children's Services Peer Challenge, November 2023"
+    assert kind_strength(subject_line, "person", None, question) == 0.0
+    assert kind_strength("Caroline Ashdown (lead peer)", "person", None, question) == 1.0
 
 
 def test_kind_strength_asks_for_the_unit_too() -> None:
@@ -342,6 +347,10 @@ def test_a_financial_year_is_a_date_not_a_number() -> None:
     # Years written short are the years they span, not a financial year.
     assert period_of("2017-19") == Period(date(2017, 1, 1), date(2019, 12, 31))
     assert period_of("1990-95") == Period(date(1990, 1, 1), date(1995, 12, 31))
+    # A day written with slashes, the British way round, is that day.
+    (day,) = facts_of("Inspected 14/03/2022 | Full", "date")
+    assert day.period == Period(date(2022, 3, 14), date(2022, 3, 14))
+    assert period_of("31/02/2022") is None
     # A date written the ISO way is no financial year.
     assert [f.text for f in facts_of("Signed 2021-03-15.", "date")] == ["2021"]
 

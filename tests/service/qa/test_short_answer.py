@@ -190,3 +190,15 @@ def test_a_date_more_precise_than_the_one_asked_in_is_the_answer() -> None:
     sentence = "Ashcombe was also judged inadequate, in September 2013, after inspectors visited."
     span = short_answer(sentence, question, answer_kind(question))
     assert span is not None and sentence[span.start : span.end] == "September 2013"
+
+
+def test_a_table_row_answers_from_the_column_the_question_names() -> None:
+    header = "Measure | Orlingham | Wexcombe | Adopt Northmarch"
+    row = "Children placed for adoption | 44 | 27 | 71"
+    for council, figure in (("Wexcombe", "27"), ("Orlingham", "44")):
+        question = f"How many children did {council} place for adoption?"
+        span = short_answer(row, question, "number", unit="count", header=header)
+        assert span is not None and row[span.start : span.end] == figure
+    # No column named: the nearest figure, as for any sentence.
+    span = short_answer(row, "How many were placed?", "number", unit="count", header=header)
+    assert span is not None and row[span.start : span.end] == "44"
