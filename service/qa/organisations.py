@@ -84,6 +84,14 @@ _BODY_CALLED = re.compile(
     r"(?=\s*[,.;:)]|\s*$|\s+(?:said|says|which|that|who|to|in|for|and|has|had|was|is)\b)"
 )
 
+# Or set beside it after a comma: "working with our regional adoption agency, Adopt North
+# Central." (the name ends the clause: not "the agency, Sarah Jones said").
+_BODY_THEN_NAME = re.compile(
+    r"\b(?i:the|a|an|our|its|their)\s+(?:[a-z-]+\s+){0,2}"
+    rf"(?i:{_BODY_KIND}|consultancy),\s+"
+    rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}})(?=\s*[,.;:)]|\s*$)"
+)
+
 
 def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[tuple[int, int]]:
     """Where `sentence` names organisations: (start, end) offsets, in order. A name
@@ -102,11 +110,15 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
         for m in _SHORT_BODY.finditer(sentence)
         if not any(start <= m.start() < end for start, end in found)
     ]
-    for called in (_CALLED_A_BODY, _BODY_CALLED):
+    for called in (_CALLED_A_BODY, _BODY_CALLED, _BODY_THEN_NAME):
         found += [
             m.span("name")
             for m in called.finditer(sentence)
             if not any(start <= m.start("name") < end for start, end in found)
-            and not {w.lower() for w in m.group("name").split()} <= (common_words | _MONTHS)
+            # Capitalised after a comma and ending the clause, common words are a name.
+            and (
+                called is _BODY_THEN_NAME
+                or not {w.lower() for w in m.group("name").split()} <= (common_words | _MONTHS)
+            )
         ]
     return sorted(found)

@@ -128,11 +128,19 @@ def test_people_and_organisations() -> None:
         ("The work went to a consultancy called Brightwater Partners.", "Brightwater Partners"),
         ("In 2022 Child Q joined Harcourt Academy.", "Harcourt Academy"),
         ("The charity Foundling Futures said it was concerned.", "Foundling Futures"),
+        (  # the kind of body, then its name after a comma
+            "We work with our regional adoption agency, Adopt North Central.",
+            "Adopt North Central",
+        ),
     ],
 )
 def test_a_company_union_or_charity_is_an_organisation(sentence: str, body: str) -> None:
     assert [f.text for f in facts_of(sentence, "organisation")] == [body]
     assert facts_of(sentence, "person") == []  # and no person
+
+
+def test_a_person_speaking_after_a_body_is_no_body() -> None:
+    assert facts_of("We asked the agency, Sarah Jones said.", "organisation") == []
 
 
 def test_a_body_word_before_a_person_does_not_make_them_a_body() -> None:
