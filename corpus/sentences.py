@@ -135,7 +135,16 @@ def table_header(text: str, start: int) -> str:
 
 
 def _cells(row: str) -> int:
-    return row.strip().strip("|").count("|") + 1
+    return len(cell_spans(row))
+
+
+_CELL = re.compile(r"[^|]+")
+
+
+def cell_spans(row: str) -> list[tuple[int, int]]:
+    """Where each cell of a table row lies in it ("| a | b |": two cells; an empty
+    cell between two pipes is none)."""
+    return [cell.span() for cell in _CELL.finditer(row) if cell.group().strip()]
 
 
 # A section's number standing alone where a full stop ended it ("7." of "7.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.sentences import table_header
 from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
@@ -18,7 +17,7 @@ from service.qa.entities import heading_of, mentions
 from service.qa.facts import DATE, RELATIVE_DAY, REPORTING_VERBS
 from service.qa.names_asked import name_given
 from service.qa.retrieve import Passage
-from service.qa.short_answer import Span, short_answer
+from service.qa.short_answer import Span, fact_span
 from service.qa.text import content_stems
 
 # The verb dated by "today": the word just before or after it.
@@ -32,15 +31,7 @@ def short_answer_of(
     best = answer.best
     if best is None:
         return None
-    span = short_answer(
-        best.text,
-        analysis.scoring_question,
-        analysis.kind,
-        analysis.common_words,
-        analysis.unit,
-        analysis.asks_which_council,
-        table_header(best.passage.document.text, best.start),
-    )
+    span = fact_span(analysis, best)
     if span is None and analysis.asks_name:
         given = name_given(best.text, analysis.scoring_question, analysis.common_words)
         span = Span(*given) if given else None

@@ -75,8 +75,8 @@ def allowed_documents(
     A document qualifies when it mentions every name the question gives (or, if no
     document mentions them all, any of them: a comparison of two councils) and was
     not published before the asked period, unless the question asks for an amount of
-    money and it names a date in the period (a budget set in February for the year from
-    April). Empty when nothing qualifies.
+    money and it names a date in the period within the year before it (a budget set in
+    February for the year from April). Empty when nothing qualifies.
 
     Args:
         analysis: the analysed question.
@@ -100,18 +100,22 @@ def allowed_documents(
     if analysis.time is not None:
         time = analysis.time
         # An amount of money is set before the period it is for (a budget, an allowance):
-        # a document naming the period may give it. A finding, an event or a count waits
-        # for the period itself.
+        # a document of the year before it, naming the period, may give it. A finding, an
+        # event or a count waits for the period itself.
         periods = (periods_named or {}) if analysis.asks_money else {}
         timely = {
             d
             for d, when in published.items()
             if when is None
             or not time.predates(when)
-            or any(time.admits(period) for period in periods.get(d, ()))
+            or when >= time.period.start - _SET_AHEAD
+            and any(time.admits(period) for period in periods.get(d, ()))
         }
         allowed = timely if allowed is None else allowed & timely
     return allowed
+
+
+_SET_AHEAD = timedelta(days=366)  # how long before its period a budget may be set
 
 
 _ASKED_THING = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)

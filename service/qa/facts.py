@@ -31,6 +31,7 @@ _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)"
 _DAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
+NUMERIC_DAY = rf"\b\d{{1,2}}/\d{{1,2}}/{_YEAR}\b"  # 14/03/2022
 DATE = re.compile(
     "|".join(
         (
@@ -46,7 +47,7 @@ DATE = re.compile(
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
             # 14/03/2022: a day, written the British way round
-            rf"\b\d{{1,2}}/\d{{1,2}}/{_YEAR}\b",
+            NUMERIC_DAY,
             # A financial year: "2020-21", "2020/21"
             rf"(?<![\d£$])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
             rf"(?<![\d£$])\b{_YEAR}\b(?![\d%])",
@@ -173,7 +174,7 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
         try:
             return Period(date(year, month, day), date(year, month, day))
         except ValueError:
-            return None  # "31/02/2022" is no day
+            return year_period(year)  # "31/02/2022", "2/13/2022": no day, but the year
     financial = FINANCIAL_YEAR.fullmatch(text.strip())
     if financial:
         first, last = int(financial.group(1)), int(financial.group(2))

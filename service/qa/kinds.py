@@ -16,6 +16,7 @@ from service.qa.facts import (
     DUE_WITHIN,
     DURATION,
     MONTHS,
+    NUMERIC_DAY,
     RATIO,
     Fact,
     FactKind,
@@ -33,13 +34,12 @@ _MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORE
 # "How many children" is not answered by "£1.2 million" or "18%" (nor by a share in
 # words, "a third": `SHARE`).
 _NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
-_NUMERIC_DAY = r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b"  # 14/03/2022
 _MONTH_NAMED = re.compile(
-    rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b|{_NUMERIC_DAY}", re.I
+    rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b|{NUMERIC_DAY}", re.I
 )
 _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b"
-    rf"|{_NUMERIC_DAY}"
+    rf"|{NUMERIC_DAY}"
 )
 # "How many children" is not answered by "nine years" or "20 miles" either, unless it
 # asks for years or miles.

@@ -66,6 +66,10 @@ _SHORT_BODY = re.compile(
 _BODY_KIND = (
     "union|company|firm|charity|agency|provider|supplier|contractor|organisation|body|association"
 )
+# Words that make a name a person's ("Mrs Jane Smith", "Councillor Ng").
+PERSON_TITLES = frozenset(
+    """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor""".split()  # noqa: SIM905
+)
 # A name followed by what kind of body it is: "Unison, the union representing ...";
 # not a person of one ("Kate Hall, an agency social worker").
 _CALLED_A_BODY = re.compile(
@@ -85,10 +89,11 @@ _BODY_CALLED = re.compile(
 )
 
 # Or set beside it after a comma: "working with our regional adoption agency, Adopt North
-# Central." (the name ends the clause: not "the agency, Sarah Jones said").
+# Central." (the name ends the clause: not "the agency, Sarah Jones said"); a provider or
+# a body may be a person ("The registered provider, Mrs Jane Smith, has ...").
 _BODY_THEN_NAME = re.compile(
     r"\b(?i:the|a|an|our|its|their)\s+(?:[a-z-]+\s+){0,2}"
-    rf"(?i:{_BODY_KIND}|consultancy),\s+"
+    r"(?i:union|company|charity|agency|organisation|association|consultancy|partnership),\s+"
     rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}})(?=\s*[,.;:)]|\s*$)"
 )
 
@@ -115,10 +120,16 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
             m.span("name")
             for m in called.finditer(sentence)
             if not any(start <= m.start("name") < end for start, end in found)
-            # Capitalised after a comma and ending the clause, common words are a name.
-            and (
-                called is _BODY_THEN_NAME
-                or not {w.lower() for w in m.group("name").split()} <= (common_words | _MONTHS)
-            )
+            and not _named_otherwise(m.group("name"), called is _BODY_THEN_NAME, common_words)
         ]
     return sorted(found)
+
+
+def _named_otherwise(name: str, set_apart: bool, common_words: AbstractSet[str]) -> bool:
+    """Whether a name called a body is none: a month, a person with a title, or words the
+    corpus writes in lower case, unless capitalised after a comma to end the clause
+    ("our regional adoption agency, Adopt North Central.")."""
+    words = [w.lower().strip(".") for w in name.split()]
+    if set(words) <= _MONTHS or words[0] in PERSON_TITLES:
+        return True
+    return not set_apart and set(words) <= common_words | _MONTHS

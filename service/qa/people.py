@@ -10,11 +10,8 @@ import re
 from collections.abc import Set as AbstractSet
 
 from service.qa.entities import MONTHS, entity_key
-from service.qa.organisations import ORGANISATION_WORDS, capitalised_runs
+from service.qa.organisations import ORGANISATION_WORDS, PERSON_TITLES, capitalised_runs
 
-_TITLES = frozenset(
-    """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor""".split()  # noqa: SIM905
-)
 _INITIAL = re.compile(r"[A-Z]\.")
 # Words that make a capitalised run an organisation, a job or a programme, not a person:
 # a run is split at them ("Doncaster Children's Services Trust Paul Moffat" -> "Paul
@@ -65,7 +62,7 @@ def name_key(text: str) -> str:
     """A name's comparable form without its title: "Councillor Owen Lyddiard" is the
     question's "Owen Lyddiard"."""
     words = entity_key(text).split()
-    while len(words) > 1 and words[0] in _TITLES:
+    while len(words) > 1 and words[0] in PERSON_TITLES:
         words = words[1:]
     return " ".join(words)
 
@@ -77,7 +74,7 @@ def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list
     Foster", "Mark Young") stays: only the first words are trimmed."""
     start = 0
     while start < len(piece) and (word := entity_key(piece[start].group())) in common_words:
-        if word in _TITLES or _INITIAL.fullmatch(piece[start].group()):
+        if word in PERSON_TITLES or _INITIAL.fullmatch(piece[start].group()):
             break  # "Councillor Gwen Harcourt", "S. Yardley" (the corpus writes "s" alone)
         start += 1
     return piece[start:]
@@ -100,7 +97,7 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
             piece = _trimmed(piece, common_words)
             while piece and _INITIAL.fullmatch(piece[-1].group()):
                 piece.pop()  # an initial comes before a surname: "Plan B." is none
-            own = [w for w in piece if w.group().lower() not in _TITLES]
+            own = [w for w in piece if w.group().lower() not in PERSON_TITLES]
             # "Paul Moffat", or a title and a surname: "Mayor Jones".
             if len(own) >= 2 or (own and len(piece) > len(own)):
                 start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from corpus.sentences import cell_spans, table_header
 from service.qa.entities import COUNCIL_WORDS
 from service.qa.facts import DATE, DURATION, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
@@ -42,6 +44,10 @@ from service.qa.text import (
     normalised,
     question_word_positions,
 )
+
+if TYPE_CHECKING:
+    from service.qa.analysis import QuestionAnalysis
+    from service.qa.answer import Candidate
 
 _ASKS_SHARE = re.compile(r"\b(?:percentage|proportion|share|fraction|per\s?cent|rate)\b", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
@@ -63,6 +69,19 @@ _DATE_REACH = 30
 class Span:
     start: int  # offsets inside the sentence
     end: int
+
+
+def fact_span(analysis: QuestionAnalysis, candidate: Candidate) -> Span | None:
+    """The short answer inside a candidate sentence, for the analysed question."""
+    return short_answer(
+        candidate.text,
+        analysis.scoring_question,
+        analysis.kind,
+        analysis.common_words,
+        analysis.unit,
+        analysis.asks_which_council,
+        table_header(candidate.passage.document.text, candidate.start),
+    )
 
 
 def short_answer(
@@ -133,25 +152,25 @@ def short_answer(
     return Span(best.start, best.end)
 
 
-_CELL = re.compile(r"[^|]+")
-
-
 def _in_asked_column(
     row: str, header: str, facts: list[Fact], question_stems: frozenset[str]
 ) -> list[Fact]:
     """The facts of a table row in the column whose name the question gives most of
     ("Wexcombe" of "Measure | Orlingham | Wexcombe" for "How many ... in Wexcombe?"), or
-    all of them when it names no column."""
-    names = [content_stems(cell.group()) for cell in _CELL.finditer(header)]
-    shares = [len(stems & question_stems) / len(stems) if stems else 0.0 for stems in names]
-    if not any(shares):
-        return facts
-    cells = [(cell.start(), cell.end()) for cell in _CELL.finditer(row)]
-    if len(cells) != len(names):
+    all of them when it names no column holding one. The first column names the rows:
+    another column named beside it is the one asked for ("Foster carers | 2022 | 2023"
+    for "How many foster carers were recruited in 2023?")."""
+    columns = [content_stems(header[start:end]) for start, end in cell_spans(header)]
+    cells = cell_spans(row)
+    if len(cells) != len(columns):
         return facts  # cells and columns do not line up
-    best = max(range(len(names)), key=shares.__getitem__)
-    start, end = cells[best]
-    return [f for f in facts if start <= f.start and f.end <= end] or facts
+    held = [[f for f in facts if start <= f.start and f.end <= end] for start, end in cells]
+    shares = [len(stems & question_stems) / len(stems) if stems else 0.0 for stems in columns]
+    named = [i for i, share in enumerate(shares) if share and held[i]]
+    if not named:
+        return facts
+    best = max(named, key=lambda i: (shares[i], i))  # a tie goes past the rows' names
+    return held[best]
 
 
 def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:

@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from corpus.sentences import table_header
 from service.qa.constraints import unmet_constraints
 from service.qa.entities import EntityLexicon, entity_key, heading_of, mentions
-from service.qa.short_answer import short_answer
+from service.qa.short_answer import fact_span
 from service.qa.shortfalls import missing_kind
 from service.qa.text import normalised
 
@@ -49,15 +48,7 @@ def describe_other_subjects(subject: str | None, others: Sequence[str]) -> str:
 
 def _said(candidate: Candidate, analysis: QuestionAnalysis) -> str:
     """What a candidate answers: the asked-for fact when it has one, else its sentence."""
-    span = short_answer(
-        candidate.text,
-        analysis.scoring_question,
-        analysis.kind,
-        analysis.common_words,
-        analysis.unit,
-        analysis.asks_which_council,
-        table_header(candidate.passage.document.text, candidate.start),
-    )
+    span = fact_span(analysis, candidate)
     text = candidate.text if span is None else candidate.text[span.start : span.end]
     return normalised(text)
 

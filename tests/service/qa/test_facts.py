@@ -139,8 +139,12 @@ def test_a_company_union_or_charity_is_an_organisation(sentence: str, body: str)
     assert facts_of(sentence, "person") == []  # and no person
 
 
-def test_a_person_speaking_after_a_body_is_no_body() -> None:
+def test_a_person_beside_a_body_is_no_body() -> None:
     assert facts_of("We asked the agency, Sarah Jones said.", "organisation") == []
+    sentence = "The registered provider, Mrs Jane Smith, has two homes."
+    assert facts_of(sentence, "organisation") == []
+    assert [f.text for f in facts_of(sentence, "person")] == ["Mrs Jane Smith"]
+    assert facts_of("They called a charity, March.", "organisation") == []
 
 
 def test_a_body_word_before_a_person_does_not_make_them_a_body() -> None:
@@ -358,7 +362,7 @@ def test_a_financial_year_is_a_date_not_a_number() -> None:
     # A day written with slashes, the British way round, is that day.
     (day,) = facts_of("Inspected 14/03/2022 | Full", "date")
     assert day.period == Period(date(2022, 3, 14), date(2022, 3, 14))
-    assert period_of("31/02/2022") is None
+    assert period_of("31/02/2022") == Period(date(2022, 1, 1), date(2022, 12, 31))  # its year
     # A date written the ISO way is no financial year.
     assert [f.text for f in facts_of("Signed 2021-03-15.", "date")] == ["2021"]
 

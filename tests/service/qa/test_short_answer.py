@@ -199,6 +199,15 @@ def test_a_table_row_answers_from_the_column_the_question_names() -> None:
         question = f"How many children did {council} place for adoption?"
         span = short_answer(row, question, "number", unit="count", header=header)
         assert span is not None and row[span.start : span.end] == figure
+    # The first column names the rows: another column named beside it is the one asked.
+    span = short_answer(
+        "Recruited | 12 | 20",
+        "How many foster carers were recruited in 2023?",
+        "number",
+        unit="count",
+        header="Foster carers | 2022 | 2023",
+    )
+    assert span is not None and "Recruited | 12 | 20"[span.start : span.end] == "20"
     # No column named: the nearest figure, as for any sentence.
     span = short_answer(row, "How many were placed?", "number", unit="count", header=header)
     assert span is not None and row[span.start : span.end] == "44"
