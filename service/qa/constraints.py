@@ -65,6 +65,9 @@ class SentenceEvidence:
     other_label: bool = False  # numbers its item "Level 1" where the question asks of "Level 3"
 
 
+_SET_AHEAD = timedelta(days=366)  # how long before its period a budget may be set
+
+
 def allowed_documents(
     analysis: QuestionAnalysis,
     published: Mapping[str, date | None],
@@ -108,14 +111,13 @@ def allowed_documents(
             for d, when in published.items()
             if when is None
             or not time.predates(when)
-            or when >= time.period.start - _SET_AHEAD
-            and any(time.admits(period) for period in periods.get(d, ()))
+            or (
+                when >= time.period.start - _SET_AHEAD
+                and any(time.admits(period) for period in periods.get(d, ()))
+            )
         }
         allowed = timely if allowed is None else allowed & timely
     return allowed
-
-
-_SET_AHEAD = timedelta(days=366)  # how long before its period a budget may be set
 
 
 _ASKED_THING = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)

@@ -160,7 +160,7 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
     return Period(month_period(first_year, first, first_months).start, end)
 
 
-_NUMERIC_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")  # day/month/year
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")  # parsed from NUMERIC_DAY
 # "2020-21" (a financial year) or "2017-19" (years written short).
 FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
 
@@ -168,7 +168,7 @@ FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
 def period_of(text: str, reference: date | None = None) -> Period | None:
     """The period a date expression names; relative ones ("last November") need `reference`."""
     lowered = text.lower()
-    numeric = _NUMERIC_DAY.fullmatch(text.strip())
+    numeric = _DAY_MONTH_YEAR.fullmatch(text.strip())
     if numeric:
         day, month, year = (int(part) for part in numeric.groups())
         try:
