@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import (
-    COUNCIL_WORDS,
     NOT_PLACES,
     EntityMention,
     entity_key,
@@ -33,6 +32,7 @@ from service.qa.kinds import kind_strength
 from service.qa.labels import names_other_label
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
+from service.qa.people import place_words
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
 from service.qa.rating_areas import rates_a_part
@@ -316,7 +316,7 @@ def _names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     if places_asked and _national(sentence):
         return True  # "Nationally, 11 councils were judged inadequate": no council's figure
     for fact in facts_of(sentence, "organisation"):
-        own = set(entity_key(fact.text).split()) - COUNCIL_WORDS
+        own = set(place_words(entity_key(fact.text)))
         if _COUNCIL.search(fact.text):
             if own and not own <= NOT_PLACES and not own & analysis.home_names and not own & asked:
                 return True

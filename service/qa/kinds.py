@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from service.qa.entities import COUNCIL_WORDS, entity_key
+from service.qa.entities import entity_key
 from service.qa.facts import (
     DUE_WITHIN,
     DURATION,
@@ -24,7 +24,7 @@ from service.qa.facts import (
     Unit,
     find_facts,
 )
-from service.qa.people import name_key
+from service.qa.people import name_key, place_words
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
@@ -181,8 +181,7 @@ def _own_name(fact: Fact) -> str:
     key = name_key(fact.text)
     if fact.kind != "organisation":
         return key
-    place = [word for word in key.split() if word not in COUNCIL_WORDS]
-    return " ".join(place) or key
+    return " ".join(place_words(key)) or key
 
 
 def kind_strength(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from service.qa.entities import MONTHS, entity_key
+from service.qa.entities import COUNCIL_WORDS, MONTHS, entity_key
 from service.qa.organisations import ORGANISATION_WORDS, PERSON_TITLES, capitalised_runs
 
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -65,6 +65,12 @@ def name_key(text: str) -> str:
     while len(words) > 1 and words[0] in PERSON_TITLES:
         words = words[1:]
     return " ".join(words)
+
+
+def place_words(key: str) -> list[str]:
+    """The words of a name's key that are not a council's ("hallowfield" of "hallowfield
+    city council"): the place it is named after, as a question may give it."""
+    return [word for word in key.split() if word not in COUNCIL_WORDS]
 
 
 def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list[re.Match[str]]:
