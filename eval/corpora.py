@@ -35,7 +35,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # report, a regional adoption agency's annual report, a chief executive's action plan),
 # with `fresh7.jsonl` and `heldout-fresh7.jsonl`; six more on two councils (a focused visit
 # letter, a self-evaluation, a peer challenge letter, local news, a financial plan's tables,
-# a foster carers' web page), with `fresh8.jsonl` and `heldout-fresh8.jsonl`.
+# a foster carers' web page), with `fresh8.jsonl` and `heldout-fresh8.jsonl`; six more on
+# three councils (a joint targeted area inspection letter, corporate parenting board
+# minutes, an independent reviewing officers' annual report, a press release, a
+# safeguarding practice review summary, a Freedom of Information response), with
+# `fresh9.jsonl` and `heldout-fresh9.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -44,8 +48,9 @@ FRESH5 = REPO / "eval" / "corpora" / "fresh5" / "documents"
 FRESH6 = REPO / "eval" / "corpora" / "fresh6" / "documents"
 FRESH7 = REPO / "eval" / "corpora" / "fresh7" / "documents"
 FRESH8 = REPO / "eval" / "corpora" / "fresh8" / "documents"
+FRESH9 = REPO / "eval" / "corpora" / "fresh9" / "documents"
 # Every report written for evaluation, in the order the rounds came.
-FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8)
+FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9)
 
 
 def combine(sources: list[Path], out: Path) -> Path:
