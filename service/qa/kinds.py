@@ -84,7 +84,8 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
 _GROUPS = tuple(
     re.compile(group, re.IGNORECASE)
     for group in (
-        r"child|young people|youngster|kids|looked[- ]after",
+        # "UASC" are children; "children's homes" are homes, counted apart.
+        r"child(?!ren'?s'? homes?\b)|young people|youngster|kids|looked[- ]after|\bUASC\b",
         r"care leaver|leaving care",
         r"foster carer|fostering household",
         r"social worker|practitioner|personal adviser",
@@ -93,6 +94,7 @@ _GROUPS = tuple(
         # IRO posts" is no count of children, "eight places" none of foster carers.
         r"\b(?:posts?|jobs?|vacanc(?:y|ies)|roles?)\b",
         r"\b(?:places?|beds?)\b",
+        r"\bhomes?\b",
     )
 )
 # What "how many" counts: the words up to the question's verb.
@@ -120,6 +122,12 @@ def _counts_another_group(text: str, question: str) -> bool:
         return False
     counted = _groups_in(text)
     return len(counted) == 1 and wanted != counted
+
+
+def _names_no_group_asked(sentence: str, question: str) -> bool:
+    """Whether "how many" asks for one group (foster carers) that `sentence` never names."""
+    wanted = _groups_asked(question)
+    return len(wanted) == 1 and not wanted & _groups_in(sentence)
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a
@@ -220,6 +228,8 @@ def kind_strength(
         return RELATIVE_DATE_STRENGTH
     if kind == "number" and unit == "duration":
         return 1.0 if DURATION.search(sentence) else 0.0  # "a week" is no figure
+    if kind == "number" and unit == "count" and _names_no_group_asked(sentence, question):
+        return 0.0  # "How many foster carers?" is not answered where none are named
     if kind == "number" and unit is not None:
         numbers = [f.text for f in facts if f.kind == "number"]
         return 1.0 if any(fits_unit(unit, text, question) for text in numbers) else 0.0

@@ -350,6 +350,24 @@ def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
     assert fits_unit("count", "12 postholders", "How many social workers left?")
 
 
+def test_a_sentence_naming_none_of_the_group_counted_is_no_answer_to_how_many() -> None:
+    question = "How many foster carers does the trust have?"
+    moves = "In 2019, 41 children in care had three or more placement moves."
+    assert kind_strength(moves, "number", "count", question) == 0
+    carers = "The trust has 212 approved fostering households."
+    assert kind_strength(carers, "number", "count", question) == 1
+    # A figure with no noun counts the group its sentence names.
+    question = "How many children were in care at 31 March 2024?"
+    assert kind_strength("Average caseloads have fallen to 18.", "number", "count", question) == 0
+    assert kind_strength("The number in care rose to 447 children.", "number", "count", question)
+    # "UASC" are children; "children's homes" are homes, not children.
+    question = "How many unaccompanied asylum-seeking children did it look after?"
+    assert kind_strength("UASC at 31 March 2023: 54", "number", "count", question) == 1
+    question = "How many children's homes does the council run now?"
+    assert kind_strength("We now run six homes.", "number", "count", question) == 1
+    assert not fits_unit("count", "six homes", "How many children live there?")
+
+
 def test_a_financial_year_is_a_date_not_a_number() -> None:
     sentence = "The council spent £14.8 million on placements in 2020-21."
     assert [f.text for f in facts_of(sentence, "number")] == ["£14.8 million"]
