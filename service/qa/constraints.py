@@ -20,13 +20,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from service.qa.analysis import QuestionAnalysis
+from service.qa.councils import NOT_PLACES
 from service.qa.dates import evidence_day
-from service.qa.entities import (
-    NOT_PLACES,
-    EntityMention,
-    entity_key,
-    mentions,
-)
+from service.qa.entities import EntityMention, entity_key, mentions
 from service.qa.facts import Period, facts_of, find_facts, ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.labels import names_other_label
@@ -232,11 +228,11 @@ def sentence_evidence(
     )
     closeness = _nearness(analysis, sentence) if kind else 0.0
     # Asked about a council, a sentence of a report headed with another, in a passage
-    # naming none of the question's names, is about that one ("the council" of
-    # Orlingham's report, for Farrowdale).
+    # naming no council or subject the question names, is about that one ("the council"
+    # of Orlingham's report, for Farrowdale; its "IRO" is every council's).
     other = _names_other_council(analysis, sentence) or (
         bool(analysis.subjects_named & analysis.council_names)
-        and not any(mentions(passage, m.key) for m in analysis.entities)
+        and not any(mentions(context, key) for key in analysis.subjects_named)
         and _names_other_council(analysis, heading)
     )
     # "rated 'good' in 2018" does not say when it was rated inadequate.

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.models import Document
+from service.qa.councils import NOT_PLACES, council_places
 from service.qa.document_subjects import choose_subject
 
 # A capitalised word, whole when a capital follows an apostrophe or a short prefix
@@ -362,28 +363,10 @@ def names_in(text: str) -> list[str]:
     return EntityLexicon._scan(text)[0]
 
 
-# A capitalised word directly before a capitalised council word ("Norfolk County
-# Council", "Doncaster Council"; not "... Jane Hughes. Council leaders ...").
-_BEFORE_COUNCIL = re.compile(
-    r"\b([A-Z][A-Za-z'’-]+)[ \t]+(?:Metropolitan|Borough|County|City|District|Council)\b"
-)
-# Words before "Council" that name no place: a forum ("Children in Care Council"), a
-# party, a parish.
-NOT_PLACES = frozenset(
-    {
-        *("care", "children", "in", "young", "people", "youth", "parish", "town"),
-        *("labour", "conservative", "liberal", "green"),
-        *("the", "our", "your", "their", "this", "its"),
-        *("city", "county", "borough", "district", "metropolitan"),
-    }
-)
-
-
 def _council_names(document: Document) -> Iterator[str]:
-    """The keys of the capitalised words `document` writes before a council word
-    ("Norfolk" of "Norfolk County Council")."""
-    for match in _BEFORE_COUNCIL.finditer(_named_text(document)):
-        key = entity_key(match.group(1))
+    """The keys of the places `document` names councils of (`councils.council_places`)."""
+    for place in council_places(_named_text(document)):
+        key = entity_key(place)
         if key not in NOT_PLACES:
             yield key
 

@@ -447,18 +447,38 @@ def test_a_sentence_in_another_councils_report_naming_none_asked_is_about_that_o
     sentence = "612 children were in the care of the council."
     heading = "Orlingham City Council: commissioner's report\nDepartment for Education"
 
-    def other(passage: str) -> bool:
-        evidence = sentence_evidence(analysis, sentence, sentence, passage, None, heading)
+    def other(context: str, passage: str = "") -> bool:
+        evidence = sentence_evidence(analysis, sentence, context, passage or context, None, heading)
         return evidence.other_council
 
     assert other(sentence)
-    # A passage naming the council asked about may be a section about it.
+    # A sentence beside one naming the council asked about may be about it.
     assert not other(f"Farrowdale County Council was rated outstanding. {sentence}")
+    # Not one whose passage names it in passing, further on.
+    passing = f"{sentence} Two more. Its pay cap is shared with councils such as Farrowdale."
+    assert other(sentence, passing)
     # Asked about no council, a report's heading says nothing of the sentence.
     programme = analyse(resolve("How many hubs does the Mockingbird scheme have?", []), lexicon)
     assert programme.entities and not programme.subjects_named
     evidence = sentence_evidence(programme, sentence, sentence, sentence, None, heading)
     assert not evidence.other_council
+
+
+def test_places_listed_before_councils_are_councils_named_in_passing() -> None:
+    review = (
+        "Brightwold Borough Council reviewed its IRO service with the IRO services of "
+        "Hartlecombe and Rookhaven councils. The council had 447 children in care."
+    )
+    lexicon = EntityLexicon([_doc("iro", review, "2024-07-11"), *DOCS])
+    assert {"brightwold", "hartlecombe", "rookhaven"} <= lexicon.council_names()
+    question = "Who wrote Hartlecombe's IRO annual report?"
+    analysis = analyse(resolve(question, []), lexicon)
+    assert analysis.subjects_named == {"hartlecombe"}
+    # The question's "IRO" is every council's: Brightwold's report is still another's.
+    sentence = "Author: Denise Kowalczyk, IRO Service Manager"
+    heading = "Brightwold Borough Council IRO annual report\nBrightwold Borough Council"
+    evidence = sentence_evidence(analysis, sentence, sentence, sentence, None, heading)
+    assert evidence.other_council
 
 
 def test_the_best_sentence_giving_its_person_another_post_is_no_answer() -> None:

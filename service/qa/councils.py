@@ -1,0 +1,39 @@
+"""The places a report names councils of: "Norfolk" of "Norfolk County Council", each
+place of "the IRO services of Hartlecombe and Rookhaven councils".
+
+The entity lexicon reads them so that a council named only in passing is still a
+council a question can name, and no other council's report answers for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A capitalised word directly before a capitalised council word ("Norfolk County
+# Council", "Doncaster Council"; not "... Jane Hughes. Council leaders ...").
+_BEFORE_COUNCIL = re.compile(
+    r"\b([A-Z][A-Za-z'’-]+)[ \t]+(?:Metropolitan|Borough|County|City|District|Council)\b"
+)
+# Places listed before "councils" ("Hartlecombe and Rookhaven councils").
+_PLACE = r"[A-Z][A-Za-z'’-]+"
+_LISTED_COUNCILS = re.compile(rf"\b((?:{_PLACE},\s+)*{_PLACE}\s+and\s+{_PLACE})\s+councils\b")
+_LIST_SEPARATOR = re.compile(r",\s+|\s+and\s+")
+# Words before "Council" that name no place (as entity keys): a forum ("Children in Care
+# Council"), a party, a parish.
+NOT_PLACES = frozenset(
+    {
+        *("care", "children", "in", "young", "people", "youth", "parish", "town"),
+        *("labour", "conservative", "liberal", "green"),
+        *("the", "our", "your", "their", "this", "its"),
+        *("city", "county", "borough", "district", "metropolitan"),
+    }
+)
+
+
+def council_places(text: str) -> list[str]:
+    """The words `text` writes as places of councils, as written (some may be
+    `NOT_PLACES`)."""
+    places = [match.group(1) for match in _BEFORE_COUNCIL.finditer(text)]
+    for listed in _LISTED_COUNCILS.finditer(text):
+        places.extend(_LIST_SEPARATOR.split(listed.group(1)))
+    return places
