@@ -46,7 +46,6 @@ _ABOUT = (
     r"(?:(?:the|its|their|[\w-]+['’]s)\s+)?(?:names?\s+of\s+(?:the\s+)?)?"
 )
 
-
 # "What is the name of the minister": the noun after "the name of" is asked about.
 _NAME_OF = r"(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+names?\s+of\s+(?:the\s+)?|of\s+)?"
 
@@ -61,12 +60,13 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 # "rate" as a noun is a figure ("the rate of matching", "the agency social worker rate in
 # Lindenmere?"); as a verb a judgement ("How did Ofsted rate the council?").
 _RATE_NOUN = r"\s+(?:of|in|at|for|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
+_PRICE_NOUNS = "budget|cost|expensive|salar(?:y|ie)|fee|allowance|price"  # amounts of money
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
-    f"budget|cost|salar(?:y|ie)|fee|allowance|price|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
+    f"{_PRICE_NOUNS}|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
 _WHAT_PERCENT = r"\bwhat\s*%"  # "What % of care leavers ...?": a number, a share
-_DATE_NOUNS = "year|date|day|month"
+_DATE_NOUNS = "year|date|day|month|deadline"
 _PERSON_NOUNS = (
     "person|people|boss|head|chief executive|director|inspector|hmi|officer|leader|manager|"
     "chair|councillor|minister|mayor"
@@ -147,7 +147,7 @@ _HOW_LONG = re.compile(
 _COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
-_MONEY_NOUNS = "budget|cost|spending|funding|grant|investment|salary|price|fee|allowance|value"
+_MONEY_NOUNS = f"{_PRICE_NOUNS}|spending|funding|grant|investment|value"
 _ASKS_ABOUT_MONEY = re.compile(_asks_about(_MONEY_NOUNS), re.I)
 
 

@@ -66,7 +66,8 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 # Words after a place that make it a council's name ("Norfolk County Council").
 COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
+# What a sentence opens after: its end, a line's, a table cell's ("| Deadline |").
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
 # Share of documents above which a name no longer tells documents apart.
 COMMON_SHARE = 0.6
 

@@ -83,6 +83,10 @@ def test_answer_kind(question: str, expected: str | None) -> None:
     assert answer_kind(question) == expected
 
 
+def test_a_deadline_is_a_date() -> None:
+    assert answer_kind("What is the deadline for the written statement of action?") == "date"
+
+
 # --- the period a question names ------------------------------------------------
 
 
@@ -318,6 +322,9 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         ("How much is the weekly fostering allowance for a child aged 11?", "money"),
         ("What weekly allowance does the council pay its foster carers?", "money"),
         ("How much did the council pay?", "money"),
+        # "The most expensive" placement is its cost; the value of a contract is money.
+        ("What was the most expensive single placement per week in 2023-24?", "money"),
+        ("What was the value of the contract?", "money"),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:

@@ -464,6 +464,12 @@ def test_a_sentence_in_another_councils_report_naming_none_asked_is_about_that_o
     assert not evidence.other_council
 
 
+def test_a_table_cell_opens_like_a_sentence_so_its_first_word_is_no_name() -> None:
+    minutes = _doc("mins", "| No. | Action | Owner | Deadline |\n| 1 | Report | DCS | May |", None)
+    lexicon = EntityLexicon([minutes, *DOCS])
+    assert not lexicon.documents_of("deadline") and not lexicon.documents_of("owner")
+
+
 def test_places_listed_before_councils_are_councils_named_in_passing() -> None:
     review = (
         "Brightwold Borough Council reviewed its IRO service with the IRO services of "

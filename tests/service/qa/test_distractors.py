@@ -189,7 +189,7 @@ def test_no_answer_cites_a_document_that_contradicts_a_named_council_or_year(
 def test_nor_over_reports_written_after_the_model_was_fitted(
     tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
 ) -> None:
-    """The fresh reports (nine more councils and two trusts, in other formats too) with
+    """The fresh reports (twelve more councils and two trusts, in other formats too) with
     the bundled and distractor ones, asked their own questions."""
     work = tmp_path_factory.mktemp("with-fresh")
     engine = _engine(work, [BUNDLED, DISTRACTORS, *FRESH_ROUNDS], real_embedder)
@@ -237,10 +237,33 @@ def test_nor_over_reports_written_after_the_model_was_fitted(
                 "Stavelcombe scrutiny committee on 5 November 2024?",
                 "Pritchard",
             ),
+            # The person titled with the post asked, not the letter's salutation.
+            (
+                "Who was the lead inspector on the Corvingham joint targeted area inspection?",
+                "Marcus Oyelaran",
+            ),
+            # A deadline is a date; the most expensive placement, an amount of money.
+            (
+                "What is the deadline for Corvingham to send its written statement of action "
+                "to Ofsted after the 2024 JTAI?",
+                "22 October 2024",
+            ),
+            (
+                "What was the most expensive single placement per week in Skellbourne during "
+                "2023-24?",
+                "£18,500",
+            ),
         ]:
             response = ask(engine, question)
             assert response.short_answer is not None, question
             assert expected in response.short_answer.text, question
+        # A council named only in passing ("Hartlecombe and Rookhaven councils") has no
+        # report of its own to answer from.
+        for question in (
+            "Who is the author of Hartlecombe's IRO annual report for 2023-24?",
+            "How many children were in care in Hartlecombe at 31 March 2024?",
+        ):
+            assert not ask(engine, question).answered, question
     finally:
         engine.close()
 
