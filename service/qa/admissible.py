@@ -30,10 +30,11 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     date, figure, rating or organisation asked for while other sentences have one (or,
     for "who", any person, body or role); it is about another council, states another
     judgement than the one named (or, for its date, none), gives its people other posts
-    than the one asked about or names no person for "who holds it", lacks the words
-    the question quotes or the name it asks for, numbers its item otherwise than the
-    question ("Level 1" for "Level 3"), or rates a part of the service when the
-    question asks for the whole. A question about the document itself is answered
+    than the one asked about or names no person for "who holds it" (or names none as
+    holding that post, when another sentence does), lacks the words the question quotes
+    or the name it asks for, numbers its item otherwise than the question ("Level 1"
+    for "Level 3"), or rates a part of the service when the question asks for the
+    whole. A question about the document itself is answered
     from its own parts, when a sentence has them: its dateline for "when was it
     published", and the byline, signature or addressee for "who wrote / signed /
     received it"; the dateline answers no other "when". "Who is the director now?" and

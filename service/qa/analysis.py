@@ -60,7 +60,7 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 # "rate" as a noun is a figure ("the rate of matching", "the agency social worker rate in
 # Lindenmere?"); as a verb a judgement ("How did Ofsted rate the council?").
 _RATE_NOUN = r"\s+(?:of|in|at|for|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
-_PRICE_NOUNS = "budget|cost|expensive|salar(?:y|ie)|fee|allowance|price"  # amounts of money
+_PRICE_NOUNS = r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
     f"{_PRICE_NOUNS}|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"

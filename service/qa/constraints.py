@@ -226,9 +226,9 @@ def sentence_evidence(
         else 0.0
     )
     closeness = _nearness(analysis, sentence) if kind else 0.0
-    # Asked about a council, a sentence of a report headed with another, in a passage
-    # naming no council or subject the question names, is about that one ("the council"
-    # of Orlingham's report, for Farrowdale; its "IRO" is every council's).
+    # Asked about a council, a sentence of a report headed with another, naming with its
+    # neighbours none of the subjects the question names, is about that one ("the
+    # council" of Orlingham's report, for Farrowdale; its "IRO" is every council's).
     other = names_other_council(analysis, sentence) or (
         bool(analysis.subjects_named & analysis.council_names)
         and not any(mentions(context, key) for key in analysis.subjects_named)

@@ -16,14 +16,18 @@ _BEFORE_COUNCIL = re.compile(
 )
 # Places listed before "councils" ("Hartlecombe and Rookhaven councils").
 _PLACE = r"[A-Z][A-Za-z'’-]+"
-_LISTED_COUNCILS = re.compile(rf"\b((?:{_PLACE},\s+)*{_PLACE}\s+and\s+{_PLACE})\s+councils\b")
-_LIST_SEPARATOR = re.compile(r",\s+|\s+and\s+")
+# (At most eight before the last two: bounded, so a long run of names cannot make the
+# search quadratic.)
+_LISTED_COUNCILS = re.compile(
+    rf"\b((?:{_PLACE},\s+){{0,8}}{_PLACE},?\s+and\s+{_PLACE})\s+(?i:councils)\b"
+)
+_LIST_SEPARATOR = re.compile(r",?\s+and\s+|,\s+")
 # Words before "Council" that name no place (as entity keys): a forum ("Children in Care
 # Council"), a party, a parish.
 NOT_PLACES = frozenset(
     {
         *("care", "children", "in", "young", "people", "youth", "parish", "town"),
-        *("labour", "conservative", "liberal", "green"),
+        *("labour", "conservative", "tory", "liberal", "green", "english", "welsh"),
         *("the", "our", "your", "their", "this", "its"),
         *("city", "county", "borough", "district", "metropolitan"),
     }

@@ -85,7 +85,7 @@ _GROUPS = tuple(
     re.compile(group, re.IGNORECASE)
     for group in (
         # "UASC" are children; "children's homes" are homes, counted apart.
-        r"child(?!ren'?s'? homes?\b)|young people|youngster|kids|looked[- ]after|\bUASC\b",
+        r"child(?!ren['’]?s['’]? homes?\b)|young people|youngster|kids|looked[- ]after|\bUASC\b",
         r"care leaver|leaving care",
         r"foster carer|fostering household",
         r"social worker|practitioner|personal adviser",
@@ -127,7 +127,7 @@ def _counts_another_group(text: str, question: str) -> bool:
 def _names_no_group_asked(sentence: str, question: str) -> bool:
     """Whether "how many" asks for one group (foster carers) that `sentence` never names."""
     wanted = _groups_asked(question)
-    return len(wanted) == 1 and not wanted & _groups_in(sentence)
+    return len(wanted) == 1 and not any(_GROUPS[group].search(sentence) for group in wanted)
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a
@@ -212,6 +212,8 @@ def kind_strength(
     asked must fall in it: "In which month was it judged inadequate in 2013?" is not
     answered by "November 2023" beside a bare "2013".
     """
+    if kind == "number" and unit == "count" and _names_no_group_asked(sentence, question):
+        return 0.0  # "How many foster carers?" is not answered where none are named
     facts = find_facts(sentence, None, common_words)
     if kind == "date" and unit is not None:
         dates = [f for f in facts if f.kind == "date"]
@@ -228,8 +230,6 @@ def kind_strength(
         return RELATIVE_DATE_STRENGTH
     if kind == "number" and unit == "duration":
         return 1.0 if DURATION.search(sentence) else 0.0  # "a week" is no figure
-    if kind == "number" and unit == "count" and _names_no_group_asked(sentence, question):
-        return 0.0  # "How many foster carers?" is not answered where none are named
     if kind == "number" and unit is not None:
         numbers = [f.text for f in facts if f.kind == "number"]
         return 1.0 if any(fits_unit(unit, text, question) for text in numbers) else 0.0

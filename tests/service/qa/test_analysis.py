@@ -325,6 +325,8 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
         # "The most expensive" placement is its cost; the value of a contract is money.
         ("What was the most expensive single placement per week in 2023-24?", "money"),
         ("What was the value of the contract?", "money"),
+        ("What are the salaries of social workers?", "money"),
+        ("Which expensive placements were ended early?", None),
     ],
 )
 def test_the_unit_of_the_number_asked_for(question: str, unit: str | None) -> None:

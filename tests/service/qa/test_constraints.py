@@ -14,6 +14,7 @@ from service.qa.constraints import (
     time_covered,
     unmet_constraints,
 )
+from service.qa.councils import council_places
 from service.qa.dates import periods_named
 from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
@@ -477,6 +478,14 @@ def test_places_listed_before_councils_are_councils_named_in_passing() -> None:
     )
     lexicon = EntityLexicon([_doc("iro", review, "2024-07-11"), *DOCS])
     assert {"brightwold", "hartlecombe", "rookhaven"} <= lexicon.council_names()
+    assert council_places("Leeds, York, and Hull Councils") == ["Leeds", "York", "Hull"]
+    assert council_places("Labour and Conservative councils") == ["Labour", "Conservative"]
+    assert (
+        not {"labour", "english"}
+        & EntityLexicon(
+            [_doc("parties", "Labour and Conservative councils, English and Welsh councils.", None)]
+        ).council_names()
+    )
     question = "Who wrote Hartlecombe's IRO annual report?"
     analysis = analyse(resolve(question, []), lexicon)
     assert analysis.subjects_named == {"hartlecombe"}

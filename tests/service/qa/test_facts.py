@@ -366,6 +366,11 @@ def test_a_sentence_naming_none_of_the_group_counted_is_no_answer_to_how_many() 
     question = "How many children's homes does the council run now?"
     assert kind_strength("We now run six homes.", "number", "count", question) == 1
     assert not fits_unit("count", "six homes", "How many children live there?")
+    curly = "The council runs six children’s homes."
+    assert kind_strength(curly, "number", "count", "How many children are in care?") == 0
+    # A question naming two groups is not held to either.
+    two = "How many young people leaving care were seen?"
+    assert kind_strength("Advisers saw 41 of them.", "number", "count", two) == 1
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:
