@@ -82,8 +82,8 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
         kept = _without(kept, lambda e: e.kind < 1)
     if analysis.office is not None:
         kept = _ruled_out(analysis, kept, names_no_holder)
-        # A sentence titling its person with the post asked ("Inspection team: Marcus
-        # Oyelaran, lead inspector") names the holder; one naming a person untitled may not.
+        # A sentence naming a person and the post asked as held now ("Inspection team:
+        # Marcus Oyelaran, lead inspector") names its holder; one without the post may not.
         kept = _without(kept, lambda e: not e.holds_office)
     about_one = bool(analysis.entities or analysis.home_names)
     if analysis.prefer_recent and analysis.time is None and about_one:
