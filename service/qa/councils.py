@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
+# Words after a place that make it a council's name ("Norfolk County Council").
+COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
 # A capitalised word directly before a capitalised council word ("Norfolk County
 # Council", "Doncaster Council"; not "... Jane Hughes. Council leaders ...").
 _BEFORE_COUNCIL = re.compile(
-    r"\b([A-Z][A-Za-z'’-]+)[ \t]+(?:Metropolitan|Borough|County|City|District|Council)\b"
+    rf"\b([A-Z][A-Za-z'’-]+)[ \t]+(?:{'|'.join(sorted(w.title() for w in COUNCIL_WORDS))})\b"
 )
 # Places listed before "councils" ("Hartlecombe and Rookhaven councils").
 _PLACE = r"[A-Z][A-Za-z'’-]+"
@@ -23,13 +25,13 @@ _LISTED_COUNCILS = re.compile(
 )
 _LIST_SEPARATOR = re.compile(r",?\s+and\s+|,\s+")
 # Words before "Council" that name no place (as entity keys): a forum ("Children in Care
-# Council"), a party, a parish.
+# Council"), a party, a parish, another council word ("County" of "County Council").
 NOT_PLACES = frozenset(
     {
         *("care", "children", "in", "young", "people", "youth", "parish", "town"),
         *("labour", "conservative", "tory", "liberal", "green", "english", "welsh"),
         *("the", "our", "your", "their", "this", "its"),
-        *("city", "county", "borough", "district", "metropolitan"),
+        *(COUNCIL_WORDS - {"council"}),
     }
 )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.models import Document
-from service.qa.councils import NOT_PLACES, council_places
+from service.qa.councils import COUNCIL_WORDS, NOT_PLACES, council_places
 from service.qa.document_subjects import choose_subject
 
 # A capitalised word, whole when a capital follows an apostrophe or a short prefix
@@ -64,8 +64,6 @@ _NOT_NAMES = frozenset(
     virtual regional quality assurance safeguarding partnership partnerships
     mp mps hmi dcs ceo""".split()  # noqa: SIM905 (posts written short: "the MP for ...")
 ) | {m.lower() for m in MONTHS}
-# Words after a place that make it a council's name ("Norfolk County Council").
-COUNCIL_WORDS = frozenset({"council", "county", "borough", "metropolitan", "city", "district"})
 # What a sentence opens after: its end, a line's, a table cell's ("| Deadline |").
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;|\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
 # Share of documents above which a name no longer tells documents apart.

@@ -160,7 +160,7 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
     return Period(month_period(first_year, first, first_months).start, end)
 
 
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")  # parsed from NUMERIC_DAY
+_DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}})/(\d{{1,2}})/({_YEAR})")  # NUMERIC_DAY, parsed
 # "2020-21" (a financial year) or "2017-19" (years written short).
 FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from service.qa.entities import COUNCIL_WORDS, MONTHS, entity_key
+from service.qa.councils import COUNCIL_WORDS
+from service.qa.entities import MONTHS, entity_key
 from service.qa.organisations import ORGANISATION_WORDS, PERSON_TITLES, capitalised_runs
 
 _INITIAL = re.compile(r"[A-Z]\.")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corpus.sentences import cell_spans, table_header
-from service.qa.entities import COUNCIL_WORDS
+from service.qa.councils import COUNCIL_WORDS
 from service.qa.facts import DATE, DURATION, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
 from service.qa.people import name_key
