@@ -39,7 +39,10 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # three councils (a joint targeted area inspection letter, corporate parenting board
 # minutes, an independent reviewing officers' annual report, a press release, a
 # safeguarding practice review summary, a Freedom of Information response), with
-# `fresh9.jsonl` and `heldout-fresh9.jsonl`.
+# `fresh9.jsonl` and `heldout-fresh9.jsonl`; six more on three councils (a residential
+# special school's inspection, a safeguarding partnership's annual report, an ombudsman's
+# decision, a youth justice inspection, an area SEND inspection letter, a care leavers'
+# local offer web page), with `fresh10.jsonl` and `heldout-fresh10.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -49,8 +52,9 @@ FRESH6 = REPO / "eval" / "corpora" / "fresh6" / "documents"
 FRESH7 = REPO / "eval" / "corpora" / "fresh7" / "documents"
 FRESH8 = REPO / "eval" / "corpora" / "fresh8" / "documents"
 FRESH9 = REPO / "eval" / "corpora" / "fresh9" / "documents"
+FRESH10 = REPO / "eval" / "corpora" / "fresh10" / "documents"
 # Every report written for evaluation, in the order the rounds came.
-FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9)
+FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10)
 
 
 def combine(sources: list[Path], out: Path) -> Path:

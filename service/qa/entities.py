@@ -108,6 +108,7 @@ class EntityLexicon:
         self._docs_of: dict[str, set[str]] = defaultdict(set)
         self._aliases: dict[str, str] = {}  # acronym key -> expansion key
         self._vocabulary: set[str] = set()
+        self._acronyms: set[str] = set()  # names the corpus writes in capitals ("SEND")
         lower_case: set[str] = set()  # words the corpus also writes in lower case
         self._mentions: Counter[str] = Counter()  # capitalised mentions, not sentence-initial
         self.document_count = len(documents)
@@ -128,6 +129,7 @@ class EntityLexicon:
             # "press.office@wethercombe.gov.uk" does not write Wethercombe in lower case.
             plain = _WORD.findall(_ADDRESS.sub(" ", text))
             lower_case.update(entity_key(w) for w in plain if w[0].islower())
+            self._acronyms.update(entity_key(w) for w in words if _ACRONYM.fullmatch(w))
             names, openers = self._scan(text)
             self._mentions.update(names)
             names_by_doc.append((document.doc_id, set(names), openers))
@@ -137,10 +139,15 @@ class EntityLexicon:
             # lower case ("Since Doncaster's trust ..." names no "Since Doncaster").
             # So it is before a council ("Ashcombe Metropolitan Borough Council, judged
             # inadequate ..." names Ashcombe, though only there).
+            # And so is a name that opens its lines whole more than once ("Hartwell
+            # Lodge School", a heading and the sentence opening the report).
+            repeated = Counter(key for first, key, _ in openers if key != first)
+            named = {first for first, key, _ in openers if repeated[key] > 1}
             keys.update(
                 key
                 for first, key, named_on in openers
-                if (named_on or first in self._mentions) and first not in lower_case
+                if (named_on or first in self._mentions or first in named)
+                and first not in lower_case
             )
             # A name is never written in lower case: "Doncaster" is one, the "Provision"
             # that opens a sentence is not.
@@ -166,7 +173,7 @@ class EntityLexicon:
         self._subject_keys = {entity_key(s): s for s in self._subjects.values() if s}
 
     @staticmethod
-    def _scan(text: str) -> tuple[list[str], set[tuple[str, str, bool]]]:
+    def _scan(text: str) -> tuple[list[str], list[tuple[str, str, bool]]]:
         """The names of `text`, and (first word, name, a council word follows) for each
         capitalised run opening a sentence, whose first word is left out of the names
         unless the corpus never writes it in lower case and uses it as a name elsewhere
@@ -174,7 +181,7 @@ class EntityLexicon:
         Quayle said ...", ("ashcombe", "ashcombe", True) from "Ashcombe Metropolitan
         Borough Council, judged ..."."""
         keys: list[str] = []
-        openers: set[tuple[str, str, bool]] = set()
+        openers: list[tuple[str, str, bool]] = []
         for run in _RUN.finditer(text):
             words = [w for w in (entity_key(w) for w in run.group().split()) if w]
             # A sentence's first word is capitalised whatever it is ("According to").
@@ -185,9 +192,9 @@ class EntityLexicon:
             if first is not None and first not in _NOT_NAMES:
                 # "Ashcombe Metropolitan Borough Council": a place names its council.
                 council = bool(words) and words[0] in COUNCIL_WORDS
-                openers.add((first, first, council))
+                openers.append((first, first, council))
                 if own:
-                    openers.add((first, " ".join([first, *own]), council))
+                    openers.append((first, " ".join([first, *own]), council))
             if not own:
                 continue
             keys.extend(own)
@@ -267,12 +274,15 @@ class EntityLexicon:
         question = _JOINED_MODIFIER.sub(lambda m: " " * len(m.group()), question)
         tokens = list(_WORD.finditer(question))
         keys = [entity_key(t.group()) for t in tokens]
+        cased = any(t.group()[0].isupper() for t in tokens[1:])
         found: list[EntityMention] = []
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 key = " ".join(keys[i : i + size])
-                if size == 1 and (key in _NOT_NAMES or not key):
+                if size == 1 and (
+                    key in _NOT_NAMES or not key or _TWO_CAPITALS.fullmatch(tokens[i].group())
+                ):
                     continue
                 # Several words are one name only as the question writes one ("Growing
                 # Futures"); "doncaster ofsted rating" names Doncaster, then Ofsted.
@@ -290,6 +300,9 @@ class EntityLexicon:
                 lower = not tokens[i].group()[0].isupper()
                 place = key in self._councils and _used_as_place(keys, i)
                 rare = lower and self._mentions[key] < 2 and not place
+                # An acronym typed in lower case where the question writes names with
+                # capitals is a word: "to send" beside "Corvingham" and "JTAI" (not SEND).
+                rare = rare or lower and key in self._acronyms and cased
                 if documents and not rare:
                     text = question[tokens[i].start() : tokens[i + size - 1].end()]
                     found.append(EntityMention(text, key, documents))
@@ -327,6 +340,11 @@ class EntityLexicon:
         if word.endswith("-"):
             return False  # "mid-2016"
         return (word[0].isupper() and i > 0) or _used_as_place(keys, i)
+
+
+# Two capitals abbreviate a phrase more often than they name anything ("a CP plan",
+# "the LA"), and the reports that write the phrase out do not write them.
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 
 
 def _used_as_place(keys: list[str], i: int) -> bool:

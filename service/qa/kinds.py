@@ -84,8 +84,10 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
 _GROUPS = tuple(
     re.compile(group, re.IGNORECASE)
     for group in (
-        # "UASC" are children; "children's homes" are homes, counted apart.
-        r"child(?!ren['’]?s['’]? homes?\b)|young people|youngster|kids|looked[- ]after|\bUASC\b",
+        # "UASC" and a school's pupils are children; "children's homes" are homes,
+        # counted apart.
+        r"child(?!ren['’]?s['’]? homes?\b)|young people|youngster|kids|looked[- ]after|\bUASC\b"
+        r"|\bpupils?\b",
         r"care leaver|leaving care",
         r"foster carer|fostering household",
         r"social worker|practitioner|personal adviser",
@@ -183,6 +185,18 @@ def _names_role(sentence: str, asked: str) -> bool:
     )
 
 
+def _given(fact: Fact, question: str, keys: str) -> bool:
+    """Whether the question gives the name `fact` is: in full, or a person's by surname
+    ("Councillor Varma" is "Councillor Ashok Varma")."""
+    if fact.kind not in _NAMED_KINDS:
+        return False
+    own = _own_name(fact)
+    if f" {own} " in keys:
+        return True
+    surname = fact.text.split()[-1]
+    return fact.kind == "person" and re.search(rf"\b{re.escape(surname)}\b", question) is not None
+
+
 def _own_name(fact: Fact) -> str:
     """A name as a question would give it: a council by its place ("Hallowfield City
     Council" is the question's "Hallowfield's")."""
@@ -236,11 +250,7 @@ def kind_strength(
     asked = question.lower()
     # Compared as names: "The Trust's" is the question's "the Trust".
     keys = f" {entity_key(question)} "
-    kinds = {
-        f.kind
-        for f in facts
-        if not (f.kind in _NAMED_KINDS and asked and f" {_own_name(f)} " in keys)
-    }
+    kinds = {f.kind for f in facts if not (asked and _given(f, question, keys))}
     if kind in kinds:
         return 1.0
     if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):

@@ -118,6 +118,10 @@ def _heads(post: str) -> set[str]:
     return heads | ({"executive"} if "chief executive" in post else set())
 
 
+# A team's member who "led" its work holds the post of lead: "lead inspector".
+_LED_BY = re.compile(r"(?:inspector|reviewer|peer)s?\s+led\b")
+
+
 def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
     """The post whose holder `question` asks for ("director of children's services",
     "chief inspector"); None when it asks for none.
@@ -131,6 +135,8 @@ def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
     if match is None:
         return None
     post, field = match.group("post"), match.group("field")
+    if _LED_BY.match(lowered, match.start("post")):
+        post = f"lead {post}"  # "Which inspector led the inspection?": its lead inspector
     if field and _FIELD_HEADS.search(post) and not any(_plain(n) in field for n in names):
         return Office(post, field, match.group("of"))
     return Office(post)
@@ -247,6 +253,7 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").lower()
 
 
+_NAME_TITLES = "Councillor|Cllr|Dr|Mr|Mrs|Ms|Miss|Professor|Prof|Sir|Dame|Superintendent"
 # "Who was director before Helen Marchbank took over?", "Who preceded Helen Marchbank?",
 # "Before Owen Lyddiard, who held the portfolio?"
 _BEFORE_SUCCESSOR = re.compile(
@@ -255,6 +262,10 @@ _BEFORE_SUCCESSOR = re.compile(
     r"|\b(?i:preceded)\s+(?P<named>(?:[A-Z][\w'’-]+\s*){1,3})"
     # A person's name of two or three words ("Before January, who ...?" names no one).
     r"|^\W*(?i:before)\s+(?P<opening>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s*(?i:who)\b"
+    # Or ending the question: "Who chaired the board before Lorna Braithwaite?", "...
+    # before Councillor Varma?" (not "before March 2023?" nor "before Christmas?").
+    rf"|\b(?i:before)\s+(?P<last>(?:{_NAME_TITLES})\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}}"
+    r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\?*\s*$"
 )
 # Someone who came after the person named: "..., replacing interim director Helen
 # Marchbank", "succeeded Helen Marchbank"; not "was replaced by Helen Marchbank", which
@@ -271,7 +282,8 @@ def successor_asked(question: str) -> str | None:
     match = _BEFORE_SUCCESSOR.search(question)
     if match is None:
         return None
-    return (match.group("name") or match.group("named") or match.group("opening")).strip()
+    named = match.group("name") or match.group("named") or match.group("opening")
+    return (named or match.group("last")).strip()
 
 
 def names_successor(successor: str | None, sentence: str) -> bool:

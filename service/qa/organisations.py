@@ -48,6 +48,9 @@ ORGANISATION_WORDS = frozenset(
     school charity commission lga dfe union society foundation institute network alliance
     solutions ltd limited plc llp consulting consultancy academy""".split()  # noqa: SIM905
 )
+# A room named after the body that meets in it is a place: "Committee Room 3",
+# "the Council Chamber".
+_VENUE_WORDS = frozenset("room rooms chamber chambers suite".split())  # noqa: SIM905
 _MONTHS = frozenset(m.lower() for m in MONTHS)
 # Not written short as "the X": acronyms, a proper name, a company's suffix.
 _NOT_WRITTEN_SHORT = frozenset("lga dfe nhs ofsted ltd limited plc llp".split())  # noqa: SIM905
@@ -106,8 +109,10 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
     for run in capitalised_runs(sentence):
         if found and run.start() < found[-1][1]:
             continue  # the acronym of a name just taken with it
-        words = {w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()}
-        if words & ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
+        words = [w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()]
+        if words[-1] in _VENUE_WORDS:
+            continue
+        if set(words) & ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
             defined = _DEFINED_ACRONYM.match(sentence, run.end())
             found.append((run.start(), defined.end() if defined else run.end()))
     found += [

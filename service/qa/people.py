@@ -87,6 +87,16 @@ def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list
     return piece[start:]
 
 
+def _dated(piece: list[re.Match[str]], own: list[re.Match[str]]) -> bool:
+    """Whether a month makes the run a date ("May 2023", "Since June Ofsted"): not the
+    first name of a titled person ("Councillor June Halloran")."""
+    months = [w for w in own if w.group() in MONTHS]
+    titled_first_name = (
+        len(piece) > len(own) and len(own) >= 2 and months == [own[0]] and piece[0] is not own[0]
+    )
+    return bool(months) and not titled_first_name
+
+
 def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int]]:
     """Spans of people's names: capitalised runs split at organisation and job words,
     trimmed of the words before the name that the corpus writes in lower case."""
@@ -109,7 +119,7 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
             if len(own) >= 2 or (own and len(piece) > len(own)):
                 start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
                 building = _is_building(sentence, start, end, piece[-1].group())
-                if not building and not set(sentence[start:end].split()) & set(MONTHS):
+                if not building and not _dated(piece, own):
                     spans.append((start, end))
             piece = []
     return spans

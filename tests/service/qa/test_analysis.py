@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from corpus.models import Document
-from service.qa.analysis import analyse, answer_kind
+from service.qa.analysis import analyse
+from service.qa.asked_kind import answer_kind
 from service.qa.contract import Turn
 from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
@@ -77,6 +78,10 @@ from service.qa.periods import time_constraint
         ("Tell me about the caseload", None),
         ("Did the number of children in care rise?", None),
         ("Has Doncaster met its target date?", None),
+        # A clause opening with "when" says when; the question after the comma asks.
+        ("When inspectors visited in 2024, how many children boarded?", "number"),
+        ("When Ofsted visited in 2017, who led the inspection?", "person"),
+        ("When did the council, which was rated inadequate, open its home?", "date"),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:
@@ -296,6 +301,9 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         ("What is the investment paying for?", False),
         ("What is the value of the fostering framework contract?", True),
         ("What value did inspectors place on the work?", False),
+        # Typed as keywords, the question is all noun phrase.
+        ("Orlingham children's services budget 2024-25?", True),
+        ("Orlingham children in care 2024?", False),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
@@ -424,6 +432,40 @@ def test_a_name_opening_a_sentence_counts_where_the_corpus_uses_it_as_one() -> N
     # opening a sentence it is no name, nor part of one ("Since Doncaster's").
     [doncaster] = lexicon.mentions("Since Doncaster's trust began, what changed?")
     assert doncaster.key == "doncaster" and doncaster.documents == {"d3", "d4"}
+
+
+def test_a_name_opening_its_lines_whole_more_than_once_is_a_name() -> None:
+    """A school named only where it opens a heading and the report's first sentence."""
+    lexicon = EntityLexicon(
+        [
+            _doc(
+                "d1",
+                "Inspection report",
+                "Hartwell Lodge School\n\nHartwell Lodge School is a residential special school.",
+            ),
+            _doc("d2", "Other", "Millstream Lodge opened. Hartwell said nothing."),
+        ]
+    )
+    mentions = lexicon.mentions("How many children boarded at Hartwell Lodge?")
+    assert [m.key for m in mentions][:1] == ["hartwell"]
+    # Once only, an opening word is no name: "Millstream" opens one sentence.
+    assert not any(m.key == "millstream" for m in lexicon.mentions("Is Millstream open?"))
+
+
+def test_abbreviations_are_no_names_where_they_read_as_words() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "SEND letter", "The SEND partnership met. SEND services improved."),
+            _doc("d2", "Review", "Children on a CP plan rose. The JTAI found gaps."),
+            _doc("d3", "Letter", "The plan must be sent to Ofsted by Corvingham."),
+        ]
+    )
+    # "to send", in a question writing its names with capitals, is a verb.
+    question = "When must Corvingham send its plan to Ofsted after the JTAI?"
+    assert "send" not in [m.key for m in lexicon.mentions(question)]
+    assert "send" in [m.key for m in lexicon.mentions("What did the SEND partnership do?")]
+    # Two capitals abbreviate a phrase ("child protection"), naming nothing.
+    assert [m.key for m in lexicon.mentions("How many were on a CP plan?")] == []
 
 
 def test_a_place_opening_a_sentence_before_council_is_a_name() -> None:

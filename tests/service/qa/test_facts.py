@@ -147,6 +147,14 @@ def test_a_person_beside_a_body_is_no_body() -> None:
     assert facts_of("They called a charity, March.", "organisation") == []
 
 
+def test_a_room_named_after_a_body_is_a_place() -> None:
+    heading = "MINUTES of the meeting held on 21 November 2023 in Committee Room 3, the Guildhall"
+    assert facts_of(heading, "organisation") == []
+    assert facts_of("The board met in the Council Chamber.", "organisation") == []
+    committee = facts_of("The Corporate Parenting Committee met.", "organisation")
+    assert [f.text for f in committee] == ["The Corporate Parenting Committee"]
+
+
 def test_a_body_word_before_a_person_does_not_make_them_a_body() -> None:
     assert [
         f.text for f in facts_of("The council paid the agency Sarah Jones worked for.", "person")
@@ -203,6 +211,19 @@ def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> Non
     subject_line = "Hallowfield City Council: Children's Services Peer Challenge, November 2023"
     assert kind_strength(subject_line, "person", None, question) == 0.0
     assert kind_strength("Caroline Ashdown (lead peer)", "person", None, question) == 1.0
+    # A person the question names by title and surname is named in full too.
+    question = "Who was lead member before Councillor Varma?"
+    varma = "Councillor Ashok Varma, Cabinet Member for Children"
+    assert kind_strength(varma, "person", None, question) == 0.0
+    halloran = "Councillor Varma took over from Councillor June Halloran in May 2023."
+    assert kind_strength(halloran, "person", None, question) == 1.0
+
+
+def test_a_month_may_be_a_titled_persons_first_name() -> None:
+    sentence = "Councillor Varma took over from Councillor June Halloran in May 2023."
+    people = [f.text for f in facts_of(sentence, "person")]
+    assert people == ["Councillor Varma", "Councillor June Halloran"]
+    assert facts_of("Since June Paul Moffat has led it.", "person") == []
 
 
 def test_kind_strength_asks_for_the_unit_too() -> None:
@@ -363,6 +384,9 @@ def test_a_sentence_naming_none_of_the_group_counted_is_no_answer_to_how_many() 
     # "UASC" are children; "children's homes" are homes, not children.
     question = "How many unaccompanied asylum-seeking children did it look after?"
     assert kind_strength("UASC at 31 March 2023: 54", "number", "count", question) == 1
+    # A school's pupils are children.
+    pupils = "There were 64 pupils on roll, of whom 28 used the residential provision."
+    assert kind_strength(pupils, "number", "count", "How many children boarded?") == 1
     question = "How many children's homes does the council run now?"
     assert kind_strength("We now run six homes.", "number", "count", question) == 1
     assert not fits_unit("count", "six homes", "How many children live there?")

@@ -38,6 +38,8 @@ from service.qa.offices import (
             "minister for children",
         ),
         ("Who was appointed commissioner for Saltmere's children's services?", "commissioner"),
+        # The inspector who led an inspection is its lead inspector.
+        ("Which Ofsted inspector led the 2024 inspection?", "lead inspector"),
     ],
 )
 def test_the_post_asked_about(question: str, office: str) -> None:
@@ -218,5 +220,12 @@ def test_who_came_before_someone_is_not_who_replaced_them() -> None:
     assert successor_asked("Before Ofsted visited, who led it?") is None
     for not_a_person in ("Before January, who was director?", "Before Ofsted, who inspected?"):
         assert successor_asked(not_a_person) is None
+    # Or ending it, by a full name or a title and a surname.
+    last = "Who chaired the YJS management board before Lorna Braithwaite?"
+    assert successor_asked(last) == "Lorna Braithwaite"
+    assert successor_asked("Who was lead member before Councillor Varma?") == "Councillor Varma"
+    for not_a_person in ("Who was director before March 2023?", "Who led it before Christmas?"):
+        assert successor_asked(not_a_person) is None
     # Read in linear time, however long a run of capitals.
     assert successor_asked("Before " + "AB" * 1000 + " left, who was director?") is None
+    assert successor_asked("Who was it before " + "Ab " * 1000 + "x?") is None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.qa.analysis import analyse, answer_kind
+from service.qa.analysis import analyse
+from service.qa.asked_kind import answer_kind
 from service.qa.followup import resolve
 from service.qa.short_answer import short_answer
 
