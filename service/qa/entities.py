@@ -108,8 +108,9 @@ class EntityLexicon:
         self._docs_of: dict[str, set[str]] = defaultdict(set)
         self._aliases: dict[str, str] = {}  # acronym key -> expansion key
         self._vocabulary: set[str] = set()
-        self._acronyms: set[str] = set()  # names the corpus writes in capitals ("SEND")
+        self._acronyms: set[str] = set()  # names the corpus writes only in capitals ("SEND")
         lower_case: set[str] = set()  # words the corpus also writes in lower case
+        written_as_names: set[str] = set()  # "Corvingham", beside a letterhead's CORVINGHAM
         self._mentions: Counter[str] = Counter()  # capitalised mentions, not sentence-initial
         self.document_count = len(documents)
         names_by_doc = []
@@ -130,9 +131,11 @@ class EntityLexicon:
             plain = _WORD.findall(_ADDRESS.sub(" ", text))
             lower_case.update(entity_key(w) for w in plain if w[0].islower())
             self._acronyms.update(entity_key(w) for w in words if _ACRONYM.fullmatch(w))
+            written_as_names.update(entity_key(w) for w in words if not w.isupper())
             names, openers = self._scan(text)
             self._mentions.update(names)
             names_by_doc.append((document.doc_id, set(names), openers))
+        self._acronyms -= written_as_names  # only ever written in capitals
         for doc_id, keys, openers in names_by_doc:
             # "Deborah Quayle said ..." opens a sentence, so "Deborah" is no name there;
             # it is one where the corpus uses it as one elsewhere and never writes it in
@@ -280,9 +283,8 @@ class EntityLexicon:
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 key = " ".join(keys[i : i + size])
-                if size == 1 and (
-                    key in _NOT_NAMES or not key or _TWO_CAPITALS.fullmatch(tokens[i].group())
-                ):
+                abbreviation = _TWO_CAPITALS.fullmatch(tokens[i].group())  # "a CP plan"
+                if size == 1 and (key in _NOT_NAMES or not key or abbreviation):
                     continue
                 # Several words are one name only as the question writes one ("Growing
                 # Futures"); "doncaster ofsted rating" names Doncaster, then Ofsted.

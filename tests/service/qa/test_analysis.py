@@ -464,6 +464,11 @@ def test_abbreviations_are_no_names_where_they_read_as_words() -> None:
     question = "When must Corvingham send its plan to Ofsted after the JTAI?"
     assert "send" not in [m.key for m in lexicon.mentions(question)]
     assert "send" in [m.key for m in lexicon.mentions("What did the SEND partnership do?")]
+    # A name a letterhead writes in capitals is still one, typed in lower case.
+    letterhead = EntityLexicon(
+        [_doc("d1", "Letter", "KENT COUNTY COUNCIL\n\nThe JTAI of Kent met in Kent.")]
+    )
+    assert "kent" in [m.key for m in letterhead.mentions("When was the kent JTAI?")]
     # Two capitals abbreviate a phrase ("child protection"), naming nothing.
     assert [m.key for m in lexicon.mentions("How many were on a CP plan?")] == []
 
