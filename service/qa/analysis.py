@@ -151,7 +151,8 @@ def analyse(
     # "And what about the impact of leaders?" after "What judgement did it get?" asks the
     # same kind of fact of something else.
     what_about = resolved.is_followup and bool(_WHAT_ABOUT.match(question))
-    kind = answer_kind(form) or (answer_kind(scoring) if what_about else None)
+    form_kind = answer_kind(form)
+    kind = form_kind or (answer_kind(scoring) if what_about else None)
     # The time of a follow-up may be in its topic ("And in 2017?" or "What about then?"),
     # unless it asks when something else happened: "When did she start?" after a question
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
@@ -173,7 +174,7 @@ def analyse(
         stems=content_stems(scoring),
         kind=kind,
         asks_share=asks_share(form),
-        asks_money=asks_money(form),
+        asks_money=asks_money(form, form_kind),
         asks_count=asks_count(form, kind),
         asks_duration=asks_duration(form, kind),
         asks_publication=publication is not None,

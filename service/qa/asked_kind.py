@@ -132,11 +132,12 @@ _ASKS_ABOUT_MONEY = re.compile(_asks_about(_MONEY_NOUNS), re.I)
 _MONEY_NOUN = re.compile(rf"\b(?:{_MONEY_NOUNS})s?\b", re.I)
 
 
-def asks_money(question: str) -> bool:
-    """Whether `question` asks for an amount of money ("How much did it cost?")."""
+def asks_money(question: str, kind: FactKind | None) -> bool:
+    """Whether `question`, asking for a fact of `kind` (`answer_kind`), asks for an
+    amount of money ("How much did it cost?")."""
     if _HOW_MUCH.search(question):
         return bool(_ASKS_MONEY.search(question))
-    if answer_kind(question) != "number":
+    if kind != "number":
         return False
     about = _ASKS_ABOUT_MONEY if QUESTION_WORD.search(question) else _MONEY_NOUN
     return bool(about.search(question))

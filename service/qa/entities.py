@@ -281,9 +281,9 @@ class EntityLexicon:
         found: list[EntityMention] = []
         i = 0
         while i < len(tokens):
+            abbreviation = _TWO_CAPITALS.fullmatch(tokens[i].group())  # "a CP plan"
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 key = " ".join(keys[i : i + size])
-                abbreviation = _TWO_CAPITALS.fullmatch(tokens[i].group())  # "a CP plan"
                 if size == 1 and (key in _NOT_NAMES or not key or abbreviation):
                     continue
                 # Several words are one name only as the question writes one ("Growing

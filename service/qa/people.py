@@ -91,9 +91,7 @@ def _dated(piece: list[re.Match[str]], own: list[re.Match[str]]) -> bool:
     """Whether a month makes the run a date ("May 2023", "Since June Ofsted"): not the
     first name of a titled person ("Councillor June Halloran")."""
     months = [w for w in own if w.group() in MONTHS]
-    titled_first_name = (
-        len(piece) > len(own) and len(own) >= 2 and months == [own[0]] and piece[0] is not own[0]
-    )
+    titled_first_name = len(own) >= 2 and months == [own[0]] and piece[0] is not own[0]
     return bool(months) and not titled_first_name
 
 
