@@ -42,7 +42,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # `fresh9.jsonl` and `heldout-fresh9.jsonl`; six more on three councils (a residential
 # special school's inspection, a safeguarding partnership's annual report, an ombudsman's
 # decision, a youth justice inspection, an area SEND inspection letter, a care leavers'
-# local offer web page), with `fresh10.jsonl` and `heldout-fresh10.jsonl`.
+# local offer web page), with `fresh10.jsonl` and `heldout-fresh10.jsonl`; six more on
+# three councils (a placement sufficiency strategy, an internal audit of placement
+# commissioning, a supported accommodation inspection, a social work health check, a
+# review of an improvement notice, a local radio transcript), with `fresh11.jsonl` and
+# `heldout-fresh11.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -53,8 +57,21 @@ FRESH7 = REPO / "eval" / "corpora" / "fresh7" / "documents"
 FRESH8 = REPO / "eval" / "corpora" / "fresh8" / "documents"
 FRESH9 = REPO / "eval" / "corpora" / "fresh9" / "documents"
 FRESH10 = REPO / "eval" / "corpora" / "fresh10" / "documents"
+FRESH11 = REPO / "eval" / "corpora" / "fresh11" / "documents"
 # Every report written for evaluation, in the order the rounds came.
-FRESH_ROUNDS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10)
+FRESH_ROUNDS = (
+    FRESH,
+    FRESH2,
+    FRESH3,
+    FRESH4,
+    FRESH5,
+    FRESH6,
+    FRESH7,
+    FRESH8,
+    FRESH9,
+    FRESH10,
+    FRESH11,
+)
 
 
 def combine(sources: list[Path], out: Path) -> Path:

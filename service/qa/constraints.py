@@ -30,7 +30,7 @@ from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
-from service.qa.rating_areas import rates_a_part
+from service.qa.rating_areas import asks_earlier, rates_a_part, recalls_earlier_judgement
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
 
@@ -168,6 +168,7 @@ def sentence_evidence(
         found = sum(1 for m in analysis.entities if mentions(f"{context}\n{heading}", m.key))
         entity = found / len(analysis.entities)
     time_match, time_conflict = 0.0, False
+    published_then = True  # with no time asked, a question asks of the report's own
     if analysis.time is not None:
         time = analysis.time
         since_is_later = time.relation == "in" and not analysis.asks_start
@@ -212,6 +213,14 @@ def sentence_evidence(
         )
         published_then = published_in or just_after
         time_conflict = own_dated and not own_fits and not near and not published_then
+    # A rating question about a report's own inspection is not answered by the judgement
+    # it recalls from the one before ("Overall judgement at last inspection: good").
+    time_conflict = time_conflict or (
+        analysis.kind == "rating"
+        and published_then
+        and not asks_earlier(analysis.scoring_question)
+        and recalls_earlier_judgement(sentence)
+    )
     kind = (
         kind_strength(
             sentence,

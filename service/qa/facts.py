@@ -84,11 +84,13 @@ DURATION = re.compile(
     r"(?!\s+(?:centres?|centers?|care|services?|schools?|trips?|events?|olds?|nursery)\b)",
     re.IGNORECASE,
 )
-# What is counted, when a plain noun follows the figure: "39 children", "two weeks".
+# What is counted, when a plain noun follows the figure: "39 children", "two weeks",
+# "one working day".
 _COUNTED = re.compile(
     r"\s+(?:more\s+|fewer\s+|new\s+|extra\s+|additional\s+)?"
     r"(?!(?:at|in|on|of|to|and|or|per|from|by|for|the|a|an|was|were|is|are|had|have|"
-    r"has|who|which|that|this|than)\b)([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits)?)\b"
+    r"has|who|which|that|this|than)\b)"
+    r"([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits|(?<=working)\s+(?:days?|weeks?))?)\b"
 )
 _RATING = re.compile(
     r"\b(?P<r>outstanding|inadequate|requir(?:es|e|ing|ed)\s+improvement)\b"

@@ -247,6 +247,10 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert fits_unit("count", "612", "How many children were in care?")
     assert fits_unit("count", "48 days", "What was the average number of days they waited?")
     assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
+    # "one working day" is a time, not a count of "working".
+    screened = "92% of contacts were screened within one working day."
+    assert [f.text for f in facts_of(screened, "number")] == ["92%", "one working day"]
+    assert kind_strength(screened, "number", "count", "How many contacts came in?") == 0.0
 
 
 def test_a_ratio_is_a_share_and_no_count() -> None:

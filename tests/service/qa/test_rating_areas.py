@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from service.qa.analysis import analyse
 from service.qa.constraints import sentence_evidence
 from service.qa.followup import resolve
-from service.qa.rating_areas import asks_whole, rates_a_part
+from service.qa.rating_areas import asks_whole, rates_a_part, recalls_earlier_judgement
 
 
 def test_a_rating_question_naming_no_part_asks_for_the_whole() -> None:
@@ -32,3 +34,36 @@ def test_only_a_question_for_the_whole_rules_out_a_part() -> None:
     assert sentence_evidence(whole, part, part, part, None).rates_a_part
     leaders = analyse(resolve("How was Doncaster's leadership rated in 2022?", []), None)
     assert not sentence_evidence(leaders, part, part, part, None).rates_a_part
+
+
+def test_a_judgement_recalled_from_the_inspection_before() -> None:
+    assert recalls_earlier_judgement("Overall judgement at last inspection: good")
+    assert recalls_earlier_judgement(
+        "Since the last inspection, when services were judged to be inadequate, leaders "
+        "have made significant improvements."
+    )
+    # One it is compared with, or the latest inspection, is the report's own.
+    assert not recalls_earlier_judgement(
+        "Overall effectiveness was judged to be good, up from requires improvement at the "
+        "previous inspection."
+    )
+    assert not recalls_earlier_judgement(
+        "Ofsted last inspected the trust in November 2022 and judged it to be good."
+    )
+    assert not recalls_earlier_judgement("Overall judgement: requires improvement to be good")
+
+
+def test_only_a_question_of_the_earlier_inspection_takes_its_judgement() -> None:
+    earlier = "Overall judgement at last inspection: good"
+    own = analyse(
+        resolve("What judgement did the home get at its November 2023 inspection?", []), None
+    )
+    published = date(2023, 12, 1)
+    assert sentence_evidence(own, earlier, earlier, earlier, published).time_conflict
+    plain = analyse(resolve("What was the home rated?", []), None)
+    assert sentence_evidence(plain, earlier, earlier, earlier, published).time_conflict
+    before = analyse(resolve("What was the home rated at its last inspection?", []), None)
+    assert not sentence_evidence(before, earlier, earlier, earlier, published).time_conflict
+    # A question about the earlier inspection's own time may be answered by it.
+    then = analyse(resolve("What was the home rated in March 2022?", []), None)
+    assert not sentence_evidence(then, earlier, earlier, earlier, published).time_conflict
