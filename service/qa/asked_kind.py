@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from service.qa.facts import FactKind, Unit, ratings_in
+from service.qa.facts import FactKind, Unit
+from service.qa.judgements import ratings_in
 from service.qa.text import QUESTION_WORD
 
 # "What / which [is the] [up to two words] <noun>": the noun says what is asked for
@@ -85,7 +86,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "rating",
         re.compile(
             rf"\b(?:rating|rated|rate(?!{_RATE_NOUN})|grade|graded|grading|judgement|judgment|"
-            r"judged|verdict)\b"
+            r"judged|verdict|(?:assurance|audit)\s+opinion|level\s+of\s+assurance)\b"
         ),
     ),
 )
@@ -107,7 +108,8 @@ _ASKS_SHARE = re.compile(_SHARE_WORDS, re.I)
 _ASKS_MONEY = re.compile(
     r"\b(?:money|funding|funds?|cost|costs|spend|spent|invest(?:ed|ment)?|budget|grant|"
     r"paid|pay|pounds|£|worth|award(?:ed)?|receive[ds]?|secured?|raised?|allowances?|fees?|"
-    r"salar(?:y|ies)|prices?|wages?)\b|£",
+    r"salar(?:y|ies)|prices?|wages?|contribut(?:e|es|ed|ion|ions)|charge[ds]?|overspen[dt]|"
+    r"underspen[dt]|saved?|savings?|recover(?:ed|y)?|owe[ds]?|refund(?:ed)?)\b|£",
     re.IGNORECASE,
 )
 # "By how much did allowances rise?" asks for a change, of money or a share.

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Literal
 
 from service.qa.entities import MONTHS as MONTHS  # re-exported: one list of months
+from service.qa.judgements import rating_spans
 from service.qa.organisations import bodies
 from service.qa.people import POSTCODE, people
 
@@ -91,16 +92,6 @@ _COUNTED = re.compile(
     r"(?!(?:at|in|on|of|to|and|or|per|from|by|for|the|a|an|was|were|is|are|had|have|"
     r"has|who|which|that|this|than)\b)"
     r"([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits|(?<=working)\s+(?:days?|weeks?))?)\b"
-)
-_RATING = re.compile(
-    r"\b(?P<r>outstanding|inadequate|requir(?:es|e|ing|ed)\s+improvement)\b"
-    # "good" is a rating only where a judgement is reported, not in "good levels of".
-    r"|['\"‘“](?P<q>good)['\"’”]"
-    r"|\b(?:rated|judged|graded|considered|found|as|be|now|remains|remain|was|were|is|are)"
-    r"\s+(?:to\s+be\s+|as\s+)?(?P<g>good)\b"
-    # or the value of a judgement line: "Care leavers: good".
-    r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)",
-    re.IGNORECASE,
 )
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
@@ -282,43 +273,6 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     return found
 
 
-def _ratings(sentence: str) -> list[Fact]:
-    found = []
-    for match in _RATING.finditer(sentence):
-        group = next(g for g in ("r", "q", "g", "v") if match.group(g))
-        start, end = match.span(group)
-        found.append(Fact("rating", start, end, sentence[start:end]))
-    return found
-
-
-_REQUIRES_IMPROVEMENT = re.compile(r"requir\w*\s+improvement(?:\s+to\s+be\s+good)?", re.I)
-
-
-# The ends of the scale named as such: "given the lowest rating in February" (not the
-# "second-lowest", nor one "avoided").
-_END = r"(?<!second[ -])(?<!avoided the )\b"
-_SCALE_ENDS = (
-    (
-        re.compile(rf"{_END}lowest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I),
-        "inadequate",
-    ),
-    (
-        re.compile(rf"{_END}highest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I),
-        "outstanding",
-    ),
-)
-
-
-@lru_cache(maxsize=65536)
-def ratings_in(text: str) -> frozenset[str]:
-    """The judgements `text` states, spelt one way ("requiring improvement" and
-    "requires improvement to be good" are "requires improvement"; "the lowest possible
-    rating" is "inadequate")."""
-    text = _REQUIRES_IMPROVEMENT.sub("requires improvement", text)
-    ends = {judgement for pattern, judgement in _SCALE_ENDS if pattern.search(text)}
-    return frozenset(f.text.lower() for f in _ratings(text)) | ends
-
-
 # "The trust officially launched today": a news report's own day (or the one before),
 # when it dates what was done ("young people today" is no date).
 RELATIVE_DAYS = ("today", "yesterday")
@@ -336,6 +290,17 @@ def _day_of(text: str, reference: date | None) -> Period | None:
         return None
     day = reference - timedelta(days=1) if text.lower() == "yesterday" else reference
     return Period(day, day)
+
+
+# The year in a law's title names the law, not a time: "the Children Act 1989", "the
+# Supported Accommodation (England) Regulations 2023".
+_LAW_TITLE = re.compile(r"\b(?:Act|Regulations|Order|Rules|Bill)\s+$")
+
+
+def _names_a_law(sentence: str, fact: Fact) -> bool:
+    return fact.text.isdigit() and bool(
+        _LAW_TITLE.search(sentence, max(0, fact.start - 14), fact.start)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -360,7 +325,7 @@ def find_facts(
     ]
     organisations = bodies(sentence, common_words)
     facts = [
-        *dates,
+        *(d for d in dates if not _names_a_law(sentence, d)),
         *_numbers(sentence, dates),
         # A name the sentence calls a body is no person's ("the charity Foundling Futures").
         *(
@@ -369,7 +334,7 @@ def find_facts(
             if (start, end) not in organisations
         ),
         *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
-        *_ratings(sentence),
+        *(Fact("rating", start, end, sentence[start:end]) for start, end in rating_spans(sentence)),
         *(Fact("place", m.start(), m.end(), m.group()) for m in POSTCODE.finditer(sentence)),
     ]
     return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))

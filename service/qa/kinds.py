@@ -197,13 +197,44 @@ def _given(fact: Fact, question: str, keys: str) -> bool:
     return fact.kind == "person" and re.search(rf"\b{re.escape(surname)}\b", question) is not None
 
 
+# A company's legal form, which a question leaves off ("Northgate Youth Homes Ltd").
+_LEGAL_FORMS = frozenset({"ltd", "limited", "plc", "llp", "cic", "cio"})
+
+
 def _own_name(fact: Fact) -> str:
     """A name as a question would give it: a council by its place ("Hallowfield City
-    Council" is the question's "Hallowfield's")."""
+    Council" is the question's "Hallowfield's"), a company without its legal form."""
     key = name_key(fact.text)
     if fact.kind != "organisation":
         return key
-    return " ".join(place_words(key)) or key
+    return " ".join(w for w in place_words(key) if w not in _LEGAL_FORMS) or key
+
+
+# How often an amount is paid, as the question asks it ("each year", "weekly") and as a
+# sentence states it after the figure: "£12,000 a week" does not answer "How much will
+# it cost each year?".
+_RATES = {  # (nouns, adjectives)
+    "week": ("week", "weekly"),
+    "month": ("month", "monthly"),
+    "year": ("year|annum", "annual|annually|yearly"),
+}
+_RATE_ASKED = {
+    rate: re.compile(rf"\b(?:a|per|each|every)\s+(?:{nouns})\b|\b(?:{adjectives})\b", re.I)
+    for rate, (nouns, adjectives) in _RATES.items()
+}
+_RATE_AFTER = {
+    rate: re.compile(rf"\s*(?:(?:a|an|per|each|every)\s+(?:{nouns})|(?:{adjectives}))\b", re.I)
+    for rate, (nouns, adjectives) in _RATES.items()
+}
+
+
+def _other_rate(sentence: str, amount: Fact, question: str) -> bool:
+    """Whether `amount` is paid by another period than the one `question` asks by."""
+    asked = {rate for rate, pattern in _RATE_ASKED.items() if pattern.search(question)}
+    if len(asked) != 1:
+        return False
+    stated = {rate for rate, pattern in _RATE_AFTER.items() if pattern.match(sentence, amount.end)}
+    return bool(stated) and not stated & asked
 
 
 def kind_strength(
@@ -245,8 +276,16 @@ def kind_strength(
     if kind == "number" and unit == "duration":
         return 1.0 if DURATION.search(sentence) else 0.0  # "a week" is no figure
     if kind == "number" and unit is not None:
-        numbers = [f.text for f in facts if f.kind == "number"]
-        return 1.0 if any(fits_unit(unit, text, question) for text in numbers) else 0.0
+        numbers = [f for f in facts if f.kind == "number"]
+        return (
+            1.0
+            if any(
+                fits_unit(unit, f.text, question)
+                and not (unit == "money" and _other_rate(sentence, f, question))
+                for f in numbers
+            )
+            else 0.0
+        )
     asked = question.lower()
     # Compared as names: "The Trust's" is the question's "the Trust".
     keys = f" {entity_key(question)} "

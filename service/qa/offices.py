@@ -26,7 +26,7 @@ _HEADS = (
 )
 _QUALIFIERS = (
     r"chief|lead|deputy|assistant|executive|operating|principal|senior|strategic|"
-    r"corporate|regulatory|managing|general|political|national|regional"
+    r"corporate|regulatory|managing|general|political|national|regional|registered"
 )
 _DROPPED = r"current|new|former|then|interim|acting|permanent|independent|present"
 _POST = rf"(?:(?:{_QUALIFIERS})\s+)*(?:{_HEADS})s?\b"

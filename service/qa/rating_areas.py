@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from service.qa.facts import find_facts, ratings_in
+from service.qa.facts import find_facts
+from service.qa.judgements import ratings_in
 
 # The parts of children's services an inspection judges apart.
 _PART = re.compile(
@@ -41,11 +42,11 @@ def rates_a_part(sentence: str) -> bool:
     )
 
 
-# The inspection before the report's own: "at last inspection", "since the previous
-# inspection", not "Ofsted last inspected" (its latest).
+# The inspection (or audit) before the report's own: "at last inspection", "since the
+# previous inspection", not "Ofsted last inspected" (its latest).
 _EARLIER_INSPECTION = re.compile(
     r"\b(?:at|since|from|in|of)\s+(?:the\s+|its\s+|their\s+)?(?:last|previous|prior)\s+"
-    r"(?:full\s+|ILACS\s+|standard\s+)?inspection\b",
+    r"(?:full\s+|ILACS\s+|standard\s+)?(?:inspection|audit)\b",
     re.IGNORECASE,
 )
 _ASKS_EARLIER = re.compile(

@@ -304,6 +304,10 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         # Typed as keywords, the question is all noun phrase.
         ("Orlingham children's services budget 2024-25?", True),
         ("Orlingham children in care 2024?", False),
+        # What money does: it is contributed, recovered, overspent.
+        ("How much will the Department for Education contribute to the new homes?", True),
+        ("How much of the overpayment has been recovered?", True),
+        ("How much did caseloads fall?", False),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:

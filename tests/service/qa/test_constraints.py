@@ -18,8 +18,8 @@ from service.qa.councils import council_places
 from service.qa.dates import periods_named
 from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
-from service.qa.facts import ratings_in
 from service.qa.followup import resolve
+from service.qa.judgements import ratings_in
 from service.qa.retrieve import Passage
 from service.qa.roles import names_role_holder, role_holders, with_role_holder
 from service.qa.shortfalls import (
@@ -520,3 +520,15 @@ def test_a_sentence_naming_no_person_is_no_answer_to_who_holds_a_post() -> None:
     lead = ask("Who was Eastmoor's lead member for children in 2017?")
     named = "Councillor David Pryce has a realistic understanding of services."
     assert best_falls_short(lead, _evidence(lead, named)) is None
+
+
+def test_a_date_still_to_come_is_not_answered_by_one_past() -> None:
+    analysis = ask("When will the Department next review the improvement notice?")
+    written = date(2025, 6, 20)
+    past = "This letter reviews the improvement notice issued on 14 September 2023."
+    ahead = "The Department will formally review the improvement notice again in November 2025."
+    assert sentence_evidence(analysis, past, past, past, written).time_conflict
+    assert not sentence_evidence(analysis, ahead, ahead, ahead, written).time_conflict
+    # A question about what was done takes the past date.
+    done = ask("When was the improvement notice issued?")
+    assert not sentence_evidence(done, past, past, past, written).time_conflict

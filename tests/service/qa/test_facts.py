@@ -89,6 +89,8 @@ def test_number_words_are_numbers_and_years_are_dates() -> None:
         ("The service is now judged to be good across all areas.", "good"),
         ("The local authority was judged inadequate in November 2015.", "inadequate"),
         ("Harrowby Children's Trust rated outstanding by Ofsted.", "outstanding"),
+        # An internal audit's opinion is a judgement on its own scale.
+        ("2.1 Overall opinion: LIMITED ASSURANCE.", "LIMITED ASSURANCE"),
     ],
 )
 def test_ratings_on_the_inspection_scale(sentence: str, rating: str) -> None:
@@ -98,6 +100,15 @@ def test_ratings_on_the_inspection_scale(sentence: str, rating: str) -> None:
 def test_good_as_the_value_of_a_judgement_line_is_a_rating() -> None:
     assert [f.text for f in facts_of("- Care leavers: good", "rating")] == ["good"]
     assert facts_of("Care leavers: good levels of contact", "rating") == []
+
+
+def test_the_year_of_a_laws_title_is_no_date() -> None:
+    sentence = (
+        "It must meet the Supported Accommodation (England) Regulations 2023 by 31 July 2025."
+    )
+    assert [f.text for f in facts_of(sentence, "date")] == ["31 July 2025"]
+    assert "2023" not in [f.text for f in facts_of(sentence, "number")]
+    assert [f.text for f in facts_of("under the Children Act 1989", "date")] == []
 
 
 def test_good_in_ordinary_prose_is_not_a_rating() -> None:
@@ -211,6 +222,9 @@ def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> Non
     subject_line = "Hallowfield City Council: Children's Services Peer Challenge, November 2023"
     assert kind_strength(subject_line, "person", None, question) == 0.0
     assert kind_strength("Caroline Ashdown (lead peer)", "person", None, question) == 1.0
+    # A company is named without its legal form: "Northgate Youth Homes" gives "... Ltd".
+    question = "Who is the registered manager at Northgate Youth Homes?"
+    assert kind_strength("Provider: Northgate Youth Homes Ltd", "person", None, question) == 0.0
     # A person the question names by title and surname is named in full too.
     question = "Who was lead member before Councillor Varma?"
     varma = "Councillor Ashok Varma, Cabinet Member for Children"
@@ -251,6 +265,22 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     screened = "92% of contacts were screened within one working day."
     assert [f.text for f in facts_of(screened, "number")] == ["92%", "one working day"]
     assert kind_strength(screened, "number", "count", "How many contacts came in?") == 0.0
+
+
+def test_an_amount_paid_by_another_period_is_no_answer() -> None:
+    yearly = "How much will it cost to run the home each year?"
+    assert (
+        kind_strength("Some placements cost more than £12,000 a week.", "number", "money", yearly)
+        == 0.0
+    )
+    assert (
+        kind_strength("Running it will cost £1.2 million a year.", "number", "money", yearly) == 1.0
+    )
+    assert kind_strength("Running it will cost £1.2 million.", "number", "money", yearly) == 1.0
+    weekly = "What is the weekly allowance for a child aged 11 to 15?"
+    assert (
+        kind_strength("We set aside £1.8 million a year for it.", "number", "money", weekly) == 0.0
+    )
 
 
 def test_a_ratio_is_a_share_and_no_count() -> None:

@@ -40,6 +40,7 @@ from service.qa.offices import (
         ("Who was appointed commissioner for Saltmere's children's services?", "commissioner"),
         # The inspector who led an inspection is its lead inspector.
         ("Which Ofsted inspector led the 2024 inspection?", "lead inspector"),
+        ("Who is the registered manager at Northgate Youth Homes?", "registered manager"),
     ],
 )
 def test_the_post_asked_about(question: str, office: str) -> None:

@@ -51,6 +51,10 @@ def test_a_judgement_recalled_from_the_inspection_before() -> None:
         "Ofsted last inspected the trust in November 2022 and judged it to be good."
     )
     assert not recalls_earlier_judgement("Overall judgement: requires improvement to be good")
+    assert recalls_earlier_judgement(
+        "This is a deterioration from the previous audit of this area, in November 2022, "
+        "which gave an opinion of reasonable assurance."
+    )
 
 
 def test_only_a_question_of_the_earlier_inspection_takes_its_judgement() -> None:

@@ -1,0 +1,58 @@
+"""The judgements a text states: Ofsted's scale (outstanding, good, requires improvement,
+inadequate), written many ways, and an internal audit's opinion ("limited assurance").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_RATING = re.compile(
+    r"\b(?P<r>outstanding|inadequate|requir(?:es|e|ing|ed)\s+improvement)\b"
+    # "good" is a rating only where a judgement is reported, not in "good levels of".
+    r"|['\"‘“](?P<q>good)['\"’”]"
+    r"|\b(?:rated|judged|graded|considered|found|as|be|now|remains|remain|was|were|is|are)"
+    r"\s+(?:to\s+be\s+|as\s+)?(?P<g>good)\b"
+    # or the value of a judgement line: "Care leavers: good".
+    r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)"
+    # An internal audit's opinion is a judgement on its own scale: "limited assurance".
+    r"|\b(?P<a>(?:substantial|reasonable|limited|moderate|minimal|full)\s+assurance)\b",
+    re.IGNORECASE,
+)
+
+
+def rating_spans(text: str) -> list[tuple[int, int]]:
+    """Where each judgement of `text` lies in it."""
+    spans = []
+    for match in _RATING.finditer(text):
+        group = next(g for g in ("r", "q", "g", "v", "a") if match.group(g))
+        spans.append(match.span(group))
+    return spans
+
+
+_REQUIRES_IMPROVEMENT = re.compile(r"requir\w*\s+improvement(?:\s+to\s+be\s+good)?", re.I)
+
+
+# The ends of the scale named as such: "given the lowest rating in February" (not the
+# "second-lowest", nor one "avoided").
+_END = r"(?<!second[ -])(?<!avoided the )\b"
+_SCALE_ENDS = (
+    (
+        re.compile(rf"{_END}lowest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I),
+        "inadequate",
+    ),
+    (
+        re.compile(rf"{_END}highest\s+(?:possible\s+)?(?:rating|judgement|grade)\b", re.I),
+        "outstanding",
+    ),
+)
+
+
+@lru_cache(maxsize=65536)
+def ratings_in(text: str) -> frozenset[str]:
+    """The judgements `text` states, spelt one way ("requiring improvement" and
+    "requires improvement to be good" are "requires improvement"; "the lowest possible
+    rating" is "inadequate")."""
+    text = _REQUIRES_IMPROVEMENT.sub("requires improvement", text)
+    ends = {judgement for pattern, judgement in _SCALE_ENDS if pattern.search(text)}
+    return frozenset(text[start:end].lower() for start, end in rating_spans(text)) | ends
