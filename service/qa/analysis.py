@@ -22,6 +22,7 @@ from service.qa.asked_kind import (
     asks_duration,
     asks_money,
     asks_named,
+    asks_rate,
     asks_share,
     date_precision,
     rating_named,
@@ -57,6 +58,7 @@ class QuestionAnalysis:
     stems: frozenset[str]
     kind: FactKind | None
     asks_share: bool  # "what proportion": a share, not a count
+    asks_rate: bool  # "per 10,000 children": a rate, not a count
     asks_money: bool  # "how much did it cost": an amount of money
     asks_count: bool  # "how many children": a count, not money or a share
     asks_duration: bool  # "how long after ...": a length of time ("a week")
@@ -90,6 +92,8 @@ class QuestionAnalysis:
     @property
     def unit(self) -> Unit | None:
         """The unit the asked-for number must have, if the question says."""
+        if self.asks_rate:
+            return "rate"
         if self.asks_share:
             return "share"
         if self.asks_money:
@@ -174,6 +178,7 @@ def analyse(
         stems=content_stems(scoring),
         kind=kind,
         asks_share=asks_share(form),
+        asks_rate=asks_rate(form, kind),
         asks_money=asks_money(form, form_kind),
         asks_count=asks_count(form, kind),
         asks_duration=asks_duration(form, kind),

@@ -239,6 +239,15 @@ def rating_named(question: str, kind: FactKind | None) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
+# A rate per head of population: "the rate per 10,000 children", "how many per 10,000".
+PER_POPULATION = re.compile(r"\bper\s+(?:1|10|100),?000\b|\brate\s+per\b", re.IGNORECASE)
+
+
+def asks_rate(question: str, kind: FactKind | None) -> bool:
+    """ "What is the rate of children in care per 10,000?": a rate, not a count."""
+    return kind == "number" and bool(PER_POPULATION.search(question))
+
+
 def asks_share(question: str) -> bool:
     """ "What proportion", "what %": a share, not a count."""
     return bool(_ASKS_SHARE.search(question))

@@ -29,7 +29,7 @@ from service.qa.labels import names_other_label
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
-from service.qa.periods import TimeConstraint, asks_ahead
+from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
 from service.qa.rating_areas import asks_earlier, rates_a_part, recalls_earlier_judgement
 from service.qa.retrieve import Passage
@@ -214,11 +214,6 @@ def sentence_evidence(
         )
         published_then = published_in or just_after
         time_conflict = own_dated and not own_fits and not near and not published_then
-    # "When will it next be reviewed?" is not answered by a sentence dating only what was
-    # done before its report ("the notice issued on 14 September 2023").
-    if analysis.kind == "date" and reference is not None and asks_ahead(analysis.question):
-        periods = [f.period for f in find_facts(sentence, reference) if f.period is not None]
-        time_conflict = time_conflict or (bool(periods) and all(p.end < reference for p in periods))
     # A rating question about a report's own inspection is not answered by the judgement
     # it recalls from the one before ("Overall judgement at last inspection: good").
     time_conflict = time_conflict or (

@@ -24,7 +24,7 @@ from service.qa.people import POSTCODE, people
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
-Unit = Literal["share", "money", "count", "duration", "month", "day"]
+Unit = Literal["share", "money", "count", "duration", "rate", "month", "day"]
 
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 MONTHS_LOWER = tuple(m.lower() for m in MONTHS)

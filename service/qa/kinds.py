@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from service.qa.asked_kind import PER_POPULATION
 from service.qa.entities import entity_key
 from service.qa.facts import (
     DUE_WITHIN,
@@ -58,6 +59,7 @@ _UNIT_FITS: dict[Unit, Callable[[str], bool]] = {
     "money": lambda text: bool(_MONEY.search(text)),
     "count": lambda text: not (_NOT_COUNT.search(text) or SHARE.search(text) or RATIO.search(text)),
     "duration": lambda text: bool(DURATION.search(text)),
+    "rate": lambda text: not (SHARE.search(text) or _MONEY.search(text)),
     # A date of the precision asked: "which month" is not answered by "in 2013".
     "month": lambda text: bool(_MONTH_NAMED.search(text)),
     "day": lambda text: bool(_DAY_NAMED.search(text)),
@@ -126,10 +128,19 @@ def _counts_another_group(text: str, question: str) -> bool:
     return len(counted) == 1 and wanted != counted
 
 
+# "Of these, 18 had been placed by the council": the group is the sentence before's.
+_OF_THESE = re.compile(r"^\W*(?:of|among|amongst)\s+(?:these|those|them|whom)\b", re.IGNORECASE)
+
+
 def _names_no_group_asked(sentence: str, question: str) -> bool:
-    """Whether "how many" asks for one group (foster carers) that `sentence` never names."""
+    """Whether "how many" asks for one group (foster carers) that `sentence` never names,
+    nor points back to."""
     wanted = _groups_asked(question)
-    return len(wanted) == 1 and not any(_GROUPS[group].search(sentence) for group in wanted)
+    return (
+        len(wanted) == 1
+        and not any(_GROUPS[group].search(sentence) for group in wanted)
+        and not _OF_THESE.search(sentence)
+    )
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a
@@ -273,6 +284,8 @@ def kind_strength(
         return 1.0  # "When is her report due?" "Within three months."
     if kind == "date" and _only_relative_dates(facts):
         return RELATIVE_DATE_STRENGTH
+    if kind == "number" and unit == "rate" and not PER_POPULATION.search(sentence):
+        return 0.0  # "per 10,000 children" is said with the rate, or in its table's row
     if kind == "number" and unit == "duration":
         return 1.0 if DURATION.search(sentence) else 0.0  # "a week" is no figure
     if kind == "number" and unit is not None:

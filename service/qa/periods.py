@@ -212,17 +212,3 @@ def _relation(lead: str) -> Relation:
     if _AFTER.search(lead):
         return "after"
     return "in"
-
-
-# "When will ...?", "By when must ...?", "When is the next review due?": a date still to
-# come when the report was written.
-_AHEAD = re.compile(
-    r"\b(?:when|what\s+date)\s+will\b|\bby\s+when\b"
-    r"|\bwhen\s+(?:is|are)\b.*\b(?:next|due|planned|expected|scheduled)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_ahead(question: str) -> bool:
-    """Whether a "when" `question` asks for a date after its report's own."""
-    return bool(_AHEAD.search(question))

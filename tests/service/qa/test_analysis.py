@@ -314,6 +314,14 @@ def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool)
     assert analyse(resolve(question, []), None).asks_money is money
 
 
+def test_a_rate_per_head_is_its_own_unit() -> None:
+    assert (
+        analyse(resolve("What is the rate of children in care per 10,000?", []), None).unit
+        == "rate"
+    )
+    assert analyse(resolve("How many children were in care?", []), None).unit == "count"
+
+
 @pytest.mark.parametrize(
     ("question", "unit"),
     [

@@ -520,15 +520,3 @@ def test_a_sentence_naming_no_person_is_no_answer_to_who_holds_a_post() -> None:
     lead = ask("Who was Eastmoor's lead member for children in 2017?")
     named = "Councillor David Pryce has a realistic understanding of services."
     assert best_falls_short(lead, _evidence(lead, named)) is None
-
-
-def test_a_date_still_to_come_is_not_answered_by_one_past() -> None:
-    analysis = ask("When will the Department next review the improvement notice?")
-    written = date(2025, 6, 20)
-    past = "This letter reviews the improvement notice issued on 14 September 2023."
-    ahead = "The Department will formally review the improvement notice again in November 2025."
-    assert sentence_evidence(analysis, past, past, past, written).time_conflict
-    assert not sentence_evidence(analysis, ahead, ahead, ahead, written).time_conflict
-    # A question about what was done takes the past date.
-    done = ask("When was the improvement notice issued?")
-    assert not sentence_evidence(done, past, past, past, written).time_conflict

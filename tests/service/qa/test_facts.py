@@ -267,6 +267,26 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert kind_strength(screened, "number", "count", "How many contacts came in?") == 0.0
 
 
+def test_a_count_of_the_group_the_sentence_before_names() -> None:
+    question = "How many of the young people were placed there by the council?"
+    of_these = "Of these, 18 had been placed by the council and 4 by its neighbours."
+    assert kind_strength(of_these, "number", "count", question) == 1.0
+    placed = "In all, 18 had been placed by the council and 4 by its neighbours."
+    assert kind_strength(placed, "number", "count", question) == 0.0
+
+
+def test_a_rate_per_head_is_said_with_its_population() -> None:
+    question = "What is the rate of children in care per 10,000 children?"
+    assert (
+        kind_strength("Two years ago, 412 children were in care.", "number", "rate", question)
+        == 0.0
+    )
+    rate = "It looked after 412 children, a rate of 71 per 10,000 children."
+    assert kind_strength(rate, "number", "rate", question) == 1.0
+    row = "| Rate per 10,000 children | 44.9 | 48.6 |"
+    assert kind_strength(row, "number", "rate", question) == 1.0
+
+
 def test_an_amount_paid_by_another_period_is_no_answer() -> None:
     yearly = "How much will it cost to run the home each year?"
     assert (
