@@ -224,27 +224,27 @@ def _own_name(fact: Fact) -> str:
 # How often an amount is paid, as the question asks it ("each year", "weekly") and as a
 # sentence states it after the figure: "£12,000 a week" does not answer "How much will
 # it cost each year?".
-_RATES = {  # (nouns, adjectives)
+_PAID_EVERY = {  # (nouns, adjectives)
     "week": ("week", "weekly"),
     "month": ("month", "monthly"),
     "year": ("year|annum", "annual|annually|yearly"),
 }
-_RATE_ASKED = {
-    rate: re.compile(rf"\b(?:a|per|each|every)\s+(?:{nouns})\b|\b(?:{adjectives})\b", re.I)
-    for rate, (nouns, adjectives) in _RATES.items()
+_PAID_EVERY_ASKED = {
+    period: re.compile(rf"\b(?:a|per|each|every)\s+(?:{nouns})\b|\b(?:{adjectives})\b", re.I)
+    for period, (nouns, adjectives) in _PAID_EVERY.items()
 }
-_RATE_AFTER = {
-    rate: re.compile(rf"\s*(?:(?:a|an|per|each|every)\s+(?:{nouns})|(?:{adjectives}))\b", re.I)
-    for rate, (nouns, adjectives) in _RATES.items()
+_PAID_EVERY_STATED = {
+    period: re.compile(rf"\s*(?:(?:a|per|each|every)\s+(?:{nouns})|(?:{adjectives}))\b", re.I)
+    for period, (nouns, adjectives) in _PAID_EVERY.items()
 }
 
 
-def _other_rate(sentence: str, amount: Fact, question: str) -> bool:
-    """Whether `amount` is paid by another period than the one `question` asks by."""
-    asked = {rate for rate, pattern in _RATE_ASKED.items() if pattern.search(question)}
+def _paid_every_other_period(sentence: str, amount: Fact, question: str) -> bool:
+    """Whether `amount` is paid every other period than the one `question` asks of."""
+    asked = {p for p, pattern in _PAID_EVERY_ASKED.items() if pattern.search(question)}
     if len(asked) != 1:
         return False
-    stated = {rate for rate, pattern in _RATE_AFTER.items() if pattern.match(sentence, amount.end)}
+    stated = {p for p, pattern in _PAID_EVERY_STATED.items() if pattern.match(sentence, amount.end)}
     return bool(stated) and not stated & asked
 
 
@@ -294,7 +294,7 @@ def kind_strength(
             1.0
             if any(
                 fits_unit(unit, f.text, question)
-                and not (unit == "money" and _other_rate(sentence, f, question))
+                and not (unit == "money" and _paid_every_other_period(sentence, f, question))
                 for f in numbers
             )
             else 0.0

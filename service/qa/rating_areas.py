@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from service.qa.facts import find_facts
-from service.qa.judgements import ratings_in
+from service.qa.judgements import rating_spans, ratings_in
 
 # The parts of children's services an inspection judges apart.
 _PART = re.compile(
@@ -70,5 +69,5 @@ def recalls_earlier_judgement(sentence: str) -> bool:
     marker = _EARLIER_INSPECTION.search(sentence)
     if marker is None:
         return False
-    ratings = [f for f in find_facts(sentence) if f.kind == "rating"]
-    return bool(ratings) and all(f.start >= marker.end() for f in ratings)
+    spans = rating_spans(sentence)
+    return bool(spans) and all(start >= marker.end() for start, _ in spans)

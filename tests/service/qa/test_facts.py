@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from service.qa.analysis import analyse
-from service.qa.facts import Period, facts_of, find_facts, period_of
+from service.qa.facts import Period, Unit, facts_of, find_facts, period_of
 from service.qa.followup import resolve
 from service.qa.kinds import fits_unit, kind_strength
 from service.qa.periods import time_constraint
@@ -267,40 +267,33 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert kind_strength(screened, "number", "count", "How many contacts came in?") == 0.0
 
 
-def test_a_count_of_the_group_the_sentence_before_names() -> None:
-    question = "How many of the young people were placed there by the council?"
-    of_these = "Of these, 18 had been placed by the council and 4 by its neighbours."
-    assert kind_strength(of_these, "number", "count", question) == 1.0
-    placed = "In all, 18 had been placed by the council and 4 by its neighbours."
-    assert kind_strength(placed, "number", "count", question) == 0.0
+_PLACED = "How many of the young people were placed there by the council?"
+_RATE = "What is the rate of children in care per 10,000 children?"
+_YEARLY = "How much will it cost to run the home each year?"
+_WEEKLY = "What is the weekly allowance for a child aged 11 to 15?"
 
 
-def test_a_rate_per_head_is_said_with_its_population() -> None:
-    question = "What is the rate of children in care per 10,000 children?"
-    assert (
-        kind_strength("Two years ago, 412 children were in care.", "number", "rate", question)
-        == 0.0
-    )
-    rate = "It looked after 412 children, a rate of 71 per 10,000 children."
-    assert kind_strength(rate, "number", "rate", question) == 1.0
-    row = "| Rate per 10,000 children | 44.9 | 48.6 |"
-    assert kind_strength(row, "number", "rate", question) == 1.0
-
-
-def test_an_amount_paid_by_another_period_is_no_answer() -> None:
-    yearly = "How much will it cost to run the home each year?"
-    assert (
-        kind_strength("Some placements cost more than £12,000 a week.", "number", "money", yearly)
-        == 0.0
-    )
-    assert (
-        kind_strength("Running it will cost £1.2 million a year.", "number", "money", yearly) == 1.0
-    )
-    assert kind_strength("Running it will cost £1.2 million.", "number", "money", yearly) == 1.0
-    weekly = "What is the weekly allowance for a child aged 11 to 15?"
-    assert (
-        kind_strength("We set aside £1.8 million a year for it.", "number", "money", weekly) == 0.0
-    )
+@pytest.mark.parametrize(
+    ("question", "unit", "sentence", "strength"),
+    [
+        # A count of the group the sentence before names ("Of these").
+        (_PLACED, "count", "Of these, 18 had been placed by the council and 4 elsewhere.", 1.0),
+        (_PLACED, "count", "In all, 18 had been placed by the council and 4 elsewhere.", 0.0),
+        # A rate per head is said with its population, or in its table's row.
+        (_RATE, "rate", "Two years ago, 412 children were in care.", 0.0),
+        (_RATE, "rate", "It looked after 412 children, a rate of 71 per 10,000 children.", 1.0),
+        (_RATE, "rate", "| Rate per 10,000 children | 44.9 | 48.6 |", 1.0),
+        # An amount paid by another period is no answer.
+        (_YEARLY, "money", "Some placements cost more than £12,000 a week.", 0.0),
+        (_YEARLY, "money", "Running it will cost £1.2 million a year.", 1.0),
+        (_YEARLY, "money", "Running it will cost £1.2 million.", 1.0),
+        (_WEEKLY, "money", "We set aside £1.8 million a year for it.", 0.0),
+    ],
+)
+def test_the_unit_asked_for_in_its_sentence(
+    question: str, unit: Unit, sentence: str, strength: float
+) -> None:
+    assert kind_strength(sentence, "number", unit, question) == strength
 
 
 def test_a_ratio_is_a_share_and_no_count() -> None:
