@@ -239,9 +239,15 @@ _PAID_EVERY_STATED = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _paid_every_asked(question: str) -> frozenset[str]:
+    """The periods `question` asks an amount by (cached: the same for every candidate)."""
+    return frozenset(p for p, pattern in _PAID_EVERY_ASKED.items() if pattern.search(question))
+
+
 def _paid_every_other_period(sentence: str, amount: Fact, question: str) -> bool:
     """Whether `amount` is paid every other period than the one `question` asks of."""
-    asked = {p for p, pattern in _PAID_EVERY_ASKED.items() if pattern.search(question)}
+    asked = _paid_every_asked(question)
     if len(asked) != 1:
         return False
     stated = {p for p, pattern in _PAID_EVERY_STATED.items() if pattern.match(sentence, amount.end)}

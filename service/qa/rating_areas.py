@@ -12,6 +12,7 @@ its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from service.qa.judgements import rating_spans, ratings_in
 
@@ -55,9 +56,10 @@ _ASKS_EARLIER = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def asks_earlier(question: str) -> bool:
     """Whether a rating `question` looks back past an inspection ("at its last
-    inspection", "before the 2024 visit")."""
+    inspection", "before the 2024 visit"; cached: asked once per candidate)."""
     return bool(_ASKS_EARLIER.search(question))
 
 
