@@ -46,7 +46,10 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # three councils (a placement sufficiency strategy, an internal audit of placement
 # commissioning, a supported accommodation inspection, a social work health check, a
 # review of an improvement notice, a local radio transcript), with `fresh11.jsonl` and
-# `heldout-fresh11.jsonl`.
+# `heldout-fresh11.jsonl`; six more on three councils (a regional adoption agency's
+# inspection, a virtual school head's annual report, a children's complaints annual report,
+# a LADO annual report, a foster carers' e-mail newsletter, a cabinet member's decision on
+# a fee uplift), with `fresh12.jsonl` and `heldout-fresh12.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -58,6 +61,7 @@ FRESH8 = REPO / "eval" / "corpora" / "fresh8" / "documents"
 FRESH9 = REPO / "eval" / "corpora" / "fresh9" / "documents"
 FRESH10 = REPO / "eval" / "corpora" / "fresh10" / "documents"
 FRESH11 = REPO / "eval" / "corpora" / "fresh11" / "documents"
+FRESH12 = REPO / "eval" / "corpora" / "fresh12" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -71,6 +75,7 @@ FRESH_ROUNDS = (
     FRESH9,
     FRESH10,
     FRESH11,
+    FRESH12,
 )
 
 
