@@ -26,6 +26,7 @@ from service.qa.facts import (
     find_facts,
 )
 from service.qa.people import name_key, place_words
+from service.qa.strands import names_other_strand
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
@@ -274,6 +275,8 @@ def kind_strength(
     asked must fall in it: "In which month was it judged inadequate in 2013?" is not
     answered by "November 2023" beside a bare "2013".
     """
+    if kind in ("number", "date") and names_other_strand(sentence, question):
+        return 0.0  # "child protection visits" for "child in need visits"
     if kind == "number" and unit == "count" and _names_no_group_asked(sentence, question):
         return 0.0  # "How many foster carers?" is not answered where none are named
     facts = find_facts(sentence, None, common_words)
