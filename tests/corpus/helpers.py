@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from corpus.chunk import Chunker
 from corpus.clean import norm_key
 from corpus.config import CorpusConfig
@@ -61,7 +63,12 @@ def lost_sentences(result: LoadResult, dedupe: ChunkDedupe) -> list[tuple[str, s
     for path, text in result.inputs.items():
         metadata = _metadata_text(by_path[result.merged_into.get(path, path)])
         for start, end in sentence_spans(text):
-            key = norm_key(text[start:end])
-            if not any(key in piece for piece in covered) and key not in metadata:
+            # Sentences glued without a space ("children.children") are one to the
+            # splitter but may be cut apart, and each dropped as a repeat of its own.
+            parts = _GLUED.split(norm_key(text[start:end]))
+            if not all(any(p in piece for piece in covered) or p in metadata for p in parts):
                 lost.append((path, text[start:end]))
     return lost
+
+
+_GLUED = re.compile(r"(?<=[.!?])(?=[^\W\d_])")
