@@ -157,6 +157,17 @@ def is_section_number(line: str) -> bool:
     return bool(_BARE_NUMBER.fullmatch(line))
 
 
+# A page's running header or footer: "Inspection report: Adopt Heathland, 3 to 7 June
+# 2024 Page 1 of 1".
+_PAGE_OF = re.compile(r"\bpage\s+\d+\s+of\s+\d+\b", re.IGNORECASE)
+
+
+def is_page_furniture(line: str) -> bool:
+    """A running header or footer ("... Page 1 of 1"): its dates and names are the
+    document's, it answers nothing."""
+    return bool(_PAGE_OF.search(line))
+
+
 def is_heading(line: str) -> bool:
     """A line in capitals ("8. CONTACT OFFICER"): it names a section, it answers nothing."""
     # Compared whole first (in C): most lines have a lower-case letter and stop there.

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corpus.sentences import answer_spans, is_heading, is_section_number, leads
+from corpus.sentences import answer_spans, is_heading, is_page_furniture, is_section_number, leads
 from index.embedders.base import Embedder
 from service.qa.admissible import admissible
 from service.qa.analysis import QuestionAnalysis
@@ -178,8 +178,13 @@ class Answerer:
         for i, ((passage, start, end), text, sim) in enumerate(
             zip(spans, texts, semantic, strict=True)
         ):
-            if is_heading(text) or is_section_number(text) or text.rstrip().endswith("?"):
-                continue  # "8. CONTACT OFFICER", "7.", "Question 2: ...?" stay context
+            if (
+                is_heading(text)
+                or is_section_number(text)
+                or is_page_furniture(text)
+                or text.rstrip().endswith("?")
+            ):
+                continue  # "8. CONTACT OFFICER", "7.", "Page 1 of 3", "Question 2: ...?"
             neighbours = set(sentence_stems[i])
             around = [text]
             for j in (i - 1, i + 1):

@@ -6,6 +6,7 @@ place or a rating; and the judgement it states while asking something else.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from service.qa.facts import FactKind, Unit
 from service.qa.judgements import ratings_in
@@ -70,7 +71,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
             _asks_about(
                 "organi[sz]ation|body|bodies|council|authority|watchdog|agency|regulator|"
                 "inspectorate|charity|association|department|union|company|companies|"
-                "supplier|contractor",
+                "supplier|contractor|consultancy",
                 copula=False,
             )
         ),
@@ -266,3 +267,22 @@ def asks_duration(question: str, kind: FactKind | None) -> bool:
 def asks_named(question: str, kind: FactKind | None) -> bool:
     """ "Which inspectors": people by name, not a body or a role."""
     return kind == "person" and bool(_ASKS_NAMED.search(question.lower()))
+
+
+# "Which company / charity / agency ...?" asks for a body a council is not: a council the
+# sentence names is no answer ("hosted by Stenhale County Council" for "Which voluntary
+# adoption agency provides its support?").
+_ASKS_NON_COUNCIL = re.compile(
+    _asks_about(
+        "agency|agencies|charity|charities|company|companies|supplier|contractor|consultancy|"
+        "union|association",
+        copula=False,
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def asks_body_not_council(question: str) -> bool:
+    """Whether `question` asks for a kind of body no council is (cached: the same for
+    every candidate)."""
+    return bool(_ASKS_NON_COUNCIL.search(question.lower()))

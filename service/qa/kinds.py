@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from service.qa.asked_kind import PER_POPULATION
+from service.qa.asked_kind import PER_POPULATION, asks_body_not_council
 from service.qa.entities import entity_key
 from service.qa.facts import (
     DUE_WITHIN,
@@ -74,7 +74,9 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     share, but not the percentage "what percentage" asks for."""
     if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
         return False
-    if unit == "count" and _counts_another_group(text, question):
+    if unit == "count" and (
+        _counts_another_group(text, question) or _counts_another_thing(text, question)
+    ):
         return False
     if unit == "share" and RATIO.search(text):
         return not _ASKS_PERCENTAGE.search(question)
@@ -127,6 +129,23 @@ def _counts_another_group(text: str, question: str) -> bool:
         return False
     counted = _groups_in(text)
     return len(counted) == 1 and wanted != counted
+
+
+# The plural noun a count keeps ("11 decisions", "12 cases"): it counts something else
+# than "how many complaints" or "how many people" asks for, unless the question names it.
+_COUNTED_PLURAL = re.compile(r"\s([a-z-]{3,}(?<!ss)s)$")
+
+
+def _counts_another_thing(text: str, question: str) -> bool:
+    counted = _COUNTED_PLURAL.search(text)
+    asked = _HOW_MANY_OF.search(question)
+    if counted is None or asked is None:
+        return False
+    thing = counted.group(1)
+    return not (
+        _singular_words(thing) <= _singular_words(asked.group(1).lower())
+        or _groups_in(text) & _groups_asked(question)
+    )
 
 
 # "Of these, 18 had been placed by the council": the group is the sentence before's.
@@ -222,6 +241,18 @@ def _own_name(fact: Fact) -> str:
     return " ".join(w for w in place_words(key) if w not in _LEGAL_FORMS) or key
 
 
+_COUNCIL_NAME = re.compile(r"\bcouncil\b", re.IGNORECASE)
+
+
+def _council_not_asked(fact: Fact, question: str) -> bool:
+    """Whether `fact` is a council where `question` asks for a firm, charity or agency."""
+    return (
+        fact.kind == "organisation"
+        and bool(_COUNCIL_NAME.search(fact.text))
+        and asks_body_not_council(question)
+    )
+
+
 # How often an amount is paid, as the question asks it ("each year", "weekly") and as a
 # sentence states it after the figure: "£12,000 a week" does not answer "How much will
 # it cost each year?".
@@ -311,7 +342,11 @@ def kind_strength(
     asked = question.lower()
     # Compared as names: "The Trust's" is the question's "the Trust".
     keys = f" {entity_key(question)} "
-    kinds = {f.kind for f in facts if not (asked and _given(f, question, keys))}
+    kinds = {
+        f.kind
+        for f in facts
+        if not (asked and _given(f, question, keys) or _council_not_asked(f, question))
+    }
     if kind in kinds:
         return 1.0
     if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):

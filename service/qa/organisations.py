@@ -82,9 +82,9 @@ _CALLED_A_BODY = re.compile(
 )
 
 # What kind of body a name is, said before it: "joined the charity Foundling Futures",
-# "a consultancy called Brightwater".
+# "a consultancy called Brightwater", "the voluntary adoption agency Kindred Paths".
 _BODY_CALLED = re.compile(
-    r"\b(?i:the|a|an)\s+(?:[a-z-]+\s+)?"
+    r"\b(?i:the|a|an)\s+(?:[a-z-]+\s+){0,2}"
     rf"(?i:{_BODY_KIND}|consultancy)\s+(?:called\s+|named\s+)?"
     rf"(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}})"
     # The name ends the phrase: not "the agency Sarah Jones worked for".

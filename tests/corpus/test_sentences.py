@@ -1,6 +1,7 @@
 from corpus.sentences import (
     answer_spans,
     is_heading,
+    is_page_furniture,
     is_section_number,
     leads,
     sentence_spans,
@@ -85,6 +86,9 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     assert read["The figures are audited."] == ""  # a sentence after the table leads on nothing
     assert read["Report of the Director"] == ""  # a title under the letterhead is no entry
     assert is_heading("8. CONTACT OFFICER") and not is_heading("Report of the Director")
+    # A running header or footer answers nothing either.
+    assert is_page_furniture("Inspection report: Adopt Heathland, 3 to 7 June 2024   Page 1 of 1")
+    assert not is_page_furniture("See page 4 of the report for the figures.")
 
 
 def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:

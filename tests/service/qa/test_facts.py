@@ -139,6 +139,8 @@ def test_people_and_organisations() -> None:
         ("The work went to a consultancy called Brightwater Partners.", "Brightwater Partners"),
         ("In 2022 Child Q joined Harcourt Academy.", "Harcourt Academy"),
         ("The charity Foundling Futures said it was concerned.", "Foundling Futures"),
+        # Its kind in more than one word: "the voluntary adoption agency ...".
+        ("It is bought from the voluntary adoption agency Kindred Paths.", "Kindred Paths"),
         (  # the kind of body, then its name after a comma
             "We work with our regional adoption agency, Adopt North Central.",
             "Adopt North Central",
@@ -225,6 +227,12 @@ def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> Non
     # A company is named without its legal form: "Northgate Youth Homes" gives "... Ltd".
     question = "Who is the registered manager at Northgate Youth Homes?"
     assert kind_strength("Provider: Northgate Youth Homes Ltd", "person", None, question) == 0.0
+    # Asking for a firm, a charity or an agency, a council is no answer.
+    question = "Which voluntary adoption agency provides some of its adoption support?"
+    hosted = "It is hosted by Stenhale County Council on behalf of three authorities."
+    assert kind_strength(hosted, "organisation", None, question) == 0.0
+    hosting = "Which council hosts the agency?"
+    assert kind_strength(hosted, "organisation", None, hosting) == 1.0
     # A person the question names by title and surname is named in full too.
     question = "Who was lead member before Councillor Varma?"
     varma = "Councillor Ashok Varma, Cabinet Member for Children"
@@ -271,6 +279,7 @@ _PLACED = "How many of the young people were placed there by the council?"
 _RATE = "What is the rate of children in care per 10,000 children?"
 _YEARLY = "How much will it cost to run the home each year?"
 _WEEKLY = "What is the weekly allowance for a child aged 11 to 15?"
+_COMPLAINTS = "How many stage 1 complaints did the council get?"
 
 
 @pytest.mark.parametrize(
@@ -288,6 +297,11 @@ _WEEKLY = "What is the weekly allowance for a child aged 11 to 15?"
         (_YEARLY, "money", "Running it will cost £1.2 million a year.", 1.0),
         (_YEARLY, "money", "Running it will cost £1.2 million.", 1.0),
         (_WEEKLY, "money", "We set aside £1.8 million a year for it.", 0.0),
+        # A count of another thing than asked for, which the question does not name.
+        (_COMPLAINTS, "count", "The ombudsman made 11 decisions on complaints.", 0.0),
+        (_COMPLAINTS, "count", "The council received 203 complaints at stage 1.", 1.0),
+        (_COMPLAINTS, "count", "Of 203 cases, 14 complaints went to stage 2.", 1.0),
+        (_PLACED, "count", "In 12 cases the council placed the young person.", 0.0),
     ],
 )
 def test_the_unit_asked_for_in_its_sentence(
@@ -415,7 +429,9 @@ def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
     assert not fits_unit("count", "four personal advisers", "How many new jobs did it fund?")
     # Whole words: children "placed" or "postholders" are not places or posts.
     assert fits_unit("count", "45 placed", "How many children were placed with carers?")
-    assert fits_unit("count", "12 postholders", "How many social workers left?")
+    assert fits_unit("count", "12 postholders", "How many postholders left?")
+    # Any other thing counted, which the question does not name, is no answer either.
+    assert not fits_unit("count", "12 postholders", "How many social workers left?")
 
 
 def test_a_sentence_naming_none_of_the_group_counted_is_no_answer_to_how_many() -> None:
