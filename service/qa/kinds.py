@@ -245,7 +245,7 @@ _COUNCIL_NAME = re.compile(r"\bcouncil\b", re.IGNORECASE)
 
 
 def _council_not_asked(fact: Fact, question: str) -> bool:
-    """Whether `fact` is a council where `question` asks for a firm, charity or agency."""
+    """Whether `fact` is a council where `question` asks for a company, charity or agency."""
     return (
         fact.kind == "organisation"
         and bool(_COUNCIL_NAME.search(fact.text))

@@ -36,6 +36,10 @@ def _metadata_text(doc: Document) -> str:
     return norm_key(" \n ".join(parts))
 
 
+# Where sentences are glued without a space: "children.children".
+_GLUED = re.compile(r"(?<=[.!?])(?=[^\W\d_])")
+
+
 def lost_sentences(result: LoadResult, dedupe: ChunkDedupe) -> list[tuple[str, str]]:
     """Sentences of the de-boilerplated inputs found in no kept chunk, also_in or metadata.
 
@@ -69,6 +73,3 @@ def lost_sentences(result: LoadResult, dedupe: ChunkDedupe) -> list[tuple[str, s
             if not all(any(p in piece for piece in covered) or p in metadata for p in parts):
                 lost.append((path, text[start:end]))
     return lost
-
-
-_GLUED = re.compile(r"(?<=[.!?])(?=[^\W\d_])")
