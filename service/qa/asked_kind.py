@@ -60,6 +60,8 @@ _ASKS_NAMED = re.compile(
     + _asks_about(r"(?:first|last|given|christian|sur)\s?name")
 )
 
+# Bodies no council is: a question asking for one is not answered by a council.
+_BODY_NOUNS = "agency|charity|association|union|company|companies|supplier|contractor|consultancy"
 _NUMBER_ASKED = rf"\bhow (?:many|much|long|often)\b|{_WHAT_PERCENT}|" + _asks_about(_NUMBER_NOUNS)
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("number", re.compile(_NUMBER_ASKED)),
@@ -69,9 +71,8 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "organisation",
         re.compile(
             _asks_about(
-                "organi[sz]ation|body|bodies|council|authority|watchdog|agency|regulator|"
-                "inspectorate|charity|association|department|union|company|companies|"
-                "supplier|contractor|consultancy",
+                "organi[sz]ation|body|bodies|council|authority|watchdog|regulator|"
+                f"inspectorate|department|{_BODY_NOUNS}",
                 copula=False,
             )
         ),
@@ -272,13 +273,7 @@ def asks_named(question: str, kind: FactKind | None) -> bool:
 # "Which company / charity / agency ...?" asks for a body a council is not: a council the
 # sentence names is no answer ("hosted by Stenhale County Council" for "Which voluntary
 # adoption agency provides its support?").
-_ASKS_NON_COUNCIL = re.compile(
-    _asks_about(
-        "agency|agencies|charity|charities|company|companies|supplier|contractor|consultancy|"
-        "union|association",
-        copula=False,
-    )
-)
+_ASKS_NON_COUNCIL = re.compile(_asks_about(f"{_BODY_NOUNS}|agencies|charities", copula=False))
 
 
 @lru_cache(maxsize=4096)

@@ -117,10 +117,18 @@ def _groups_in(words: str) -> set[int]:
 
 
 @lru_cache(maxsize=4096)
-def _groups_asked(question: str) -> frozenset[int]:
-    """The groups "how many" counts in `question` (cached: the same for every candidate)."""
+def _counted_asked(question: str) -> str | None:
+    """The words "how many" counts in `question`, in lower case (cached: the same for every
+    candidate)."""
     asked = _HOW_MANY_OF.search(question)
-    return frozenset(_groups_in(asked.group(1))) if asked else frozenset()
+    return asked.group(1).lower() if asked else None
+
+
+@lru_cache(maxsize=4096)
+def _groups_asked(question: str) -> frozenset[int]:
+    """The groups "how many" counts in `question`."""
+    asked = _counted_asked(question)
+    return frozenset(_groups_in(asked)) if asked is not None else frozenset()
 
 
 def _counts_another_group(text: str, question: str) -> bool:
@@ -138,12 +146,12 @@ _COUNTED_PLURAL = re.compile(r"\s([a-z-]{3,}(?<!ss)s)$")
 
 def _counts_another_thing(text: str, question: str) -> bool:
     counted = _COUNTED_PLURAL.search(text)
-    asked = _HOW_MANY_OF.search(question)
+    asked = _counted_asked(question)
     if counted is None or asked is None:
         return False
     thing = counted.group(1)
     return not (
-        _singular_words(thing) <= _singular_words(asked.group(1).lower())
+        _singular_words(thing) <= _singular_words(asked)
         or _groups_in(text) & _groups_asked(question)
     )
 
