@@ -49,7 +49,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # `heldout-fresh11.jsonl`; six more on three councils (a regional adoption agency's
 # inspection, a virtual school head's annual report, a children's complaints annual report,
 # a LADO annual report, a foster carers' e-mail newsletter, a cabinet member's decision on
-# a fee uplift), with `fresh12.jsonl` and `heldout-fresh12.jsonl`.
+# a fee uplift), with `fresh12.jsonl` and `heldout-fresh12.jsonl`; six more on three
+# councils (a children in care council's well-being survey, a private fostering annual
+# report, improvement board minutes, a quarterly performance scorecard, a missing children
+# and return home interviews report, public questions at a full council meeting), with
+# `fresh13.jsonl` and `heldout-fresh13.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -62,6 +66,7 @@ FRESH9 = REPO / "eval" / "corpora" / "fresh9" / "documents"
 FRESH10 = REPO / "eval" / "corpora" / "fresh10" / "documents"
 FRESH11 = REPO / "eval" / "corpora" / "fresh11" / "documents"
 FRESH12 = REPO / "eval" / "corpora" / "fresh12" / "documents"
+FRESH13 = REPO / "eval" / "corpora" / "fresh13" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -76,6 +81,7 @@ FRESH_ROUNDS = (
     FRESH10,
     FRESH11,
     FRESH12,
+    FRESH13,
 )
 
 
