@@ -18,6 +18,7 @@ import ftfy
 
 from corpus.config import CorpusConfig
 from corpus.report import Removal
+from corpus.tables import pipe_aligned_tables
 
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
@@ -83,6 +84,7 @@ def repair(text: str, config: CorpusConfig, counts: Counter[str] | None = None) 
     ):
         text, n = pattern.subn(replacement, text)
         counts[name] += n
+    text = pipe_aligned_tables(text, counts)  # before the runs of spaces that align them go
     text = _SPACES.sub(" ", text)
     return text
 

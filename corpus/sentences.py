@@ -40,6 +40,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             text, max(start, match.start() - _ABBREVIATION_REACH), match.start()
         ):
             continue
+        if is_line_break and _wrapped(text, match):
+            continue
         end = match.start()
         while end < len(text) and text[end] in _CLOSERS:
             end += 1
@@ -47,6 +49,29 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         start = match.end()
     _append(spans, text, start, len(text), offset)
     return spans
+
+
+# A plain-text export wraps its paragraphs at a fixed width: a line this long, ending with
+# no stop, continued on the next line in lower case ("... survey of 118 parents\nwhose
+# children ..."), or with a figure after a lower-case word ("The contract value is\n£186,000
+# a year."), is one sentence across the break, not two. A title ends in capitals.
+_WRAP_WIDTH = 40
+_LINE_END_STOP = re.compile(r"[.!?:;][" + re.escape(_CLOSERS) + r"]*$")
+_LOWER_WORD_END = re.compile(r"\b[a-z]+$")
+_FIGURE_START = re.compile(r"£?\d")
+
+
+def _wrapped(text: str, match: re.Match[str]) -> bool:
+    """Whether the line break `match` only wraps a paragraph's line."""
+    if match.group(0).count("\n") != 1:
+        return False
+    line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+    if len(line) < _WRAP_WIDTH or _LINE_END_STOP.search(line) or " | " in line:
+        return False
+    after = text[match.end() : match.end() + 1]
+    return after.islower() or bool(
+        _FIGURE_START.match(text, match.end()) and _LOWER_WORD_END.search(line)
+    )
 
 
 def _append(spans: list[tuple[int, int]], text: str, start: int, end: int, offset: int) -> None:
@@ -97,8 +122,10 @@ def _line_around(text: str, position: int) -> tuple[int, int]:
 
 
 def is_table_row(line: str) -> bool:
-    """A row of a table written with pipes ("Children placed | 44 | 27", "| a | b |")."""
-    return " | " in line or line.startswith("|")
+    """A row of a table written with pipes ("Children placed | 44 | 27", "| a | b |"), or
+    exported without spaces ("C02|Agency social workers (%)|39%|17.6%": two bars at least,
+    which prose does not write)."""
+    return " | " in line or line.startswith("|") or line.count("|") >= 2
 
 
 def _same_table_row(text: str, end: int, start: int) -> bool:
@@ -116,22 +143,43 @@ def table_header(text: str, start: int) -> str:
     """The header row of the table whose row begins at `start` ("Measure | Orlingham |
     Wexcombe" over "Children placed | 44 | 27"): the top row of the run of rows with as
     many cells (blank lines and rules between them allowed), or '' for the header itself
-    or no table row."""
+    or no table row. When that top row holds figures, the table ran on under a section
+    heading or a page break (its repeated header removed as boilerplate), and the header
+    is looked for above them."""
     line_start, line_end = _line_around(text, start)
     row = text[line_start:line_end]
     if not is_table_row(row):
         return ""
+    width = _cells(row)
     header = ""
+    crossed = 0  # lines passed since the last row of the table
     position = line_start
-    while position > 0:
+    while position > 0 and crossed <= _RUN_ON_LINES:
         previous_start, previous_end = _line_around(text, position - 1)
         line = text[previous_start:previous_end].strip()
-        if line and not _TABLE_RULE.fullmatch(line):
-            if not is_table_row(line) or _cells(line) != _cells(row):
-                break  # another table's row has as many cells only by chance
-            header = line
         position = previous_start
+        if not line or _TABLE_RULE.fullmatch(line):
+            continue
+        if is_table_row(line) and _cells(line) == width:
+            header, crossed = line, 0
+        elif not _holds_figures(header or row):
+            break  # another table's row has as many cells only by chance
+        else:
+            crossed += 1
     return header
+
+
+# Lines a table may run on past: a section heading, a page footer and header.
+_RUN_ON_LINES = 4
+_FIGURE_CELL = re.compile(r"\s*(?:[£$]?\d[\d,.]*\s*%?|-|n/a)\s*", re.IGNORECASE)
+_YEAR_CELL = re.compile(r"\s*(?:19|20)\d\d\s*")
+
+
+def _holds_figures(row: str) -> bool:
+    """A row of figures ("C01|Caseload|24.6|24.8"), not a header ("Ref|Indicator|Q3
+    24/25"; a year names a column: "Measure | 2022 | 2023")."""
+    cells = [row[a:b] for a, b in cell_spans(row)]
+    return any(_FIGURE_CELL.fullmatch(c) and not _YEAR_CELL.fullmatch(c) for c in cells)
 
 
 def _cells(row: str) -> int:

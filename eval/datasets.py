@@ -206,14 +206,17 @@ class NormalisedText:
 
 
 def normalise_for_match(text: str) -> NormalisedText:
-    """Casefold, unify quotes/dashes, collapse every whitespace run (incl. NBSP) to one space."""
+    """Casefold, unify quotes/dashes, collapse every whitespace run (incl. NBSP) to one space.
+
+    A table's bar counts as a space: the cleaning writes bars between the columns of a table
+    aligned with spaces ("Notifications received | 22"), which a quote gives as laid out."""
     out: list[str] = []
     origin: list[int] = []
     pending_space = False
     for i, ch in enumerate(text):
         if ch in _DROP:
             continue
-        if ch.isspace():  # includes NBSP and other Unicode spaces
+        if ch.isspace() or ch == "|":  # includes NBSP and other Unicode spaces
             pending_space = bool(out)
             continue
         if pending_space:

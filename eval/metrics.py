@@ -136,10 +136,10 @@ def token_f1(prediction: str | None, answers: Sequence[str]) -> float:
     return max(_f1(prediction, a) for a in answers)
 
 
-# Hyphens, dashes and slashes join words ("12-page", "2014/15"); SQuAD's normalisation
-# deletes them, which glues the words together ("12page"), so for containment they
-# separate words instead, on both sides.
-_JOINERS = re.compile("[-/\u2010\u2011\u2013\u2014]")
+# Hyphens, dashes and slashes join words ("12-page", "2014/15"), and a bar parts a table's
+# cells ("|19%|17.6%"); SQuAD's normalisation deletes them, which glues the words together
+# ("12page", "19176"), so for containment they separate words instead, on both sides.
+_JOINERS = re.compile("[-/|\u2010\u2011\u2013\u2014]")
 
 
 def answer_contains_gold(prediction: str | None, answers: Sequence[str]) -> float:

@@ -25,7 +25,7 @@ from service.qa.entities import EntityMention, mentions
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
 from service.qa.kinds import kind_strength
-from service.qa.labels import names_other_label
+from service.qa.labels import names_other_body, names_other_label
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
@@ -58,7 +58,9 @@ class SentenceEvidence:
     # It states the judgement the question names (for "when was it rated inadequate?",
     # in itself; for "who gave it" or "what did it find", in it or its neighbours).
     states_rating: bool = True
-    other_label: bool = False  # numbers its item "Level 1" where the question asks of "Level 3"
+    # It numbers its item "Level 1" where the question asks of "Level 3", or names another
+    # committee ("Children's Scrutiny Committee" for "the Education Committee").
+    other_label: bool = False
 
 
 _SET_AHEAD = timedelta(days=366)  # how long before its period a budget may be set
@@ -272,7 +274,8 @@ def sentence_evidence(
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
         rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
         states_rating=states_rating,
-        other_label=names_other_label(analysis.scoring_question, sentence),
+        other_label=names_other_label(analysis.scoring_question, sentence)
+        or names_other_body(analysis.scoring_question, sentence),
     )
 
 

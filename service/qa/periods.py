@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from service.qa.facts import (
@@ -106,10 +106,18 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
     if found is None:
         return None
     at = spelled.find(found.text)
+    if found.relation == "after" and _NEXT.search(spelled, 0, max(at, 0)):
+        # "the next meeting after the January 2025 one" is not that one, and it is set
+        # before it is held.
+        later = found.period.end + timedelta(days=1)
+        return replace(found, period=Period(later, later), planned=True)
     planned = at >= 0 and bool(
         _PLAN.match(spelled, at + len(found.text)) or _PLAN_BEFORE.search(spelled, 0, at)
     )
     return replace(found, planned=planned) if planned else found
+
+
+_NEXT = re.compile(r"\bnext\b", re.IGNORECASE)
 
 
 def _named_period(question: str, today: date | None) -> TimeConstraint | None:

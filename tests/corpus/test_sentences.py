@@ -3,6 +3,7 @@ from corpus.sentences import (
     is_heading,
     is_page_furniture,
     is_section_number,
+    is_table_row,
     leads,
     sentence_spans,
     table_header,
@@ -115,3 +116,45 @@ def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:
     # Short rows are rows, not an address block.
     short = "Measure | 2023\nAdopted | 4\nWaiting | 6\n"
     assert [short[s:e] for s, e in answer_spans(short)] == short.splitlines()
+
+
+def test_table_runs_on_under_a_heading_to_its_header() -> None:
+    # An export without spaces round its bars; its header was printed once per page and
+    # the repeats removed as boilerplate, so the second section's rows have none of their own.
+    text = (
+        "Ref|Indicator|Q3 24/25|England\nA01|Contacts (in quarter)|5,240|-\n\n"
+        "SECTION C - WORKFORCE\n\nPage 2 of 3\n\n"
+        "C01|Average caseload|21.4|15.8\nC02|Agency social workers (%)|31%|17.6%\n"
+    )
+    start = text.index("C02|")
+    assert is_table_row("C02|Agency social workers (%)|31%|17.6%")
+    assert not is_table_row("A ratio of 3|4 in prose")
+    assert table_header(text, start) == "Ref|Indicator|Q3 24/25|England"
+    assert table_header(text, text.index("Ref|")) == ""  # the header has none
+    # A header's row of years names columns: the table does not run on above it.
+    years = "Other | 1 | 2\n\nHeading\n\nMeasure | 2022 | 2023\nAdopted | 4 | 5\n"
+    assert table_header(years, years.index("Adopted")) == "Measure | 2022 | 2023"
+
+
+def test_a_wrapped_paragraph_is_read_across_its_line_breaks() -> None:
+    text = (
+        '8.1 Rachel Dunleavy presented feedback from the "Tell Us" survey of 118 parents\n'
+        "whose children had been subject to child protection plans. 64% said they understood\n"
+        "why a social worker was involved. The current contract value is\n"
+        "£186,000 a year.\n"
+        "Children's Services Improvement Board Minutes\n"
+        "14 November 2023\n"
+        "The areas for improvement were as follows:\n"
+        "timeliness of assessments\n"
+    )
+    assert _sentences(text) == [
+        '8.1 Rachel Dunleavy presented feedback from the "Tell Us" survey of 118 parents\n'
+        "whose children had been subject to child protection plans.",
+        "64% said they understood\nwhy a social worker was involved.",
+        "The current contract value is\n£186,000 a year.",
+        # A title ends in capitals, and a colon ends its line: no wrapped lines.
+        "Children's Services Improvement Board Minutes",
+        "14 November 2023",
+        "The areas for improvement were as follows:",
+        "timeliness of assessments",
+    ]

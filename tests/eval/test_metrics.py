@@ -91,6 +91,12 @@ def test_answer_contains_gold_splits_hyphenated_words() -> None:
     assert m.normalize_answer("12-page") == "12page"  # EM and F1 keep SQuAD's rule
 
 
+def test_answer_contains_gold_reads_a_table_row_cell_by_cell() -> None:
+    row = "C02|Agency social workers as % of FTE|L|39%|38%|R|19%|17.6%"
+    assert m.answer_contains_gold(row, ["17.6%"]) == 1.0
+    assert m.answer_contains_gold(row, ["9%"]) == 0.0
+
+
 def test_citation_precision_and_support() -> None:
     cited = [m.Interval("d", 0, 100), m.Interval("d", 100, 200)]
     assert m.citation_precision(cited, [[m.Interval("d", 10, 20)]]) == 0.5

@@ -220,6 +220,12 @@ def test_before_and_after_take_in_the_named_period() -> None:
     for question in ("What is the 2024-2027 strategy?", "What were the priorities for 2024-25?"):
         named = time_constraint(question)
         assert named is not None and named.planned, question
+    # "The next meeting after the January 2025 one" is not that one, and is set before it.
+    following = time_constraint("When is the next meeting of the board after the January 2025 one?")
+    assert following is not None and following.relation == "after" and following.planned
+    assert not following.admits(Period(date(2025, 1, 23), date(2025, 1, 23)))
+    assert following.admits(Period(date(2025, 3, 20), date(2025, 3, 20)))
+    assert not following.predates(date(2025, 1, 30))
 
 
 # --- names, from the corpus's own lexicon --------------------------------------

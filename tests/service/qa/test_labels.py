@@ -1,4 +1,4 @@
-from service.qa.labels import names_other_label
+from service.qa.labels import names_other_body, names_other_label
 
 
 def test_an_item_numbered_otherwise_than_asked_is_another_item() -> None:
@@ -19,3 +19,18 @@ def test_amounts_and_unlabelled_sentences_are_no_other_item() -> None:
     question = "What share of assessments were completed within 45 days?"
     assert not names_other_label(question, "Within 10 days, 80% were seen.")
     assert not names_other_label("How many children were in care?", "Level 1: £80")
+
+
+def test_a_committee_named_otherwise_is_another_committee() -> None:
+    question = (
+        "Who chaired the Education Committee's oral evidence session on the children's "
+        "social care workforce in November 2023?"
+    )
+    assert names_other_body(question, "Cllr Darren Hoskins Chair, Children's Scrutiny Committee")
+    # No committee named, the committee asked, or it beside another: no contradiction.
+    assert not names_other_body(question, "Members present: Elspeth Carrow MP (Chair)")
+    assert not names_other_body(question, "The Education Select Committee heard evidence.")
+    assert not names_other_body(question, "The Education Committee and the Scrutiny Committee")
+    # A board is no committee; a question naming none constrains nothing.
+    assert not names_other_body(question, "Councillor Ames chairs the Improvement Board.")
+    assert not names_other_body("Who chaired the session?", "Chair, Scrutiny Committee")
