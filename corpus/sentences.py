@@ -40,8 +40,6 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             text, max(start, match.start() - _ABBREVIATION_REACH), match.start()
         ):
             continue
-        if is_line_break and _wrapped(text, match):
-            continue
         end = match.start()
         while end < len(text) and text[end] in _CLOSERS:
             end += 1
@@ -49,29 +47,6 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         start = match.end()
     _append(spans, text, start, len(text), offset)
     return spans
-
-
-# A plain-text export wraps its paragraphs at a fixed width: a line this long, ending with
-# no stop, continued on the next line in lower case ("... survey of 118 parents\nwhose
-# children ..."), or with a figure after a lower-case word ("The contract value is\n£186,000
-# a year."), is one sentence across the break, not two. A title ends in capitals.
-_WRAP_WIDTH = 40
-_LINE_END_STOP = re.compile(r"[.!?:;][" + re.escape(_CLOSERS) + r"]*$")
-_LOWER_WORD_END = re.compile(r"\b[a-z]+$")
-_FIGURE_START = re.compile(r"£?\d")
-
-
-def _wrapped(text: str, match: re.Match[str]) -> bool:
-    """Whether the line break `match` only wraps a paragraph's line."""
-    if match.group(0).count("\n") != 1:
-        return False
-    line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
-    if len(line) < _WRAP_WIDTH or _LINE_END_STOP.search(line) or " | " in line:
-        return False
-    after = text[match.end() : match.end() + 1]
-    return after.islower() or bool(
-        _FIGURE_START.match(text, match.end()) and _LOWER_WORD_END.search(line)
-    )
 
 
 def _append(spans: list[tuple[int, int]], text: str, start: int, end: int, offset: int) -> None:

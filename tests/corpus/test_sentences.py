@@ -134,27 +134,3 @@ def test_table_runs_on_under_a_heading_to_its_header() -> None:
     # A header's row of years names columns: the table does not run on above it.
     years = "Other | 1 | 2\n\nHeading\n\nMeasure | 2022 | 2023\nAdopted | 4 | 5\n"
     assert table_header(years, years.index("Adopted")) == "Measure | 2022 | 2023"
-
-
-def test_a_wrapped_paragraph_is_read_across_its_line_breaks() -> None:
-    text = (
-        '8.1 Rachel Dunleavy presented feedback from the "Tell Us" survey of 118 parents\n'
-        "whose children had been subject to child protection plans. 64% said they understood\n"
-        "why a social worker was involved. The current contract value is\n"
-        "£186,000 a year.\n"
-        "Children's Services Improvement Board Minutes\n"
-        "14 November 2023\n"
-        "The areas for improvement were as follows:\n"
-        "timeliness of assessments\n"
-    )
-    assert _sentences(text) == [
-        '8.1 Rachel Dunleavy presented feedback from the "Tell Us" survey of 118 parents\n'
-        "whose children had been subject to child protection plans.",
-        "64% said they understood\nwhy a social worker was involved.",
-        "The current contract value is\n£186,000 a year.",
-        # A title ends in capitals, and a colon ends its line: no wrapped lines.
-        "Children's Services Improvement Board Minutes",
-        "14 November 2023",
-        "The areas for improvement were as follows:",
-        "timeliness of assessments",
-    ]
