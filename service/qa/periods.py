@@ -99,6 +99,10 @@ def spell_out_months(question: str) -> str:
     return _CASUAL_MONTH.sub(full, question)
 
 
+# "the next meeting after ...": the one after the period named, not in it.
+_NEXT = re.compile(r"\bnext\b", re.IGNORECASE)
+
+
 def time_constraint(question: str, today: date | None = None) -> TimeConstraint | None:
     """The period the question names, if it names one, with its relation."""
     spelled = spell_out_months(question)
@@ -115,9 +119,6 @@ def time_constraint(question: str, today: date | None = None) -> TimeConstraint 
         _PLAN.match(spelled, at + len(found.text)) or _PLAN_BEFORE.search(spelled, 0, at)
     )
     return replace(found, planned=planned) if planned else found
-
-
-_NEXT = re.compile(r"\bnext\b", re.IGNORECASE)
 
 
 def _named_period(question: str, today: date | None) -> TimeConstraint | None:
