@@ -53,7 +53,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # councils (a children in care council's well-being survey, a private fostering annual
 # report, improvement board minutes, a quarterly performance scorecard, a missing children
 # and return home interviews report, public questions at a full council meeting), with
-# `fresh13.jsonl` and `heldout-fresh13.jsonl`.
+# `fresh13.jsonl` and `heldout-fresh13.jsonl`; six more on three councils (a practice week
+# audit's findings, a director of children's services' annual report, a youth justice
+# plan summary, a newspaper letters page on a children's home closing, a schools forum
+# paper on high-needs funding, an adopter recruitment campaign's evaluation), with
+# `fresh14.jsonl` and `heldout-fresh14.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -67,6 +71,7 @@ FRESH10 = REPO / "eval" / "corpora" / "fresh10" / "documents"
 FRESH11 = REPO / "eval" / "corpora" / "fresh11" / "documents"
 FRESH12 = REPO / "eval" / "corpora" / "fresh12" / "documents"
 FRESH13 = REPO / "eval" / "corpora" / "fresh13" / "documents"
+FRESH14 = REPO / "eval" / "corpora" / "fresh14" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -82,6 +87,7 @@ FRESH_ROUNDS = (
     FRESH11,
     FRESH12,
     FRESH13,
+    FRESH14,
 )
 
 
