@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CLOSERS = "\"'\u2019\u201d)]"
 # A sentence ends after . ! or ? (and any closing quotes/brackets) when whitespace
@@ -88,6 +89,107 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         merged.append((start, end))
         open_block = short
     return [(start + offset, end + offset) for start, end in merged]
+
+
+# A plain-text export wraps its paragraphs at a fixed width (70-80 characters): a line
+# filled to about that width, ending with no stop, runs on into the next line, whatever
+# that line starts with ("... in October 2022, judged\nAmbleworth as requires ...").
+# A text is wrapped when its longest prose line is at most _WRAP_MAX and several lines
+# come close to it; a line is filled when it reaches within _WRAP_SLACK of that width
+# (the next word did not fit).
+_WRAP_MAX = 100
+_WRAP_SLACK = 18
+_WRAPPED_LINES = 3
+_WRAP_OUTLIERS = 0.05
+_LINE_END_STOP = re.compile(r"[.!?:;][" + re.escape(_CLOSERS) + r"]*\s*$")
+_MID_PHRASE_END = re.compile(r"(?:\b[a-z][a-z'-]*|,)\s*$")
+_DAY_END = re.compile(r"\b\d{1,2}\s*$")
+_MONTH_START = re.compile(
+    r"\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+_LEADER = "...."
+# A line that starts an item of its own: a bullet, a lettered or numbered point, a
+# section number, or a label ("Date: 12 March 2025", "Answer (Cllr Bhardwaj):").
+_ITEM_START = re.compile(
+    r"\s*(?:[-\u2022*\u2013]\s|\(?[a-z]{1,3}\)\s|\d{1,2}(?:\.\d{1,2})*[.)]?\s"
+    r"|[A-Z][\w '()-]{0,40}:(?:\s|$))"
+)
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width `lines` are wrapped at, or None when they are not wrapped: a few longer
+    lines (a title, a web address) may stand out of it, most lines may not."""
+    prose = [len(line.rstrip()) for line in lines if line.strip() and not is_table_row(line)]
+    within = [n for n in prose if n <= _WRAP_MAX]
+    if not within or len(prose) - len(within) > len(prose) * _WRAP_OUTLIERS:
+        return None
+    width = max(within)
+    if sum(n >= width - _WRAP_SLACK for n in within) < _WRAPPED_LINES:
+        return None
+    return width
+
+
+@lru_cache(maxsize=256)
+def _text_wrap_width(text: str) -> int | None:
+    # A document's text is one object for as long as its index serves: its hash is kept.
+    return _wrap_width(text.split("\n"))
+
+
+def _mid_phrase(line: str, following: str) -> bool:
+    """Whether `line` breaks off mid-phrase before `following`, which opens with a capital:
+    after a lower-case word or a comma, or between a day and its month. A line ending in
+    a name, a title or a figure is an entry of a list or a table ("..., CQC" / "Roy
+    Blackett"; "Tuition £148,900" / "Educational psychology £96,500")."""
+    return bool(
+        _MID_PHRASE_END.search(line) or _DAY_END.search(line) and _MONTH_START.match(following)
+    )
+
+
+def _runs_on(line: str, following: str, width: int) -> bool:
+    """Whether the break between `line` and `following` only wraps a paragraph."""
+    return (
+        len(line.rstrip()) >= width - _WRAP_SLACK
+        and any(ch.isalpha() for ch in following)  # not a rule ("-----") or a blank
+        and not _LINE_END_STOP.search(line)
+        and not any(
+            is_table_row(x) or is_heading(x.strip()) or is_page_furniture(x)
+            for x in (line, following)
+        )
+        and not _ITEM_START.match(following)
+        # Before a capital, a line breaks mid-phrase ("judged\nAmbleworth", "On 31\nJanuary");
+        # a line ending in a name or title is an entry of a list ("..., CQC\nRoy Blackett").
+        and (not following.lstrip()[:1].isupper() or _mid_phrase(line, following))
+        and not any(_LEADER in x for x in (line, following))  # a contents page's entries
+    )
+
+
+def wrapped_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole sentence that `text[start:end]` (a sentence span of `text`) is a piece
+    of, when a wrapped line break cut it: (start, end) widened across the breaks that
+    only wrap a paragraph, or as they were. The width is read from all of `text`."""
+    width = _text_wrap_width(text)
+    if width is None:
+        return start, end
+    while True:  # back over breaks the sentence runs on across
+        line_start, line_end = _line_around(text, start)
+        if line_start == 0 or text[line_start:start].strip():
+            break
+        previous_start, previous_end = _line_around(text, line_start - 1)
+        if not _runs_on(text[previous_start:previous_end], text[line_start:line_end], width):
+            break
+        pieces = sentence_spans(text[previous_start:previous_end], offset=previous_start)
+        start = pieces[-1][0]
+    while True:  # on over them
+        line_start, line_end = _line_around(text, max(start, end - 1))
+        if line_end >= len(text) or text[end:line_end].strip():
+            break
+        following_start, following_end = _line_around(text, line_end + 1)
+        if not _runs_on(text[line_start:line_end], text[following_start:following_end], width):
+            break
+        pieces = sentence_spans(text[following_start:following_end], offset=following_start)
+        end = pieces[0][1]
+    return start, end
 
 
 def _line_around(text: str, position: int) -> tuple[int, int]:

@@ -7,7 +7,8 @@ runs on through the list's items (one a line, whatever their sentences; bullets 
 numbers), the first sentence of a paragraph after the colon, or the summing-up
 sentence, past the retrieved passage if need be. A sentence that leans on the one
 before it ("Inspectors want to see these available to all those leaving care.") starts
-with that one, which says what "these" are.
+with that one, which says what "these" are. A sentence a wrapped line break cut is
+shown whole.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from corpus.sentences import answer_spans
+from corpus.sentences import answer_spans, wrapped_sentence
 
 if TYPE_CHECKING:
     from service.qa.answer import Candidate
@@ -93,8 +94,11 @@ def completed(best: Candidate) -> Candidate:
     """`best` run on through the list it announces or the sentence summing it up
     (`service.qa.completion`), its passage cited up to the answer's end."""
     text = best.passage.document.text
-    end = completed_end(text, best.start, best.end)
-    start = completed_start(text, best.start, best.end)
+    # Sentences are scored line by line; the one chosen is shown whole where a wrapped
+    # line break cut it ("... in October 2022, judged" / "Ambleworth as requires ...").
+    whole_start, whole_end = wrapped_sentence(text, best.start, best.end)
+    end = completed_end(text, whole_start, whole_end)
+    start = completed_start(text, whole_start, whole_end)
     if end == best.end and start == best.start:
         return best
     chunk = best.passage.chunk

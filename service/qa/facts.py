@@ -209,16 +209,21 @@ _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNOR
 _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$", re.IGNORECASE)
 
 
-# A number after one of these words labels an item ("minute 28", "Rule 15") or gives an
+# A number after one of these words labels an item ("minute 28", "Rule 15", "Table 1") or gives an
 # age ("aged 18 to 25", "aged between 18 and 25"): it is no amount. Read in a short
 # window before the number.
 _REFERENCE = re.compile(
     r"\b(?:minute|item|paragraph|para|section|rule|page|appendix|annex|clause|chapter|"
+    r"table|figure|chart|graph|"
     r"recommendation|regulation|no\.?|aged|age|ages)"
     r"\s+(?:(?:between|from)\s+)?(?:\d+\s*(?:to|-|–|and)\s*)?$",
     re.IGNORECASE,
 )
 _REFERENCE_REACH = 40
+# A dotted section number or a bracketed item number opening a sentence labels it: "4.1
+# Private fostering sits within ...", "(2) Reduce the reoffending rate ...". No amount is
+# written that way.
+_SECTION_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})+|\(\d{1,2}\))\s+(?=[A-Z][a-z])")
 # A ratio is one share: "7 in 10 councils", "one in five", "12 out of 15"; not "3 in
 # 2023", "30 in 12 months", "12 in 2 homes" (a share is at most the whole).
 RATIO = re.compile(
@@ -251,6 +256,8 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
     # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
     taken = [*((d.start, d.end) for d in dates), *(m.span() for m in _CLOCK.finditer(sentence))]
+    label = _SECTION_NUMBER.match(sentence)
+    labelled = label.end() if label else 0
     for match in NUMBER.finditer(sentence):
         start, end = match.start(), match.end()
         if any(a <= start and end <= b for a, b in taken):
@@ -259,6 +266,8 @@ def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
             continue  # the "10" of a ratio's "7 in 10"
         if match.group().lower() == "one" and _PRONOUN_ONE.search(sentence, 0, start):
             continue
+        if end <= labelled:
+            continue  # "4.1 Private fostering ...": the paragraph's number
         if _REFERENCE.search(sentence[max(0, start - _REFERENCE_REACH) : start]):
             continue  # "minute 28", "Rule 15", "paragraph 3": a label, not an amount
         ratio_end = _ratio_end(sentence, start, end)

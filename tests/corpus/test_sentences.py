@@ -7,6 +7,7 @@ from corpus.sentences import (
     leads,
     sentence_spans,
     table_header,
+    wrapped_sentence,
 )
 
 
@@ -134,3 +135,67 @@ def test_table_runs_on_under_a_heading_to_its_header() -> None:
     # A header's row of years names columns: the table does not run on above it.
     years = "Other | 1 | 2\n\nHeading\n\nMeasure | 2022 | 2023\nAdopted | 4 | 5\n"
     assert table_header(years, years.index("Adopted")) == "Measure | 2022 | 2023"
+
+
+_WRAPPED = (
+    "8.1 Rachel Dunleavy presented feedback from the Tell Us survey of 118 parents\n"
+    "whose children had been subject to child protection plans. 64% said they understood\n"
+    "why a social worker was involved (2023: 57%).\n"
+    "\n"
+    "The last full Ofsted inspection of children's services, in October 2022, judged\n"
+    "Ambleworth as requires improvement to be good overall, with the care leavers\n"
+    "judged good, as they had been at the inspection before, in 2019. On 31\n"
+    "January 2025 we had 214 approved fostering households in the city of Ambleworth.\n"
+    "\n"
+    "Inspection team: Dr Sian Cadwallader, Deputy Director, Care Quality Commission\n"
+    "Roy Blackett, His Majesty's Inspector of Constabulary, and one other inspector\n"
+    "- a bullet that is a point of its own and is not part of the line above it\n"
+)
+
+
+def _whole(text: str, piece: str) -> str:
+    start = text.index(piece)
+    whole_start, whole_end = wrapped_sentence(text, start, start + len(piece))
+    return text[whole_start:whole_end].replace("\n", " ")
+
+
+def test_a_sentence_cut_by_a_wrapped_line_break_is_read_whole() -> None:
+    # Sentences (scored line by line) are still cut at every line break.
+    assert "64% said they understood" in _sentences(_WRAPPED)
+    assert (
+        _whole(_WRAPPED, "64% said they understood")
+        == _whole(_WRAPPED, "why a social worker was involved (2023: 57%).")
+        == "64% said they understood why a social worker was involved (2023: 57%)."
+    )
+    assert _whole(_WRAPPED, "whose children had been subject to child protection plans.") == (
+        "8.1 Rachel Dunleavy presented feedback from the Tell Us survey of 118 parents "
+        "whose children had been subject to child protection plans."
+    )
+    # Before a capital, a line broken off mid-phrase runs on; a date's day and month too.
+    line = "Ambleworth as requires improvement to be good overall, with the care leavers"
+    assert _whole(_WRAPPED, line) == (
+        "The last full Ofsted inspection of children's services, in October 2022, judged "
+        "Ambleworth as requires improvement to be good overall, with the care leavers "
+        "judged good, as they had been at the inspection before, in 2019."
+    )
+    assert _whole(_WRAPPED, "On 31") == (
+        "On 31 January 2025 we had 214 approved fostering households in the city of Ambleworth."
+    )
+    # A line ending in a name or title is an entry of a list; a bullet starts its own.
+    team = "Inspection team: Dr Sian Cadwallader, Deputy Director, Care Quality Commission"
+    assert _whole(_WRAPPED, team) == team
+    bullet = "- a bullet that is a point of its own and is not part of the line above it"
+    assert _whole(_WRAPPED, bullet) == bullet
+
+
+def test_text_not_wrapped_at_a_fixed_width_keeps_its_line_breaks() -> None:
+    text = (
+        "Children's services were judged to require improvement to be good, and the council\n"
+        "Leaders said the plan would be published in the spring once members had agreed it\n"
+        "A much longer line that no fixed-width export would write, running well past a hundred "
+        "characters before it ends, and another such line follows it below this one.\n"
+        "A second line of that length, as a text written one paragraph to a line has many of, "
+        "and as no fixed-width export would write.\n"
+    )
+    piece = "Children's services were judged to require improvement to be good, and the council"
+    assert _whole(text, piece) == piece

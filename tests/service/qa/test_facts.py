@@ -402,6 +402,21 @@ def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
     assert [f.text for f in facts_of("Within minutes 12 children moved.", "number")] == [
         "12 children"
     ]
+    caption = "Table 1: Private fostering activity by year"
+    assert facts_of(caption, "number") == []
+
+
+def test_a_paragraph_number_opening_a_sentence_is_no_amount() -> None:
+    assert facts_of("4.1 Private fostering sits within the Assessment Service.", "number") == []
+    assert facts_of("(2) Reduce the reoffending rate to the average.", "number") == []
+    opened = "1.1 This report sets out 12 findings."
+    assert [f.text for f in facts_of(opened, "number")] == ["12 findings"]
+    # An amount opening a sentence is still one: a scale, a unit in capitals, or no
+    # capitalised word after it.
+    assert [f.text for f in facts_of("4.5 million children live here.", "number")] == [
+        "4.5 million"
+    ]
+    assert [f.text for f in facts_of("2.5 FTE posts were added.", "number")] == ["2.5"]
 
 
 def test_a_count_of_another_group_is_no_answer_to_how_many() -> None:
