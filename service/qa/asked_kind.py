@@ -38,8 +38,12 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 
 
 # "rate" as a noun is a figure ("the rate of matching", "the agency social worker rate in
-# Lindenmere?"); as a verb a judgement ("How did Ofsted rate the council?").
-_RATE_NOUN = r"\s+(?:of|in|at|for|per|among|was|is|has|had|were|fell|rose)\b|\s*[?.,]|\s*$"
+# Lindenmere?", "What conversion rate did the campaign achieve?"); as a verb a judgement
+# ("How did Ofsted rate the council?").
+_RATE_NOUN = (
+    r"\s+(?:of|in|at|for|per|among|was|is|has|had|were|fell|rose|did|does|do|will|would)\b"
+    r"|\s*[?.,]|\s*$"
+)
 _PRICE_NOUNS = r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"

@@ -46,6 +46,7 @@ from service.qa.periods import time_constraint
         # The noun after "what / which" says what is asked for; a verb never does.
         ("What was the average caseload in the children in care teams?", "number"),
         ("What is the council's rate of matching children with visitors?", "number"),
+        ("What conversion rate did the 2023-24 campaign achieve?", "number"),
         ("What was the annual budget of the trust?", "number"),
         ("Which outside body reviewed the trust?", "organisation"),
         ("Which union criticised the council?", "organisation"),
