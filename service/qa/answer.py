@@ -83,6 +83,9 @@ class Candidate:
     # ("when was it published"), or the name of its writer or addressee.
     gives_document_fact: bool = False
     dateline: bool = False  # its document's dateline, for a question it cannot date
+    # The piece of it that was scored, when the sentence shown runs on across wrapped
+    # lines past it (`completion.completed`); its figures and names come first.
+    scored: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -106,4 +106,6 @@ def completed(best: Candidate) -> Candidate:
         first, last = min(start, chunk.start), max(end, chunk.end)
         chunk = replace(chunk, start=first, end=last, text=text[first:last])
     passage = replace(best.passage, chunk=chunk)
-    return replace(best, passage=passage, start=start, end=end, text=text[start:end])
+    widened = (whole_start, whole_end) != (best.start, best.end)
+    scored = (best.start, best.end) if widened else None
+    return replace(best, passage=passage, start=start, end=end, text=text[start:end], scored=scored)

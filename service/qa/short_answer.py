@@ -72,16 +72,29 @@ class Span:
 
 
 def fact_span(analysis: QuestionAnalysis, candidate: Candidate) -> Span | None:
-    """The short answer inside a candidate sentence, for the analysed question."""
-    return short_answer(
-        candidate.text,
-        analysis.scoring_question,
-        analysis.kind,
-        analysis.common_words,
-        analysis.unit,
-        analysis.asks_which_council,
-        table_header(candidate.passage.document.text, candidate.start),
-    )
+    """The short answer inside a candidate sentence, for the analysed question: from the
+    piece of it that was scored first, when it was shown whole across wrapped lines
+    ("... reported for children living" / "in Ingleston in 2023/24, involving 512
+    individual children." answers "How many children?" with 512, not the 1,486 episodes
+    before it)."""
+    text = candidate.passage.document.text
+    pieces = [(candidate.start, candidate.end)]
+    if candidate.scored is not None:
+        pieces.insert(0, candidate.scored)
+    for start, end in pieces:
+        span = short_answer(
+            text[start:end],
+            analysis.scoring_question,
+            analysis.kind,
+            analysis.common_words,
+            analysis.unit,
+            analysis.asks_which_council,
+            table_header(text, start),
+        )
+        if span is not None:
+            shift = start - candidate.start
+            return Span(span.start + shift, span.end + shift)
+    return None
 
 
 def short_answer(

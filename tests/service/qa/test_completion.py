@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from corpus.models import Chunk, Document
+from service.qa.analysis import analyse
 from service.qa.answer import Candidate
 from service.qa.completion import completed
+from service.qa.followup import resolve
 from service.qa.retrieve import Passage
+from service.qa.short_answer import fact_span
 
 TEXT = (
     "The visit focused on the following areas:\n\n"
@@ -130,3 +133,24 @@ def test_a_sentence_opening_a_paragraph_or_naming_its_subject_stays_as_it_is() -
     long = "Intro. " + "It covered services" + ", services" * 70 + ". They were found good."
     after_long = candidate_in(long, "They were found good.")
     assert completed(after_long) is after_long
+
+
+WRAPPED = (
+    "5.2 In the year, 1,486 missing episodes were reported to the police for children\n"
+    "living in Ingleston in 2023/24, involving 512 individual children. Most of them\n"
+    "returned home within a day, and a return home interview was offered to each of\n"
+    "them within 72 hours of their return, as the statutory guidance requires.\n"
+)
+
+
+def test_a_sentence_cut_by_a_wrapped_line_is_shown_whole_and_answered_from_its_piece() -> None:
+    piece = "living in Ingleston in 2023/24, involving 512 individual children."
+    answer = completed(candidate_in(WRAPPED, piece))
+    assert answer.text.startswith("5.2 In the year, 1,486 missing episodes")
+    assert answer.text.endswith(piece) and WRAPPED[answer.start : answer.end] == answer.text
+    assert answer.scored == (WRAPPED.index(piece), WRAPPED.index(piece) + len(piece))
+    # The short answer comes from the piece that was scored, not the figure before it.
+    question = "How many individual children did the missing episodes involve?"
+    analysis = analyse(resolve(question, []), None)
+    span = fact_span(analysis, answer)
+    assert span is not None and answer.text[span.start : span.end].startswith("512")
