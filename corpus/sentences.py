@@ -246,6 +246,37 @@ def table_header(text: str, start: int) -> str:
     return header
 
 
+# A currency named once for a whole table: "Table 3: Budget (cash contributions, GBP)",
+# "(£ million)", "Funder | 2023-24 (£) | ...".
+_CURRENCY = re.compile(r"£|\bGBP\b")
+_CAPTION_LINES = 2
+
+
+def table_in_currency(text: str, start: int) -> bool:
+    """Whether the table whose row begins at `start` names a currency in its header row or
+    the caption just above the table, so that its bare figures are amounts of money."""
+    line_start, line_end = _line_around(text, start)
+    if not is_table_row(text[line_start:line_end]):
+        return False
+    if _CURRENCY.search(table_header(text, start)):
+        return True
+    position, captions = line_start, 0
+    while position > 0 and captions < _CAPTION_LINES:
+        previous_start, previous_end = _line_around(text, position - 1)
+        line = text[previous_start:previous_end].strip()
+        position = previous_start
+        if not line or _TABLE_RULE.fullmatch(line):
+            continue
+        if is_table_row(line):
+            if captions:
+                break  # another table's row, above this table's caption
+            continue  # the table itself, up to its top
+        if _CURRENCY.search(line):
+            return True
+        captions += 1
+    return False
+
+
 # Lines a table may run on past: a section heading, a page footer and header.
 _RUN_ON_LINES = 4
 _FIGURE_CELL = re.compile(r"\s*(?:[£$]?\d[\d,.]*\s*%?|-|n/a)\s*", re.IGNORECASE)

@@ -40,7 +40,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corpus.sentences import answer_spans, is_heading, is_page_furniture, is_section_number, leads
+from corpus.sentences import (
+    answer_spans,
+    is_heading,
+    is_page_furniture,
+    is_section_number,
+    leads,
+    table_in_currency,
+)
 from index.embedders.base import Embedder
 from service.qa.admissible import admissible
 from service.qa.analysis import QuestionAnalysis
@@ -204,6 +211,7 @@ class Answerer:
                 passage.chunk.text,
                 references[passage.chunk.chunk_id],
                 heading_of(passage.document),
+                analysis.unit == "money" and table_in_currency(passage.document.text, start),
             )
             stems = sentence_stems[i]
             features = {

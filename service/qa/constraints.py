@@ -155,6 +155,7 @@ def sentence_evidence(
     passage: str,
     reference: date | None,
     heading: str = "",
+    in_currency: bool = False,
 ) -> SentenceEvidence:
     """Check one candidate against the question's constraints.
 
@@ -165,6 +166,7 @@ def sentence_evidence(
         passage: the whole passage it comes from.
         reference: its document's date, to place relative dates ("last November").
         heading: its document's title and source (`entities.heading_of`), which name things too.
+        in_currency: it is a row of a table in a currency (`corpus.sentences.table_in_currency`).
     """
     entity = 0.0
     if analysis.entities:
@@ -233,6 +235,7 @@ def sentence_evidence(
             analysis.asks_named,
             analysis.common_words,
             analysis.time.admits if analysis.time and analysis.time.relation == "in" else None,
+            in_currency,
         )
         if analysis.kind is not None
         else 0.0

@@ -302,6 +302,7 @@ def kind_strength(
     named: bool = False,
     common_words: frozenset[str] = frozenset(),
     admits: Callable[[Period], bool] | None = None,
+    in_currency: bool = False,
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.75
     when its only dates are "last", "this" or "next" ones ("last year"); 0.5 when a "who"
@@ -312,7 +313,8 @@ def kind_strength(
     is not answered by a sentence whose only person is Paul Moffat. `common_words` as
     for `find_facts`. With `admits`, the period asked about, a date of the precision
     asked must fall in it: "In which month was it judged inadequate in 2013?" is not
-    answered by "November 2023" beside a bare "2013".
+    answered by "November 2023" beside a bare "2013". `in_currency`: the sentence is a
+    row of a table whose header or caption names a currency, so its figures are money.
     """
     if kind in ("number", "date") and names_other_strand(sentence, question):
         return 0.0  # "child protection visits" for "child in need visits"
@@ -341,7 +343,7 @@ def kind_strength(
         return (
             1.0
             if any(
-                fits_unit(unit, f.text, question)
+                (fits_unit(unit, f.text, question) or unit == "money" and in_currency)
                 and not (unit == "money" and _paid_every_other_period(sentence, f, question))
                 for f in numbers
             )

@@ -7,6 +7,7 @@ from corpus.sentences import (
     leads,
     sentence_spans,
     table_header,
+    table_in_currency,
     wrapped_sentence,
 )
 
@@ -199,3 +200,20 @@ def test_text_not_wrapped_at_a_fixed_width_keeps_its_line_breaks() -> None:
     )
     piece = "Children's services were judged to require improvement to be good, and the council"
     assert _whole(text, piece) == piece
+
+
+def test_a_table_names_its_currency_in_its_caption_or_header() -> None:
+    text = (
+        "Table 3: Youth justice partnership budget (cash contributions, GBP)\n\n"
+        "Funder | 2023-24 | 2024-25 | Change\n"
+        "Youth Justice Board (Youth Justice Grant) | 612,480 | 648,210 | +35,730\n"
+        "Police and Crime Commissioner | 96,500 | 102,000 | +5,500\n\n"
+        "Table 4: Children supervised\n\n"
+        "Order | 2023-24 | 2024-25\n"
+        "Referral orders | 41 | 38\n"
+    )
+    assert table_in_currency(text, text.index("Police and Crime"))
+    assert not table_in_currency(text, text.index("Referral orders"))
+    assert not table_in_currency(text, text.index("Table 3"))  # a caption is no row
+    header = "Service | Budget 2024-25 (£) | Outturn\nFostering | 4,210,000 | 4,388,000\n"
+    assert table_in_currency(header, header.index("Fostering"))
