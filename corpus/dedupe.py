@@ -32,6 +32,24 @@ from corpus.sentences import sentence_spans
 _WORD = re.compile(r"\w+")
 
 
+# A block of two or more short lines with no sentence names who speaks next: a name,
+# a role, a party ("Sir Anthony Grisedale / Conservative / Hensmere West" over each of
+# an MP's questions). It recurs legitimately, as a short line does, so it goes only as
+# part of a longer repeated run (a second copy of a letter, signature and all).
+_ATTRIBUTION_LINE_WORDS = 8
+
+
+def _attribution(text: str) -> bool:
+    """Whether `text` is a block of two or more short lines, none of them a sentence."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return len(lines) >= 2 and all(
+        len(line.split()) <= _ATTRIBUTION_LINE_WORDS
+        and not line.endswith((".", "!", "?", ":"))
+        and any(ch.isalpha() for ch in line)  # not a rule ("-----") or a page number
+        for line in lines
+    )
+
+
 def collapse_repeats(
     blocks: list[Block], path: str, config: CorpusConfig
 ) -> tuple[list[Block], list[Removal]]:
@@ -59,7 +77,8 @@ def collapse_repeats(
     removals: list[Removal] = []
     kept: list[Block] = []
     for i, block in enumerate(blocks):
-        if repeat[i] and (len(block.text) >= config.min_repeat_chars or neighbour_repeats(i)):
+        long_enough = len(block.text) >= config.min_repeat_chars and not _attribution(block.text)
+        if repeat[i] and (long_enough or neighbour_repeats(i)):
             removals.append(
                 Removal(
                     path,
@@ -92,10 +111,11 @@ def _collapse_sentences(
     for block in blocks:
         spans = sentence_spans(block.text)
         keep: list[bool] = []
+        attribution = _attribution(block.text)  # its lines recur as the block does
         for start, end in spans:
             sentence = block.text[start:end]
             key = norm_key(sentence)
-            duplicate = key in seen and len(sentence) >= config.min_repeat_chars
+            duplicate = key in seen and len(sentence) >= config.min_repeat_chars and not attribution
             keep.append(not duplicate)
             if duplicate:
                 removals.append(

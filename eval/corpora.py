@@ -57,7 +57,10 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # audit's findings, a director of children's services' annual report, a youth justice
 # plan summary, a newspaper letters page on a children's home closing, a schools forum
 # paper on high-needs funding, an adopter recruitment campaign's evaluation), with
-# `fresh14.jsonl` and `heldout-fresh14.jsonl`.
+# `fresh14.jsonl` and `heldout-fresh14.jsonl`; six more on three councils (a child
+# safeguarding practice review's summary, a family court judgment, a director's recruitment
+# pack, parliamentary written questions, an independent reviewing officers' annual report,
+# a tender notice for residential care), with `fresh15.jsonl` and `heldout-fresh15.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -72,6 +75,7 @@ FRESH11 = REPO / "eval" / "corpora" / "fresh11" / "documents"
 FRESH12 = REPO / "eval" / "corpora" / "fresh12" / "documents"
 FRESH13 = REPO / "eval" / "corpora" / "fresh13" / "documents"
 FRESH14 = REPO / "eval" / "corpora" / "fresh14" / "documents"
+FRESH15 = REPO / "eval" / "corpora" / "fresh15" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -88,6 +92,7 @@ FRESH_ROUNDS = (
     FRESH12,
     FRESH13,
     FRESH14,
+    FRESH15,
 )
 
 

@@ -185,6 +185,26 @@ def test_a_heading_that_recurs_between_unique_paragraphs_is_kept(tmp_path: Path)
     assert doc.text.count("Summary") == 2
 
 
+def test_a_speaker_named_over_each_of_several_records_keeps_every_attribution(
+    tmp_path: Path,
+) -> None:
+    """A written question's asker and answerer recur over each record: both stay."""
+    asker = "Sir Anthony Grisedale\nConservative\nHensmere West"
+    minister = "Rhiannon Castell\nParliamentary Under-Secretary of State for Children"
+    records = [
+        f"[{n}]\nUIN 3051{n}, tabled on 1{n} February 2025\n\n{asker}\n\nQuestion\n{q}\n\n"
+        f"Answer\n{minister}\n\n{a}"
+        for n, q, a in (
+            (1, "How many reviews were completed?", "Forty-one reviews were completed."),
+            (2, "When will the panel report?", "The panel will report in June 2025."),
+        )
+    ]
+    _write(tmp_path, "wq.txt", "\n\n".join(records))
+    [doc] = load_corpus(tmp_path).documents
+    assert doc.text.count(asker) == 2
+    assert doc.text.count(minister) == 2
+
+
 LETTER_BODY = (
     "Focused visit to Kappa children's services\n\nThis letter summarises the findings of the "
     "focused visit to Kappa children's services. Inspectors looked at the quality of care "
