@@ -313,9 +313,13 @@ def is_section_number(line: str) -> bool:
     return bool(_BARE_NUMBER.fullmatch(line))
 
 
-# A page's running header or footer: "Inspection report: Adopt Heathland, 3 to 7 June
-# 2024 Page 1 of 1".
-_PAGE_OF = re.compile(r"\bpage\s+\d+\s+of\s+\d+\b", re.IGNORECASE)
+# A page's running header or footer: "Page 1 of 3" anywhere ("Inspection report: Adopt
+# Heathland, 3 to 7 June 2024 Page 1 of 1"); a bare "Page 2" alone on its line or closing
+# a header in columns ("Kelmarden County Council | DCS Annual Report 2024/25   Page 2").
+_PAGE_OF = re.compile(
+    r"\bpage\s+\d+\s+of\s+\d+\b|^\s*page\s+\d+\s*$|\|[^|\n]*\bpage\s+\d+\s*$",
+    re.IGNORECASE,
+)
 
 
 def is_page_furniture(line: str) -> bool:

@@ -62,6 +62,7 @@ _ASKS_NAMED = re.compile(
     _asks_about(_PERSON_NOUNS, copula=False)
     + "|"
     + _asks_about(r"(?:first|last|given|christian|sur)\s?name")
+    + r"|\bwhat\s+(?:is|was|are|were)\s+(?:his|her|their)\s+(?:full\s+)?names?\b"
 )
 
 # Bodies no council is: a question asking for one is not answered by a council.
@@ -158,6 +159,32 @@ _WHEN_CLAUSE = re.compile(
 )
 
 
+# A question word straight after a noun opens a relative clause when the question asks
+# with a later one: "Of the families who gave feedback, what percentage ...?" asks for a
+# share, not a person. After a preposition, a conjunction or a verb it still asks ("to
+# whom", "and who", "say which").
+_RELATIVE = re.compile(
+    r"(?<=[a-z'’])\s+(?:who|whom|whose|which|when|where)\b"
+    r"(?=.*\b(?:what|which|who|whom|when|where|how)\b)"
+)
+_NOT_A_NOUN = re.compile(
+    r"and|or|but|so|then|than|as|to|of|for|from|by|with|on|at|in|into|about|since|until|"
+    r"after|before|during|know|ask|asked|say|said|tell|told|show|shows|find|exactly"
+)
+
+
+def _without_relative_clauses(question: str) -> str:
+    """`question` with the question words that open relative clauses blanked out."""
+
+    def blank(match: re.Match[str]) -> str:
+        before = question[: match.start()].split()
+        if before and _NOT_A_NOUN.fullmatch(before[-1].strip("'’")):
+            return match.group()
+        return " " * len(match.group())
+
+    return _RELATIVE.sub(blank, question)
+
+
 def answer_kind(question: str) -> FactKind | None:
     """The kind of fact asked for, from the opening question phrase.
 
@@ -165,7 +192,7 @@ def answer_kind(question: str) -> FactKind | None:
     for a date, "How did ... when ...?" for none of them. A rating question may have
     no question word at all ("Doncaster rating 2015?").
     """
-    q = _WHEN_CLAUSE.sub("", question.lower())
+    q = _without_relative_clauses(_WHEN_CLAUSE.sub("", question.lower()))
     opening = QUESTION_WORD.search(q)
     stated = [m.span() for m in _STATED_RATING.finditer(q)]
     found = [

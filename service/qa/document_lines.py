@@ -59,12 +59,33 @@ def dates_no_event(analysis: QuestionAnalysis) -> bool:
 
 def is_dateline(text: str, passage: Passage, day: date | None) -> bool:
     """Whether `text` is its document's dateline: a short line naming the day the
-    document was published, and no other date."""
+    document was published, and no other date; or its masthead or sign-off."""
+    if is_sign_off(text, day):
+        return True
     if not passage.document.date or day is None or len(text.split()) > DATELINE_WORDS:
         return False
     periods = [f.period for f in find_facts(text, day) if f.kind == "date"]
     on_the_day = all(p is None or p.start <= day <= p.end for p in periods)
     return bool(periods) and on_the_day and names_day(text, day)
+
+
+# A line of a sign-off or masthead: a name, a role, a publisher; no sentence.
+SIGN_OFF_LINE_WORDS = 6
+
+
+def is_sign_off(text: str, day: date | None) -> bool:
+    """Whether `text` is a block of short lines closed by a date alone on its line: a
+    sign-off ("Rosalind Tavener-Okafor / Director of Children's Services / June 2025")
+    or a masthead ("THE DUNMARROW COURIER / Saturday 27 July 2024"). Its date says when
+    the document was written, not when anything it reports happened."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or any(
+        len(line.split()) > SIGN_OFF_LINE_WORDS or line.endswith((".", ":", ";"))
+        for line in lines[:-1]
+    ):
+        return False
+    dates = [f for f in find_facts(text, day) if f.kind == "date"]
+    return len(dates) == 1 and dates[0].text.strip(" .,") == lines[-1].strip(" .,")
 
 
 def names_day(text: str, day: date) -> bool:

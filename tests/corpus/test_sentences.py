@@ -92,6 +92,9 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     # A running header or footer answers nothing either.
     assert is_page_furniture("Inspection report: Adopt Heathland, 3 to 7 June 2024   Page 1 of 1")
     assert not is_page_furniture("See page 4 of the report for the figures.")
+    assert is_page_furniture("Kelmarden County Council | DCS Annual Report 2024/25     Page 2")
+    assert is_page_furniture("   Page 7")
+    assert not is_page_furniture("The plan is set out on page 7")
 
 
 def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:

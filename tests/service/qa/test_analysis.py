@@ -83,6 +83,14 @@ from service.qa.periods import time_constraint
         ("When inspectors visited in 2024, how many children boarded?", "number"),
         ("When Ofsted visited in 2017, who led the inspection?", "person"),
         ("When did the council, which was rated inadequate, open its home?", "date"),
+        # A question word after a noun opens a relative clause when another one asks.
+        (
+            "Of the families who gave feedback, what percentage said they were listened to?",
+            "number",
+        ),
+        ("How many children who went missing had a return interview?", "number"),
+        ("The director who received the letter, what is his name?", "person"),
+        ("To whom did the council write, and when?", "person"),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:

@@ -30,6 +30,15 @@ def test_the_line_naming_the_day_a_document_was_published_is_its_dateline() -> N
     assert not is_dateline("An independent peer review has praised the Trust.", PASSAGE, DAY)
 
 
+def test_a_sign_off_or_masthead_dates_the_document_whatever_its_date() -> None:
+    sign_off = "Rosalind Tavener-Okafor\nDirector of Children's Services\nJune 2025"
+    assert is_dateline(sign_off, PASSAGE, DAY)
+    assert is_dateline("THE DUNMARROW COURIER\nSaturday 27 July 2024", PASSAGE, DAY)
+    # A line that says what happened is no sign-off, nor is one date among others.
+    assert not is_dateline("The trust launched.\nApril 2015", PASSAGE, DAY)
+    assert not is_dateline("Rated good\nMarch 2018 to April 2019\nJune 2025", PASSAGE, DAY)
+
+
 def test_a_dateline_dates_the_document_and_what_it_says_not_other_events() -> None:
     def asked(question: str) -> bool:
         return dates_no_event(analyse(resolve(question, []), None))
