@@ -111,11 +111,10 @@ def _collapse_sentences(
     for block in blocks:
         spans = sentence_spans(block.text)
         keep: list[bool] = []
-        attribution = _attribution(block.text)  # its lines recur as the block does
         for start, end in spans:
             sentence = block.text[start:end]
             key = norm_key(sentence)
-            duplicate = key in seen and len(sentence) >= config.min_repeat_chars and not attribution
+            duplicate = key in seen and len(sentence) >= config.min_repeat_chars
             keep.append(not duplicate)
             if duplicate:
                 removals.append(
