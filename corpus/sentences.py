@@ -258,23 +258,33 @@ def table_in_currency(text: str, start: int) -> bool:
     line_start, line_end = _line_around(text, start)
     if not is_table_row(text[line_start:line_end]):
         return False
-    if _CURRENCY.search(table_header(text, start)):
-        return True
-    position, captions = line_start, 0
-    while position > 0 and captions < _CAPTION_LINES:
+    return bool(
+        _CURRENCY.search(table_header(text, start)) or _CURRENCY.search(table_caption(text, start))
+    )
+
+
+def table_caption(text: str, start: int) -> str:
+    """The lines just above the table whose row begins at `start` (at most
+    `_CAPTION_LINES`, not counting blank lines and rules): its caption or the sentence
+    that introduces it ("Ofsted inspected our services in January 2024. The judgements
+    were:"), which say what its figures are and when. '' for no table row."""
+    line_start, line_end = _line_around(text, start)
+    if not is_table_row(text[line_start:line_end]):
+        return ""
+    position = line_start
+    caption: list[str] = []
+    while position > 0 and len(caption) < _CAPTION_LINES:
         previous_start, previous_end = _line_around(text, position - 1)
         line = text[previous_start:previous_end].strip()
         position = previous_start
         if not line or _TABLE_RULE.fullmatch(line):
             continue
         if is_table_row(line):
-            if captions:
+            if caption:
                 break  # another table's row, above this table's caption
             continue  # the table itself, up to its top
-        if _CURRENCY.search(line):
-            return True
-        captions += 1
-    return False
+        caption.append(line)
+    return "\n".join(reversed(caption))
 
 
 # Lines a table may run on past: a section heading, a page footer and header.
@@ -326,6 +336,15 @@ def is_page_furniture(line: str) -> bool:
     """A running header or footer ("... Page 1 of 1"): its dates and names are the
     document's, it answers nothing."""
     return bool(_PAGE_OF.search(line))
+
+
+_CAPTION = re.compile(r"\s*(?:table|figure|chart|graph)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
+
+
+def is_caption(line: str) -> bool:
+    """A table's or figure's caption ("Table 5: Concerns raised through the DRP"): it
+    names what the rows below hold, it answers nothing."""
+    return bool(_CAPTION.match(line))
 
 
 def is_heading(line: str) -> bool:

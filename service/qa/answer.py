@@ -42,6 +42,7 @@ import numpy as np
 
 from corpus.sentences import (
     answer_spans,
+    is_caption,
     is_heading,
     is_page_furniture,
     is_section_number,
@@ -190,11 +191,12 @@ class Answerer:
         ):
             if (
                 is_heading(text)
+                or is_caption(text)
                 or is_section_number(text)
                 or is_page_furniture(text)
                 or text.rstrip().endswith("?")
             ):
-                continue  # "8. CONTACT OFFICER", "7.", "Page 1 of 3", "Question 2: ...?"
+                continue  # "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3", "Q2: ...?"
             neighbours = set(sentence_stems[i])
             around = [text]
             for j in (i - 1, i + 1):

@@ -53,7 +53,8 @@ _WHAT_PERCENT = r"\bwhat\s*%"  # "What % of care leavers ...?": a number, a shar
 _DATE_NOUNS = "year|date|day|month|deadline"
 _PERSON_NOUNS = (
     "person|people|boss|head|chief executive|director|inspector|hmi|officer|leader|manager|"
-    "chair|councillor|minister|mayor"
+    "chair|councillor|minister|mayor|judge|magistrate|mp|commissioner|secretary of state|"
+    "headteacher|reviewer|author"
 )
 # "Which inspectors carried out the visit?" and "What is the mayor's first name?" ask for
 # names, where "Who carried out ...?" may be answered by a body or a role ("Ofsted",
@@ -229,7 +230,7 @@ def answer_kind(question: str) -> FactKind | None:
 # wants by a kind noun: a number noun first ("number of children in care in the year to
 # March 2017"), else "date" ("year" and "month" there mostly say when, not what).
 _BARE_NUMBER = re.compile(rf"\b(?:{_NUMBER_NOUNS})s?\b")
-_BARE_DATE = re.compile(r"\bdates?\b")
+_BARE_DATE = re.compile(r"\b(?:dates?|deadlines?)\b")
 # Requests and yes/no questions ask for no fact of a kind: "Tell me about the caseload",
 # "Did the number of children rise?".
 _NOT_A_SEARCH = re.compile(

@@ -19,6 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from corpus.sentences import table_caption
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import EntityMention, mentions
@@ -325,6 +326,15 @@ def time_covered(analysis: QuestionAnalysis, texts: Collection[tuple[str, date |
     return False
 
 
+def _with_caption(passage: Passage) -> str:
+    """The passage's text, after the caption of the table it opens with: a passage cut at
+    a table's top row is dated by the sentence introducing the table above it."""
+    text = passage.chunk.text
+    first_row = len(text) - len(text.lstrip())
+    caption = table_caption(passage.document.text, passage.chunk.start + first_row)
+    return f"{caption}\n{text}" if caption else text
+
+
 def unmet_constraints(
     analysis: QuestionAnalysis, allowed: set[str] | None, passages: Sequence[Passage]
 ) -> tuple[str, ...]:
@@ -344,7 +354,7 @@ def unmet_constraints(
         elif time is not None:
             reasons.append(f"No document covers {time.text}")
     if not reasons and time is not None and passages:
-        texts = [(p.chunk.text, evidence_day(p.document)) for p in passages]
+        texts = [(_with_caption(p), evidence_day(p.document)) for p in passages]
         if not time_covered(analysis, texts):
             reasons.append(f"No passage found about {time.text}")
     return tuple(reasons)

@@ -49,9 +49,10 @@ DATE = re.compile(
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
             # 14/03/2022: a day, written the British way round
             NUMERIC_DAY,
-            # A financial year: "2020-21", "2020/21"
-            rf"(?<![\d£$])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
-            rf"(?<![\d£$])\b{_YEAR}\b(?![\d%])",
+            # A financial year: "2020-21", "2020/21"; not part of a reference
+            # ("HCC-CFE-2025-041", "DY24-2023-17").
+            rf"(?<![\d£$])(?<![A-Z][-–])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
+            rf"(?<![\d£$])(?<![A-Z][-–])\b{_YEAR}\b(?![\d%]|[-–]\d{{3}}(?!\d))",
         )
     )
 )

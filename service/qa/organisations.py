@@ -24,7 +24,8 @@ def _run_pattern(initials: str) -> re.Pattern[str]:
     opened = rf"|\b[A-Z]\.[ \t]+{named}" if initials else ""
     return re.compile(
         rf"{named}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{named})+{opened}"
-        r"|\b[A-Z]{2,6}\b|\bOfsted\b"
+        # A judge is written "HHJ Ashworth-Nunn" (His or Her Honour Judge).
+        rf"|\bHHJ[ \t]+{named}|\b[A-Z]{{2,6}}\b|\bOfsted\b"
     )
 
 
@@ -71,7 +72,8 @@ _BODY_KIND = (
 )
 # Words that make a name a person's ("Mrs Jane Smith", "Councillor Ng").
 PERSON_TITLES = frozenset(
-    """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor""".split()  # noqa: SIM905
+    """sir dame dr mr mrs ms miss lord lady councillor councillors cllr mayor hhj judge professor
+    prof baroness reverend rev""".split()  # noqa: SIM905
 )
 # A name followed by what kind of body it is: "Unison, the union representing ...";
 # not a person of one ("Kate Hall, an agency social worker").

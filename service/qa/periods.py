@@ -34,6 +34,7 @@ _TO = re.compile(r"\bto\b|[-–]")
 _LEAD = 30  # characters before a date phrase searched for its relation word
 # "early 2017", "mid-2016", "by the end of 2016": a third of the year, and the relation
 # word stands before the qualifier.
+_YEAR_TO = re.compile(r"\b(?:year|twelve\s+months|12\s+months)\s+(?:to|ending|ended)\s+$")
 _PART_OF_YEAR = re.compile(
     r"\b(?:(?P<early>early|the\s+(?:start|beginning)\s+of)|(?P<mid>mid|the\s+middle\s+of)"
     r"|(?P<late>late|the\s+end\s+of))[\s-]*$"
@@ -138,6 +139,10 @@ def _named_period(question: str, today: date | None) -> TimeConstraint | None:
     if part is not None:
         lead = lead[: part.start()]
         period = _third_of(period, part.lastgroup or "")
+    elif _YEAR_TO.search(lead):
+        # "in the year to 31 March 2023": the twelve months it ends.
+        end = period.end
+        period = Period(date(end.year - (end.month < 12), end.month % 12 + 1, 1), end)
     if _OFFSET.search(question[: first.start()].lower()):
         return None  # "two years before January 2018": a period relative to the date
     # The periods listed with it ("in 2014, 2015 and 2016"); "between" takes the next one.

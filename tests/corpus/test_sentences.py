@@ -1,11 +1,13 @@
 from corpus.sentences import (
     answer_spans,
+    is_caption,
     is_heading,
     is_page_furniture,
     is_section_number,
     is_table_row,
     leads,
     sentence_spans,
+    table_caption,
     table_header,
     table_in_currency,
     wrapped_sentence,
@@ -95,6 +97,15 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     assert is_page_furniture("Kelmarden County Council | DCS Annual Report 2024/25     Page 2")
     assert is_page_furniture("   Page 7")
     assert not is_page_furniture("The plan is set out on page 7")
+    # Nor does a table's caption: the rows below it do.
+    assert is_caption("Table 5: Concerns raised through the DRP")
+    assert is_caption("Figure 2 - Children in care, 2021 to 2025")
+    assert not is_caption("The table below compares key figures.")
+    table = "Ofsted inspected in January 2024.\nThe judgements were:\n\nArea | Grade\nCare | Good\n"
+    assert table_caption(table, table.index("Care |")) == (
+        "Ofsted inspected in January 2024.\nThe judgements were:"
+    )
+    assert table_caption(table, 0) == ""  # no table row there
 
 
 def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:

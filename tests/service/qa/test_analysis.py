@@ -91,6 +91,9 @@ from service.qa.periods import time_constraint
         ("How many children who went missing had a return interview?", "number"),
         ("The director who received the letter, what is his name?", "person"),
         ("To whom did the council write, and when?", "person"),
+        ("Which judge decided the care case?", "person"),
+        ("Which MP asked the minister about the review?", "person"),
+        ("deadline for submitting tenders?", "date"),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:
@@ -140,6 +143,9 @@ def test_casual_months_are_dates_not_names() -> None:
         ("What happened from 2015 to 2016?", "between", "2015-01-01", "2016-12-31"),
         # A part of a year is a third of it; the relation word stands before it.
         ("How many had Ofsted inspected by mid-2016?", "before", "2016-05-01", "2016-08-31"),
+        # "The year to March 2023" is the twelve months it ends.
+        ("How many in the year to 31 March 2023?", "in", "2022-04-01", "2023-03-31"),
+        ("Contacts in the twelve months ending June 2024?", "in", "2023-07-01", "2024-06-30"),
         ("What happened in early 2017?", "in", "2017-01-01", "2017-04-30"),
         ("What was it rated by the end of 2019?", "before", "2019-09-01", "2019-12-31"),
         ("What happened in mid-March 2017?", "in", "2017-03-01", "2017-03-31"),

@@ -130,6 +130,20 @@ def test_unmet_constraints_say_why_in_words() -> None:
     assert unmet_constraints(ask("What was Doncaster rated in 2018?"), {"don18"}, [passage]) == ()
 
 
+def test_a_passage_cut_at_a_tables_top_is_dated_by_the_sentence_introducing_it() -> None:
+    text = (
+        "Ofsted inspected Doncaster in January 2016. The judgements were:\n\n"
+        "Judgement area | Grade\nCare leavers | Inadequate\nAdoption | Good\n"
+    )
+    report = _doc("ilacs", text, "2018-01-19")
+    table = text.index("Judgement area")
+    passage = Passage(Chunk("t", "ilacs", 0, table, len(text), text[table:]), report, 1.0, 1)
+    in_2016 = ask("How were Doncaster's care leavers services graded in 2016?")
+    assert unmet_constraints(in_2016, {"ilacs"}, [passage]) == ()
+    in_2012 = ask("How were Doncaster's care leavers services graded in 2012?")
+    assert unmet_constraints(in_2012, {"ilacs"}, [passage]) == ("No passage found about 2012",)
+
+
 def test_a_sentence_dated_outside_a_before_or_after_conflicts() -> None:
     analysis = ask("What rating did Ofsted give after the November 2017 re-inspection?")
     old = "Provision was rated inadequate in November 2015 after an inspection."

@@ -337,6 +337,22 @@ def test_a_number_in_words_is_read_whole() -> None:
     ]
 
 
+def test_a_judge_and_a_professor_are_people() -> None:
+    assert [f.text for f in facts_of("The case was heard by HHJ Ashworth-Nunn.", "person")] == [
+        "HHJ Ashworth-Nunn"
+    ]
+    assert facts_of("HHJ Ashworth-Nunn", "organisation") == []
+    assert [f.text for f in facts_of("Professor Eileen Munro reviewed it.", "person")] == [
+        "Professor Eileen Munro"
+    ]
+
+
+def test_a_year_inside_a_reference_is_no_date() -> None:
+    assert facts_of("Internal reference: HCC-CFE-2025-041", "date") == []
+    dates = "from 2019-2021, in 2024-25 and in 2023"
+    assert [f.text for f in facts_of(dates, "date")] == ["2019", "2021", "2024-25", "2023"]
+
+
 def test_a_name_with_initials_is_a_person() -> None:
     names = "Councillors P. Ashdown, L. Pritchard and Mr K. Obi attended."
     assert [f.text for f in facts_of(names, "person")] == [
