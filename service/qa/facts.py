@@ -49,8 +49,8 @@ DATE = re.compile(
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
             # 14/03/2022: a day, written the British way round
             NUMERIC_DAY,
-            # A financial year: "2020-21", "2020/21"; not part of a reference
-            # ("HCC-CFE-2025-041", "DY24-2023-17").
+            # A financial year: "2020-21", "2020/21"; no year inside a reference
+            # ("HCC-CFE-2025-041").
             rf"(?<![\d£$])(?<![A-Z][-–])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
             rf"(?<![\d£$])(?<![A-Z][-–])\b{_YEAR}\b(?![\d%]|[-–]\d{{3}}(?!\d))",
         )

@@ -34,11 +34,13 @@ _TO = re.compile(r"\bto\b|[-–]")
 _LEAD = 30  # characters before a date phrase searched for its relation word
 # "early 2017", "mid-2016", "by the end of 2016": a third of the year, and the relation
 # word stands before the qualifier.
-_YEAR_TO = re.compile(r"\b(?:year|twelve\s+months|12\s+months)\s+(?:to|ending|ended)\s+$")
 _PART_OF_YEAR = re.compile(
     r"\b(?:(?P<early>early|the\s+(?:start|beginning)\s+of)|(?P<mid>mid|the\s+middle\s+of)"
     r"|(?P<late>late|the\s+end\s+of))[\s-]*$"
 )
+# "in the year to 31 March 2023", "the twelve months ending June 2024": the twelve months
+# that end with the date.
+_YEAR_TO = re.compile(r"\b(?:year|twelve\s+months|12\s+months)\s+(?:to|ending|ended)\s+$")
 _OFFSET = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
     r"\s+(?:before|after|earlier|later|prior)"
