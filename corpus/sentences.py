@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 _CLOSERS = "\"'\u2019\u201d)]"
@@ -230,13 +231,9 @@ def table_header(text: str, start: int) -> str:
     width = _cells(row)
     header = ""
     crossed = 0  # lines passed since the last row of the table
-    position = line_start
-    while position > 0 and crossed <= _RUN_ON_LINES:
-        previous_start, previous_end = _line_around(text, position - 1)
-        line = text[previous_start:previous_end].strip()
-        position = previous_start
-        if not line or _TABLE_RULE.fullmatch(line):
-            continue
+    for line in _lines_above(text, line_start):
+        if crossed > _RUN_ON_LINES:
+            break
         if is_table_row(line) and _cells(line) == width:
             header, crossed = line, 0
         elif not _holds_figures(header or row):
@@ -255,9 +252,6 @@ _CAPTION_LINES = 2
 def table_in_currency(text: str, start: int) -> bool:
     """Whether the table whose row begins at `start` names a currency in its header row or
     the caption just above the table, so that its bare figures are amounts of money."""
-    line_start, line_end = _line_around(text, start)
-    if not is_table_row(text[line_start:line_end]):
-        return False
     return bool(
         _CURRENCY.search(table_header(text, start)) or _CURRENCY.search(table_caption(text, start))
     )
@@ -271,20 +265,28 @@ def table_caption(text: str, start: int) -> str:
     line_start, line_end = _line_around(text, start)
     if not is_table_row(text[line_start:line_end]):
         return ""
-    position = line_start
     caption: list[str] = []
-    while position > 0 and len(caption) < _CAPTION_LINES:
-        previous_start, previous_end = _line_around(text, position - 1)
-        line = text[previous_start:previous_end].strip()
-        position = previous_start
-        if not line or _TABLE_RULE.fullmatch(line):
-            continue
+    for line in _lines_above(text, line_start):
+        if len(caption) == _CAPTION_LINES:
+            break
         if is_table_row(line):
             if caption:
                 break  # another table's row, above this table's caption
             continue  # the table itself, up to its top
         caption.append(line)
     return "\n".join(reversed(caption))
+
+
+def _lines_above(text: str, line_start: int) -> Iterator[str]:
+    """The lines of `text` above the one starting at `line_start`, nearest first,
+    stripped; blank lines and a table's rules ("---+---") left out."""
+    position = line_start
+    while position > 0:
+        previous_start, previous_end = _line_around(text, position - 1)
+        line = text[previous_start:previous_end].strip()
+        position = previous_start
+        if line and not _TABLE_RULE.fullmatch(line):
+            yield line
 
 
 # Lines a table may run on past: a section heading, a page footer and header.
