@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
+
+from corpus.table_rows import is_table_row, line_around, same_table_row
 
 _CLOSERS = "\"'\u2019\u201d)]"
 # A sentence ends after . ! or ? (and any closing quotes/brackets) when whitespace
@@ -74,7 +75,7 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     open_block = False
     for start, end in sentence_spans(text):
-        if merged and _same_table_row(text, merged[-1][1], start):
+        if merged and same_table_row(text, merged[-1][1], start):
             merged[-1] = (merged[-1][0], end)
             continue
         line = text[start:end]
@@ -173,146 +174,24 @@ def wrapped_sentence(text: str, start: int, end: int) -> tuple[int, int]:
     if width is None:
         return start, end
     while True:  # back over breaks the sentence runs on across
-        line_start, line_end = _line_around(text, start)
+        line_start, line_end = line_around(text, start)
         if line_start == 0 or text[line_start:start].strip():
             break
-        previous_start, previous_end = _line_around(text, line_start - 1)
+        previous_start, previous_end = line_around(text, line_start - 1)
         if not _runs_on(text[previous_start:previous_end], text[line_start:line_end], width):
             break
         pieces = sentence_spans(text[previous_start:previous_end], offset=previous_start)
         start = pieces[-1][0]
     while True:  # on over them
-        line_start, line_end = _line_around(text, max(start, end - 1))
+        line_start, line_end = line_around(text, max(start, end - 1))
         if line_end >= len(text) or text[end:line_end].strip():
             break
-        following_start, following_end = _line_around(text, line_end + 1)
+        following_start, following_end = line_around(text, line_end + 1)
         if not _runs_on(text[line_start:line_end], text[following_start:following_end], width):
             break
         pieces = sentence_spans(text[following_start:following_end], offset=following_start)
         end = pieces[0][1]
     return start, end
-
-
-def _line_around(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end < 0 else end
-
-
-def is_table_row(line: str) -> bool:
-    """A row of a table written with pipes ("Children placed | 44 | 27", "| a | b |"), or
-    exported without spaces ("C02|Agency social workers (%)|39%|17.6%": two bars at least,
-    which prose does not write)."""
-    return " | " in line or line.startswith("|") or line.count("|") >= 2
-
-
-def _same_table_row(text: str, end: int, start: int) -> bool:
-    """Whether the spans ending at `end` and starting at `start` are cells of one row."""
-    if "\n" in text[end:start]:
-        return False
-    line_start, line_end = _line_around(text, start)
-    return is_table_row(text[line_start:line_end])
-
-
-_TABLE_RULE = re.compile(r"[\s|:+-]*")  # "|---|:--:|" under a markdown table's header
-
-
-def table_header(text: str, start: int) -> str:
-    """The header row of the table whose row begins at `start` ("Measure | Orlingham |
-    Wexcombe" over "Children placed | 44 | 27"): the top row of the run of rows with as
-    many cells (blank lines and rules between them allowed), or '' for the header itself
-    or no table row. When that top row holds figures, the table ran on under a section
-    heading or a page break (its repeated header removed as boilerplate), and the header
-    is looked for above them."""
-    line_start, line_end = _line_around(text, start)
-    row = text[line_start:line_end]
-    if not is_table_row(row):
-        return ""
-    width = _cells(row)
-    header = ""
-    crossed = 0  # lines passed since the last row of the table
-    for line in _lines_above(text, line_start):
-        if crossed > _RUN_ON_LINES:
-            break
-        if is_table_row(line) and _cells(line) == width:
-            header, crossed = line, 0
-        elif not _holds_figures(header or row):
-            break  # another table's row has as many cells only by chance
-        else:
-            crossed += 1
-    return header
-
-
-# A currency named once for a whole table: "Table 3: Budget (cash contributions, GBP)",
-# "(£ million)", "Funder | 2023-24 (£) | ...".
-_CURRENCY = re.compile(r"£|\bGBP\b")
-_CAPTION_LINES = 2
-
-
-def table_in_currency(text: str, start: int) -> bool:
-    """Whether the table whose row begins at `start` names a currency in its header row or
-    the caption just above the table, so that its bare figures are amounts of money."""
-    return bool(
-        _CURRENCY.search(table_header(text, start)) or _CURRENCY.search(table_caption(text, start))
-    )
-
-
-def table_caption(text: str, start: int) -> str:
-    """The lines just above the table whose row begins at `start` (at most
-    `_CAPTION_LINES`, not counting blank lines and rules): its caption or the sentence
-    that introduces it ("Ofsted inspected our services in January 2024. The judgements
-    were:"), which say what its figures are and when. '' for no table row."""
-    line_start, line_end = _line_around(text, start)
-    if not is_table_row(text[line_start:line_end]):
-        return ""
-    caption: list[str] = []
-    for line in _lines_above(text, line_start):
-        if len(caption) == _CAPTION_LINES:
-            break
-        if is_table_row(line):
-            if caption:
-                break  # another table's row, above this table's caption
-            continue  # the table itself, up to its top
-        caption.append(line)
-    return "\n".join(reversed(caption))
-
-
-def _lines_above(text: str, line_start: int) -> Iterator[str]:
-    """The lines of `text` above the one starting at `line_start`, nearest first,
-    stripped; blank lines and a table's rules ("---+---") left out."""
-    position = line_start
-    while position > 0:
-        previous_start, previous_end = _line_around(text, position - 1)
-        line = text[previous_start:previous_end].strip()
-        position = previous_start
-        if line and not _TABLE_RULE.fullmatch(line):
-            yield line
-
-
-# Lines a table may run on past: a section heading, a page footer and header.
-_RUN_ON_LINES = 4
-_FIGURE_CELL = re.compile(r"\s*(?:[£$]?\d[\d,.]*\s*%?|-|n/a)\s*", re.IGNORECASE)
-_YEAR_CELL = re.compile(r"\s*(?:19|20)\d\d\s*")
-
-
-def _holds_figures(row: str) -> bool:
-    """A row of figures ("C01|Caseload|24.6|24.8"), not a header ("Ref|Indicator|Q3
-    24/25"; a year names a column: "Measure | 2022 | 2023")."""
-    cells = [row[a:b] for a, b in cell_spans(row)]
-    return any(_FIGURE_CELL.fullmatch(c) and not _YEAR_CELL.fullmatch(c) for c in cells)
-
-
-def _cells(row: str) -> int:
-    return len(cell_spans(row))
-
-
-_CELL = re.compile(r"[^|]+")
-
-
-def cell_spans(row: str) -> list[tuple[int, int]]:
-    """Where each cell of a table row lies in it ("| a | b |": two cells; an empty
-    cell between two pipes is none)."""
-    return [cell.span() for cell in _CELL.finditer(row) if cell.group().strip()]
 
 
 # A section's number standing alone where a full stop ended it ("7." of "7.
@@ -327,26 +206,39 @@ def is_section_number(line: str) -> bool:
 
 # A page's running header or footer: "Page 1 of 3" anywhere ("Inspection report: Adopt
 # Heathland, 3 to 7 June 2024 Page 1 of 1"); a bare "Page 2" alone on its line or closing
-# a header in columns ("Kelmarden County Council | DCS Annual Report 2024/25   Page 2").
+# a header in columns ("Kelmarden County Council | DCS Annual Report 2024/25   Page 2",
+# "Willowbank House | Reg 44 report | March 2025 | OFFICIAL  p.4").
 _PAGE_OF = re.compile(
-    r"\bpage\s+\d+\s+of\s+\d+\b|^\s*page\s+\d+\s*$|\|[^|\n]*\bpage\s+\d+\s*$",
+    r"\bpage\s+\d+\s+of\s+\d+\b|^\s*page\s+\d+\s*$|\|[^|\n]*\b(?:page\s+|p\.\s?)\d+\s*$",
     re.IGNORECASE,
 )
+# A header closing with "Page 42" in a line that holds no sentence ("Sorrelbury City
+# Council - Cabinet - 12 November 2025   Page 42"); prose writes "on page 42".
+_CLOSING_PAGE = re.compile(r"^[^.!?\n]*\S\s+Page\s+\d+\s*$")
 
 
 def is_page_furniture(line: str) -> bool:
     """A running header or footer ("... Page 1 of 1"): its dates and names are the
     document's, it answers nothing."""
-    return bool(_PAGE_OF.search(line))
+    return bool(_PAGE_OF.search(line) or _CLOSING_PAGE.match(line))
 
 
 _CAPTION = re.compile(r"\s*(?:table|figure|chart|graph)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
 
 
+# A numbered section's title, no sentence: "Question 5 - Agencies used and amounts paid"
+# (of a reply to a request for information), "Part 2: Findings".
+_SECTION_TITLE = re.compile(
+    r"\s*(?:question|section|part|appendix|annex|schedule)\s+[\dA-Z]{1,3}\s*[:.–-]\s+[^.!?]*$",
+    re.IGNORECASE,
+)
+
+
 def is_caption(line: str) -> bool:
-    """A table's or figure's caption ("Table 5: Concerns raised through the DRP"): it
-    names what the rows below hold, it answers nothing."""
-    return bool(_CAPTION.match(line))
+    """A table's or figure's caption ("Table 5: Concerns raised through the DRP") or a
+    numbered section's title ("Question 5 - Agencies used"): it names what the lines
+    below hold, it answers nothing."""
+    return bool(_CAPTION.match(line) or _SECTION_TITLE.match(line))
 
 
 def is_heading(line: str) -> bool:

@@ -7,7 +7,7 @@ A plain-text export aligns a table's columns with runs of spaces (or tabs):
 
 Cleaning collapses runs of spaces, which would leave "Notifications received 22 19 27",
 its figures no longer under their years. Such rows are written with bars instead
-("Measure | 2021-22 | 2022-23 | 2023-24"), the form `corpus.sentences` reads as a table's
+("Measure | 2021-22 | 2022-23 | 2023-24"), the form `corpus.table_rows` reads as a table's
 row and its header, so a question naming a column is answered from that column.
 """
 

@@ -60,7 +60,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # `fresh14.jsonl` and `heldout-fresh14.jsonl`; six more on three councils (a child
 # safeguarding practice review's summary, a family court judgment, a director's recruitment
 # pack, parliamentary written questions, an independent reviewing officers' annual report,
-# a tender notice for residential care), with `fresh15.jsonl` and `heldout-fresh15.jsonl`.
+# a tender notice for residential care), with `fresh15.jsonl` and `heldout-fresh15.jsonl`;
+# six more on three councils (a Freedom of Information response, a children's home's
+# Regulation 44 visit report, a scrutiny task-and-finish report on kinship care, a foster
+# carers' fees and allowances schedule, a budget monitoring report, a social worker job
+# advert captured from the web), with `fresh16.jsonl` and `heldout-fresh16.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -76,6 +80,7 @@ FRESH12 = REPO / "eval" / "corpora" / "fresh12" / "documents"
 FRESH13 = REPO / "eval" / "corpora" / "fresh13" / "documents"
 FRESH14 = REPO / "eval" / "corpora" / "fresh14" / "documents"
 FRESH15 = REPO / "eval" / "corpora" / "fresh15" / "documents"
+FRESH16 = REPO / "eval" / "corpora" / "fresh16" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -93,6 +98,7 @@ FRESH_ROUNDS = (
     FRESH13,
     FRESH14,
     FRESH15,
+    FRESH16,
 )
 
 

@@ -47,8 +47,8 @@ from corpus.sentences import (
     is_page_furniture,
     is_section_number,
     leads,
-    table_in_currency,
 )
+from corpus.table_rows import table_in_currency
 from index.embedders.base import Embedder
 from service.qa.admissible import admissible
 from service.qa.analysis import QuestionAnalysis

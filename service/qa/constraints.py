@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from corpus.sentences import table_caption
+from corpus.table_rows import table_caption
 from service.qa.analysis import QuestionAnalysis
 from service.qa.dates import evidence_day
 from service.qa.entities import EntityMention, mentions
@@ -167,7 +167,7 @@ def sentence_evidence(
         passage: the whole passage it comes from.
         reference: its document's date, to place relative dates ("last November").
         heading: its document's title and source (`entities.heading_of`), which name things too.
-        in_currency: it is a row of a table in a currency (`corpus.sentences.table_in_currency`).
+        in_currency: it is a row of a table in a currency (`corpus.table_rows.table_in_currency`).
     """
     entity = 0.0
     if analysis.entities:
@@ -208,8 +208,11 @@ def sentence_evidence(
             and time.relation in ("in", "between")
             and time.admits(Period(reference, reference))
         )
+        # A question naming a day asks for the figure of that day ("at 31 March 2025"),
+        # which the same figure of another day does not give.
         just_after = (
             reference is not None
+            and not time.on_day
             and _reports_on(time, reference)
             and all(  # it recalls, it does not look ahead
                 f.period.end <= time.period.end

@@ -28,7 +28,9 @@ Unit = Literal["share", "money", "count", "duration", "rate", "month", "day"]
 
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 MONTHS_LOWER = tuple(m.lower() for m in MONTHS)
-_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)"
+# A school term is dated by its season: "the autumn term 2023" is no "autumn" of its own
+# (last autumn, from the report's date) beside a year.
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+term)?"
 _DAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
@@ -95,6 +97,8 @@ _COUNTED = re.compile(
     r"([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits|(?<=working)\s+(?:days?|weeks?))?)\b"
 )
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+# The school terms of England, as (first month, months long).
+_TERM_MONTHS = {"spring": (1, 3), "summer": (4, 4), "autumn": (9, 4), "winter": (12, 3)}
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,11 @@ def _named_months(lowered: str) -> list[tuple[int, int]]:
     month, months long); a named month wins over a season."""
     words = re.findall(r"[a-z]+", lowered)
     months = [(MONTHS_LOWER.index(w) + 1, 1) for w in words if w in MONTHS_LOWER]
-    return months or [(_SEASON_MONTH[w], 3) for w in words if w in _SEASON_MONTH]
+    if months:
+        return months
+    if "term" in words:  # "the autumn term 2023": September to December
+        return [_TERM_MONTHS[w] for w in words if w in _TERM_MONTHS]
+    return [(_SEASON_MONTH[w], 3) for w in words if w in _SEASON_MONTH]
 
 
 def _from_first(named: list[tuple[int, int]], year: int) -> Period:

@@ -41,6 +41,12 @@ _PART_OF_YEAR = re.compile(
 # "in the year to 31 March 2023", "the twelve months ending June 2024": the twelve months
 # that end with the date.
 _YEAR_TO = re.compile(r"\b(?:year|twelve\s+months|12\s+months)\s+(?:to|ending|ended)\s+$")
+_DAY_NAMED = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:"
+    + "|".join(MONTHS)
+    + r")\b|\b\d{1,2}/\d{1,2}/\d{4}\b",
+    re.IGNORECASE,
+)
 _OFFSET = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
     r"\s+(?:before|after|earlier|later|prior)"
@@ -71,6 +77,13 @@ class TimeConstraint:
             # "after the November 2017 re-inspection" takes in the re-inspection itself.
             return when.end >= self.period.start
         return when.overlaps(self.period)
+
+    @property
+    def on_day(self) -> bool:
+        """It names one day ("at 31 March 2025"): a snapshot, not a month or a year."""
+        return (
+            bool(_DAY_NAMED.search(self.text)) and (self.period.end - self.period.start).days <= 31
+        )
 
     def predates(self, published: date) -> bool:
         """A document published on `published` cannot report the asked period."""

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpus.sentences import cell_spans, table_header
+from corpus.table_rows import cell_spans, table_header
 from service.qa.councils import COUNCIL_WORDS
 from service.qa.facts import DATE, DURATION, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
 from service.qa.kinds import SHARE, fits_unit
@@ -116,7 +116,7 @@ def short_answer(
         unit: the unit a number must have ("how many" a count, not "a third" beside it).
         asks_council: it asks which council (`QuestionAnalysis.asks_which_council`).
         header: when `sentence` is a table's row, the table's header row
-            (`corpus.sentences.table_header`).
+            (`corpus.table_rows.table_header`).
     """
     if wanted is None:
         return None
@@ -175,6 +175,8 @@ def _in_asked_column(
     for "How many foster carers were recruited in 2023?")."""
     columns = [content_stems(header[start:end]) for start, end in cell_spans(header)]
     cells = cell_spans(row)
+    if len(columns) == len(cells) - 1:
+        columns.insert(0, frozenset())  # the header leaves the rows' names' cell blank
     if len(cells) != len(columns):
         return facts  # cells and columns do not line up
     held = [[f for f in facts if start <= f.start and f.end <= end] for start, end in cells]

@@ -4,14 +4,11 @@ from corpus.sentences import (
     is_heading,
     is_page_furniture,
     is_section_number,
-    is_table_row,
     leads,
     sentence_spans,
-    table_caption,
-    table_header,
-    table_in_currency,
     wrapped_sentence,
 )
+from corpus.table_rows import is_table_row, table_caption, table_header, table_in_currency
 
 
 def _sentences(text: str) -> list[str]:
@@ -97,7 +94,12 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     assert is_page_furniture("Kelmarden County Council | DCS Annual Report 2024/25     Page 2")
     assert is_page_furniture("   Page 7")
     assert not is_page_furniture("The plan is set out on page 7")
-    # Nor does a table's caption: the rows below it do.
+    assert is_page_furniture("Willowbank House | Reg 44 report | March 2025 | OFFICIAL  p.4")
+    assert is_page_furniture("Sorrelbury City Council - Cabinet - 12 November 2025    Page 42")
+    assert not is_page_furniture("The cabinet agreed the plan. It is on Page 42")
+    # Nor does a table's caption, or a numbered section's title: the lines below it do.
+    assert is_caption("Question 5 - Agencies used and amounts paid")
+    assert not is_caption("Question 5 - Agencies used. We paid them £2m.")
     assert is_caption("Table 5: Concerns raised through the DRP")
     assert is_caption("Figure 2 - Children in care, 2021 to 2025")
     assert not is_caption("The table below compares key figures.")
@@ -129,6 +131,9 @@ def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:
     assert header["| Waiting | 6 | 7 |"] == "| Measure | 2022 | 2023 |"  # over the rule line
     assert header["Requirement | Due date"] == ""  # the header has none
     assert header["Requirements"] == ""  # no table row
+    # A header leaving the corner above the rows' names blank is one cell short.
+    blank = "Table 2: Children in care\n\n2023 | 2024 | 2025\nIn care | 429 | 441 | 463\n"
+    assert table_header(blank, blank.index("In care")) == "2023 | 2024 | 2025"
     # Short rows are rows, not an address block.
     short = "Measure | 2023\nAdopted | 4\nWaiting | 6\n"
     assert [short[s:e] for s, e in answer_spans(short)] == short.splitlines()

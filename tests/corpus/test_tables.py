@@ -1,6 +1,6 @@
 from collections import Counter
 
-from corpus.sentences import table_header
+from corpus.table_rows import table_header
 from corpus.tables import pipe_aligned_tables
 
 TABLE = """Table 1: Private fostering activity

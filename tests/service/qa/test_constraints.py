@@ -245,6 +245,19 @@ def test_a_report_written_just_after_the_asked_month_reports_on_it() -> None:
     assert not time_covered(apart, [("No date here.", date(2016, 7, 1))])
 
 
+def test_a_question_naming_a_day_is_not_answered_by_another_days_figure() -> None:
+    """ "At 31 March 2025" asks for that day's figure: a report published just after it
+    recalling the year before does not give it, though it may answer "in March 2025"."""
+    sentence = "In the year ending 31 March 2024, 58 children ceased to be looked after."
+    published = date(2025, 4, 2)
+    on_day = ask("How many children were in care in Draycombe at 31 March 2025?")
+    assert on_day.time is not None and on_day.time.on_day
+    assert sentence_evidence(on_day, sentence, sentence, sentence, published).time_conflict
+    in_month = ask("How many children were in care in Draycombe in March 2025?")
+    assert in_month.time is not None and not in_month.time.on_day
+    assert not sentence_evidence(in_month, sentence, sentence, sentence, published).time_conflict
+
+
 def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain() -> None:
     rating = ask("What was Doncaster rated in 2016?")
     lacking = sentence_evidence(rating, "Leaders met.", "Leaders met.", "Leaders met.", None)

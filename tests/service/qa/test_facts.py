@@ -58,6 +58,17 @@ def test_months_or_seasons_named_together_are_one_date() -> None:
     ]
 
 
+def test_a_school_term_is_dated_by_its_year() -> None:
+    """ "the autumn term 2023" is one date, September to December 2023, and no "autumn"
+    of its own placed from the report's date beside a year."""
+    facts = facts_of("Attendance was 64% in the autumn term 2023.", "date", date(2025, 3, 28))
+    assert [(f.text, f.period) for f in facts] == [
+        ("autumn term 2023", Period(date(2023, 9, 1), date(2023, 12, 31)))
+    ]
+    assert period_of("spring term of 2024") == Period(date(2024, 1, 1), date(2024, 3, 31))
+    assert period_of("summer 2023") == Period(date(2023, 6, 1), date(2023, 8, 31))
+
+
 def test_a_relative_date_without_a_reference_is_not_placed() -> None:
     assert period_of("last November") is None
     assert period_of("July") is None

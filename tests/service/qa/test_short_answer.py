@@ -209,6 +209,15 @@ def test_a_table_row_answers_from_the_column_the_question_names() -> None:
         header="Foster carers | 2022 | 2023",
     )
     assert span is not None and "Recruited | 12 | 20"[span.start : span.end] == "20"
+    # A header leaving the corner above the rows' names blank still names the columns.
+    span = short_answer(
+        "Children in care | 429 | 441 | 463",
+        "How many children were in care at 31 March 2025?",
+        "number",
+        unit="count",
+        header="2023 | 2024 | 2025",
+    )
+    assert span is not None and "Children in care | 429 | 441 | 463"[span.start : span.end] == "463"
     # No column named: the nearest figure, as for any sentence.
     span = short_answer(row, "How many were placed?", "number", unit="count", header=header)
     assert span is not None and row[span.start : span.end] == "44"
