@@ -152,7 +152,7 @@ def _runs_on(line: str, following: str, width: int) -> bool:
     """Whether the break between `line` and `following` only wraps a paragraph."""
     return (
         len(line.rstrip()) >= width - _WRAP_SLACK
-        and any(ch.isalpha() for ch in following)  # not a rule ("-----") or a blank
+        and any(ch.isalnum() for ch in following)  # not a rule ("-----") or a blank
         and not _LINE_END_STOP.search(line)
         and not any(
             is_table_row(x) or is_heading(x.strip()) or is_page_furniture(x)

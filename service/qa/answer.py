@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -47,6 +47,7 @@ from corpus.sentences import (
     is_page_furniture,
     is_section_number,
     leads,
+    wrapped_sentence,
 )
 from corpus.table_rows import table_in_currency
 from index.embedders.base import Embedder
@@ -60,7 +61,7 @@ from service.qa.answer_model import (
     score,
 )
 from service.qa.completion import completed
-from service.qa.constraints import SentenceEvidence, sentence_evidence
+from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
 from service.qa.entities import EntityLexicon, heading_of
@@ -110,6 +111,25 @@ class Answer:
     also_answered_for: tuple[str, ...] = ()
 
 
+# How far a passage is read past its cut to finish the paragraph it cuts.
+PARAGRAPH_REACH = 400
+
+
+def whole_paragraphs(passage: Passage) -> Passage:
+    """`passage` run on to the ends of the paragraphs it cuts, within PARAGRAPH_REACH
+    characters each way: a chunk ending "... survey of 118 parents whose children had
+    been subject to child protection plans." leaves "64% said they understood why a
+    social worker was involved" to the next chunk, which may not be retrieved."""
+    text, chunk = passage.document.text, passage.chunk
+    before = text.rfind("\n\n", max(0, chunk.start - PARAGRAPH_REACH), chunk.start)
+    start = before + 2 if before >= 0 else chunk.start
+    after = text.find("\n\n", chunk.end, chunk.end + PARAGRAPH_REACH)
+    end = after if after >= 0 else chunk.end
+    if (start, end) == (chunk.start, chunk.end):
+        return passage
+    return replace(passage, chunk=replace(chunk, start=start, end=end, text=text[start:end]))
+
+
 class Answerer:
     def __init__(
         self,
@@ -153,7 +173,7 @@ class Answerer:
                 are compared with; its kind, names and time are checked).
             passages: retrieved passages, best first.
         """
-        considered = list(passages[: self.passages_considered])
+        considered = [whole_paragraphs(p) for p in passages[: self.passages_considered]]
         spans: list[tuple[Passage, int, int]] = []
         read_as: list[str] = []  # each sentence with the heading or label it sits under
         for passage in considered:
@@ -206,15 +226,23 @@ class Answerer:
             overlap = float(overlaps[i])
             context = self._share(wanted_stems, neighbours, total)
             coverage = self._share(wanted_stems, passage_stems[passage.chunk.chunk_id], total)
-            evidence = sentence_evidence(
-                analysis,
-                text,
+            checks = (
                 " ".join(around),
                 passage.chunk.text,
                 references[passage.chunk.chunk_id],
                 heading_of(passage.document),
                 analysis.unit == "money" and table_in_currency(passage.document.text, start),
             )
+            evidence = sentence_evidence(analysis, text, *checks)
+            # A line of a paragraph wrapped at a fixed width is weighed as a line, but is
+            # contradicted as the whole sentence it is part of: "(a) note the forecast
+            # overspend of £9.3m for the Children" / "and Families Directorate at Quarter
+            # 2;" is no answer about Quarter 1.
+            whole = passage.document.text[
+                slice(*wrapped_sentence(passage.document.text, start, end))
+            ]
+            if whole != text:
+                evidence = contradicted_as(evidence, sentence_evidence(analysis, whole, *checks))
             stems = sentence_stems[i]
             features = {
                 "semantic": float(sim),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from corpus.table_rows import table_caption
@@ -276,7 +276,8 @@ def sentence_evidence(
         holds_office=holds_office,
         about_predecessor=predecessor,
         about_successor=names_successor(analysis.successor, sentence),
-        quotes=holds_quotes(context, analysis.quoted),
+        quotes=holds_quotes(context, analysis.quoted)
+        or holds_quotes(paragraph_around(passage, sentence), analysis.quoted),
         gives_name=not analysis.asks_name
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
         rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
@@ -302,6 +303,31 @@ def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
 # How long after a period a report on it is typically published (a monitoring letter
 # follows its visit by weeks, news of an inspection its publication by days).
 REPORTING_LAG = timedelta(days=62)
+
+
+def contradicted_as(line: SentenceEvidence, whole: SentenceEvidence) -> SentenceEvidence:
+    """A wrapped line's evidence with the contradictions of its whole sentence: the
+    period, council, judgement or numbered item the rest of the sentence names. What the
+    line holds of the question (its kind of fact, its words) stays the line's own."""
+    return replace(
+        line,
+        time_conflict=whole.time_conflict,
+        other_council=line.other_council or whole.other_council,
+        other_rating=line.other_rating or whole.other_rating,
+        other_label=line.other_label or whole.other_label,
+    )
+
+
+def paragraph_around(passage: str, sentence: str) -> str:
+    """The paragraph of `passage` that holds `sentence` ('' if none does): what a wrapped
+    paragraph's line says may have been named two lines up ("feedback from the "Tell Us"
+    survey of 118 parents / whose children ... plans. 64% said they understood")."""
+    at = passage.find(sentence)
+    if at < 0:
+        return ""
+    start = passage.rfind("\n\n", 0, at) + 1
+    end = passage.find("\n\n", at + len(sentence))
+    return passage[start : end if end >= 0 else len(passage)]
 
 
 def _reports_on(time: TimeConstraint, published: date) -> bool:

@@ -21,13 +21,22 @@ _LABEL_WORDS = (
     "grade|outcome|proposal"
 )
 _LABEL = re.compile(rf"\b({_LABEL_WORDS})s?\s+(\d{{1,3}}[a-z]?)\b(?![.,]\d)", re.IGNORECASE)
-_NUMBER = re.compile(r"\b\d{1,3}[a-z]?\b")
+# A number written alone, not a piece of "2.1", "£9.3m" or "1,200".
+_NUMBER = re.compile(r"(?<![\d.,£$])\b\d{1,3}[a-z]?\b(?![.,]\d)")
+# "Q1" is quarter 1 ("the Q1 overspend forecast" is not the one "at Quarter 2").
+_QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
+
+
+def _labels(text: str) -> set[tuple[str, str]]:
+    """The numbered items `text` names, lower-cased: ("quarter", "2"), ("level", "3")."""
+    found = {(word.lower(), number) for word, number in _LABEL.findall(text)}
+    return found | {("quarter", number) for number in _QUARTER.findall(text)}
 
 
 @lru_cache(maxsize=1024)
 def _asked(question: str) -> frozenset[tuple[str, str]]:
     """The numbered items `question` names, lower-cased (cached: read once per candidate)."""
-    return frozenset((word.lower(), number) for word, number in _LABEL.findall(question))
+    return frozenset(_labels(question))
 
 
 def names_other_label(question: str, sentence: str) -> bool:
@@ -36,7 +45,7 @@ def names_other_label(question: str, sentence: str) -> bool:
     asked = _asked(question)
     if not asked:
         return False
-    found = {(word.lower(), number) for word, number in _LABEL.findall(sentence)}
+    found = _labels(sentence)
     words = {word for word, _ in asked}
     numbers = set(_NUMBER.findall(sentence))
     return any(word in words for word, _ in found - asked) and not any(

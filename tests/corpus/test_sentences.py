@@ -170,6 +170,9 @@ _WRAPPED = (
     "Inspection team: Dr Sian Cadwallader, Deputy Director, Care Quality Commission\n"
     "Roy Blackett, His Majesty's Inspector of Constabulary, and one other inspector\n"
     "- a bullet that is a point of its own and is not part of the line above it\n"
+    "\n"
+    "The council told the National Child Safeguarding Practice Review Panel on\n"
+    "14/02/2024.\n"
 )
 
 
@@ -206,6 +209,10 @@ def test_a_sentence_cut_by_a_wrapped_line_break_is_read_whole() -> None:
     assert _whole(_WRAPPED, team) == team
     bullet = "- a bullet that is a point of its own and is not part of the line above it"
     assert _whole(_WRAPPED, bullet) == bullet
+    # A line of figures alone is the end of the sentence broken off before it.
+    assert _whole(
+        _WRAPPED, "The council told the National Child Safeguarding Practice Review Panel on"
+    ) == ("The council told the National Child Safeguarding Practice Review Panel on 14/02/2024.")
 
 
 def test_text_not_wrapped_at_a_fixed_width_keeps_its_line_breaks() -> None:

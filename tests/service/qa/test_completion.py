@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from corpus.models import Chunk, Document
 from service.qa.analysis import analyse
-from service.qa.answer import Candidate
+from service.qa.answer import Answerer, Candidate, whole_paragraphs
 from service.qa.completion import completed
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
@@ -154,3 +154,46 @@ def test_a_sentence_cut_by_a_wrapped_line_is_shown_whole_and_answered_from_its_p
     analysis = analyse(resolve(question, []), None)
     span = fact_span(analysis, answer)
     assert span is not None and answer.text[span.start : span.end].startswith("512")
+
+
+def test_a_passage_is_read_to_the_ends_of_the_paragraphs_it_cuts() -> None:
+    """A chunk cut mid-paragraph leaves the rest of it, often the answer, to a neighbour
+    that may not be retrieved: its candidates run on to the paragraph's ends."""
+    document = Document("d", TEXT, "Visit", "2017-03-22", "inspection letter", "Ofsted", "d.txt")
+    cut = TEXT.index("This includes")
+    chunk = Chunk(
+        "c", "d", 0, TEXT.index("Inspectors met"), cut, TEXT[TEXT.index("Inspectors met") : cut]
+    )
+    whole = whole_paragraphs(Passage(chunk, document, score=1.0, rank=1)).chunk
+    assert whole.text == TEXT[whole.start : whole.end]
+    assert whole.text.startswith("Inspectors met") and whole.text.endswith("Caseloads were high:")
+    # A passage of whole paragraphs is left as it is.
+    first = Chunk("f", "d", 0, 0, 41, TEXT[:41])
+    assert whole_paragraphs(Passage(first, document, score=1.0, rank=1)).chunk == first
+
+
+_BUDGET = (
+    "1.1 This report sets out the forecast outturn for the Children and Families\n"
+    "Directorate at the end of September 2025, the second quarter of the year.\n"
+    "\n"
+    "2.1 Cabinet is recommended to note the forecast revenue overspend of £9.3m for\n"
+    "the Children and Families Directorate at Quarter 2 and to approve the virement.\n"
+    "\n"
+    "2.2 The overspend forecast at Quarter 1, reported to Cabinet in September, was\n"
+    "£7.1m for the Children and Families Directorate, before the new placements.\n"
+)
+
+
+def test_a_wrapped_line_meets_the_questions_constraints_as_its_whole_sentence(
+    real_embedder: object,
+) -> None:
+    """Lines of a wrapped paragraph are scored one by one, but the quarter, year or
+    council a line's sentence names on the next line still counts against it."""
+    document = Document("b", _BUDGET, "Budget", "2025-11-12", "report", "Council", "b.txt")
+    passage = Passage(Chunk("c", "b", 0, 0, len(_BUDGET), _BUDGET), document, 1.0, 1)
+    answerer = Answerer(real_embedder)  # type: ignore[arg-type]
+    analysis = analyse(resolve("What was the Q1 overspend forecast?", []), None)
+    ranked = answerer.candidates(analysis, [passage])
+    quarter_two = "2.1 Cabinet is recommended to note the forecast revenue overspend of £9.3m for"
+    assert quarter_two not in [c.text for c in ranked]  # "at Quarter 2", on its next line
+    assert "£7.1m" in completed(ranked[0]).text  # the Quarter 1 sentence, shown whole

@@ -547,3 +547,18 @@ def test_a_sentence_naming_no_person_is_no_answer_to_who_holds_a_post() -> None:
     lead = ask("Who was Eastmoor's lead member for children in 2017?")
     named = "Councillor David Pryce has a realistic understanding of services."
     assert best_falls_short(lead, _evidence(lead, named)) is None
+
+
+def test_words_a_question_quotes_may_be_named_earlier_in_the_paragraph() -> None:
+    """A wrapped paragraph is read line by line: the survey the question quotes is named
+    two lines above the share it asks for, in the same paragraph, not in the next one."""
+    analysis = ask('In the "Tell Us" survey, what percentage understood why?')
+    passage = (
+        '8.1 Feedback from the "Tell Us" survey of 118 parents\n'
+        "whose children had plans. 64% said they understood\n"
+        "why a social worker was involved.\n\n9.1 Other business: 70% agreed."
+    )
+    share = "64% said they understood"
+    assert sentence_evidence(analysis, share, share, passage, None).quotes
+    other = "9.1 Other business: 70% agreed."
+    assert not sentence_evidence(analysis, other, other, passage, None).quotes

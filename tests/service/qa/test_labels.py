@@ -10,6 +10,9 @@ def test_an_item_numbered_otherwise_than_asked_is_another_item() -> None:
     # The asked number written too: it may be that item ("Year 10 and 11 pupils").
     assert not names_other_label(question, "Carers move from Level 2 to Level 3 after a year.")
     assert not names_other_label("How many Year 11 pupils?", "Year 10 and 11 pupils sat it.")
+    # "Q1" is quarter 1.
+    assert names_other_label("What was the Q1 overspend?", "The overspend at Quarter 2 is £9m.")
+    assert not names_other_label("What was the Q1 overspend?", "Quarter 1: an overspend of £7m")
 
 
 def test_amounts_and_unlabelled_sentences_are_no_other_item() -> None:
