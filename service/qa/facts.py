@@ -97,7 +97,7 @@ _COUNTED = re.compile(
     r"([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits|(?<=working)\s+(?:days?|weeks?))?)\b"
 )
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
-# The school terms of England, as (first month, months long).
+# The school terms of England, as (first month, months long); a "winter term" is the season.
 _TERM_MONTHS = {"spring": (1, 3), "summer": (4, 4), "autumn": (9, 4), "winter": (12, 3)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corpus.models import Chunk, Document
+from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from service.qa.analysis import analyse
 from service.qa.answer import Answerer, Candidate, whole_paragraphs
 from service.qa.completion import completed
@@ -185,13 +186,13 @@ _BUDGET = (
 
 
 def test_a_wrapped_line_meets_the_questions_constraints_as_its_whole_sentence(
-    real_embedder: object,
+    real_embedder: SentenceTransformerEmbedder,
 ) -> None:
     """Lines of a wrapped paragraph are scored one by one, but the quarter, year or
     council a line's sentence names on the next line still counts against it."""
     document = Document("b", _BUDGET, "Budget", "2025-11-12", "report", "Council", "b.txt")
     passage = Passage(Chunk("c", "b", 0, 0, len(_BUDGET), _BUDGET), document, 1.0, 1)
-    answerer = Answerer(real_embedder)  # type: ignore[arg-type]
+    answerer = Answerer(real_embedder)
     analysis = analyse(resolve("What was the Q1 overspend forecast?", []), None)
     ranked = answerer.candidates(analysis, [passage])
     quarter_two = "2.1 Cabinet is recommended to note the forecast revenue overspend of £9.3m for"
