@@ -16,6 +16,7 @@ from service.qa.facts import (
     DATE,
     FINANCIAL_YEAR,
     MONTHS,
+    NUMERIC_DAY,
     Period,
     month_period,
     period_of,
@@ -42,9 +43,7 @@ _PART_OF_YEAR = re.compile(
 # that end with the date.
 _YEAR_TO = re.compile(r"\b(?:year|twelve\s+months|12\s+months)\s+(?:to|ending|ended)\s+$")
 _DAY_NAMED = re.compile(
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:"
-    + "|".join(MONTHS)
-    + r")\b|\b\d{1,2}/\d{1,2}/\d{4}\b",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTHS)})\b|{NUMERIC_DAY}",
     re.IGNORECASE,
 )
 _OFFSET = re.compile(
