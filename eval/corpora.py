@@ -64,7 +64,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # six more on three councils (a Freedom of Information response, a children's home's
 # Regulation 44 visit report, a scrutiny task-and-finish report on kinship care, a foster
 # carers' fees and allowances schedule, a budget monitoring report, a social worker job
-# advert captured from the web), with `fresh16.jsonl` and `heldout-fresh16.jsonl`.
+# advert captured from the web), with `fresh16.jsonl` and `heldout-fresh16.jsonl`; six
+# more on three councils (a stage 2 complaint investigation, a corporate parenting report
+# card, a contract award notice with evaluation scores, a children's home's statement of
+# purpose, a social work staff survey, a parent carer forum newsletter), with
+# `fresh17.jsonl` and `heldout-fresh17.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -81,6 +85,7 @@ FRESH13 = REPO / "eval" / "corpora" / "fresh13" / "documents"
 FRESH14 = REPO / "eval" / "corpora" / "fresh14" / "documents"
 FRESH15 = REPO / "eval" / "corpora" / "fresh15" / "documents"
 FRESH16 = REPO / "eval" / "corpora" / "fresh16" / "documents"
+FRESH17 = REPO / "eval" / "corpora" / "fresh17" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -99,6 +104,7 @@ FRESH_ROUNDS = (
     FRESH14,
     FRESH15,
     FRESH16,
+    FRESH17,
 )
 
 
