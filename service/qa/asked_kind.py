@@ -66,17 +66,26 @@ _ASKS_NAMED = re.compile(
     + r"|\bwhat\s+(?:is|was|are|were)\s+(?:his|her|their)\s+(?:full\s+)?names?\b"
 )
 
+# "Who provides independent advocacy?" asks for the body that provides, supplies, funds
+# or commissions a service, not a person.
+_PROVIDES = r"\s+(?:provide|supplie|fund|commission)(?:s|d|ed)?\b"
 # Bodies no council is: a question asking for one is not answered by a council.
-_BODY_NOUNS = "agency|charity|association|union|company|companies|supplier|contractor|consultancy"
+# "the agency social worker" is a person, not an agency; "What firm action ...?" asks for
+# no firm, "Which firm was it?" does.
+_BODY_NOUNS = (
+    r"agency(?!\s+(?:social\s+)?(?:worker|staff|carer))|charity|association|union|company|"
+    r"companies|supplier|contractor|consultancy|firm(?=s|\s+(?:was|is|did|does|had|has|won)\b)"
+)
 _NUMBER_ASKED = rf"\bhow (?:many|much|long|often)\b|{_WHAT_PERCENT}|" + _asks_about(_NUMBER_NOUNS)
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("number", re.compile(_NUMBER_ASKED)),
     ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
-    ("person", re.compile(r"\bwho(?:se|m)?\b|" + _ASKS_NAMED.pattern)),
+    ("person", re.compile(rf"\bwho(?:se|m)?\b(?!{_PROVIDES})|" + _ASKS_NAMED.pattern)),
     (
         "organisation",
         re.compile(
-            _asks_about(
+            rf"\bwho{_PROVIDES}|"
+            + _asks_about(
                 "organi[sz]ation|body|bodies|council|authority|watchdog|regulator|"
                 f"inspectorate|department|{_BODY_NOUNS}",
                 copula=False,
@@ -94,7 +103,11 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "rating",
         re.compile(
             rf"\b(?:rating|rated|rate(?!{_RATE_NOUN})|grade|graded|grading|judgement|judgment|"
-            r"judged|verdict|(?:assurance|audit)\s+opinion|level\s+of\s+assurance)\b"
+            r"judged|verdict|(?:assurance|audit)\s+opinion|level\s+of\s+assurance|"
+            # an inspection's outcome is its judgement ("the outcome of the SEND area
+            # inspection", "the inspection result")
+            r"(?:outcome|result)s?\s+of\s+(?:[\w'-]+\s+){0,6}?inspection|"
+            r"inspection(?:'s)?\s+(?:outcome|result|finding)s?)\b"
         ),
     ),
 )

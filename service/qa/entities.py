@@ -38,8 +38,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 # A participle joined to a name modifies it: "DfE-appointed", "council-run", "Ofsted-rated".
 _JOINED_MODIFIER = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|run|wide)\b")
-# E-mail and web addresses, which write names in lower case ("foi@hollinsford.gov.uk").
-_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:gov|org|co|com|net|nhs|ac)\.?\S*")
+# E-mail and web addresses write names in lower case ("foi@x.gov.uk", "x.example/contracts").
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:gov|org|co|com|net|nhs|ac|[a-z]{2,}/)\S*")
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",

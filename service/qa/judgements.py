@@ -1,5 +1,6 @@
 """The judgements a text states: Ofsted's scale (outstanding, good, requires improvement,
-inadequate), written many ways, and an internal audit's opinion ("limited assurance").
+inadequate), written many ways, an area SEND inspection's outcome ("inconsistent
+experiences and outcomes") and an internal audit's opinion ("limited assurance").
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ _RATING = re.compile(
     # or the value of a judgement line: "Care leavers: good".
     r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)"
     # An internal audit's opinion is a judgement on its own scale: "limited assurance".
-    r"|\b(?P<a>(?:substantial|reasonable|limited|moderate|minimal|full)\s+assurance)\b",
+    r"|\b(?P<a>(?:substantial|reasonable|limited|moderate|minimal|full)\s+assurance)\b"
+    # An area SEND inspection's outcome is one of three: "arrangements typically lead to
+    # positive (or inconsistent) experiences and outcomes", "widespread and/or systemic
+    # failings".
+    r"|\b(?P<s>(?:positive|inconsistent)\s+experiences\s+and\s+outcomes"
+    r"|widespread\s+and/or\s+systemic\s+failings)\b",
     re.IGNORECASE,
 )
 
@@ -25,7 +31,7 @@ def rating_spans(text: str) -> list[tuple[int, int]]:
     """Where each judgement of `text` lies in it."""
     spans = []
     for match in _RATING.finditer(text):
-        group = next(g for g in ("r", "q", "g", "v", "a") if match.group(g))
+        group = next(g for g in ("r", "q", "g", "v", "a", "s") if match.group(g))
         spans.append(match.span(group))
     return spans
 

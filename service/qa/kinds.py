@@ -236,6 +236,21 @@ def _given(fact: Fact, question: str, keys: str) -> bool:
     return fact.kind == "person" and re.search(rf"\b{re.escape(surname)}\b", question) is not None
 
 
+_LABEL_BEFORE = re.compile(r"\b([A-Za-z]{2,})[ \t]+$")
+
+
+def _label_given(sentence: str, fact: Fact, question: str) -> bool:
+    """Whether `fact` is the number of an item the question names by it: the "1" of "Lot
+    1 - Independent Advocacy" is no score asked "for Lot 1"."""
+    if fact.kind != "number":
+        return False
+    label = _LABEL_BEFORE.search(sentence, 0, fact.start)
+    return label is not None and (
+        re.search(rf"\b{label.group(1)}\s+{re.escape(fact.text)}(?!\w)", question, re.IGNORECASE)
+        is not None
+    )
+
+
 # A company's legal form, which a question leaves off ("Northgate Youth Homes Ltd").
 _LEGAL_FORMS = frozenset({"ltd", "limited", "plc", "llp", "cic", "cio"})
 
@@ -320,7 +335,11 @@ def kind_strength(
         return 0.0  # "child protection visits" for "child in need visits"
     if kind == "number" and unit == "count" and _names_no_group_asked(sentence, question):
         return 0.0  # "How many foster carers?" is not answered where none are named
-    facts = find_facts(sentence, None, common_words)
+    facts = tuple(
+        f
+        for f in find_facts(sentence, None, common_words)
+        if not _label_given(sentence, f, question)
+    )
     if kind == "date" and unit is not None:
         dates = [f for f in facts if f.kind == "date"]
         precise = [

@@ -47,7 +47,8 @@ ORGANISATION_WORDS = frozenset(
     """council trust association government department authority ofsted inspectorate
     committee agency partnership board office ministry parliament nhs university college
     school charity commission lga dfe union society foundation institute network alliance
-    solutions ltd limited plc llp consulting consultancy academy""".split()  # noqa: SIM905
+    solutions ltd limited plc llp consulting consultancy academy advocacy forum cic associates
+    recruitment federation cooperative""".split()  # noqa: SIM905
 )
 # A room named after the body that meets in it is a place: "Committee Room 3",
 # "the Council Chamber".

@@ -52,6 +52,16 @@ from service.qa.periods import time_constraint
         ("Which union criticised the council?", "organisation"),
         ("Which company supplied the new recording system?", "organisation"),
         ("Which firms provide agency social workers?", "organisation"),
+        # The body that provides, supplies or funds a service, not a person.
+        ("Who provides independent advocacy for the council's children?", "organisation"),
+        ("Who funded the research on care leavers?", "organisation"),
+        ("Who carried out the monitoring visit?", "person"),
+        # "the agency social worker" is no agency.
+        ("Which agency social worker was allocated to the family?", None),
+        # An inspection's outcome is its judgement.
+        ("What was the outcome of the November 2024 SEND area inspection?", "rating"),
+        ("What was the inspection result?", "rating"),
+        ("What was the outcome of the complaint?", None),
         ("What is the mayor's first name?", "person"),
         ("Which two people were quoted?", "person"),
         ("Which of Her Majesty's Inspectors led the visit?", "person"),
@@ -642,7 +652,8 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
             _doc(
                 "d1",
                 "Reply",
-                "In Hollinsford the Hollinsford team wrote from foi@hollinsford.gov.uk.",
+                "In Hollinsford the Hollinsford team wrote from foi@hollinsford.gov.uk; "
+                "see hollinsford.example/contracts.",
             ),
             _doc("d2", "Other", "Ofsted visited the council."),
         ]

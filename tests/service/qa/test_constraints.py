@@ -203,6 +203,11 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
         "requires improvement"
     }
     assert ratings_in("The council avoided the lowest rating.") == frozenset()
+    # An area SEND inspection's outcome is a judgement on its own scale.
+    assert ratings_in(
+        "The local area partnership's arrangements lead to\ninconsistent experiences and "
+        "outcomes for children and young people with SEND."
+    ) == {"inconsistent experiences and outcomes"}
 
 
 def test_the_date_of_a_judgement_is_written_with_it() -> None:

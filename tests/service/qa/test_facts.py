@@ -149,6 +149,11 @@ def test_people_and_organisations() -> None:
         ("She has left to join the charity Foundling Futures.", "Foundling Futures"),
         ("The work went to a consultancy called Brightwater Partners.", "Brightwater Partners"),
         ("In 2022 Child Q joined Harcourt Academy.", "Harcourt Academy"),
+        (
+            "Advocacy is provided by Brightlane Children's Advocacy.",
+            "Brightlane Children's Advocacy",
+        ),
+        ("The parents' voice is Drovesend Parent Carer Forum.", "Drovesend Parent Carer Forum"),
         ("The charity Foundling Futures said it was concerned.", "Foundling Futures"),
         # Its kind in more than one word: "the voluntary adoption agency ...".
         ("It is bought from the voluntary adoption agency Kindred Paths.", "Kindred Paths"),
@@ -223,6 +228,15 @@ def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
     # A name is capitalised inside too: "O'Brien", "McDonald".
     people = facts_of("The director is Siobhan O'Brien, said Sean McDonald.", "person")
     assert [f.text for f in people] == ["Siobhan O'Brien", "Sean McDonald"]
+
+
+def test_the_number_of_an_item_the_question_names_is_no_figure_asked_for() -> None:
+    question = "What total score did the winning bidder get for Lot 1?"
+    assert kind_strength("Lot 1 - Independent Advocacy", "number", None, question) == 0.0
+    assert kind_strength("Lot 2 - Independent Visitors", "number", None, question) == 1.0
+    assert (
+        kind_strength("VoiceBridge Advocacy CIC | 51.0 | 85.4 | 1", "number", None, question) == 1.0
+    )
 
 
 def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> None:
