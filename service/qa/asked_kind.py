@@ -76,7 +76,15 @@ _BODY_NOUNS = (
     r"agency(?!\s+(?:social\s+)?(?:worker|staff|carer))|charity|association|union|company|"
     r"companies|supplier|contractor|consultancy|firm(?=s|\s+(?:was|is|did|does|had|has|won)\b)"
 )
-_NUMBER_ASKED = rf"\bhow (?:many|much|long|often)\b|{_WHAT_PERCENT}|" + _asks_about(_NUMBER_NOUNS)
+# "What did the council spend on agency staff?", "What will students pay towards
+# transport?", "What did the review cost?": an amount of money, asked with a verb.
+_WHAT_PAID = (
+    r"\bwhat\s+(?:did|does|do|will|would|has|have)\s+(?:[\w'’-]+\s+){0,8}?"
+    r"(?:spen[dt]\s+on|pa(?:y|id)\s+(?:for|to|towards|out)\s+\w|cost\b)"
+)
+_NUMBER_ASKED = rf"\bhow (?:many|much|long|often)\b|{_WHAT_PERCENT}|{_WHAT_PAID}|" + _asks_about(
+    _NUMBER_NOUNS
+)
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("number", re.compile(_NUMBER_ASKED)),
     ("date", re.compile(r"\bwhen\b|" + _asks_about(_DATE_NOUNS))),
@@ -153,6 +161,7 @@ _ASKS_ABOUT_MONEY = re.compile(_asks_about(_MONEY_NOUNS), re.I)
 # Typed as keywords, a question is all noun phrase: "Orlingham children's services budget
 # 2024-25?" asks for an amount of money.
 _MONEY_NOUN = re.compile(rf"\b(?:{_MONEY_NOUNS})s?\b", re.I)
+_ASKS_PAID = re.compile(_WHAT_PAID, re.I)
 
 
 def asks_money(question: str, kind: FactKind | None) -> bool:
@@ -163,7 +172,7 @@ def asks_money(question: str, kind: FactKind | None) -> bool:
     if kind != "number":
         return False
     about = _ASKS_ABOUT_MONEY if QUESTION_WORD.search(question) else _MONEY_NOUN
-    return bool(about.search(question))
+    return bool(about.search(question) or _ASKS_PAID.search(question))
 
 
 # "When inspectors visited in 2024, how many children boarded?": the clause before the

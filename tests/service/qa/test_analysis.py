@@ -62,6 +62,10 @@ from service.qa.periods import time_constraint
         ("What was the outcome of the November 2024 SEND area inspection?", "rating"),
         ("What was the inspection result?", "rating"),
         ("What was the outcome of the complaint?", None),
+        # An amount of money asked with a verb.
+        ("What did the council spend on agency social workers in 2022-23?", "number"),
+        ("What will students pay towards council transport?", "number"),
+        ("What did the council spend the grant on?", None),
         ("What is the mayor's first name?", "person"),
         ("Which two people were quoted?", "person"),
         ("Which of Her Majesty's Inspectors led the visit?", "person"),
@@ -339,6 +343,9 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         ("How much will the Department for Education contribute to the new homes?", True),
         ("How much of the overpayment has been recovered?", True),
         ("How much did caseloads fall?", False),
+        # Or by a verb of paying: "What did the council spend on ...?"
+        ("What did the council spend on agency social workers?", True),
+        ("What did the review cost?", True),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
