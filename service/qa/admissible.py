@@ -33,9 +33,10 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     than the one asked about or names no person for "who holds it" (or names none as
     holding that post, when another sentence does), lacks the words the question quotes
     or the name it asks for, numbers its item otherwise than the question ("Level 1"
-    for "Level 3"), or rates a part of the service when the question asks for the
-    whole. A question about the document itself is answered
-    from its own parts, when a sentence has them: its dateline for "when was it
+    for "Level 3") or names only other ages ("16 to 17" for "aged 11 to 15"), or rates
+    a part of the service when the question asks for the whole. A question about the
+    document itself is answered from its own parts, when a sentence has them: its
+    dateline for "when was it
     published", and the byline, signature or addressee for "who wrote / signed /
     received it"; the dateline answers no other "when". "Who is the director now?" and
     "What is the current rating?" are answered from the newest document naming the

@@ -26,7 +26,7 @@ from service.qa.entities import EntityMention, mentions
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
 from service.qa.kinds import kind_strength
-from service.qa.labels import names_other_body, names_other_label
+from service.qa.labels import names_other_age, names_other_body, names_other_label
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
@@ -283,7 +283,8 @@ def sentence_evidence(
         rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
         states_rating=states_rating,
         other_label=names_other_label(analysis.scoring_question, sentence)
-        or names_other_body(analysis.scoring_question, sentence),
+        or names_other_body(analysis.scoring_question, sentence)
+        or names_other_age(analysis.scoring_question, sentence),
     )
 
 

@@ -1,5 +1,5 @@
-"""Items a question names by number ("Level 3", "Action 2", "Table 1", "Year 11") or by
-name ("the Education Committee").
+"""Items a question names by number ("Level 3", "Action 2", "Table 1", "Year 11"), by
+name ("the Education Committee") or by age ("a child aged 11 to 15").
 
 A list or a plan numbers its items, and each item answers only questions about its own
 number: "What fee is paid at Level 3?" is not answered by "Level 1 (newly approved
@@ -85,3 +85,53 @@ def names_other_body(question: str, sentence: str) -> bool:
         for kind, words in found
         for asked_kind, asked_words in asked
     ) and not any(asked_words <= said for _, asked_words in asked)
+
+
+# Ages: "aged 11 to 15", "16-17 year olds", "a 5-year-old", "under 18", "aged 18 and
+# over"; and a fee table's row or a bracket naming a band alone ("11 to 15 | £249",
+# "Supported accommodation (16-17)").
+_SPAN = r"(\d{1,2})\s*(?:to|-|–)\s*(\d{1,2})"
+_AGES = re.compile(
+    rf"\b(?:aged?|ages)\s+{_SPAN}\b|\b{_SPAN}[- ]?(?:year[- ]olds?|years?[- ]old)\b"
+    rf"|^\W*{_SPAN}\s*\||\({_SPAN}\)"
+    r"|\b(\d{1,2})[- ]year[- ]olds?\b"
+    r"|\b(?:aged\s+)?under[- ](\d{1,2})s?\b"
+    r"|\b(?:aged\s+(\d{1,2})\s*(?:\+|and\s+over|or\s+over|and\s+above)|over[- ](\d{1,2})s?\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_OLDEST = 99
+
+
+def _age_bands(text: str) -> set[tuple[int, int]]:
+    """The age bands `text` names, as (youngest, oldest)."""
+    bands = set()
+    for m in _AGES.finditer(text):
+        g = [int(x) if x else -1 for x in m.groups()]
+        spans = [(g[i], g[i + 1]) for i in (0, 2, 4, 6) if g[i] >= 0]
+        if spans:
+            if spans[0][0] < spans[0][1] <= 25:  # "3 to 4 weeks" is no age
+                bands.add(spans[0])
+        elif g[8] >= 0:
+            bands.add((g[8], g[8]))  # "a 5-year-old"
+        elif g[9] >= 0:
+            bands.add((0, g[9] - 1))  # "under 18"
+        else:
+            bands.add((max(g[10], g[11], 0), _OLDEST))  # "aged 18 and over", "over-18s"
+    return bands
+
+
+@lru_cache(maxsize=1024)
+def _ages_asked(question: str) -> frozenset[tuple[int, int]]:
+    return frozenset(_age_bands(question))
+
+
+def names_other_age(question: str, sentence: str) -> bool:
+    """Whether `sentence` names only ages apart from those the question names ("16 to 17
+    | £264" for "a child aged 11 to 15")."""
+    asked = _ages_asked(question)
+    found = _age_bands(sentence) if asked else set()
+    return bool(found) and not any(
+        low <= high_asked and low_asked <= high
+        for low, high in found
+        for low_asked, high_asked in asked
+    )

@@ -1,4 +1,4 @@
-from service.qa.labels import names_other_body, names_other_label
+from service.qa.labels import names_other_age, names_other_body, names_other_label
 
 
 def test_an_item_numbered_otherwise_than_asked_is_another_item() -> None:
@@ -37,3 +37,16 @@ def test_a_committee_named_otherwise_is_another_committee() -> None:
     # A board is no committee; a question naming none constrains nothing.
     assert not names_other_body(question, "Councillor Ames chairs the Improvement Board.")
     assert not names_other_body("Who chaired the session?", "Chair, Scrutiny Committee")
+
+
+def test_a_sentence_naming_only_other_ages_is_about_another_band() -> None:
+    question = "How much is the weekly fostering allowance for a child aged 11 to 15?"
+    assert names_other_age(question, "16 to 17 | £264 | £275")
+    assert names_other_age(question, "Supported accommodation (16-17) costs £1,880 a week.")
+    assert not names_other_age(question, "11 to 15 | £249")
+    assert not names_other_age(question, "The fee for children aged 11 to 17 is £249.")  # overlaps
+    assert not names_other_age(question, "The allowance rose by 3% in April.")  # names none
+    # Durations and years are no ages.
+    assert not names_other_age(question, "Placements lasted 2 to 3 years in 2023-24.")
+    assert names_other_age("What is paid for a parent under 18?", "care leavers aged 18 and over")
+    assert not names_other_age("How many 16-17 year olds were NEET?", "16-17 year olds NEET 3.9%")
