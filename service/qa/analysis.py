@@ -36,11 +36,17 @@ from service.qa.document_questions import (
     asks_role,
 )
 from service.qa.entities import EntityLexicon, EntityMention
-from service.qa.facts import FactKind, Unit
+from service.qa.facts import FactKind, Period, Unit
 from service.qa.followup import ResolvedQuestion, topic_of
 from service.qa.names_asked import asks_name
 from service.qa.offices import Office, office_asked, predecessor_asked, successor_asked
-from service.qa.periods import TimeConstraint, spell_out_months, time_constraint
+from service.qa.periods import (
+    TimeConstraint,
+    moved_by_years,
+    spell_out_months,
+    time_constraint,
+    years_moved,
+)
 from service.qa.quotes import quoted_phrases
 from service.qa.rating_areas import asks_whole
 from service.qa.text import content_stems
@@ -80,6 +86,9 @@ class QuestionAnalysis:
     successor: str | None  # "Who was director before Helen Marchbank?": the holder after
     common_words: frozenset[str]  # words the corpus writes in lower case (`people._trimmed`)
     time: TimeConstraint | None
+    # The period whose column of a table answers: the one asked about, or the year a
+    # follow-up moves to ("And the year before?").
+    column_period: Period | None
     prefer_recent: bool
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
     asks_name: bool = False  # "what is the programme called": a name it does not give
@@ -168,6 +177,11 @@ def analyse(
         or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
     )
     time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
+    # "And the year before?" asks for the figure of the year before the topic's period:
+    # its column of a table. The sentences giving it are still dated by the topic's
+    # period ("71 children, compared with 66 a year earlier").
+    moved = years_moved(question) if time is not None and time_constraint(question) is None else 0
+    column = moved_by_years(time, moved) if time is not None and moved else time
     role = asks_role(scoring, resolved.is_followup) if kind == "person" else None
     named_document = NAMES_DOCUMENT.search(scoring) if role else None
     return QuestionAnalysis(
@@ -201,6 +215,7 @@ def analyse(
         successor=successor_asked(form) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         time=time,
+        column_period=column.period if column is not None and column.relation == "in" else None,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
         quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),

@@ -240,3 +240,49 @@ def _relation(lead: str) -> Relation:
     if _AFTER.search(lead):
         return "after"
     return "in"
+
+
+# A follow-up moving its topic's period by whole years: "And the year before?", "What
+# was it two years before that?", "a year earlier", "the previous year", "the year after".
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_YEARS_MOVED = re.compile(
+    r"\b(?:(?P<n>a|one|two|three|four|five|[1-5])\s+years?\s+(?P<way>before|earlier|after|later)"
+    r"|the\s+(?:previous|preceding|prior)\s+year|the\s+year\s+(?P<side>before|after)"
+    r"|the\s+following\s+year)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d(?:([-/])(\d{2,4}))?\b")
+
+
+def years_moved(question: str) -> int:
+    """How many years a follow-up moves its topic's period (-1 for "the year before"),
+    or 0."""
+    m = _YEARS_MOVED.search(question)
+    if m is None:
+        return 0
+    if m.group("n"):
+        n = _NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
+        return -n if m.group("way").lower() in ("before", "earlier") else n
+    side = (m.group("side") or "").lower()
+    return 1 if side == "after" or "following" in m.group().lower() else -1
+
+
+def moved_by_years(time: TimeConstraint, years: int) -> TimeConstraint:
+    """`time` moved `years` whole years ("2023-24" one back is "2022-23")."""
+
+    def move(d: date) -> date:
+        return d.replace(year=d.year + years, day=min(d.day, 28) if d.month == 2 else d.day)
+
+    def rewrite(m: re.Match[str]) -> str:
+        first = str(int(m.group()[:4]) + years)
+        if not m.group(1):
+            return first
+        second = int(m.group(2)) + years
+        return f"{first}{m.group(1)}{second % 100 if len(m.group(2)) == 2 else second:02d}"
+
+    return replace(
+        time,
+        text=_YEAR.sub(rewrite, time.text),
+        period=Period(move(time.period.start), move(time.period.end)),
+        parts=tuple(Period(move(p.start), move(p.end)) for p in time.parts),
+    )

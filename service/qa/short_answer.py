@@ -35,7 +35,16 @@ from typing import TYPE_CHECKING
 
 from corpus.table_rows import cell_spans, table_header
 from service.qa.councils import COUNCIL_WORDS
-from service.qa.facts import DATE, DURATION, RELATIVE_DAYS, Fact, FactKind, Unit, facts_of
+from service.qa.facts import (
+    DATE,
+    DURATION,
+    RELATIVE_DAYS,
+    Fact,
+    FactKind,
+    Period,
+    Unit,
+    facts_of,
+)
 from service.qa.kinds import SHARE, fits_unit
 from service.qa.people import name_key
 from service.qa.text import (
@@ -90,6 +99,7 @@ def fact_span(analysis: QuestionAnalysis, candidate: Candidate) -> Span | None:
             analysis.unit,
             analysis.asks_which_council,
             table_header(text, start),
+            analysis.column_period,
         )
         if span is not None:
             shift = start - candidate.start
@@ -105,6 +115,7 @@ def short_answer(
     unit: Unit | None = None,
     asks_council: bool = False,
     header: str = "",
+    period: Period | None = None,
 ) -> Span | None:
     """The fact of `sentence` that answers `question`, if any.
 
@@ -117,6 +128,7 @@ def short_answer(
         asks_council: it asks which council (`QuestionAnalysis.asks_which_council`).
         header: when `sentence` is a table's row, the table's header row
             (`corpus.table_rows.table_header`).
+        period: the period the question asks about, which names a column of dates.
     """
     if wanted is None:
         return None
@@ -147,7 +159,7 @@ def short_answer(
     elif wanted == "number" and unit is not None:
         facts = [f for f in facts if fits_unit(unit, f.text, question)] or facts
     if header:
-        facts = _in_asked_column(sentence, header, facts, question_stems)
+        facts = _in_asked_column(sentence, header, facts, question_stems, period)
     if not facts:
         return None
     if wanted == "number":
@@ -166,26 +178,43 @@ def short_answer(
 
 
 def _in_asked_column(
-    row: str, header: str, facts: list[Fact], question_stems: frozenset[str]
+    row: str,
+    header: str,
+    facts: list[Fact],
+    question_stems: frozenset[str],
+    period: Period | None = None,
 ) -> list[Fact]:
     """The facts of a table row in the column whose name the question gives most of
     ("Wexcombe" of "Measure | Orlingham | Wexcombe" for "How many ... in Wexcombe?"), or
     all of them when it names no column holding one. The first column names the rows:
     another column named beside it is the one asked for ("Foster carers | 2022 | 2023"
-    for "How many foster carers were recruited in 2023?")."""
-    columns = [content_stems(header[start:end]) for start, end in cell_spans(header)]
+    for "How many foster carers were recruited in 2023?"). The one column dated in the
+    `period` asked about is asked for, though the question's words may not name it ("And
+    the year before?" after a question about 2023-24)."""
+    names = [header[start:end] for start, end in cell_spans(header)]
+    columns = [content_stems(name) for name in names]
     cells = cell_spans(row)
     if len(columns) == len(cells) - 1:
         columns.insert(0, frozenset())  # the header leaves the rows' names' cell blank
+        names.insert(0, "")
     if len(cells) != len(columns):
         return facts  # cells and columns do not line up
     held = [[f for f in facts if start <= f.start and f.end <= end] for start, end in cells]
+    if period is not None:
+        dated = [i for i, name in enumerate(names) if held[i] and _dated_in(name, period)]
+        if len(dated) == 1:
+            return held[dated[0]]
     shares = [len(stems & question_stems) / len(stems) if stems else 0.0 for stems in columns]
     named = [i for i, share in enumerate(shares) if share and held[i]]
     if not named:
         return facts
     best = max(named, key=lambda i: (shares[i], i))  # a tie goes past the rows' names
     return held[best]
+
+
+def _dated_in(name: str, period: Period) -> bool:
+    """Whether a column's name dates it in `period` ("2022-23", "Jan 2024")."""
+    return any(f.period is not None and f.period.overlaps(period) for f in facts_of(name, "date"))
 
 
 def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:

@@ -14,7 +14,7 @@ from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
 from service.qa.facts import Period
 from service.qa.followup import resolve
-from service.qa.periods import time_constraint
+from service.qa.periods import moved_by_years, time_constraint, years_moved
 
 
 @pytest.mark.parametrize(
@@ -548,6 +548,17 @@ def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     assert published is not None and published.period.start == date(2025, 1, 1)
     own = analyse(resolve("And what about in 2021?", report), None).time
     assert own is not None and own.period.start == date(2021, 1, 1)
+    # "And the year before?" asks for the figure of the year before the topic's period
+    # (a table's column), from sentences still dated by the topic's period.
+    year = [Turn(role="user", content="How many notifications did Ingleston get in 2023-24?")]
+    before = analyse(resolve("How many did they receive the year before?", year), None)
+    assert before.time is not None and before.time.text == "2023-24"
+    assert before.column_period == Period(date(2022, 4, 1), date(2023, 3, 31))
+    later = analyse(resolve("And a year later?", year), None)
+    assert later.column_period == Period(date(2024, 4, 1), date(2025, 3, 31))
+    assert analyse(resolve("And in 2021?", year), None).column_period == Period(
+        date(2021, 1, 1), date(2021, 12, 31)
+    )
 
 
 def test_what_about_asks_the_topics_kind_of_fact_of_something_else() -> None:
@@ -722,3 +733,14 @@ def test_the_lexicon_knows_the_words_the_corpus_writes_in_lower_case() -> None:
 def test_the_precision_of_the_date_asked(question: str, precision: str | None) -> None:
     analysis = analyse(resolve(question, []), None)
     assert analysis.kind == "date" and analysis.unit == precision
+
+
+def test_a_follow_up_moves_its_topics_period_by_whole_years() -> None:
+    assert years_moved("How many did they receive the year before?") == -1
+    assert years_moved("What was it two years before that?") == -2
+    assert years_moved("And a year later?") == 1
+    assert years_moved("How long before the report was it?") == 0
+    day = time_constraint("What was it at 31 March 2025?")
+    assert day is not None and moved_by_years(day, -2).text == "31 March 2023"
+    year = time_constraint("How many in 2023-24?")
+    assert year is not None and moved_by_years(year, -1).text == "2022-23"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from service.qa.analysis import analyse
 from service.qa.asked_kind import answer_kind
+from service.qa.facts import Period
 from service.qa.followup import resolve
 from service.qa.short_answer import short_answer
 
@@ -218,6 +221,18 @@ def test_a_table_row_answers_from_the_column_the_question_names() -> None:
         header="2023 | 2024 | 2025",
     )
     assert span is not None and "Children in care | 429 | 441 | 463"[span.start : span.end] == "463"
+    # The one column dated in the period asked about, though the words name another
+    # ("How many the year before?" after a question about 2023-24).
+    row3 = "Notifications received | 22 | 19 | 27"
+    span = short_answer(
+        row3,
+        "How many notifications in 2023-24? How many the year before?",
+        "number",
+        unit="count",
+        header="Measure | 2021-22 | 2022-23 | 2023-24",
+        period=Period(date(2022, 4, 1), date(2023, 3, 31)),
+    )
+    assert span is not None and row3[span.start : span.end] == "19"
     # No column named: the nearest figure, as for any sentence.
     span = short_answer(row, "How many were placed?", "number", unit="count", header=header)
     assert span is not None and row[span.start : span.end] == "44"
