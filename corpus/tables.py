@@ -62,7 +62,8 @@ def pipe_aligned_tables(text: str, counts: Counter[str] | None = None) -> str:
                 indent = lines[i - 1][: len(lines[i - 1]) - len(lines[i - 1].lstrip())]
                 joined.add(i - 1)
             lines[i] = indent + " | ".join(cells)
-        top = table[0] - 1 - (table[0] - 1 in joined)
+        # The line above the table's top row, or above the start of its name.
+        top = table[0] - 2 if table[0] - 1 in joined else table[0] - 1
         if top >= 0 and _heads_figures(lines[top], lines[table[0]].count("|") + 1):
             indent = lines[top][: len(lines[top]) - len(lines[top].lstrip())]
             lines[top] = indent + " | ".join(_COLUMN_GAP.split(lines[top].strip()))

@@ -36,11 +36,10 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     for "Level 3") or names only other ages ("16 to 17" for "aged 11 to 15"), or rates
     a part of the service when the question asks for the whole. A question about the
     document itself is answered from its own parts, when a sentence has them: its
-    dateline for "when was it
-    published", and the byline, signature or addressee for "who wrote / signed /
-    received it"; the dateline answers no other "when". "Who is the director now?" and
-    "What is the current rating?" are answered from the newest document naming the
-    holder or stating a judgement.
+    dateline for "when was it published", and the byline, signature or addressee for
+    "who wrote / signed / received it"; the dateline answers no other "when". "Who is
+    the director now?" and "What is the current rating?" are answered from the newest
+    document naming the holder or stating a judgement.
     """
     kept = _without(candidates, lambda e: e.time_conflict)
     # What the question's words ask of the sentence itself: the words it quotes ("Who

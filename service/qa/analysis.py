@@ -176,11 +176,12 @@ def analyse(
         or topic is not None
         or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
     )
-    time = time_constraint(question) or (time_constraint(scoring) if inherits_time else None)
+    own_time = time_constraint(question)
+    time = own_time or (time_constraint(scoring) if inherits_time else None)
     # "And the year before?" asks for the figure of the year before the topic's period:
     # its column of a table. The sentences giving it are still dated by the topic's
     # period ("71 children, compared with 66 a year earlier").
-    moved = years_moved(question) if time is not None and time_constraint(question) is None else 0
+    moved = years_moved(question) if time is not None and own_time is None else 0
     column = moved_by_years(time, moved) if time is not None and moved else time
     role = asks_role(scoring, resolved.is_followup) if kind == "person" else None
     named_document = NAMES_DOCUMENT.search(scoring) if role else None

@@ -68,7 +68,7 @@ _ASKS_NAMED = re.compile(
 
 # "Who provides independent advocacy?" asks for the body that provides, supplies, funds
 # or commissions a service, not a person.
-_PROVIDES = r"\s+(?:provide|supplie|fund|commission)(?:s|d|ed)?\b"
+_PROVIDES = r"\s+(?:provide[sd]?|supplie[sd]|fund(?:s|ed)?|commission(?:s|ed)?)\b"
 # Bodies no council is: a question asking for one is not answered by a council.
 # "the agency social worker" is a person, not an agency; "What firm action ...?" asks for
 # no firm, "Which firm was it?" does.
