@@ -242,8 +242,8 @@ _LABEL_BEFORE = re.compile(r"\b([A-Za-z]{2,})[ \t]+$")
 def _label_given(sentence: str, fact: Fact, question: str) -> bool:
     """Whether `fact` is the number of an item the question names by it: the "1" of "Lot
     1 - Independent Advocacy" is no score asked "for Lot 1"."""
-    if fact.kind != "number":
-        return False
+    if fact.kind != "number" or fact.text.lower() not in question.lower():
+        return False  # most figures: the question does not write them (no search)
     label = _LABEL_BEFORE.search(sentence, 0, fact.start)
     return label is not None and (
         re.search(rf"\b{label.group(1)}\s+{re.escape(fact.text)}(?!\w)", question, re.IGNORECASE)

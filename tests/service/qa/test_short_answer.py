@@ -196,43 +196,30 @@ def test_a_date_more_precise_than_the_one_asked_in_is_the_answer() -> None:
     assert span is not None and sentence[span.start : span.end] == "September 2013"
 
 
+def _counted(row: str, question: str, header: str, period: Period | None = None) -> str | None:
+    """The count `short_answer` gives from a table's `row` under `header`."""
+    span = short_answer(row, question, "number", unit="count", header=header, period=period)
+    return row[span.start : span.end] if span is not None else None
+
+
 def test_a_table_row_answers_from_the_column_the_question_names() -> None:
     header = "Measure | Orlingham | Wexcombe | Adopt Northmarch"
     row = "Children placed for adoption | 44 | 27 | 71"
     for council, figure in (("Wexcombe", "27"), ("Orlingham", "44")):
-        question = f"How many children did {council} place for adoption?"
-        span = short_answer(row, question, "number", unit="count", header=header)
-        assert span is not None and row[span.start : span.end] == figure
+        assert _counted(row, f"How many children did {council} place for adoption?", header) == (
+            figure
+        )
+    # No column named: the nearest figure, as for any sentence.
+    assert _counted(row, "How many were placed?", header) == "44"
     # The first column names the rows: another column named beside it is the one asked.
-    span = short_answer(
-        "Recruited | 12 | 20",
-        "How many foster carers were recruited in 2023?",
-        "number",
-        unit="count",
-        header="Foster carers | 2022 | 2023",
-    )
-    assert span is not None and "Recruited | 12 | 20"[span.start : span.end] == "20"
+    question = "How many foster carers were recruited in 2023?"
+    assert _counted("Recruited | 12 | 20", question, "Foster carers | 2022 | 2023") == "20"
     # A header leaving the corner above the rows' names blank still names the columns.
-    span = short_answer(
-        "Children in care | 429 | 441 | 463",
-        "How many children were in care at 31 March 2025?",
-        "number",
-        unit="count",
-        header="2023 | 2024 | 2025",
-    )
-    assert span is not None and "Children in care | 429 | 441 | 463"[span.start : span.end] == "463"
+    question = "How many children were in care at 31 March 2025?"
+    assert _counted("Children in care | 429 | 441 | 463", question, "2023 | 2024 | 2025") == "463"
     # The one column dated in the period asked about, though the words name another
     # ("How many the year before?" after a question about 2023-24).
-    row3 = "Notifications received | 22 | 19 | 27"
-    span = short_answer(
-        row3,
-        "How many notifications in 2023-24? How many the year before?",
-        "number",
-        unit="count",
-        header="Measure | 2021-22 | 2022-23 | 2023-24",
-        period=Period(date(2022, 4, 1), date(2023, 3, 31)),
-    )
-    assert span is not None and row3[span.start : span.end] == "19"
-    # No column named: the nearest figure, as for any sentence.
-    span = short_answer(row, "How many were placed?", "number", unit="count", header=header)
-    assert span is not None and row[span.start : span.end] == "44"
+    question = "How many notifications in 2023-24? How many the year before?"
+    header = "Measure | 2021-22 | 2022-23 | 2023-24"
+    year_before = Period(date(2022, 4, 1), date(2023, 3, 31))
+    assert _counted("Notifications received | 22 | 19 | 27", question, header, year_before) == "19"
