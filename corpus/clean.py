@@ -129,8 +129,15 @@ def is_short(line: str, config: CorpusConfig) -> bool:
     return word_count(line) <= config.boilerplate_max_words
 
 
+# A breadcrumb trail of three or more steps is navigation however long it runs ("Home >
+# Children, families and education > SEND Local Offer > Short breaks").
+_BREADCRUMB = re.compile(r"^home\s*[>›»][^>›»]+[>›»]\s*\S", re.IGNORECASE)
+
+
 def _is_boilerplate_line(line: str, config: CorpusConfig) -> str | None:
     """The pattern a short navigation/advertising line matches, else None."""
+    if _BREADCRUMB.search(line):
+        return _BREADCRUMB.pattern
     if not is_short(line, config):
         return None
     for pattern in _compile(config.all_boilerplate_patterns()):

@@ -32,6 +32,13 @@ DEFAULT_BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r"^(click|tap) here\b",
     r"^back to top$",
     r"^(next|previous) (article|story|page)$",
+    # Council web pages: the skip link, the site search, a breadcrumb trail's line
+    # ("Home > Fostering", or its tail wrapped onto a line of its own) and lists of
+    # related links ("> Easy read version (PDF, 1.2MB)").
+    r"^skip to (the )?(main )?content\b",
+    r"^search this site\b",
+    r"^home\s*[>›»]\s*\S",
+    r"^[>›»]\s*\S",
 )
 
 # A price line such as "From £15 / month": the end of a subscription or product box.

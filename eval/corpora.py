@@ -68,7 +68,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # more on three councils (a stage 2 complaint investigation, a corporate parenting report
 # card, a contract award notice with evaluation scores, a children's home's statement of
 # purpose, a social work staff survey, a parent carer forum newsletter), with
-# `fresh17.jsonl` and `heldout-fresh17.jsonl`.
+# `fresh17.jsonl` and `heldout-fresh17.jsonl`; six more on three councils (a short breaks
+# services statement captured from the web, an equality impact assessment for a cabinet
+# decision, a family hubs timetable, a risk register extract, a children's home's
+# Regulation 45 review, a councillors' briefing on unaccompanied asylum-seeking children),
+# with `fresh18.jsonl` and `heldout-fresh18.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -86,6 +90,7 @@ FRESH14 = REPO / "eval" / "corpora" / "fresh14" / "documents"
 FRESH15 = REPO / "eval" / "corpora" / "fresh15" / "documents"
 FRESH16 = REPO / "eval" / "corpora" / "fresh16" / "documents"
 FRESH17 = REPO / "eval" / "corpora" / "fresh17" / "documents"
+FRESH18 = REPO / "eval" / "corpora" / "fresh18" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -105,6 +110,7 @@ FRESH_ROUNDS = (
     FRESH15,
     FRESH16,
     FRESH17,
+    FRESH18,
 )
 
 

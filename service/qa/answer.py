@@ -68,6 +68,7 @@ from service.qa.entities import EntityLexicon, heading_of
 from service.qa.retrieve import Passage
 from service.qa.shortfalls import best_falls_short
 from service.qa.subjects import other_subjects
+from service.qa.table_periods import columns_dated_elsewhere
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
 
 SHORT_LINE_WORDS = 5  # a line this short is a heading, byline or dateline
@@ -243,6 +244,10 @@ class Answerer:
             ]
             if whole != text:
                 evidence = contradicted_as(evidence, sentence_evidence(analysis, whole, *checks))
+            if analysis.time is not None and columns_dated_elsewhere(
+                passage.document.text, start, analysis.time
+            ):
+                evidence = replace(evidence, time_conflict=True)
             stems = sentence_stems[i]
             features = {
                 "semantic": float(sim),

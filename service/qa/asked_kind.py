@@ -95,7 +95,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
             rf"\bwho{_PROVIDES}|"
             + _asks_about(
                 "organi[sz]ation|body|bodies|council|authority|watchdog|regulator|"
-                f"inspectorate|department|{_BODY_NOUNS}",
+                f"inspectorate|department|partnership|{_BODY_NOUNS}",
                 copula=False,
             )
         ),
@@ -295,8 +295,13 @@ def rating_named(question: str, kind: FactKind | None) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
-# A rate per head of population: "the rate per 10,000 children", "how many per 10,000".
-PER_POPULATION = re.compile(r"\bper\s+(?:1|10|100),?000\b|\brate\s+per\b", re.IGNORECASE)
+# A rate per head of population: "the rate per 10,000 children", "how many per 10,000";
+# not a rate paid per night, week or child ("the Home Office rate per night").
+PER_POPULATION = re.compile(
+    r"\bper\s+(?:1|10|100),?000\b|\brate\s+per\b(?!\s+(?:night|day|week|month|year|annum|"
+    r"hour|session|child|person|young\s+person|placement|place)\b)",
+    re.IGNORECASE,
+)
 
 
 def asks_rate(question: str, kind: FactKind | None) -> bool:

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from corpus.table_rows import table_caption
 from service.qa.analysis import QuestionAnalysis
-from service.qa.dates import evidence_day
+from service.qa.dates import evidence_day, gives_comparison
 from service.qa.entities import EntityMention, mentions
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
@@ -187,7 +187,8 @@ def sentence_evidence(
             fitting = [
                 f for f in facts if not since_is_later or not _SINCE.search(text, 0, f.start)
             ]
-            return any(time.admits(f.period) for f in fitting if f.period), bool(facts)
+            dated = any(not gives_comparison(text, f.start, f.end) for f in facts)
+            return any(time.admits(f.period) for f in fitting if f.period), dated
 
         # The answer often sits beside the sentence that dates it ("The visit was in
         # March 2017. Inspectors found ..."), so the neighbours count as much.

@@ -112,3 +112,60 @@ def periods_named(document: Document) -> frozenset[Period]:
     day = evidence_day(document)
     found = (period_of(m.group(), day) for m in DATE.finditer(document.text))
     return frozenset(period for period in found if period is not None)
+
+
+# "64% were satisfied (2023: 57%)": a period in brackets before its own figure gives the
+# figure of another year to compare with; it does not date the sentence.
+_COMPARISON_OPEN = re.compile(r"\(\s*$")
+_COMPARISON_CLOSE = re.compile(r"\s*:\s*[£$€]?[-\d]")
+
+
+def gives_comparison(text: str, start: int, end: int) -> bool:
+    """Whether the date at `start:end` of `text` opens a bracketed comparison figure."""
+    return bool(_COMPARISON_OPEN.search(text, 0, start) and _COMPARISON_CLOSE.match(text, end))
+
+
+# "By when must families book?" asks for a deadline: a date the sentence sets as one
+# ("book by Friday 17 October"), not the dates of what is booked ("27-31 Oct 2025").
+_ASKS_DEADLINE = re.compile(r"\bby\s+when\b|\bdeadline\b|\bclosing\s+date\b", re.IGNORECASE)
+_SETS_DEADLINE = re.compile(
+    r"\b(?:by|before|until|no\s+later\s+than|deadline(?:\s+(?:is|of))?:?|closes?(?:\s+on)?)"
+    r"\s+(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def asks_deadline(question: str) -> bool:
+    return bool(_ASKS_DEADLINE.search(question))
+
+
+def sets_deadline(sentence: str, start: int) -> bool:
+    """Whether the date starting at `start` of `sentence` is set as a deadline."""
+    return bool(_SETS_DEADLINE.search(sentence[max(0, start - 40) : start]))
+
+
+# "When did the inspection take place?" asks what has happened: a sentence dating what is
+# still to come ("The next monitoring visit is expected to take place in spring 2023")
+# does not answer it.
+_ASKS_PAST = re.compile(
+    r"^\s*(?:when|in\s+which\s+(?:month|year)|what\s+(?:date|month|year))\s+(?:did|was|were)\b",
+    re.IGNORECASE,
+)
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:(?:is|are)\s+(?:expected|due|scheduled|planned|likely)\s+to|"
+    r"next\s+(?:\w+\s+)?(?:visit|inspection|meeting|review))\b",
+    re.IGNORECASE,
+)
+
+
+# Unless the question asks after the plan itself ("When was the next visit due?").
+_ASKS_PLAN = re.compile(r"\b(?:due|expected|planned|scheduled|next|will)\b", re.IGNORECASE)
+
+
+def dates_what_is_to_come(question: str, sentence: str) -> bool:
+    """Whether `sentence` dates what is still to come, for a `question` about the past."""
+    return bool(
+        _ASKS_PAST.search(question)
+        and not _ASKS_PLAN.search(question)
+        and _LOOKS_AHEAD.search(sentence)
+    )

@@ -30,7 +30,8 @@ ASKS_PUBLICATION = re.compile(
 # says the report"). The role named first decides ("Who signed the letter sent to X?").
 _DOCUMENT = (
     r"(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
-    r"statement|column|blog|response|reply)"
+    r"statement|column|blog|response|reply|briefing|note|newsletter|notice|paper|bulletin|"
+    r"assessment|submission)"
 )
 # "the letter", or a possessive: "Hollinsford's February 2024 response".
 _DETERMINER = r"(?:the|this|that|its|their|a|an|[\w-]+(?:'s|’s))"

@@ -108,10 +108,10 @@ class EntityLexicon:
         self._docs_of: dict[str, set[str]] = defaultdict(set)
         self._aliases: dict[str, str] = {}  # acronym key -> expansion key
         self._vocabulary: set[str] = set()
-        self._acronyms: set[str] = set()  # names the corpus writes only in capitals ("SEND")
         lower_case: set[str] = set()  # words the corpus also writes in lower case
         written_as_names: set[str] = set()  # "Corvingham", beside a letterhead's CORVINGHAM
         self._mentions: Counter[str] = Counter()  # capitalised mentions, not sentence-initial
+        in_capitals: dict[str, set[str]] = defaultdict(set)  # "SEND": the documents writing it
         self.document_count = len(documents)
         names_by_doc = []
         self._documents = {document.doc_id: document for document in documents}
@@ -130,12 +130,14 @@ class EntityLexicon:
             # "press.office@wethercombe.gov.uk" does not write Wethercombe in lower case.
             plain = _WORD.findall(_ADDRESS.sub(" ", text))
             lower_case.update(entity_key(w) for w in plain if w[0].islower())
-            self._acronyms.update(entity_key(w) for w in words if _ACRONYM.fullmatch(w))
+            for acronym in {entity_key(w) for w in words if _ACRONYM.fullmatch(w)}:
+                in_capitals[acronym].add(document.doc_id)
             written_as_names.update(entity_key(w) for w in words if not w.isupper())
             names, openers = self._scan(text)
             self._mentions.update(names)
             names_by_doc.append((document.doc_id, set(names), openers))
-        self._acronyms -= written_as_names  # only ever written in capitals
+        # Names the corpus writes only in capitals ("SEND").
+        self._acronyms = set(in_capitals) - written_as_names
         for doc_id, keys, openers in names_by_doc:
             # "Deborah Quayle said ..." opens a sentence, so "Deborah" is no name there;
             # it is one where the corpus uses it as one elsewhere and never writes it in
@@ -160,10 +162,11 @@ class EntityLexicon:
         for document in documents:
             text = _named_text(document)
             for match in _ACRONYM_DEFINED.finditer(text):
-                # "Local Government Association (LGA)": the acronym names what it defines.
+                # "Local Government Association (LGA)": the acronym names what it defines,
+                # in every report writing it (defined there or not).
                 acronym = entity_key(match.group(2))
                 self._aliases[acronym] = entity_key(match.group(1))
-                self._docs_of[acronym].add(document.doc_id)
+                self._docs_of[acronym] |= in_capitals[acronym]
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
         # Words the corpus writes in lower case: not part of a name they come before.
         self.common_words = frozenset(lower_case)
@@ -391,10 +394,7 @@ def _council_names(document: Document) -> Iterator[str]:
 
 
 def _distinct(mentions: Iterable[EntityMention]) -> list[EntityMention]:
-    seen: set[str] = set()
-    out = []
+    first: dict[str, EntityMention] = {}
     for mention in mentions:
-        if mention.key not in seen:
-            seen.add(mention.key)
-            out.append(mention)
-    return out
+        first.setdefault(mention.key, mention)
+    return list(first.values())

@@ -20,7 +20,7 @@ from typing import Literal
 from service.qa.entities import MONTHS as MONTHS  # re-exported: one list of months
 from service.qa.judgements import rating_spans
 from service.qa.organisations import bodies
-from service.qa.people import POSTCODE, people
+from service.qa.people import POSTCODE, STREET_ADDRESS, people
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
@@ -28,6 +28,11 @@ Unit = Literal["share", "money", "count", "duration", "rate", "month", "day"]
 
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 MONTHS_LOWER = tuple(m.lower() for m in MONTHS)
+# Tables and headers write months short ("1 Sep 2024", "Jan 2025"); a short month is a
+# date only beside a day or a year ("Jan" alone may be a name).
+_SHORT_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?![a-z])"
+_SHORT_MONTHS = {m[:3].lower(): i for i, m in enumerate(MONTHS, 1)} | {"sept": 9}
+_ANY_MONTH = rf"(?:{_MONTH}|{_SHORT_MONTH})"
 # A school term is dated by its season: "the autumn term 2023" is no "autumn" of its own
 # (last autumn, from the report's date) beside a year.
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+term)?"
@@ -38,9 +43,10 @@ NUMERIC_DAY = rf"\b\d{{1,2}}/\d{{1,2}}/{_YEAR}\b"  # 14/03/2022
 DATE = re.compile(
     "|".join(
         (
-            # Thursday, 30th June 2016 / 28 February and 1 March 2017 / 1 March
-            rf"(?:{_DAY_NAME},?\s+)?{_DAY}(?:\s+{_MONTH})?(?:\s+(?:and|to|-|–)\s+{_DAY})?"
-            rf"\s+{_MONTH}(?:,?\s+{_YEAR})?",
+            # Thursday, 30th June 2016 / 28 February and 1 March 2017 / 1 March / 1 Mar-31
+            # Aug 2024
+            rf"(?:{_DAY_NAME},?\s+)?{_DAY}(?:\s+{_ANY_MONTH})?"
+            rf"(?:(?:\s+(?:and|to)\s+|\s*[-–]\s*){_DAY})?\s+{_ANY_MONTH}(?:,?\s+{_YEAR})?",
             # Friday, January 19, 2018
             rf"(?:{_DAY_NAME},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}",
             # January and February 2017 / spring and summer 2019: one period
@@ -49,6 +55,7 @@ DATE = re.compile(
             # October 2014 / Autumn 2021 / last November / in July
             rf"(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_YEAR})?",
             rf"(?:last|this|next)\s+(?:{_MONTH}|{_SEASON}|year|month|week)",
+            rf"{_SHORT_MONTH}\s+{_YEAR}",  # Sep 2024
             # 14/03/2022: a day, written the British way round
             NUMERIC_DAY,
             # A financial year: "2020-21", "2020/21"; no year inside a reference
@@ -144,7 +151,11 @@ def _named_months(lowered: str) -> list[tuple[int, int]]:
     """The months and seasons of a date expression in the order written, each as (first
     month, months long); a named month wins over a season."""
     words = re.findall(r"[a-z]+", lowered)
-    months = [(MONTHS_LOWER.index(w) + 1, 1) for w in words if w in MONTHS_LOWER]
+    months = [
+        (MONTHS_LOWER.index(w) + 1 if w in MONTHS_LOWER else _SHORT_MONTHS[w], 1)
+        for w in words
+        if w in MONTHS_LOWER or w in _SHORT_MONTHS
+    ]
     if months:
         return months
     if "term" in words:  # "the autumn term 2023": September to December
@@ -264,7 +275,11 @@ def _ratio_end(sentence: str, start: int, end: int) -> int | None:
 def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
     # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
-    taken = [*((d.start, d.end) for d in dates), *(m.span() for m in _CLOCK.finditer(sentence))]
+    taken = [
+        *((d.start, d.end) for d in dates),
+        *(m.span() for m in _CLOCK.finditer(sentence)),
+        *(m.span() for m in STREET_ADDRESS.finditer(sentence)),
+    ]
     label = _SECTION_NUMBER.match(sentence)
     labelled = label.end() if label else 0
     for match in NUMBER.finditer(sentence):
@@ -354,6 +369,7 @@ def find_facts(
         *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
         *(Fact("rating", start, end, sentence[start:end]) for start, end in rating_spans(sentence)),
         *(Fact("place", m.start(), m.end(), m.group()) for m in POSTCODE.finditer(sentence)),
+        *(Fact("place", m.start(), m.end(), m.group()) for m in STREET_ADDRESS.finditer(sentence)),
     ]
     return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from service.qa.asked_kind import PER_POPULATION, asks_body_not_council
+from service.qa.dates import asks_deadline, dates_what_is_to_come, sets_deadline
 from service.qa.entities import entity_key
 from service.qa.facts import (
     DUE_WITHIN,
@@ -349,6 +350,13 @@ def kind_strength(
             and (admits is None or f.period is None or admits(f.period))
         ]
         return 1.0 if precise else 0.5 if dates else 0.0
+    if kind == "date" and dates_what_is_to_come(question, sentence):
+        return 0.0
+    if kind == "date" and asks_deadline(question):
+        dates = [f for f in facts if f.kind == "date"]
+        return (
+            1.0 if any(sets_deadline(sentence, f.start) for f in dates) else 0.5 if dates else 0.0
+        )
     if kind == "date" and DUE_WITHIN.search(sentence):
         return 1.0  # "When is her report due?" "Within three months."
     if kind == "date" and _only_relative_dates(facts):

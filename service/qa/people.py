@@ -44,6 +44,13 @@ _POST_WORDS = frozenset(
     minister inspector secretary adviser advisor""".split()  # noqa: SIM905
 )
 _HOUSE_NUMBER = re.compile(r"\b\d+[A-Za-z]?\s+$")
+# A street address answers "where" as a postcode does: "14 Market Cross", "6 Cumberland
+# Place". Its house number is no figure.
+_STREET_ENDS = sorted(_ADDRESS_NAME_ENDS | {"street", "road", "lane", "avenue", "cross", "row"})
+STREET_ADDRESS = re.compile(
+    r"\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][\w'’-]*\s+){1,3}?"
+    rf"(?:{'|'.join(w.capitalize() for w in _STREET_ENDS)})\b"
+)
 
 
 def _is_building(sentence: str, start: int, end: int, last_word: str) -> bool:

@@ -7,6 +7,8 @@ same (`best_falls_short`).
 
 from __future__ import annotations
 
+import re
+
 from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence
 from service.qa.facts import FactKind
@@ -17,12 +19,18 @@ from service.qa.facts import FactKind
 STRICT_KINDS = frozenset({"date", "number", "rating", "organisation"})
 
 
+# A place asked for as an address is written as one: a postcode or a street address.
+_ASKS_ADDRESS = re.compile(r"\b(?:address|postcode|post\s+code)\b", re.IGNORECASE)
+
+
 def asks_strict_kind(analysis: QuestionAnalysis) -> bool:
     """Whether the kind asked for must be in the answer. Not a council: one is named by
     its place alone ("Ferncastle was judged inadequate"), which no fact rule reads as a
     body."""
     if analysis.kind == "organisation" and analysis.asks_which_council:
         return False
+    if analysis.kind == "place":
+        return bool(_ASKS_ADDRESS.search(analysis.scoring_question))
     return analysis.kind in STRICT_KINDS
 
 

@@ -74,6 +74,22 @@ def test_extra_patterns_from_settings_are_applied() -> None:
     assert removals[0].rule == "boilerplate-line"
 
 
+def test_a_council_pages_navigation_is_boilerplate() -> None:
+    page = (
+        "Skip to main content\n"
+        "Home > Children, families and education > SEND Local Offer > Short breaks\n"
+        "> Short Breaks Services Statement 2025-26\n"
+        "Short breaks give disabled children the chance to have fun.\n"
+        "The council's offer > the national minimum, said the report."
+    )
+    kept, removals = remove_boilerplate(split_blocks([page]), "x", CONFIG)
+    assert _lines(kept) == [
+        "Short breaks give disabled children the chance to have fun.",
+        "The council's offer > the national minimum, said the report.",
+    ]
+    assert [r.rule for r in removals] == ["boilerplate-line"] * 3
+
+
 def test_subscription_box_is_removed_up_to_the_prose_above_it() -> None:
     page = (
         "The council will invest £3m next year.\n\n"

@@ -50,6 +50,7 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("What was the annual budget of the trust?", "number"),
         ("Which outside body reviewed the trust?", "organisation"),
         ("Which union criticised the council?", "organisation"),
+        ("Through which partnership does the council commission placements?", "organisation"),
         ("Which company supplied the new recording system?", "organisation"),
         ("Which firms provide agency social workers?", "organisation"),
         # The body that provides, supplies or funds a service, not a person.
@@ -358,6 +359,9 @@ def test_a_rate_per_head_is_its_own_unit() -> None:
         == "rate"
     )
     assert analyse(resolve("How many children were in care?", []), None).unit == "count"
+    # A rate paid per night or per child is no rate per head of population.
+    paid = "What Home Office rate per night does Tollerby receive for a child under 18?"
+    assert analyse(resolve(paid, []), None).unit != "rate"
 
 
 @pytest.mark.parametrize(
@@ -427,6 +431,7 @@ def test_a_meeting_is_dated_by_its_record() -> None:
         ("Who carried out the monitoring visit?", None),  # a person, but no document role
         ("Who received extra funding from the DfE?", None),  # no document named
         ("Who is the author of the article?", "writer"),
+        ("who wrote the tollerby member briefing on unaccompanied children", "writer"),
         # A document named, but not what was received: no role of it is asked for.
         ("Who received funding, according to the report?", None),
         ("Who wrote the improvement plan the report mentions?", None),
@@ -630,6 +635,18 @@ def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> 
         assert (mention.key, set(mention.documents)) == (key, documents), question
     # Two letters spell out too much by chance ("Leaders acted"): still unknown.
     assert [m.documents for m in lexicon.mentions("What did the LA do?")] in ([], [frozenset()])
+
+
+def test_an_acronym_defined_in_one_report_names_every_report_writing_it() -> None:
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Hubs", "Related links: Quarndale Local Offer (SEND). Hubs open at 9."),
+            _doc("d2", "Letter", "Children with SEND in Aldermoss wait too long."),
+            _doc("d3", "Other", "Leaders acted. Inspectors visited."),
+        ]
+    )
+    [mention] = lexicon.mentions("Who led SEND services in Aldermoss?")[:1]
+    assert mention.key == "send" and set(mention.documents) == {"d1", "d2"}
 
 
 def test_a_name_typed_in_lower_case_is_one_where_the_question_uses_it_as_a_place() -> None:

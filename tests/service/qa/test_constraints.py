@@ -173,6 +173,15 @@ def test_a_figure_since_the_year_asked_is_no_figure_of_that_year() -> None:
     assert sentence_evidence(after, since, since, since, date(2019, 5, 1)).time_match == 1.0
 
 
+def test_a_bracketed_figure_of_another_year_does_not_date_the_sentence() -> None:
+    analysis = ask("What percentage of families were satisfied in the Short Breaks Survey 2024?")
+    sentence = "64% of families said they were satisfied (2023: 57%)."
+    evidence = sentence_evidence(analysis, sentence, sentence, sentence, date(2025, 4, 14))
+    assert not evidence.time_conflict
+    dated = "In 2023, 57% of families said they were satisfied."
+    assert sentence_evidence(analysis, dated, dated, dated, date(2025, 4, 14)).time_conflict
+
+
 def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_another() -> None:
     analysis = ask("When was Westfold rated inadequate?")
     assert analysis.rating_named == "inadequate"
@@ -281,6 +290,13 @@ def test_a_strict_kind_missing_from_the_chosen_sentence_is_a_reason_to_abstain()
     council = ask("Which council was judged inadequate in March 2014?")
     place = "Ferncastle was judged 'inadequate' in March 2014."
     assert missing_kind(council, _evidence(council, place)) is None
+    # An address is written as one; a place asked "where" may be "here".
+    address = ask("What is the postcode of Peregrine House children's home?")
+    home = "Peregrine House is a council-run children's home in the east of Tollerby."
+    assert missing_kind(address, _evidence(address, home)) == "The best passage gives no place"
+    assert missing_kind(address, _evidence(address, "It is at 3 Kiln Lane, QD8 1TN.")) is None
+    where = ask("Where is Peregrine House?")
+    assert missing_kind(where, _evidence(where, home)) is None
     # People can be named by role ("the chief executive"): never a reason to abstain.
     who = ask("Who said it?")
     assert missing_kind(who, sentence_evidence(who, "He did.", "He did.", "He did.", None)) is None

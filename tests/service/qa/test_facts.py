@@ -659,3 +659,46 @@ def test_a_date_of_the_precision_asked() -> None:
     assert kind_strength("The report was published last month.", "date", "day") == 0.5
     assert kind_strength("The report was published on 16 January.", "date", "day") == 1.0
     assert kind_strength("No date here.", "date", "day") == 0.0
+
+
+def test_a_street_address_is_a_place_and_its_house_number_no_figure() -> None:
+    row = "Quarndale Central | 14 Market Cross, | Mon-Fri 8.30am-5pm"
+    assert [f.text for f in facts_of(row, "place")] == ["14 Market Cross"]
+    assert facts_of(row, "number") == []
+    assert [f.text for f in facts_of("Brambling House, 41 Fallow Lane, Middenham", "place")] == [
+        "41 Fallow Lane"
+    ]
+    # A figure before a capitalised word that ends no street is still a figure.
+    assert [f.text for f in facts_of("There were 14 Children in Care Councils.", "number")] == [
+        "14"
+    ]
+
+
+def test_by_when_asks_for_the_date_set_as_a_deadline() -> None:
+    question = "By when do families need to book the October half term HAF programme?"
+    deadline = "Book through the HAF booking site by Friday 17 October."
+    event = "Holiday Activities and Food (HAF) programme, October half term, 27-31 Oct 2025."
+    assert kind_strength(deadline, "date", None, question) == 1.0
+    assert kind_strength(event, "date", None, question) == 0.5
+    assert kind_strength(event, "date", None, "When is the HAF programme?") == 1.0
+
+
+def test_a_question_about_the_past_is_not_answered_by_a_date_still_to_come() -> None:
+    question = "When did the inspection that found a significant deterioration take place?"
+    ahead = "The next monitoring visit is expected to take place in spring 2023."
+    assert kind_strength(ahead, "date", None, question) == 0.0
+    assert kind_strength("The inspection took place in May 2022.", "date", None, question) == 1.0
+    # Asking after the plan itself, it is the answer.
+    assert kind_strength(ahead, "date", None, "When was the next monitoring visit due?") == 1.0
+
+
+def test_a_short_month_is_a_date_beside_a_day_or_a_year() -> None:
+    for text, first, last in (
+        ("1 Sep 2024", date(2024, 9, 1), date(2024, 9, 30)),
+        ("Jan 2025", date(2025, 1, 1), date(2025, 1, 31)),
+        ("1 Mar-31 Aug 2024", date(2024, 3, 1), date(2024, 8, 31)),
+        ("27-31 Oct 2025", date(2025, 10, 1), date(2025, 10, 31)),
+    ):
+        [found] = facts_of(text, "date")
+        assert (found.text, found.period) == (text, Period(first, last))
+    assert facts_of("Jan Smith chaired the panel.", "date") == []  # a name, not a month
