@@ -140,3 +140,13 @@ def cell_spans(row: str) -> list[tuple[int, int]]:
     """Where each cell of a table row lies in it ("| a | b |": two cells; an empty
     cell between two pipes is none)."""
     return [cell.span() for cell in _CELL.finditer(row) if cell.group().strip()]
+
+
+def column_names(header: str, row: str) -> list[str] | None:
+    """The name of the column each cell of `row` sits in under `header` ('' for the
+    rows' names' cell a header leaves blank); None when cells and columns do not line up."""
+    names = [header[start:end] for start, end in cell_spans(header)]
+    cells = len(cell_spans(row))
+    if len(names) == cells - 1:
+        names.insert(0, "")
+    return names if len(names) == cells else None

@@ -146,20 +146,15 @@ def sets_deadline(sentence: str, start: int) -> bool:
 
 # "When did the inspection take place?" asks what has happened: a sentence dating what is
 # still to come ("The next monitoring visit is expected to take place in spring 2023")
-# does not answer it.
-_ASKS_PAST = re.compile(
-    r"^\s*(?:when|in\s+which\s+(?:month|year)|what\s+(?:date|month|year))\s+(?:did|was|were)\b",
-    re.IGNORECASE,
-)
+# does not answer it. (A question asking the month or day is read by its precision,
+# `kinds.kind_strength`.) Unless it asks after the plan itself ("When was it due?").
+_ASKS_PAST = re.compile(r"^\s*(?:when|(?:in\s+which|what)\s+year)\s+(?:did|was|were)\b", re.I)
+_ASKS_PLAN = re.compile(r"\b(?:due|expected|planned|scheduled|next|will)\b", re.IGNORECASE)
 _LOOKS_AHEAD = re.compile(
     r"\b(?:(?:is|are)\s+(?:expected|due|scheduled|planned|likely)\s+to|"
     r"next\s+(?:\w+\s+)?(?:visit|inspection|meeting|review))\b",
     re.IGNORECASE,
 )
-
-
-# Unless the question asks after the plan itself ("When was the next visit due?").
-_ASKS_PLAN = re.compile(r"\b(?:due|expected|planned|scheduled|next|will)\b", re.IGNORECASE)
 
 
 def dates_what_is_to_come(question: str, sentence: str) -> bool:

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpus.table_rows import cell_spans, table_header
+from corpus.table_rows import cell_spans, column_names, table_header
 from service.qa.councils import COUNCIL_WORDS
 from service.qa.facts import (
     DATE,
@@ -191,14 +191,11 @@ def _in_asked_column(
     for "How many foster carers were recruited in 2023?"). The one column dated in the
     `period` asked about is asked for, though the question's words may not name it ("And
     the year before?" after a question about 2023-24)."""
-    names = [header[start:end] for start, end in cell_spans(header)]
+    names = column_names(header, row)
+    if names is None:
+        return facts  # cells and columns do not line up
     columns = [content_stems(name) for name in names]
     cells = cell_spans(row)
-    if len(columns) == len(cells) - 1:
-        columns.insert(0, frozenset())  # the header leaves the rows' names' cell blank
-        names.insert(0, "")
-    if len(cells) != len(columns):
-        return facts  # cells and columns do not line up
     held = [[f for f in facts if start <= f.start and f.end <= end] for start, end in cells]
     if period is not None:
         dated = [i for i, name in enumerate(names) if held[i] and _dated_in(name, period)]

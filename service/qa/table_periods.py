@@ -4,7 +4,7 @@ does not answer a question about March to August 2025, though the row names no d
 
 from __future__ import annotations
 
-from corpus.table_rows import cell_spans, line_around, table_header
+from corpus.table_rows import cell_spans, column_names, line_around, table_header
 from service.qa.facts import facts_of
 from service.qa.periods import TimeConstraint
 
@@ -19,12 +19,10 @@ def columns_dated_elsewhere(text: str, start: int, time: TimeConstraint) -> bool
         return False
     line_start, line_end = line_around(text, start)
     row = text[line_start:line_end]
-    names = [header[a:b] for a, b in cell_spans(header)]
-    cells = cell_spans(row)
-    if len(names) == len(cells) - 1:
-        names.insert(0, "")  # the header leaves the rows' names' cell blank
-    if len(names) != len(cells):
+    names = column_names(header, row)
+    if names is None:
         return False  # cells and columns do not line up
+    cells = cell_spans(row)
     filled = [names[i] for i, (a, b) in enumerate(cells) if i and facts_of(row[a:b], "number")]
     periods = [[f.period for f in facts_of(name, "date") if f.period] for name in filled]
     if not filled or not all(periods):
