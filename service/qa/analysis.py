@@ -48,7 +48,7 @@ from service.qa.periods import (
     years_moved,
 )
 from service.qa.quotes import quoted_phrases
-from service.qa.rating_areas import asks_whole
+from service.qa.rating_areas import asks_whole, parts_asked
 from service.qa.text import content_stems
 from service.qa.topics import asked_of_own_council, asks_nothing_new
 
@@ -93,6 +93,7 @@ class QuestionAnalysis:
     quoted: tuple[str, ...] = ()  # phrases it quotes ("'tremendously proud'"), as words
     asks_name: bool = False  # "what is the programme called": a name it does not give
     asks_whole_rating: bool = False  # a rating naming no part: the whole service's
+    rating_parts: frozenset[str] = frozenset()  # the parts a rating question names
     # When something began ("Who became chief executive in 2018?": "since 2018" answers).
     asks_start: bool = False
     # What its names are about ("Larchfield House": the council that runs the home).
@@ -221,6 +222,9 @@ def analyse(
         quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),
         asks_whole_rating=kind == "rating" and asks_whole(question if what_about else scoring),
+        rating_parts=parts_asked(question if what_about else scoring)
+        if kind == "rating"
+        else frozenset(),
         asks_start=bool(_ASKS_START.search(scoring)),
         subjects_named=lexicon.subjects_named(known) if lexicon is not None else frozenset(),
     )

@@ -32,7 +32,12 @@ from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
 from service.qa.periods import TimeConstraint
 from service.qa.quotes import holds_quotes
-from service.qa.rating_areas import asks_earlier, rates_a_part, recalls_earlier_judgement
+from service.qa.rating_areas import (
+    asks_earlier,
+    rates_a_part,
+    rates_no_part_asked,
+    recalls_earlier_judgement,
+)
 from service.qa.retrieve import Passage
 from service.qa.text import distance_to_words, question_word_positions
 
@@ -55,7 +60,7 @@ class SentenceEvidence:
     about_successor: bool = False  # it names who came after the one asked the predecessor of
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
-    rates_a_part: bool = False  # for the whole service's rating: it rates only a part
+    rates_a_part: bool = False  # it rates only a part (for the whole), or not the one asked
     # It states the judgement the question names (for "when was it rated inadequate?",
     # in itself; for "who gave it" or "what did it find", in it or its neighbours).
     states_rating: bool = True
@@ -281,7 +286,9 @@ def sentence_evidence(
         or holds_quotes(paragraph_around(passage, sentence), analysis.quoted),
         gives_name=not analysis.asks_name
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
-        rates_a_part=analysis.asks_whole_rating and rates_a_part(sentence),
+        rates_a_part=analysis.asks_whole_rating
+        and rates_a_part(sentence)
+        or rates_no_part_asked(analysis.rating_parts, sentence),
         states_rating=states_rating,
         other_label=names_other_label(analysis.scoring_question, sentence)
         or names_other_body(analysis.scoring_question, sentence)

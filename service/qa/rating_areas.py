@@ -31,6 +31,37 @@ def asks_whole(question: str) -> bool:
     return not _PART.search(question)
 
 
+# The same part, however a report names it.
+_PART_KEYS = {
+    "leaders": "leadership", "management": "leadership", "governance": "leadership",
+    "looked after": "in care", "children in care": "in care",
+    "help and protection": "protection", "child protection": "protection",
+    "safeguarding": "protection",
+}  # fmt: skip
+
+
+def parts_named(text: str) -> frozenset[str]:
+    """The parts of the service `text` names ("adoption", "in care", "protection")."""
+    found = (" ".join(m.group().lower().split()) for m in _PART.finditer(text))
+    return frozenset(_PART_KEYS.get(part, part) for part in found)
+
+
+def parts_asked(question: str) -> frozenset[str]:
+    """The parts whose rating `question` asks for; none when it asks for the overall one
+    ("and the overall rating?" after a question about care leavers)."""
+    return frozenset() if _WHOLE.search(question) else parts_named(question)
+
+
+def rates_no_part_asked(parts: frozenset[str], sentence: str) -> bool:
+    """For a question about the rating of `parts` ("What rating did its adoption services
+    get?"): `sentence` states a judgement but names none of those parts ("rated overall
+    provision as 'requires improvement'"). Read alone, like `rates_a_part`: "As this area
+    was judged to require improvement" is ruled out too (its neighbours name the part;
+    counting them, or only ruling out a sentence naming another part or the whole, was
+    measured: fewer never-read answers right)."""
+    return bool(parts) and bool(ratings_in(sentence)) and not parts & parts_named(sentence)
+
+
 def rates_a_part(sentence: str) -> bool:
     """Whether `sentence` states one judgement, of a part of the service, not the whole
     ("rated the Trust's leadership ... as 'requiring improvement'"; not "rated 'good',

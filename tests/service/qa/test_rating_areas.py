@@ -7,7 +7,14 @@ from datetime import date
 from service.qa.analysis import analyse
 from service.qa.constraints import sentence_evidence
 from service.qa.followup import resolve
-from service.qa.rating_areas import asks_whole, rates_a_part, recalls_earlier_judgement
+from service.qa.rating_areas import (
+    asks_whole,
+    parts_asked,
+    parts_named,
+    rates_a_part,
+    rates_no_part_asked,
+    recalls_earlier_judgement,
+)
 
 
 def test_a_rating_question_naming_no_part_asks_for_the_whole() -> None:
@@ -28,7 +35,7 @@ def test_a_sentence_rating_only_a_part() -> None:
     assert not rates_a_part("Children's services were rated 'inadequate'.")
 
 
-def test_only_a_question_for_the_whole_rules_out_a_part() -> None:
+def test_a_question_for_the_whole_rules_out_a_part_one_for_that_part_does_not() -> None:
     part = "It labelled the leadership of the council as 'inadequate'."
     whole = analyse(resolve("What was Doncaster rated in 2022?", []), None)
     assert sentence_evidence(whole, part, part, part, None).rates_a_part
@@ -71,3 +78,19 @@ def test_only_a_question_of_the_earlier_inspection_takes_its_judgement() -> None
     # A question about the earlier inspection's own time may be answered by it.
     then = analyse(resolve("What was the home rated in March 2022?", []), None)
     assert not sentence_evidence(then, earlier, earlier, earlier, published).time_conflict
+
+
+def test_a_part_asked_about_is_not_rated_by_a_sentence_rating_another() -> None:
+    assert parts_named("What rating did Norfolk's child protection services get?") == {"protection"}
+    assert parts_named("How were its leaders and children in care judged?") == {
+        "leadership",
+        "in care",
+    }
+    overall = 'The report rated overall provision as "requires improvement".'
+    adoption = 'Inspectors deemed the council\'s adoption services to be "outstanding".'
+    assert rates_no_part_asked(frozenset({"adoption"}), overall)
+    assert not rates_no_part_asked(frozenset({"adoption"}), adoption)
+    assert not rates_no_part_asked(frozenset(), overall)  # the whole asked: another rule
+    assert not rates_no_part_asked(frozenset({"adoption"}), "Adoption is run regionally.")
+    # Asked for the overall rating, no part is asked for.
+    assert parts_asked("and the overall rating of its services for care leavers?") == set()
