@@ -286,8 +286,7 @@ def sentence_evidence(
         or holds_quotes(paragraph_around(passage, sentence), analysis.quoted),
         gives_name=not analysis.asks_name
         or gives_name(sentence, analysis.scoring_question, analysis.common_words),
-        rates_a_part=analysis.asks_whole_rating
-        and rates_a_part(sentence)
+        rates_a_part=(analysis.asks_whole_rating and rates_a_part(sentence))
         or rates_no_part_asked(analysis.rating_parts, sentence),
         states_rating=states_rating,
         other_label=names_other_label(analysis.scoring_question, sentence)
