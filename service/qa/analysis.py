@@ -185,6 +185,7 @@ def analyse(
     moved = years_moved(question) if time is not None and own_time is None else 0
     column = moved_by_years(time, moved) if time is not None and moved else time
     role = asks_role(scoring, resolved.is_followup) if kind == "person" else None
+    rated = question if what_about else scoring  # what a rating question names the part in
     named_document = NAMES_DOCUMENT.search(scoring) if role else None
     return QuestionAnalysis(
         question=question,
@@ -221,10 +222,8 @@ def analyse(
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,
         quoted=quoted_phrases(question),  # the follow-up's own, not its topic's
         asks_name=kind is None and asks_name(form),
-        asks_whole_rating=kind == "rating" and asks_whole(question if what_about else scoring),
-        rating_parts=parts_asked(question if what_about else scoring)
-        if kind == "rating"
-        else frozenset(),
+        asks_whole_rating=kind == "rating" and asks_whole(rated),
+        rating_parts=parts_asked(rated) if kind == "rating" else frozenset(),
         asks_start=bool(_ASKS_START.search(scoring)),
         subjects_named=lexicon.subjects_named(known) if lexicon is not None else frozenset(),
     )

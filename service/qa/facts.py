@@ -272,13 +272,13 @@ def _ratio_end(sentence: str, start: int, end: int) -> int | None:
     return ratio.end()
 
 
-def _numbers(sentence: str, dates: list[Fact]) -> list[Fact]:
+def _numbers(sentence: str, dates: list[Fact], addresses: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
-    # A year is a date, not a count: "57 at January 2016" offers 57, not 2016.
+    # A year is a date, not a count: "57 at January 2016" offers 57, not 2016; nor is a
+    # house number ("14 Market Cross").
     taken = [
-        *((d.start, d.end) for d in dates),
+        *((f.start, f.end) for f in (*dates, *addresses)),
         *(m.span() for m in _CLOCK.finditer(sentence)),
-        *(m.span() for m in STREET_ADDRESS.finditer(sentence)),
     ]
     label = _SECTION_NUMBER.match(sentence)
     labelled = label.end() if label else 0
@@ -357,9 +357,12 @@ def find_facts(
         for m in RELATIVE_DAY.finditer(sentence)
     ]
     organisations = bodies(sentence, common_words)
+    streets = [
+        Fact("place", m.start(), m.end(), m.group()) for m in STREET_ADDRESS.finditer(sentence)
+    ]
     facts = [
         *(d for d in dates if not _names_a_law(sentence, d)),
-        *_numbers(sentence, dates),
+        *_numbers(sentence, dates, streets),
         # A name the sentence calls a body is no person's ("the charity Foundling Futures").
         *(
             Fact("person", start, end, sentence[start:end])
@@ -369,7 +372,7 @@ def find_facts(
         *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
         *(Fact("rating", start, end, sentence[start:end]) for start, end in rating_spans(sentence)),
         *(Fact("place", m.start(), m.end(), m.group()) for m in POSTCODE.finditer(sentence)),
-        *(Fact("place", m.start(), m.end(), m.group()) for m in STREET_ADDRESS.finditer(sentence)),
+        *streets,
     ]
     return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))
 

@@ -341,8 +341,8 @@ def kind_strength(
         for f in find_facts(sentence, None, common_words)
         if not _label_given(sentence, f, question)
     )
+    dates = [f for f in facts if f.kind == "date"]
     if kind == "date" and unit is not None:
-        dates = [f for f in facts if f.kind == "date"]
         precise = [
             f
             for f in dates
@@ -353,7 +353,6 @@ def kind_strength(
     if kind == "date" and dates_what_is_to_come(question, sentence):
         return 0.0
     if kind == "date" and asks_deadline(question):
-        dates = [f for f in facts if f.kind == "date"]
         return (
             1.0 if any(sets_deadline(sentence, f.start) for f in dates) else 0.5 if dates else 0.0
         )
