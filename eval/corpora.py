@@ -72,7 +72,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # services statement captured from the web, an equality impact assessment for a cabinet
 # decision, a family hubs timetable, a risk register extract, a children's home's
 # Regulation 45 review, a councillors' briefing on unaccompanied asylum-seeking children),
-# with `fresh18.jsonl` and `heldout-fresh18.jsonl`.
+# with `fresh18.jsonl` and `heldout-fresh18.jsonl`; six more on three councils (a kinship
+# care policy statement, an elective home education annual report, a school suspensions
+# and exclusions data briefing, an e-petition with the cabinet member's response, a
+# childcare sufficiency assessment, a holiday activities and food programme report), with
+# `fresh19.jsonl` and `heldout-fresh19.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -91,6 +95,7 @@ FRESH15 = REPO / "eval" / "corpora" / "fresh15" / "documents"
 FRESH16 = REPO / "eval" / "corpora" / "fresh16" / "documents"
 FRESH17 = REPO / "eval" / "corpora" / "fresh17" / "documents"
 FRESH18 = REPO / "eval" / "corpora" / "fresh18" / "documents"
+FRESH19 = REPO / "eval" / "corpora" / "fresh19" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -111,6 +116,7 @@ FRESH_ROUNDS = (
     FRESH16,
     FRESH17,
     FRESH18,
+    FRESH19,
 )
 
 
