@@ -54,7 +54,7 @@ _DATE_NOUNS = "year|date|day|month|deadline"
 _PERSON_NOUNS = (
     "person|people|boss|head|chief executive|director|inspector|hmi|officer|leader|manager|"
     "chair|councillor|minister|mayor|judge|magistrate|mp|commissioner|secretary of state|"
-    "headteacher|reviewer|author"
+    "headteacher|reviewer|author|investigator"
 )
 # "Which inspectors carried out the visit?" and "What is the mayor's first name?" ask for
 # names, where "Who carried out ...?" may be answered by a body or a role ("Ofsted",

@@ -23,7 +23,7 @@ _NOT_NAME_WORDS = frozenset(
     college university hospital nhs children children's court ministry parliament news
     group chief executive director officer manager inspector inspectors inspection chair
     head minister secretary leader operating regulatory independent majesty's her his
-    the a an decision report rule of for and
+    the a an our offices practitioner decision report rule of for and
     metropolitan member members team unit forum panel education information governance
     correspondent editor reporter centre center street road lane row square avenue union
     society foundation institute network alliance solutions ltd limited plc llp consulting

@@ -703,6 +703,7 @@ def test_web_and_mail_addresses_do_not_write_a_name_in_lower_case() -> None:
     [
         ("Which inspectors carried out the 2022 focused visit?", True),
         ("Which of Her Majesty's Inspectors led the visit?", True),
+        ("Which Ombudsman investigator handled the complaint?", True),
         ("Who carried out the visit?", False),
         ("When did the inspectors visit?", False),
         ("What is the first name of Mayor Jones?", True),

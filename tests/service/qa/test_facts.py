@@ -410,6 +410,14 @@ def test_a_building_or_street_of_an_address_is_no_person() -> None:
     assert [f.text for f in facts_of("Jenny Hall chaired the panel.", "person")] == ["Jenny Hall"]
     officer = "Contact: Jenny Hall, Head of Safeguarding, Shire Hall, Market Parade, EM1 2AB"
     assert [f.text for f in facts_of(officer, "person")] == ["Jenny Hall"]
+    assert facts_of("Thistlecombe Borough Council, Civic Offices, Market Square,", "person") == []
+
+
+def test_a_practitioner_post_or_our_is_no_part_of_a_name() -> None:
+    line = "Our Kinship Champion is Lewin Adebanjo-Hart, Senior Practitioner in the"
+    people = [f.text for f in facts_of(line, "person")]
+    assert "Lewin Adebanjo-Hart" in people
+    assert not any(p.startswith("Our") or "Practitioner" in p for p in people)
 
 
 def test_a_date_relative_to_its_report_holds_a_date_less_well() -> None:
