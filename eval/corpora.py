@@ -76,7 +76,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # care policy statement, an elective home education annual report, a school suspensions
 # and exclusions data briefing, an e-petition with the cabinet member's response, a
 # childcare sufficiency assessment, a holiday activities and food programme report), with
-# `fresh19.jsonl` and `heldout-fresh19.jsonl`.
+# `fresh19.jsonl` and `heldout-fresh19.jsonl`; six more on three councils (a CAMHS
+# waiting-times briefing, a grant offer letter, a serious incident notifications summary,
+# a social care staffing establishment report, a school place planning report, a SEND
+# travel assistance policy captured from the web), with `fresh20.jsonl` and
+# `heldout-fresh20.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -96,6 +100,7 @@ FRESH16 = REPO / "eval" / "corpora" / "fresh16" / "documents"
 FRESH17 = REPO / "eval" / "corpora" / "fresh17" / "documents"
 FRESH18 = REPO / "eval" / "corpora" / "fresh18" / "documents"
 FRESH19 = REPO / "eval" / "corpora" / "fresh19" / "documents"
+FRESH20 = REPO / "eval" / "corpora" / "fresh20" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -117,6 +122,7 @@ FRESH_ROUNDS = (
     FRESH17,
     FRESH18,
     FRESH19,
+    FRESH20,
 )
 
 
