@@ -110,6 +110,9 @@ _MONTH_START = re.compile(
     r"\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
 )
+# A name's last words, and the sentence running on after them in lower case or ending.
+_NAME_END = re.compile(r"\b[A-Z][\w'’-]*\s*$")
+_NAME_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
 _LEADER = "...."
 # A line that starts an item of its own: a bullet, a lettered or numbered point, a
 # section number, or a label ("Date: 12 March 2025", "Answer (Cllr Bhardwaj):").
@@ -140,11 +143,17 @@ def _text_wrap_width(text: str) -> int | None:
 
 def _mid_phrase(line: str, following: str) -> bool:
     """Whether `line` breaks off mid-phrase before `following`, which opens with a capital:
-    after a lower-case word or a comma, or between a day and its month. A line ending in
-    a name, a title or a figure is an entry of a list or a table ("..., CQC" / "Roy
-    Blackett"; "Tuition £148,900" / "Educational psychology £96,500")."""
+    after a lower-case word or a comma, between a day and its month, or inside a name the
+    next line ends and runs on from ("... by Orrinhall Research" / "Partnership, including
+    a survey"; "... is Tamsin" / "Greenhalgh."). A line ending in a name, a title or a
+    figure is otherwise an entry of a list or a table ("..., CQC" / "Roy Blackett, His
+    Majesty's Inspector"; "Tuition £148,900" / "Educational psychology £96,500")."""
     return bool(
-        _MID_PHRASE_END.search(line) or _DAY_END.search(line) and _MONTH_START.match(following)
+        _MID_PHRASE_END.search(line)
+        or _DAY_END.search(line)
+        and _MONTH_START.match(following)
+        or _NAME_END.search(line)
+        and _NAME_RUNS_ON.match(following)
     )
 
 
@@ -153,7 +162,8 @@ def _runs_on(line: str, following: str, width: int) -> bool:
     return (
         len(line.rstrip()) >= width - _WRAP_SLACK
         and any(ch.isalnum() for ch in following)  # not a rule ("-----") or a blank
-        and not _LINE_END_STOP.search(line)
+        # A stop inside a bracket still open ends no sentence: "(September 2023:" / "21).".
+        and (not _LINE_END_STOP.search(line) or line.count("(") > line.count(")"))
         and not any(
             is_table_row(x) or is_heading(x.strip()) or is_page_furniture(x)
             for x in (line, following)

@@ -192,9 +192,22 @@ class Answerer:
             return []
         target = analysis.scoring_question
         texts = [p.document.text[s:e] for p, s, e in spans]
-        # Through the embedder, so its cache can serve sentences seen in earlier requests.
-        vectors = self.embedder.encode([target, *read_as])
-        semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        # A line of a paragraph wrapped at a fixed width is part of a whole sentence
+        # (`corpus.sentences.wrapped_sentence`): "* Persistent disruptive behaviour remains
+        # the main reason for both" / "suspensions and permanent exclusions.".
+        wholes = [
+            p.document.text[slice(*wrapped_sentence(p.document.text, s, e))] for p, s, e in spans
+        ]
+        wrapped = [
+            i for i, (whole, text) in enumerate(zip(wholes, texts, strict=True)) if whole != text
+        ]
+        # Through the embedder, so its cache can serve sentences seen in earlier requests
+        # (the whole sentences too: `warmup.corpus_sentences`).
+        vectors = self.embedder.encode([target, *read_as, *(wholes[i] for i in wrapped)])
+        semantic = np.clip(vectors[1 : 1 + len(read_as)] @ vectors[0], 0.0, 1.0)
+        # The line is as near the question as the nearer of itself and its sentence.
+        whole_semantic = np.clip(vectors[1 + len(read_as) :] @ vectors[0], 0.0, 1.0)
+        semantic[wrapped] = np.maximum(semantic[wrapped], whole_semantic)
         wanted_stems = analysis.stems
         total = sum(self.idf(t) for t in wanted_stems)
         sentence_stems = [content_stems(text) for text in read_as]
@@ -216,6 +229,10 @@ class Answerer:
                 or is_section_number(text)
                 or is_page_furniture(text)
                 or text.rstrip().endswith("?")
+                # The figure ending a wrapped sentence ("(September 2023:" / "21).") is
+                # read with the line it ends.
+                or wholes[i] != text
+                and not any(c.isalpha() for c in text)
             ):
                 continue  # "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3", "Q2: ...?"
             neighbours = set(sentence_stems[i])
@@ -239,9 +256,7 @@ class Answerer:
             # contradicted as the whole sentence it is part of: "(a) note the forecast
             # overspend of £9.3m for the Children" / "and Families Directorate at Quarter
             # 2;" is no answer about Quarter 1.
-            whole = passage.document.text[
-                slice(*wrapped_sentence(passage.document.text, start, end))
-            ]
+            whole = wholes[i]
             if whole != text:
                 evidence = contradicted_as(evidence, sentence_evidence(analysis, whole, *checks))
             if analysis.time is not None and columns_dated_elsewhere(

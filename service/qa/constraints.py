@@ -26,7 +26,7 @@ from service.qa.entities import EntityMention, mentions
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
 from service.qa.kinds import kind_strength
-from service.qa.labels import names_other_age, names_other_body, names_other_label
+from service.qa.labels import names_another_item
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
@@ -65,7 +65,8 @@ class SentenceEvidence:
     # in itself; for "who gave it" or "what did it find", in it or its neighbours).
     states_rating: bool = True
     # It numbers its item "Level 1" where the question asks of "Level 3", or names another
-    # committee ("Children's Scrutiny Committee" for "the Education Committee").
+    # committee ("Children's Scrutiny Committee" for "the Education Committee"), age band
+    # or reference ("SIN/24/13" for "SIN/24/11").
     other_label: bool = False
 
 
@@ -289,9 +290,7 @@ def sentence_evidence(
         rates_a_part=(analysis.asks_whole_rating and rates_a_part(sentence))
         or rates_no_part_asked(analysis.rating_parts, sentence),
         states_rating=states_rating,
-        other_label=names_other_label(analysis.scoring_question, sentence)
-        or names_other_body(analysis.scoring_question, sentence)
-        or names_other_age(analysis.scoring_question, sentence),
+        other_label=names_another_item(analysis.scoring_question, sentence),
     )
 
 

@@ -1,5 +1,6 @@
 """Items a question names by number ("Level 3", "Action 2", "Table 1", "Year 11"), by
-name ("the Education Committee") or by age ("a child aged 11 to 15").
+reference ("SIN/24/11", "HCC-CFE-2025-041"), by name ("the Education Committee") or by
+age ("a child aged 11 to 15").
 
 A list or a plan numbers its items, and each item answers only questions about its own
 number: "What fee is paid at Level 3?" is not answered by "Level 1 (newly approved
@@ -134,4 +135,41 @@ def names_other_age(question: str, sentence: str) -> bool:
         low <= high_asked and low_asked <= high
         for low, high in found
         for low_asked, high_asked in asked
+    )
+
+
+# A reference: capitals, then up to four parts after slashes or hyphens, one at least
+# with a digit ("SIN/24/11", "KD/2025/077", "HCC-CFE-2025-041"). Its first part says
+# what it numbers.
+_REFERENCE = re.compile(r"\b([A-Z]{2,})((?:[/-][A-Z0-9]+){1,4})\b")
+
+
+def _references(text: str) -> set[tuple[str, str]]:
+    return {
+        (kind, rest) for kind, rest in _REFERENCE.findall(text) if any(c.isdigit() for c in rest)
+    }
+
+
+@lru_cache(maxsize=1024)
+def _references_asked(question: str) -> frozenset[tuple[str, str]]:
+    return frozenset(_references(question))
+
+
+def names_other_reference(question: str, sentence: str) -> bool:
+    """Whether `sentence` gives a reference of a kind the question gives ("SIN/24/13" for
+    "SIN/24/11"), and never the question's: it is about another item of that register."""
+    asked = _references_asked(question)
+    found = _references(sentence) if asked else set()
+    kinds = {kind for kind, _ in asked}
+    return any(kind in kinds for kind, _ in found - asked) and not found & asked
+
+
+def names_another_item(question: str, sentence: str) -> bool:
+    """Whether `sentence` is about another item than the one the question names: by
+    number, committee, age band or reference."""
+    return (
+        names_other_label(question, sentence)
+        or names_other_body(question, sentence)
+        or names_other_age(question, sentence)
+        or names_other_reference(question, sentence)
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from corpus.sentences import answer_spans
+from corpus.sentences import answer_spans, wrapped_sentence
 from index.backend import IndexReader
 from index.embedders.caching import CACHE_FILE, CachingEmbedder, EmbeddingCache
 from service.qa.encoder import embedding_cache_dir
@@ -19,11 +19,18 @@ log = logging.getLogger(__name__)
 
 
 def corpus_sentences(index: IndexReader, limit: int) -> list[str]:
-    """Distinct sentences of the indexed chunks, as the answer stage cuts them, at most `limit`."""
+    """Distinct sentences of the indexed chunks, as the answer stage cuts them, then the
+    whole sentences the lines of wrapped paragraphs are parts of; at most `limit`."""
     sentences: dict[str, None] = {}
     for text in index.chunk_texts(limit):  # every chunk holds at least one sentence
         for start, end in answer_spans(text):
             sentences[text[start:end]] = None
+            if len(sentences) >= limit:
+                return list(sentences)
+    for document in index.documents():
+        text = document.text
+        for start, end in answer_spans(text):
+            sentences[text[slice(*wrapped_sentence(text, start, end))]] = None
             if len(sentences) >= limit:
                 return list(sentences)
     return list(sentences)

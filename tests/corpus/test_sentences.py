@@ -215,6 +215,44 @@ def test_a_sentence_cut_by_a_wrapped_line_break_is_read_whole() -> None:
     ) == ("The council told the National Child Safeguarding Practice Review Panel on 14/02/2024.")
 
 
+def test_a_name_broken_over_a_wrapped_line_runs_on() -> None:
+    text = (
+        "The Authority must also take part in the national evaluation being\n"
+        "carried out for the Department by Orrinhall Research\n"
+        "Partnership, including a young person survey in autumn 2025. The\n"
+        "health check was carried out for the council by Kestrelmoor\n"
+        "Workforce Consulting, and received 228 responses from the teams.\n"
+        "Our contacts for the programme are listed below with their roles:\n"
+        "Lead officer for the programme: Dr Sian Cadwallader, Care Quality\n"
+        "Roy Blackett, His Majesty's Inspector of Constabulary, and others\n"
+    )
+    assert _whole(text, "carried out for the Department by Orrinhall Research").endswith(
+        "by Orrinhall Research Partnership, including a young person survey in autumn 2025."
+    )
+    assert _whole(text, "health check was carried out for the council by Kestrelmoor") == (
+        "The health check was carried out for the council by Kestrelmoor Workforce "
+        "Consulting, and received 228 responses from the teams."
+    )
+    # A name alone, or with a title after it, on the next line is an entry of a list.
+    lead = "Lead officer for the programme: Dr Sian Cadwallader, Care Quality"
+    assert _whole(text, lead) == lead
+
+
+def test_a_stop_inside_an_open_bracket_ends_no_wrapped_sentence() -> None:
+    text = (
+        "5.1 Newly qualified social workers. The Wardleton Social Work Academy\n"
+        "took 28 newly qualified social workers on its Assessed and Supported\n"
+        "Year in Employment (ASYE) programme in September 2024 (September 2023:\n"
+        "21). Of the September 2023 cohort, 19 of 21 (90%) completed their ASYE\n"
+        "and all of them are still working for the council in its locality teams.\n"
+    )
+    assert _whole(text, "21).") == (
+        "The Wardleton Social Work Academy took 28 newly qualified social workers on its "
+        "Assessed and Supported Year in Employment (ASYE) programme in September 2024 "
+        "(September 2023: 21)."
+    )
+
+
 def test_text_not_wrapped_at_a_fixed_width_keeps_its_line_breaks() -> None:
     text = (
         "Children's services were judged to require improvement to be good, and the council\n"

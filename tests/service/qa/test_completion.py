@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.models import Chunk, Document
+from corpus.sentences import wrapped_sentence
 from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from service.qa.analysis import analyse
 from service.qa.answer import Answerer, Candidate, whole_paragraphs
@@ -198,3 +201,52 @@ def test_a_wrapped_line_meets_the_questions_constraints_as_its_whole_sentence(
     quarter_two = "2.1 Cabinet is recommended to note the forecast revenue overspend of £9.3m for"
     assert quarter_two not in [c.text for c in ranked]  # "at Quarter 2", on its next line
     assert "£7.1m" in completed(ranked[0]).text  # the Quarter 1 sentence, shown whole
+
+
+_EXCLUSIONS = (
+    "KEY POINTS\n"
+    "\n"
+    "  * In 2023/24 there were 63 permanent exclusions from Kirkhallow\n"
+    "    schools, up from 51 in 2022/23 and 38 in 2021/22. This is the\n"
+    "    highest number since records began in their current form.\n"
+    "  * Persistent disruptive behaviour remains the main reason for both\n"
+    "    suspensions and permanent exclusions, as it was the year before.\n"
+)
+
+
+def test_a_wrapped_line_is_as_near_the_question_as_its_whole_sentence(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    """A line cut from its sentence by a fixed-width wrap says too little to be compared
+    with the question alone: it is compared as the nearer of itself and its sentence."""
+    text = _EXCLUSIONS
+    document = Document("x", text, "Exclusions", "2025-09-15", "briefing", "Council", "x.txt")
+    passage = Passage(Chunk("c", "x", 0, 0, len(text), text), document, 1.0, 1)
+    question = "What was the main reason for permanent exclusions in Kirkhallow in 2023/24?"
+    analysis = analyse(resolve(question, []), None)
+    ranked = Answerer(real_embedder).candidates(analysis, [passage])
+    line = "* Persistent disruptive behaviour remains the main reason for both"
+    reason = next(c for c in ranked if c.text == line)
+    start, end = wrapped_sentence(text, text.index(line), text.index(line) + len(line))
+    assert text[start:end].endswith("as it was the year before.")
+    vectors = real_embedder.encode([analysis.scoring_question, line, text[start:end]])
+    assert reason.semantic == pytest.approx(float(vectors[2] @ vectors[0]), abs=1e-4)
+    assert reason.semantic > float(vectors[1] @ vectors[0])
+
+
+def test_the_figure_ending_a_wrapped_sentence_is_read_with_the_line_it_ends(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    text = (
+        "5.1 Newly qualified social workers. The Wardleton Social Work Academy\n"
+        "took 28 newly qualified social workers on its Assessed and Supported\n"
+        "Year in Employment (ASYE) programme in September 2024 (September 2023:\n"
+        "21). Of the September 2023 cohort, 19 of 21 (90%) completed their ASYE\n"
+        "and all of them are still working for the council in its locality teams.\n"
+    )
+    document = Document("w", text, "Staffing", "2025-06-10", "report", "Council", "w.txt")
+    passage = Passage(Chunk("c", "w", 0, 0, len(text), text), document, 1.0, 1)
+    question = "How many newly qualified social workers started the ASYE in September 2024?"
+    ranked = Answerer(real_embedder).candidates(analyse(resolve(question, []), None), [passage])
+    assert "21)." not in [c.text for c in ranked]
+    assert "28 newly qualified" in ranked[0].text

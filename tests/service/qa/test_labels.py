@@ -1,4 +1,9 @@
-from service.qa.labels import names_other_age, names_other_body, names_other_label
+from service.qa.labels import (
+    names_another_item,
+    names_other_age,
+    names_other_body,
+    names_other_label,
+)
 
 
 def test_an_item_numbered_otherwise_than_asked_is_another_item() -> None:
@@ -50,3 +55,14 @@ def test_a_sentence_naming_only_other_ages_is_about_another_band() -> None:
     assert not names_other_age(question, "Placements lasted 2 to 3 years in 2023-24.")
     assert names_other_age("What is paid for a parent under 18?", "care leavers aged 18 and over")
     assert not names_other_age("How many 16-17 year olds were NEET?", "16-17 year olds NEET 3.9%")
+
+
+def test_a_reference_of_the_kind_asked_names_another_item_unless_it_is_the_one() -> None:
+    question = "On what date did Wardleton notify serious incident SIN/24/11?"
+    assert names_another_item(question, "* Includes SIN/24/13, notified in September 2024")
+    assert not names_another_item(question, "SIN/24/11 | 24/07/2024 | 01/08/2024 | 6")
+    assert not names_another_item(question, "SIN/24/11 and SIN/24/13 were both reviewed.")
+    # Another kind of reference, or none, says nothing about the incident asked.
+    assert not names_another_item(question, "Approved under KD/2024/031 in July 2024.")
+    assert not names_another_item(question, "Notifications rose to 9 in the six months.")
+    assert not names_another_item("When was it notified?", "SIN/24/13 was notified late.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from corpus.models import Document
 from index.build import BuildSummary
 from index.embedders.caching import CachingEmbedder
 from service.qa.contract import AskRequest
@@ -67,3 +68,29 @@ def test_answer_cache_off_answers_every_time(tiny_index: BuildSummary) -> None:
     assert "cache" not in engine.ask(request).timing_ms
     assert inner.seen == [request.question]
     engine.close()
+
+
+class _WrappedIndex:
+    """Just what `corpus_sentences` reads of an index: one report wrapped at 70 columns."""
+
+    text = (
+        "1.1 This report sets out the forecast outturn for the Children and Families\n"
+        "Directorate at the end of September 2025, the second quarter of the year.\n"
+        "\n"
+        "2.1 Cabinet is recommended to note the forecast revenue overspend of £9.3m for\n"
+        "the Children and Families Directorate at Quarter 2 and to approve the virement.\n"
+    )
+
+    def chunk_texts(self, limit: int | None = None) -> list[str]:
+        return [self.text]
+
+    def documents(self) -> list[Document]:
+        return [Document("b", self.text, "Budget", "2025-11-12", "report", "Council", "b.txt")]
+
+
+def test_warm_up_holds_the_whole_sentences_of_wrapped_lines() -> None:
+    warmed = corpus_sentences(_WrappedIndex(), 100)  # type: ignore[arg-type]
+    assert (
+        "2.1 Cabinet is recommended to note the forecast revenue overspend of £9.3m for" in warmed
+    )
+    assert any(s.startswith("2.1 Cabinet") and s.endswith("the virement.") for s in warmed)
