@@ -150,10 +150,8 @@ def _mid_phrase(line: str, following: str) -> bool:
     Majesty's Inspector"; "Tuition £148,900" / "Educational psychology £96,500")."""
     return bool(
         _MID_PHRASE_END.search(line)
-        or _DAY_END.search(line)
-        and _MONTH_START.match(following)
-        or _NAME_END.search(line)
-        and _NAME_RUNS_ON.match(following)
+        or (_DAY_END.search(line) and _MONTH_START.match(following))
+        or (_NAME_END.search(line) and _NAME_RUNS_ON.match(following))
     )
 
 

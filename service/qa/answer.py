@@ -231,8 +231,7 @@ class Answerer:
                 or text.rstrip().endswith("?")
                 # The figure ending a wrapped sentence ("(September 2023:" / "21).") is
                 # read with the line it ends.
-                or wholes[i] != text
-                and not any(c.isalpha() for c in text)
+                or (wholes[i] != text and not any(c.isalpha() for c in text))
             ):
                 continue  # "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3", "Q2: ...?"
             neighbours = set(sentence_stems[i])

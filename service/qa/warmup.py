@@ -30,9 +30,11 @@ def corpus_sentences(index: IndexReader, limit: int) -> list[str]:
     for document in index.documents():
         text = document.text
         for start, end in answer_spans(text):
-            sentences[text[slice(*wrapped_sentence(text, start, end))]] = None
-            if len(sentences) >= limit:
-                return list(sentences)
+            whole = text[slice(*wrapped_sentence(text, start, end))]
+            if whole != text[start:end]:
+                sentences[whole] = None
+                if len(sentences) >= limit:
+                    return list(sentences)
     return list(sentences)
 
 
