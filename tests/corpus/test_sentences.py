@@ -240,16 +240,14 @@ def test_a_name_broken_over_a_wrapped_line_runs_on() -> None:
 
 def test_a_stop_inside_an_open_bracket_ends_no_wrapped_sentence() -> None:
     text = (
-        "5.1 Newly qualified social workers. The Wardleton Social Work Academy\n"
-        "took 28 newly qualified social workers on its Assessed and Supported\n"
-        "Year in Employment (ASYE) programme in September 2024 (September 2023:\n"
-        "21). Of the September 2023 cohort, 19 of 21 (90%) completed their ASYE\n"
-        "and all of them are still working for the council in its locality teams.\n"
+        "3.2 Children in care placed more than 20 miles from their home address\n"
+        "fell again this year, to 58 at the end of March 2025 (the year before:\n"
+        "64). Most of them live with foster carers in the neighbouring counties\n"
+        "and a few in children's homes run by independent providers elsewhere.\n"
     )
-    assert _whole(text, "21).") == (
-        "The Wardleton Social Work Academy took 28 newly qualified social workers on its "
-        "Assessed and Supported Year in Employment (ASYE) programme in September 2024 "
-        "(September 2023: 21)."
+    assert _whole(text, "64).") == (
+        "3.2 Children in care placed more than 20 miles from their home address fell again "
+        "this year, to 58 at the end of March 2025 (the year before: 64)."
     )
 
 
