@@ -80,7 +80,10 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # waiting-times briefing, a grant offer letter, a serious incident notifications summary,
 # a social care staffing establishment report, a school place planning report, a SEND
 # travel assistance policy captured from the web), with `fresh20.jsonl` and
-# `heldout-fresh20.jsonl`.
+# `heldout-fresh20.jsonl`; six more on three councils (a fostering panel annual report,
+# an Ombudsman annual review letter, a council tax discount consultation, youth council
+# minutes, a children's homes market position statement, a virtual school attendance
+# dashboard), with `fresh21.jsonl` and `heldout-fresh21.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -101,6 +104,7 @@ FRESH17 = REPO / "eval" / "corpora" / "fresh17" / "documents"
 FRESH18 = REPO / "eval" / "corpora" / "fresh18" / "documents"
 FRESH19 = REPO / "eval" / "corpora" / "fresh19" / "documents"
 FRESH20 = REPO / "eval" / "corpora" / "fresh20" / "documents"
+FRESH21 = REPO / "eval" / "corpora" / "fresh21" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -123,6 +127,7 @@ FRESH_ROUNDS = (
     FRESH18,
     FRESH19,
     FRESH20,
+    FRESH21,
 )
 
 
