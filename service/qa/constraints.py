@@ -314,14 +314,18 @@ REPORTING_LAG = timedelta(days=62)
 
 def contradicted_as(line: SentenceEvidence, whole: SentenceEvidence) -> SentenceEvidence:
     """A wrapped line's evidence with the contradictions of its whole sentence: the
-    period, council, judgement or numbered item the rest of the sentence names. What the
-    line holds of the question (its kind of fact, its words) stays the line's own."""
+    period, council, judgement or numbered item the rest of the sentence names, and the
+    posts it gives its people ("Report of: Rupert Okwuosa, Director of Law and
+    Governance and" / "Monitoring Officer" names the monitoring officer). What the line
+    holds of the question (its kind of fact, its words) stays the line's own."""
     return replace(
         line,
         time_conflict=whole.time_conflict,
         other_council=line.other_council or whole.other_council,
         other_rating=line.other_rating or whole.other_rating,
         other_label=line.other_label or whole.other_label,
+        other_office=whole.other_office,
+        holds_office=line.holds_office or whole.holds_office,
     )
 
 

@@ -1,6 +1,7 @@
 """The judgements a text states: Ofsted's scale (outstanding, good, requires improvement,
 inadequate), written many ways, an area SEND inspection's outcome ("inconsistent
-experiences and outcomes") and an internal audit's opinion ("limited assurance").
+experiences and outcomes"), an internal audit's opinion ("limited assurance") and a
+RAG status ("Red").
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ _RATING = re.compile(
     # positive (or inconsistent) experiences and outcomes", "widespread and/or systemic
     # failings".
     r"|\b(?P<s>(?:positive|inconsistent)\s+experiences\s+and\s+outcomes"
-    r"|widespread\s+and/or\s+systemic\s+failings)\b",
+    r"|widespread\s+and/or\s+systemic\s+failings)\b"
+    # A RAG status (red, amber, green) is a judgement as a table's cell ("Persistent
+    # absence | 25.2% | 20.0% | Red") or when called one ("RAG rated amber").
+    r"|\|[ \t]*(?P<c>(?:red|amber|green)(?:/(?:red|amber|green))?)[ \t]*(?=\||\n|$)"
+    r"|\brag(?:[ -]rated|\s+(?:rating|status))\s*(?:of|as|is|was|:)?\s*(?P<t>red|amber|green)\b",
     re.IGNORECASE,
 )
 
@@ -31,7 +36,7 @@ def rating_spans(text: str) -> list[tuple[int, int]]:
     """Where each judgement of `text` lies in it."""
     spans = []
     for match in _RATING.finditer(text):
-        group = next(g for g in ("r", "q", "g", "v", "a", "s") if match.group(g))
+        group = next(g for g in ("r", "q", "g", "v", "a", "s", "c", "t") if match.group(g))
         spans.append(match.span(group))
     return spans
 

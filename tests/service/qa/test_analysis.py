@@ -47,6 +47,11 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("What was the average caseload in the children in care teams?", "number"),
         ("What is the council's rate of matching children with visitors?", "number"),
         ("What conversion rate did the 2023-24 campaign achieve?", "number"),
+        ("cressingford ombudsman compliance rate 2023-24", "number"),
+        ("How did Ofsted rate the council in 2023?", "rating"),
+        # Places in a home are a count, not a place.
+        ("What is the forecast demand for children's home places in 2026-27?", None),
+        ("Which place hosted the event?", "place"),
         ("What was the annual budget of the trust?", "number"),
         ("Which outside body reviewed the trust?", "organisation"),
         ("Which union criticised the council?", "organisation"),

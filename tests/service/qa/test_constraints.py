@@ -10,6 +10,7 @@ from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import (
     SentenceEvidence,
     allowed_documents,
+    contradicted_as,
     sentence_evidence,
     time_covered,
     unmet_constraints,
@@ -217,6 +218,12 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
         "The local area partnership's arrangements lead to\ninconsistent experiences and "
         "outcomes for children and young people with SEND."
     ) == {"inconsistent experiences and outcomes"}
+    # A RAG status is a judgement as a table's cell or when called one; the colour in a
+    # sentence is none.
+    assert ratings_in("Persistent absence | 24.1% | 25.2% | 20.0% | Red") == {"red"}
+    assert ratings_in("The project was RAG rated amber in March.") == {"amber"}
+    assert ratings_in("Measure | Spring | Target | RAG") == frozenset()
+    assert ratings_in("The green space and the red door were new.") == frozenset()
 
 
 def test_the_date_of_a_judgement_is_written_with_it() -> None:
@@ -583,3 +590,18 @@ def test_words_a_question_quotes_may_be_named_earlier_in_the_paragraph() -> None
     assert sentence_evidence(analysis, share, share, passage, None).quotes
     other = "9.1 Other business: 70% agreed."
     assert not sentence_evidence(analysis, other, other, passage, None).quotes
+
+
+def test_a_wrapped_line_gives_its_people_the_posts_its_whole_sentence_gives() -> None:
+    """A signature block wrapped at a fixed width cuts a post in two: the line naming the
+    person gives another post, the whole sentence the one asked about."""
+    analysis = ask("Who is the director of children's services at Doncaster?")
+    line = "Report of: Ann Lee, Director of Law and Governance and"
+    whole = f"{line}\nDirector of Children's Services"
+    cut = _evidence(analysis, line)
+    assert cut.other_office and not cut.holds_office
+    read_whole = contradicted_as(cut, _evidence(analysis, whole))
+    assert not read_whole.other_office and read_whole.holds_office
+    # A line whose whole sentence gives only another post still gives another post.
+    other = f"{line}\nHousing"
+    assert contradicted_as(cut, _evidence(analysis, other)).other_office
