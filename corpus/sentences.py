@@ -160,8 +160,9 @@ def _runs_on(line: str, following: str, width: int) -> bool:
     return (
         len(line.rstrip()) >= width - _WRAP_SLACK
         and any(ch.isalnum() for ch in following)  # not a rule ("-----") or a blank
-        # A stop inside a bracket still open ends no sentence: "(September 2023:" / "21).".
-        and (not _LINE_END_STOP.search(line) or line.count("(") > line.count(")"))
+        # A stop inside a bracket still open ends no sentence: "(September 2023:" / "21).",
+        # "Year 11) in the care of the council (spring term 2024:" / "389).".
+        and (not _LINE_END_STOP.search(line) or line.rfind("(") > line.rfind(")"))
         and not any(
             is_table_row(x) or is_heading(x.strip()) or is_page_furniture(x)
             for x in (line, following)

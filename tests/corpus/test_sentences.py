@@ -249,6 +249,15 @@ def test_a_stop_inside_an_open_bracket_ends_no_wrapped_sentence() -> None:
         "3.2 Children in care placed more than 20 miles from their home address fell again "
         "this year, to 58 at the end of March 2025 (the year before: 64)."
     )
+    # A line may close one bracket and open another, still open at its end.
+    text = (
+        "1.1 At the end of the spring term 2025 the Virtual School was responsible\n"
+        "for 412 children of statutory school age in care (from Reception to\n"
+        "Year 11) in the care of Ardingworth County Council (spring term 2024:\n"
+        "389). Of them, 293 attend schools in the county and 119 attend schools\n"
+        "outside it, most of them in the neighbouring counties to the north.\n"
+    )
+    assert _whole(text, "389).").endswith("Ardingworth County Council (spring term 2024: 389).")
 
 
 def test_text_not_wrapped_at_a_fixed_width_keeps_its_line_breaks() -> None:
