@@ -340,8 +340,8 @@ class EntityLexicon:
 
     def _unknown_name(self, tokens: list[re.Match[str]], keys: list[str], i: int) -> bool:
         word, key = tokens[i].group(), keys[i]
-        if not key or key in _NOT_NAMES or self.knows_word(key) or len(key) < 3:
-            return False
+        if not key or set(key.split("-")) <= _NOT_NAMES or self.knows_word(key) or len(key) < 3:
+            return False  # "April-September" is no name
         if word.endswith("-"):
             return False  # "mid-2016"
         return (word[0].isupper() and i > 0) or _used_as_place(keys, i)

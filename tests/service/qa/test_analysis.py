@@ -322,6 +322,8 @@ def test_a_name_no_document_mentions_is_an_unknown_entity() -> None:
         assert [m.key for m in unknown] == ["sheffield"], question
     # Ordinary words the corpus does not use are not names.
     assert LEXICON.mentions("how many youngsters were shunted between homes?") == []
+    # Nor are months joined as a span the reports write apart.
+    assert LEXICON.mentions("How many visits in the April-September 2024 half year?") == []
 
 
 def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
