@@ -20,7 +20,7 @@ from typing import Literal
 from service.qa.entities import MONTHS as MONTHS  # re-exported: one list of months
 from service.qa.judgements import rating_spans
 from service.qa.organisations import bodies
-from service.qa.people import POSTCODE, STREET_ADDRESS, people
+from service.qa.people import POSTCODE, STREET_ADDRESS, VENUE, people
 
 FactKind = Literal["date", "number", "person", "organisation", "rating", "place"]
 # What an asked-for number must be, or how precise an asked-for date ("which month").
@@ -358,16 +358,20 @@ def find_facts(
     ]
     organisations = bodies(sentence, common_words)
     streets = [
-        Fact("place", m.start(), m.end(), m.group()) for m in STREET_ADDRESS.finditer(sentence)
+        Fact("place", m.start(), m.end(), m.group())
+        for rx in (STREET_ADDRESS, VENUE)
+        for m in rx.finditer(sentence)
     ]
     facts = [
         *(d for d in dates if not _names_a_law(sentence, d)),
         *_numbers(sentence, dates, streets),
-        # A name the sentence calls a body is no person's ("the charity Foundling Futures").
+        # A name the sentence calls a body, or a building, is no person's ("the charity
+        # Foundling Futures", "Riverside House").
         *(
             Fact("person", start, end, sentence[start:end])
             for start, end in people(sentence, common_words)
             if (start, end) not in organisations
+            and not any(p.start < end and start < p.end for p in streets)
         ),
         *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
         *(Fact("rating", start, end, sentence[start:end]) for start, end in rating_spans(sentence)),

@@ -682,6 +682,23 @@ def test_a_street_address_is_a_place_and_its_house_number_no_figure() -> None:
     ]
 
 
+def test_a_named_building_is_a_place_and_no_person() -> None:
+    def places(text: str) -> list[str]:
+        return [f.text for f in facts_of(text, "place")]
+
+    assert places("4pm to 6pm, The Junction Youth Hub, Hollin Street.") == [
+        "The Junction Youth Hub"
+    ]
+    assert places("Stakeholder panels: Tarrowfield Guildhall") == ["Tarrowfield Guildhall"]
+    held = "Meetings were held in person at Riverside House, Cressingford."
+    assert places(held) == ["Riverside House"]
+    assert facts_of(held, "person") == []
+    # A house or hall may be a surname: only one met "at" or led by "the" is a place.
+    said = "Paul Hall, the director, said the plan was working."
+    assert places(said) == [] and [f.text for f in facts_of(said, "person")] == ["Paul Hall"]
+    assert places("The House of Commons debated the review.") == []
+
+
 def test_by_when_asks_for_the_date_set_as_a_deadline() -> None:
     question = "By when do families need to book the October half term HAF programme?"
     deadline = "Book through the HAF booking site by Friday 17 October."
