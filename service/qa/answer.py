@@ -65,8 +65,9 @@ from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_e
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
 from service.qa.entities import EntityLexicon, heading_of
+from service.qa.labels import names_field_asked
 from service.qa.retrieve import Passage
-from service.qa.shortfalls import best_falls_short
+from service.qa.shortfalls import HOLDS_KIND, best_falls_short
 from service.qa.subjects import other_subjects
 from service.qa.table_periods import columns_dated_elsewhere
 from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
@@ -278,6 +279,14 @@ class Answerer:
                 "time_conflict": 1.0 if evidence.time_conflict else 0.0,
                 "near": evidence.near,
                 "overlap_z": float(overlap_z[i]),
+                # A form's field whose label the question names, holding the kind asked
+                # ("Consultation closes: 11.59pm on 5 January 2025" for "When does the
+                # consultation close?").
+                "field": float(
+                    analysis.kind is not None
+                    and evidence.kind >= HOLDS_KIND
+                    and names_field_asked(text, wanted_stems)
+                ),
             }
             day = references[passage.chunk.chunk_id]
             document_fact = gives_document_fact(analysis, text, passage, day)

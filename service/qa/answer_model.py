@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 FEATURES = (
     "semantic", "overlap", "context", "coverage", "rank", "typed", "recency", "short", "novel",
-    "entity", "time_match", "time_conflict", "near", "overlap_z",
+    "entity", "time_match", "time_conflict", "near", "overlap_z", "field",
 )  # fmt: skip
 # The first hand-set weights (rounded values from a sweep over the gold set); used
 # when no fitted file is given, and as the comparison in `reportqa eval fit-answer`.
@@ -30,6 +30,7 @@ HAND_WEIGHTS = {
     "semantic": 0.45, "overlap": 0.4, "context": 0.15, "coverage": 0.1, "rank": 0.15,
     "typed": 0.25, "recency": 0.2, "short": 0.0, "novel": 0.0,
     "entity": 0.0, "time_match": 0.0, "time_conflict": 0.0, "near": 0.0, "overlap_z": 0.0,
+    "field": 0.0,
 }  # fmt: skip
 WEIGHTS_PATH = Path(__file__).with_name("answer_weights.json")
 

@@ -12,7 +12,10 @@ Chair, Children's Scrutiny Committee".
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
+
+from service.qa.text import content_stems
 
 # The words that number an item of a list, a plan, a scale or a document ("over 18",
 # "within 45 days" are amounts, not items).
@@ -173,3 +176,20 @@ def names_another_item(question: str, sentence: str) -> bool:
         or names_other_age(question, sentence)
         or names_other_reference(question, sentence)
     )
+
+
+# A form's field: a short label, a colon, its value ("Consultation closes: 11.59pm on 5
+# January 2025", "Chair of Board: Dr Edmund Quarrie").
+_FIELD = re.compile(r"\s*(?P<label>[A-Z][\w '’()/-]{0,40}?)\s*:[ \t]+\S")
+_FIELD_LABEL_WORDS = 6
+
+
+def names_field_asked(sentence: str, question_stems: AbstractSet[str]) -> bool:
+    """Whether `sentence` is a form's field whose label the question names in full:
+    "Consultation closes:" for "When does the consultation close?", "Chair of Board:"
+    for "Who chairs the Board?"."""
+    field = _FIELD.match(sentence)
+    if field is None or len(field.group("label").split()) > _FIELD_LABEL_WORDS:
+        return False
+    label = content_stems(field.group("label"))
+    return bool(label) and label <= question_stems

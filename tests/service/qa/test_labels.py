@@ -1,9 +1,11 @@
 from service.qa.labels import (
     names_another_item,
+    names_field_asked,
     names_other_age,
     names_other_body,
     names_other_label,
 )
+from service.qa.text import content_stems
 
 
 def test_an_item_numbered_otherwise_than_asked_is_another_item() -> None:
@@ -66,3 +68,17 @@ def test_a_reference_of_the_kind_asked_names_another_item_unless_it_is_the_one()
     assert not names_another_item(question, "Approved under KD/2024/031 in July 2024.")
     assert not names_another_item(question, "Notifications rose to 9 in the six months.")
     assert not names_another_item("When was it notified?", "SIN/24/13 was notified late.")
+
+
+def test_a_forms_field_is_asked_for_when_the_question_names_its_label() -> None:
+    closes = content_stems("When does the Hebblethorpe council tax consultation close?")
+    assert names_field_asked("Consultation closes: 11.59pm on 5 January 2025", closes)
+    assert not names_field_asked("Decision by: Cabinet, 12 February 2025", closes)
+    chair = content_stems("Who chairs the Ardingworth Virtual School Governing Board?")
+    assert names_field_asked("Chair of Board: Dr Edmund Quarrie, Headteacher", chair)
+    assert not names_field_asked("Presented by: Marguerite Dunstan, Virtual School Head", chair)
+    # A sentence with a colon is no field, nor is a long label.
+    assert not names_field_asked("The board said: the chair will stay.", chair)
+    assert not names_field_asked(
+        "The chair of the board of the virtual school governors: Dr Quarrie", chair
+    )
