@@ -39,11 +39,10 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 
 # "rate" as a noun is a figure ("the rate of matching", "the agency social worker rate in
 # Lindenmere?", "What conversion rate did the campaign achieve?", "ombudsman compliance
-# rate 2023-24"); as a verb a judgement
-# ("How did Ofsted rate the council?").
+# rate 2023-24"); as a verb a judgement ("How did Ofsted rate the council?").
 _RATE_NOUN = (
     r"\s+(?:of|in|at|for|per|among|was|is|has|had|were|fell|rose|did|does|do|will|would)\b"
-    r"|\s*[?.,]|\s*$|\s+\d"  # "compliance rate 2023-24"
+    r"|\s*[?.,]|\s*$|\s+\d"
 )
 _PRICE_NOUNS = r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price"
 _NUMBER_NOUNS = (

@@ -357,26 +357,26 @@ def find_facts(
         for m in RELATIVE_DAY.finditer(sentence)
     ]
     organisations = bodies(sentence, common_words)
-    streets = [
+    places = [
         Fact("place", m.start(), m.end(), m.group())
         for rx in (STREET_ADDRESS, VENUE)
         for m in rx.finditer(sentence)
     ]
     facts = [
         *(d for d in dates if not _names_a_law(sentence, d)),
-        *_numbers(sentence, dates, streets),
+        *_numbers(sentence, dates, places),
         # A name the sentence calls a body, or a building, is no person's ("the charity
         # Foundling Futures", "Riverside House").
         *(
             Fact("person", start, end, sentence[start:end])
             for start, end in people(sentence, common_words)
             if (start, end) not in organisations
-            and not any(p.start < end and start < p.end for p in streets)
+            and not any(p.start < end and start < p.end for p in places)
         ),
         *(Fact("organisation", start, end, sentence[start:end]) for start, end in organisations),
         *(Fact("rating", start, end, sentence[start:end]) for start, end in rating_spans(sentence)),
         *(Fact("place", m.start(), m.end(), m.group()) for m in POSTCODE.finditer(sentence)),
-        *streets,
+        *places,
     ]
     return tuple(sorted(facts, key=lambda f: (f.start, -f.end)))
 

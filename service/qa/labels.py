@@ -7,6 +7,10 @@ number: "What fee is paid at Level 3?" is not answered by "Level 1 (newly approv
 carers): £80", though every other word fits. So with a committee, board, panel or forum:
 "Who chaired the Education Committee's session?" is not answered by "Cllr Darren Hoskins,
 Chair, Children's Scrutiny Committee".
+
+A form labels its fields the same way, and a field whose label the question names is
+the answer's likely place: "Consultation closes: 11.59pm on 5 January 2025" for "When
+does the consultation close?".
 """
 
 from __future__ import annotations

@@ -46,6 +46,11 @@ _POST_WORDS = frozenset(
 _HOUSE_NUMBER = re.compile(r"\b\d+[A-Za-z]?\s+$")
 # A street address answers "where" as a postcode does: "14 Market Cross", "6 Cumberland
 # Place". Its house number is no figure.
+_STREET_ENDS = sorted(_ADDRESS_NAME_ENDS | {"street", "road", "lane", "avenue", "cross", "row"})
+STREET_ADDRESS = re.compile(
+    r"\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][\w'’-]*\s+){1,3}?"
+    rf"(?:{'|'.join(w.capitalize() for w in _STREET_ENDS)})\b"
+)
 # A building named for a meeting or a service answers "where" too: "The Junction Youth
 # Hub", "Tarrowfield Guildhall". A house or hall may be a surname ("Paul Hall"): only one
 # led by "the" or met "at", "in", "from" or "to" ("held at Riverside House") is a place.
@@ -54,11 +59,6 @@ VENUE = re.compile(
     rf"\b(?:The\s+)?{_VENUE_NAME}(?:Guildhall|Centre|Center|Hub|Library|Offices|Pavilion)\b"
     rf"|(?:\bThe\s+|(?<=\bat\s)|(?<=\bin\s)|(?<=\bfrom\s)|(?<=\bto\s)){_VENUE_NAME}"
     r"(?:House|Hall|Chambers)\b"
-)
-_STREET_ENDS = sorted(_ADDRESS_NAME_ENDS | {"street", "road", "lane", "avenue", "cross", "row"})
-STREET_ADDRESS = re.compile(
-    r"\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][\w'’-]*\s+){1,3}?"
-    rf"(?:{'|'.join(w.capitalize() for w in _STREET_ENDS)})\b"
 )
 
 
