@@ -83,7 +83,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # `heldout-fresh20.jsonl`; six more on three councils (a fostering panel annual report,
 # an Ombudsman annual review letter, a council tax discount consultation, youth council
 # minutes, a children's homes market position statement, a virtual school attendance
-# dashboard), with `fresh21.jsonl` and `heldout-fresh21.jsonl`.
+# dashboard), with `fresh21.jsonl` and `heldout-fresh21.jsonl`; six more on three
+# councils (an Ofsted focused visit letter, corporate parenting board minutes, a news
+# report of a SEND inspection, a performance scorecard, a cabinet report on children's
+# homes, a regional adoption agency's annual report), with `fresh22.jsonl` and
+# `heldout-fresh22.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -105,6 +109,7 @@ FRESH18 = REPO / "eval" / "corpora" / "fresh18" / "documents"
 FRESH19 = REPO / "eval" / "corpora" / "fresh19" / "documents"
 FRESH20 = REPO / "eval" / "corpora" / "fresh20" / "documents"
 FRESH21 = REPO / "eval" / "corpora" / "fresh21" / "documents"
+FRESH22 = REPO / "eval" / "corpora" / "fresh22" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -128,6 +133,7 @@ FRESH_ROUNDS = (
     FRESH19,
     FRESH20,
     FRESH21,
+    FRESH22,
 )
 
 
