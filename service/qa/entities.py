@@ -154,8 +154,7 @@ class EntityLexicon:
                 if (named_on or first in self._mentions or first in named)
                 and first not in lower_case
             )
-            # A name is never written in lower case: "Doncaster" is one, the "Provision"
-            # that opens a sentence is not.
+            # A name is never written in lower case: not the "Provision" opening a sentence.
             for key in keys:
                 if any(word not in lower_case for word in key.split()):
                     self._docs_of[key].add(doc_id)
@@ -306,8 +305,9 @@ class EntityLexicon:
                 place = key in self._councils and _used_as_place(keys, i)
                 rare = lower and self._mentions[key] < 2 and not place
                 # An acronym typed in lower case where the question writes names with
-                # capitals is a word: "to send" beside "Corvingham" and "JTAI" (not SEND).
-                rare = rare or lower and key in self._acronyms and cased
+                # capitals is a word: "to send" beside "Corvingham" (not SEND, "Send").
+                a_word = key in self._acronyms or key in self._aliases and key in self.common_words
+                rare = rare or lower and cased and a_word
                 if documents and not rare:
                     text = question[tokens[i].start() : tokens[i + size - 1].end()]
                     found.append(EntityMention(text, key, documents))

@@ -526,6 +526,17 @@ def test_abbreviations_are_no_names_where_they_read_as_words() -> None:
     question = "When must Corvingham send its plan to Ofsted after the JTAI?"
     assert "send" not in [m.key for m in lexicon.mentions(question)]
     assert "send" in [m.key for m in lexicon.mentions("What did the SEND partnership do?")]
+    # Nor where a report defines it and another writes "Send" on a button.
+    defined = EntityLexicon(
+        [
+            _doc("d1", "SEND news", "Parents appealed to the Tribunal (SEND). The SEND "
+                 "service and the JTAI were criticised."),
+            _doc("d2", "Web page", "Was this page helpful? [Send feedback] We send replies."),
+            _doc("d3", "Letter", "The plan must be sent to Ofsted by Corvingham."),
+        ]
+    )  # fmt: skip
+    assert "send" not in [m.key for m in defined.mentions(question)]
+    assert "send" in [m.key for m in defined.mentions("What did the SEND service do?")]
     # A name a letterhead writes in capitals is still one, typed in lower case.
     letterhead = EntityLexicon(
         [_doc("d1", "Letter", "KENT COUNTY COUNCIL\n\nThe JTAI of Kent met in Kent.")]
