@@ -126,13 +126,14 @@ def _wrap_width(lines: list[str]) -> int | None:
     """The width `lines` are wrapped at, or None when they are not wrapped: a few longer
     lines (a title, a web address) may stand out of it, most lines may not."""
     prose = [len(line.rstrip()) for line in lines if line.strip() and not is_table_row(line)]
-    within = [n for n in prose if n <= _WRAP_MAX]
-    if not within or len(prose) - len(within) > len(prose) * _WRAP_OUTLIERS:
-        return None
-    width = max(within)
-    if sum(n >= width - _WRAP_SLACK for n in within) < _WRAPPED_LINES:
-        return None
-    return width
+    within = sorted(n for n in prose if n <= _WRAP_MAX)
+    spare = int(len(prose) * _WRAP_OUTLIERS) - (len(prose) - len(within))
+    # The width is the longest line but for those few: one line typed unwrapped among
+    # lines wrapped at 76 does not make the width 100.
+    for width in reversed(within[-1 - spare :] if within and spare >= 0 else []):
+        if sum(width - _WRAP_SLACK <= n <= width for n in within) >= _WRAPPED_LINES:
+            return width
+    return None
 
 
 @lru_cache(maxsize=256)

@@ -260,6 +260,28 @@ def test_a_stop_inside_an_open_bracket_ends_no_wrapped_sentence() -> None:
     assert _whole(text, "389).").endswith("Ardingworth County Council (spring term 2024: 389).")
 
 
+def test_a_line_typed_unwrapped_among_wrapped_ones_sets_no_width() -> None:
+    """One long line (a sentence the writer did not wrap) does not hide the width the
+    rest of the report is wrapped at."""
+    wrapped = (
+        "4.1 Option 2 was rejected because soft market testing in April 2024\n"
+        "attracted interest from only one provider, at a proposed block rate\n"
+        "of £5,450 per bed per week, and the council would have limited say\n"
+        "over which children were matched to the beds.\n"
+    )
+    unwrapped = (
+        "4.2 Each home must be registered with Ofsted and comply with the Children's Homes "
+        "Regulations.\n"
+    )
+    text = "\n".join([wrapped] * 8 + [unwrapped] + [wrapped] * 8)
+    assert _whole(text, "attracted interest from only one provider, at a proposed block rate") == (
+        "4.1 Option 2 was rejected because soft market testing in April 2024 attracted "
+        "interest from only one provider, at a proposed block rate of £5,450 per bed per "
+        "week, and the council would have limited say over which children were matched to "
+        "the beds."
+    )
+
+
 def test_text_not_wrapped_at_a_fixed_width_keeps_its_line_breaks() -> None:
     text = (
         "Children's services were judged to require improvement to be good, and the council\n"
