@@ -48,7 +48,7 @@ ORGANISATION_WORDS = frozenset(
     committee agency partnership board office ministry parliament nhs university college
     school charity commission lga dfe union society foundation institute network alliance
     solutions ltd limited plc llp consulting consultancy academy advocacy forum cic associates
-    recruitment federation cooperative""".split()  # noqa: SIM905
+    recruitment federation cooperative tribunal court panel""".split()  # noqa: SIM905
 )
 # A room named after the body that meets in it is a place: "Committee Room 3",
 # "the Council Chamber".
@@ -115,7 +115,9 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
         words = [w.lower().strip(",.'’").removesuffix("'s") for w in run.group().split()]
         if words[-1] in _VENUE_WORDS:
             continue
-        if set(words) & ORGANISATION_WORDS or _ACRONYM.fullmatch(run.group()):
+        if set(words) & ORGANISATION_WORDS or (
+            _ACRONYM.fullmatch(run.group()) and not _capitals_heading(sentence, run, common_words)
+        ):
             defined = _DEFINED_ACRONYM.match(sentence, run.end())
             found.append((run.start(), defined.end() if defined else run.end()))
     found += [
@@ -131,6 +133,21 @@ def bodies(sentence: str, common_words: AbstractSet[str] = frozenset()) -> list[
             and not _named_otherwise(m.group("name"), called is _BODY_THEN_NAME, common_words)
         ]
     return sorted(found)
+
+
+# Words in capitals beside a run's start or end: a heading written in capitals.
+_CAPITALS_BEFORE = re.compile(r"[A-Z]{2,}[ \t]+$")
+_CAPITALS_AFTER = re.compile(r"[ \t]+[A-Z]{2,}\b")
+
+
+def _capitals_heading(sentence: str, run: re.Match[str], common_words: AbstractSet[str]) -> bool:
+    """Whether a word in capitals is a word of a heading written in capitals, not an
+    acronym: the corpus writes it in lower case and it stands beside another word in
+    capitals ("DECISION RECORD", "STANNERBY COUNTY COUNCIL"; not "SEND services")."""
+    return run.group().lower() in common_words and bool(
+        _CAPITALS_BEFORE.search(sentence, 0, run.start())
+        or _CAPITALS_AFTER.match(sentence, run.end())
+    )
 
 
 def _named_otherwise(name: str, set_apart: bool, common_words: AbstractSet[str]) -> bool:

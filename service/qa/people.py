@@ -20,7 +20,7 @@ _INITIAL = re.compile(r"[A-Z]\.")
 _NOT_NAME_WORDS = frozenset(
     """council trust services service board association government department county
     borough authority ofsted office inspectorate committee agency partnership school
-    college university hospital nhs children children's court ministry parliament news
+    college university hospital nhs children children's court tribunal ministry parliament news
     group chief executive director officer manager inspector inspectors inspection chair
     head minister secretary leader operating regulatory independent majesty's her his
     the a an our offices practitioner decision report rule of for and

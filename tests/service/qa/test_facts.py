@@ -157,6 +157,11 @@ def test_people_and_organisations() -> None:
         ("The charity Foundling Futures said it was concerned.", "Foundling Futures"),
         # Its kind in more than one word: "the voluntary adoption agency ...".
         ("It is bought from the voluntary adoption agency Kindred Paths.", "Kindred Paths"),
+        (  # a tribunal, a court or a panel is a body, not a person
+            "Appeals lodged with the First-tier Tribunal (SEND) rose.",
+            "First-tier Tribunal (SEND)",
+        ),
+        ("The case went to the Family Court in May.", "Family Court"),
         (  # the kind of body, then its name after a comma
             "We work with our regional adoption agency, Adopt North Central.",
             "Adopt North Central",
@@ -200,6 +205,17 @@ def test_a_name_is_called_a_body_only_when_it_is_one() -> None:
         "Jane Smith, the union's regional officer, spoke.",
     ):
         assert facts_of(sentence, "organisation", common_words=common) == [], sentence
+
+
+def test_a_word_of_a_heading_in_capitals_is_no_acronym() -> None:
+    """A heading in capitals ("DECISION RECORD") names no body called RECORD; "SEND services"
+    names SEND."""
+    common = frozenset({"decision", "record", "county", "council", "send"})
+    heading = "DECISION RECORD (extract from the Cabinet minutes of 17 September 2024)"
+    assert facts_of(heading, "organisation", common_words=common) == []
+    assert facts_of("STANNERBY COUNTY COUNCIL", "organisation", common_words=common) == []
+    sentence = "The SEND services improved."
+    assert [f.text for f in facts_of(sentence, "organisation", common_words=common)] == ["SEND"]
 
 
 def test_a_body_written_short_with_a_capital_is_an_organisation() -> None:
