@@ -17,6 +17,8 @@ _RATING = re.compile(
     r"\s+(?:to\s+be\s+|as\s+)?(?P<g>good)\b"
     # or the value of a judgement line: "Care leavers: good".
     r"|:[ \t]*(?P<v>good)[ \t.]*(?:$|\n)"
+    # or its column, the label's last word in lower case ("children in care     Good").
+    r"|\b(?-i:[a-z]+)[ \t]+(?P<e>(?-i:Good))[ \t]*(?:$|\n)"
     # An internal audit's opinion is a judgement on its own scale: "limited assurance".
     r"|\b(?P<a>(?:substantial|reasonable|limited|moderate|minimal|full)\s+assurance)\b"
     # An area SEND inspection's outcome is one of three: "arrangements typically lead to
@@ -36,7 +38,7 @@ def rating_spans(text: str) -> list[tuple[int, int]]:
     """Where each judgement of `text` lies in it."""
     spans = []
     for match in _RATING.finditer(text):
-        group = next(g for g in ("r", "q", "g", "v", "a", "s", "c", "t") if match.group(g))
+        group = next(g for g in ("r", "q", "g", "v", "e", "a", "s", "c", "t") if match.group(g))
         spans.append(match.span(group))
     return spans
 

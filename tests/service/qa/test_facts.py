@@ -111,6 +111,10 @@ def test_ratings_on_the_inspection_scale(sentence: str, rating: str) -> None:
 def test_good_as_the_value_of_a_judgement_line_is_a_rating() -> None:
     assert [f.text for f in facts_of("- Care leavers: good", "rating")] == ["good"]
     assert facts_of("Care leavers: good levels of contact", "rating") == []
+    # Or of its column, after a label in lower case (a judgements table flattened).
+    row = "The experiences and progress of children in care Good"
+    assert [f.text for f in facts_of(row, "rating")] == ["Good"]
+    assert facts_of("Feeling Good", "rating") == []  # a title's words
 
 
 def test_the_year_of_a_laws_title_is_no_date() -> None:
