@@ -73,10 +73,10 @@ _NUMBER_WORDS = (
     rf"fifteen|sixteen|seventeen|eighteen|nineteen|{_TENS}|hundred|thousand|a\s+quarter|"
     r"a\s+third|half|a\s+fifth)"
 )
-# A figure with what makes it an amount: currency, scale, per cent.
+# A figure with what makes it an amount: currency (£, or "45p"), scale, per cent.
 _FIGURE = (
     # Not inside a word or code: "3" of the postcode "DN1 3BU" is no figure.
-    rf"£?\b\d+(?:,\d{{3}})*(?:\.\d+)?(?:\s?(?:%|per\s?cent)|(?:\s?(?:million|billion|m|bn|k))\b)?"
+    rf"£?\b\d+(?:,\d{{3}})*(?:\.\d+)?(?:\s?(?:%|per\s?cent)|(?:\s?(?:million|billion|m|bn|k)|p)\b)?"
     r"(?![A-Za-z\d])"
     rf"|\b{_NUMBER_WORDS}\b"
 )
@@ -224,7 +224,7 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
 
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)
-_AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k)$", re.IGNORECASE)
+_AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k|p)$", re.IGNORECASE)
 # "one" as a pronoun is no count: "each and every one of our staff", "no-one", "any one".
 _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$", re.IGNORECASE)
 

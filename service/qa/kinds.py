@@ -33,10 +33,10 @@ from service.qa.strands import names_other_strand
 SHARE = re.compile(r"%|per\s?cent|(?<!-)\b(?:quarter|third|half|fifth)\b(?!-)", re.IGNORECASE)
 # A ratio ("7 in 10", "one in eight": `facts.RATIO`) is a share too, but no percentage.
 _ASKS_PERCENTAGE = re.compile(r"\bpercentage\b|\bper\s?cent\b|%", re.IGNORECASE)
-_MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn)\b", re.IGNORECASE)
+_MONEY = re.compile(r"£|\b(?:million|billion|pounds)\b|\d(?:m|bn|p)\b", re.IGNORECASE)
 # "How many children" is not answered by "£1.2 million" or "18%" (nor by a share in
 # words, "a third": `SHARE`).
-_NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b", re.IGNORECASE)
+_NOT_COUNT = re.compile(r"[£%]|per\s?cent|\bpounds\b|\dp\b", re.IGNORECASE)
 _MONTH_NAMED = re.compile(
     rf"\b(?:{'|'.join(MONTHS)}|spring|summer|autumn|winter)\b|{NUMERIC_DAY}", re.I
 )
@@ -51,6 +51,7 @@ _MEASURE_UNIT = (
     r"meters?)"
 )
 _MEASURE = re.compile(rf"(?<!-)\b{_MEASURE_UNIT}\b(?!-)", re.IGNORECASE)
+_ASKS_FIGURE = re.compile(r"\b(?:average|mean|median|rate|score)\b", re.IGNORECASE)
 _ASKS_MEASURE = re.compile(
     rf"\bhow\s+(?:long|far)\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?{_MEASURE_UNIT}\b",
     re.IGNORECASE,
@@ -375,6 +376,10 @@ def kind_strength(
             )
             else 0.0
         )
+    if kind == "number" and _ASKS_FIGURE.search(question):
+        # An average or a rate is no count of things written in words ("ten statistical
+        # neighbours" for "What is the statistical neighbour average?").
+        facts = tuple(f for f in facts if not (f.value.isalpha() and f.text != f.value))
     asked = question.lower()
     # Compared as names: "The Trust's" is the question's "the Trust".
     keys = f" {entity_key(question)} "

@@ -81,6 +81,9 @@ def test_numbers_keep_their_unit_and_what_they_count() -> None:
     numbers = [f.text for f in facts_of(sentence, "number")]
     assert numbers == ["£1.2 million", "76%", "39 children"]
     assert [f.core for f in facts_of(sentence, "number")][-1] == "39"
+    # Pence are money: "45p per mile".
+    assert [f.text for f in facts_of("45p per mile for two journeys.", "number")][0] == "45p"
+    assert kind_strength("It pays 45p per mile.", "number", "money") == 1.0
 
 
 def test_number_words_are_numbers_and_years_are_dates() -> None:
@@ -303,6 +306,11 @@ def test_kind_strength_asks_for_the_unit_too() -> None:
     assert kind_strength("The council was awarded £1.2 million.", "number", "count") == 0.0
     assert kind_strength("Care costs rose by 18%.", "number", "count") == 0.0
     assert kind_strength("The number in care rose to 612.", "number", "count") == 1.0
+    # An average or a rate is no count of things in words ("ten statistical neighbours").
+    average = "What is the statistical neighbour average for conferences held on time?"
+    note = "The average is for our ten statistical neighbours (2023/24 data)."
+    assert kind_strength(note, "number", None, average) == 0.0
+    assert kind_strength("Their average is 79%.", "number", None, average) == 1.0
 
 
 def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
