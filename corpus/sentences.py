@@ -128,9 +128,11 @@ def _wrap_width(lines: list[str]) -> int | None:
     prose = [len(line.rstrip()) for line in lines if line.strip() and not is_table_row(line)]
     within = sorted(n for n in prose if n <= _WRAP_MAX)
     spare = int(len(prose) * _WRAP_OUTLIERS) - (len(prose) - len(within))
+    if not within or spare < 0:
+        return None
     # The width is the longest line but for those few: one line typed unwrapped among
     # lines wrapped at 76 does not make the width 100.
-    for width in reversed(within[-1 - spare :] if within and spare >= 0 else []):
+    for width in reversed(within[-1 - spare :]):
         if sum(width - _WRAP_SLACK <= n <= width for n in within) >= _WRAPPED_LINES:
             return width
     return None

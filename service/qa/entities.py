@@ -305,7 +305,7 @@ class EntityLexicon:
                 place = key in self._councils and _used_as_place(keys, i)
                 rare = lower and self._mentions[key] < 2 and not place
                 # An acronym typed in lower case where the question writes names with
-                # capitals is a word: "to send" beside "Corvingham" (not SEND, "Send").
+                # capitals is a word: "to send" beside "Corvingham", though a report defines SEND.
                 a_word = key in self._acronyms or key in self._aliases and key in self.common_words
                 rare = rare or lower and cased and a_word
                 if documents and not rare:
