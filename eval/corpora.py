@@ -87,7 +87,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # councils (an Ofsted focused visit letter, corporate parenting board minutes, a news
 # report of a SEND inspection, a performance scorecard, a cabinet report on children's
 # homes, a regional adoption agency's annual report), with `fresh22.jsonl` and
-# `heldout-fresh22.jsonl`.
+# `heldout-fresh22.jsonl`; six more on three councils (a secure children's home
+# inspection report, a principal social worker's annual report, a council media
+# statement with questions and answers, a family group conference annual report, full
+# council minutes on a motion, a youth justice out-of-court scrutiny panel report), with
+# `fresh23.jsonl` and `heldout-fresh23.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -110,6 +114,7 @@ FRESH19 = REPO / "eval" / "corpora" / "fresh19" / "documents"
 FRESH20 = REPO / "eval" / "corpora" / "fresh20" / "documents"
 FRESH21 = REPO / "eval" / "corpora" / "fresh21" / "documents"
 FRESH22 = REPO / "eval" / "corpora" / "fresh22" / "documents"
+FRESH23 = REPO / "eval" / "corpora" / "fresh23" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -134,6 +139,7 @@ FRESH_ROUNDS = (
     FRESH20,
     FRESH21,
     FRESH22,
+    FRESH23,
 )
 
 
