@@ -7,10 +7,11 @@ The answer stage has two learned parts (`service/qa/answer.py`):
 
 1. **Ranking.** Every sentence of the top passages is scored as a weighted sum of a
    few features (`FEATURES`). For each answerable gold question the engine lists
-   exactly the candidates `/ask` would weigh; a candidate is positive when it contains
-   a gold answer (the figure the harness reports). The weights maximise the softmax
-   probability of the positive candidates within each question (a conditional logit
-   with an L2 penalty), fitted by L-BFGS.
+   exactly the candidates `/ask` would weigh; a candidate is positive when the answer
+   it would be shown as (its whole sentence where a wrapped line cut it, run on through
+   a list it announces) contains a gold answer, the figure the harness reports. The
+   weights maximise the softmax probability of the positive candidates within each
+   question (a conditional logit with an L2 penalty), fitted by L-BFGS.
 2. **Confidence.** A logistic model of "the chosen sentence contains a gold answer"
    over question-level evidence (`CONFIDENCE_FEATURES`), fitted on every gold
    question: unanswerable ones and wrongly answered ones are the negatives. Its
@@ -57,6 +58,7 @@ from service.qa import (
     ConfidenceModel,
     QAEngine,
     best_falls_short,
+    completed,
     score,
 )
 
@@ -87,6 +89,13 @@ class QuestionCandidates:
         return bool(self.positive.any())
 
 
+def shown_contains_gold(candidate: Candidate, answers: Sequence[str]) -> bool:
+    """Whether the answer `candidate` would be shown as contains a gold answer: a line
+    cut from a wrapped sentence is shown whole, a sentence ending in a colon with its
+    list (`service.qa.completion`), and the harness scores what is shown."""
+    return answer_contains_gold(completed(candidate).text, answers) > 0
+
+
 def collect(engine: QAEngine, questions: Sequence[GoldQuestion]) -> list[QuestionCandidates]:
     """The candidates the engine weighs for every gold question, labelled."""
     groups = []
@@ -101,8 +110,7 @@ def collect(engine: QAEngine, questions: Sequence[GoldQuestion]) -> list[Questio
             dtype=np.float64,
         ).reshape(len(candidates), len(FEATURES))
         positive = np.array(
-            [q.answerable and answer_contains_gold(c.text, q.answers) > 0 for c in candidates],
-            dtype=bool,
+            [q.answerable and shown_contains_gold(c, q.answers) for c in candidates], dtype=bool
         )
         groups.append(
             QuestionCandidates(q.id, q.answerable, inputs, features, positive, engine.answerer)

@@ -11,6 +11,7 @@ from service.qa.answer_model import (
     ConfidenceModel,
     score,
 )
+from service.qa.completion import completed
 from service.qa.contract import AskRequest, AskResponse, SearchResponse
 from service.qa.engine import AnswerInputs, QAEngine
 from service.qa.retrieve import Retriever
@@ -31,6 +32,7 @@ __all__ = [
     "Retriever",
     "SearchResponse",
     "best_falls_short",
+    "completed",
     "missing_kind",
     "score",
 ]

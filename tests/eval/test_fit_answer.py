@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus.models import Chunk, Document
 from eval.datasets import read_gold
 from eval.fit_answer import (
     QuestionCandidates,
@@ -19,11 +20,13 @@ from eval.fit_answer import (
     fit,
     fit_confidence,
     operating_point,
+    shown_contains_gold,
     sweep,
     top1_accuracy,
     warning_point,
 )
 from service.qa.analysis import analyse
+from service.qa.answer import Candidate
 from service.qa.answer_model import (
     CONFIDENCE_FEATURES,
     FEATURES,
@@ -33,6 +36,7 @@ from service.qa.answer_model import (
 )
 from service.qa.engine import AnswerInputs, QAEngine
 from service.qa.followup import resolve
+from service.qa.retrieve import Passage
 from tests.conftest import REPO
 
 NO_INPUTS = AnswerInputs("q", analyse(resolve("q", []), None), [], [])
@@ -59,6 +63,25 @@ def test_fit_learns_the_feature_that_marks_the_right_candidate() -> None:
     assert weights["overlap"] > 1.0
     assert abs(weights["semantic"]) < weights["overlap"]
     assert top1_accuracy(groups, weights) == 1.0
+
+
+def test_a_candidate_is_labelled_by_the_answer_it_is_shown_as() -> None:
+    """A line cut from a sentence wrapped at a fixed width is shown whole, so it is right
+    when the rest of its sentence, on the next line, holds the gold answer."""
+    lines = [
+        "The Cabinet report of 3 March 2025 sets out the options for the service and their",
+        "costs. The one interested provider proposed a block rate that would apply from",
+        "April at £5,450 per bed per week, fixed for three years from the start date.",
+        "Members were asked to note the proposal and to agree the next steps for the home.",
+    ]
+    text = "\n".join(lines) + "\n"
+    line = "The one interested provider proposed a block rate that would apply from"
+    start = text.index(line)
+    document = Document("d", text, "Report", None, "report", "Council", "d.txt")
+    passage = Passage(Chunk("c", "d", 0, 0, len(text), text), document, score=1.0, rank=1)
+    candidate = Candidate(passage, start, start + len(line), line, 1.0, 0.5, 0.5)
+    assert shown_contains_gold(candidate, ["£5,450 per bed per week"])
+    assert not shown_contains_gold(candidate, ["three options"])
 
 
 def test_top1_accuracy_counts_questions_without_a_right_candidate_as_misses() -> None:
