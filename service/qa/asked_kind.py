@@ -43,6 +43,8 @@ def _asks_about(nouns: str, copula: bool = True) -> str:
 _RATE_NOUN = (
     r"\s+(?:of|in|at|for|per|among|was|is|has|had|were|fell|rose|did|does|do|will|would)\b"
     r"|\s*[?.,]|\s*$|\s+\d"
+    # "the agency rate a year before that", "the rate before the campaign"
+    r"|\s+(?:a\s+)?(?:year|month|quarter|week)s?\b|\s+(?:before|after|since|previously|earlier)\b"
 )
 _PRICE_NOUNS = r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price"
 _NUMBER_NOUNS = (

@@ -241,9 +241,9 @@ _REFERENCE = re.compile(
 )
 _REFERENCE_REACH = 40
 # A dotted section number or a bracketed item number opening a sentence labels it: "4.1
-# Private fostering sits within ...", "(2) Reduce the reoffending rate ...". No amount is
-# written that way.
-_SECTION_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})+|\(\d{1,2}\))\s+(?=[A-Z][a-z])")
+# Private fostering sits within ...", "(2) Reduce the reoffending rate ...", '5.1 "Choose
+# Orvingdale" campaign'. No amount is written that way.
+_SECTION_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})+|\(\d{1,2}\))\s+(?=[\"“‘'(]?[A-Z][a-z])")
 # A ratio is one share: "7 in 10 councils", "one in five", "12 out of 15"; not "3 in
 # 2023", "30 in 12 months", "12 in 2 homes" (a share is at most the whole).
 RATIO = re.compile(

@@ -46,9 +46,12 @@ _DAY_NAMED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTHS)})\b|{NUMERIC_DAY}",
     re.IGNORECASE,
 )
+# A period set off from the date that follows it in the same clause ("two years before
+# January 2018"); not one set off from the last answer, with the date its own ("a year
+# before that, at the end of March 2024").
 _OFFSET = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|few)\s+(?:years?|months?|weeks?|days?)"
-    r"\s+(?:before|after|earlier|later|prior)"
+    r"\s+(?:before|after|earlier|later|prior)\b[^,;]{0,40}$"
 )
 
 

@@ -49,6 +49,8 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("What conversion rate did the 2023-24 campaign achieve?", "number"),
         ("cressingford ombudsman compliance rate 2023-24", "number"),
         ("How did Ofsted rate the council in 2023?", "rating"),
+        ("And what was the agency rate a year before that?", "number"),
+        ("How would inspectors rate it before the visit?", "rating"),
         # Places in a home are a count, not a place.
         ("What is the forecast demand for children's home places in 2026-27?", None),
         ("Which place hosted the event?", "place"),
@@ -233,6 +235,15 @@ def test_periods_listed_apart_leave_out_the_years_between() -> None:
 )
 def test_no_time_constraint(question: str) -> None:
     assert time_constraint(question) is None
+
+
+def test_a_date_of_its_own_clause_outlasts_an_offset_from_the_last_answer() -> None:
+    # "a year before that" moves the last answer's period; the date after the comma is
+    # the question's own.
+    time = time_constraint(
+        "And what was Orvingdale's agency rate a year before that, at the end of March 2024?"
+    )
+    assert time is not None and time.period == Period(date(2024, 3, 1), date(2024, 3, 31))
 
 
 def test_before_and_after_take_in_the_named_period() -> None:
