@@ -103,6 +103,9 @@ def _trimmed(piece: list[re.Match[str]], common_words: AbstractSet[str]) -> list
     return piece[start:]
 
 
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+
+
 def _dated(piece: list[re.Match[str]], own: list[re.Match[str]]) -> bool:
     """Whether a month makes the run a date ("May 2023", "Since June Ofsted"): not the
     first name of a titled person ("Councillor June Halloran")."""
@@ -133,7 +136,11 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
             if len(own) >= 2 or (own and len(piece) > len(own)):
                 start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
                 building = _is_building(sentence, start, end, piece[-1].group())
-                if not building and not _dated(piece, own):
+                # No one's name follows "the" ("the Saltinghey Coast"), unless a title
+                # leads it ("the Reverend Ann Lyle").
+                titled = entity_key(piece[0].group()) in PERSON_TITLES
+                placed = not titled and _THE_BEFORE.search(sentence, max(0, start - 4), start)
+                if not building and not placed and not _dated(piece, own):
                     spans.append((start, end))
             piece = []
     return spans

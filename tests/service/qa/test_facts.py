@@ -441,6 +441,15 @@ def test_a_building_or_street_of_an_address_is_no_person() -> None:
     assert facts_of("Thistlecombe Borough Council, Civic Offices, Market Square,", "person") == []
 
 
+def test_no_persons_name_follows_the() -> None:
+    line = "with coordinators across Crowlington, Farrowdene and the Saltinghey Coast."
+    assert facts_of(line, "person") == []
+    assert facts_of("now known as the Dunmarrow Front Door", "person") == []
+    # A title may follow it: "the Reverend Ann Lyle".
+    titled = "The service was opened by the Reverend Ann Lyle."
+    assert [f.text for f in facts_of(titled, "person")] == ["Reverend Ann Lyle"]
+
+
 def test_a_practitioner_post_or_our_is_no_part_of_a_name() -> None:
     line = "Our Kinship Champion is Lewin Adebanjo-Hart, Senior Practitioner in the"
     people = [f.text for f in facts_of(line, "person")]
@@ -486,6 +495,7 @@ def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
 def test_a_paragraph_number_opening_a_sentence_is_no_amount() -> None:
     assert facts_of("4.1 Private fostering sits within the Assessment Service.", "number") == []
     assert facts_of("(2) Reduce the reoffending rate to the average.", "number") == []
+    assert facts_of('5.1 "Choose Orvingdale" recruitment campaign.', "number") == []
     opened = "1.1 This report sets out 12 findings."
     assert [f.text for f in facts_of(opened, "number")] == ["12 findings"]
     # An amount opening a sentence is still one: a scale, a unit in capitals, or no
