@@ -33,7 +33,8 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     than the one asked about or names no person for "who holds it" (or names none as
     holding that post, when another sentence does), lacks the words the question quotes
     or the name it asks for, numbers its item otherwise than the question ("Level 1"
-    for "Level 3") or names only other ages ("16 to 17" for "aged 11 to 15"), or rates
+    for "Level 3") or names only other ages ("16 to 17" for "aged 11 to 15"), gives what
+    a correction takes back (unless the question asks about the error), or rates
     a part of the service when the question asks for the whole. A question about the
     document itself is answered from its own parts, when a sentence has them: its
     dateline for "when was it published", and the byline, signature or addressee for
@@ -47,8 +48,9 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # called?"), the whole service's judgement, not its leadership's ("What was it
     # rated?").
     kept = _without(kept, lambda e: not e.quotes or not e.gives_name or e.rates_a_part)
-    # Nor is an item numbered otherwise than the one asked about ("Level 1" for "Level 3").
-    kept = _without(kept, lambda e: e.other_label)
+    # Nor is an item numbered otherwise than the one asked about ("Level 1" for "Level 3"),
+    # nor what a correction takes back ("an earlier version gave the dates as ...").
+    kept = _without(kept, lambda e: e.other_label or e.taken_back)
     if asks_strict_kind(analysis) or analysis.asks_named or analysis.kind == "person":
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

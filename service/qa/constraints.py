@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from corpus.table_rows import table_caption
 from service.qa.analysis import QuestionAnalysis
+from service.qa.corrections import takes_back
 from service.qa.dates import evidence_day, gives_comparison
 from service.qa.entities import EntityMention, mentions
 from service.qa.facts import Period, facts_of, find_facts
@@ -31,7 +32,7 @@ from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council
 from service.qa.periods import TimeConstraint
-from service.qa.quotes import holds_quotes
+from service.qa.quotes import holds_quotes, paragraph_around
 from service.qa.rating_areas import (
     asks_earlier,
     rates_a_part,
@@ -68,6 +69,7 @@ class SentenceEvidence:
     # committee ("Children's Scrutiny Committee" for "the Education Committee"), age band
     # or reference ("SIN/24/13" for "SIN/24/11").
     other_label: bool = False
+    taken_back: bool = False  # it gives what a correction withdraws ("an earlier version gave")
 
 
 _SET_AHEAD = timedelta(days=366)  # how long before its period a budget may be set
@@ -291,6 +293,7 @@ def sentence_evidence(
         or rates_no_part_asked(analysis.rating_parts, sentence),
         states_rating=states_rating,
         other_label=names_another_item(analysis.scoring_question, sentence),
+        taken_back=takes_back(sentence, analysis.scoring_question),
     )
 
 
@@ -324,21 +327,10 @@ def contradicted_as(line: SentenceEvidence, whole: SentenceEvidence) -> Sentence
         other_council=line.other_council or whole.other_council,
         other_rating=line.other_rating or whole.other_rating,
         other_label=line.other_label or whole.other_label,
+        taken_back=line.taken_back or whole.taken_back,
         other_office=whole.other_office,
         holds_office=line.holds_office or whole.holds_office,
     )
-
-
-def paragraph_around(passage: str, sentence: str) -> str:
-    """The paragraph of `passage` that holds `sentence` ('' if none does): what a wrapped
-    paragraph's line says may have been named two lines up ("feedback from the "Tell Us"
-    survey of 118 parents / whose children ... plans. 64% said they understood")."""
-    at = passage.find(sentence)
-    if at < 0:
-        return ""
-    start = passage.rfind("\n\n", 0, at) + 1
-    end = passage.find("\n\n", at + len(sentence))
-    return passage[start : end if end >= 0 else len(passage)]
 
 
 def _reports_on(time: TimeConstraint, published: date) -> bool:

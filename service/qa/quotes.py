@@ -60,3 +60,15 @@ def quoted_first(passages: list[Passage], phrases: tuple[str, ...]) -> list[Pass
         replace(p, rank=rank, score=score)
         for p, (rank, score) in zip([*held, *rest], places, strict=True)
     ]
+
+
+def paragraph_around(passage: str, sentence: str) -> str:
+    """The paragraph of `passage` that holds `sentence` ('' if none does): what a wrapped
+    paragraph's line says may have been named two lines up ("feedback from the "Tell Us"
+    survey of 118 parents / whose children ... plans. 64% said they understood")."""
+    at = passage.find(sentence)
+    if at < 0:
+        return ""
+    start = passage.rfind("\n\n", 0, at) + 1
+    end = passage.find("\n\n", at + len(sentence))
+    return passage[start : end if end >= 0 else len(passage)]

@@ -605,3 +605,21 @@ def test_a_wrapped_line_gives_its_people_the_posts_its_whole_sentence_gives() ->
     # A line whose whole sentence gives only another post still gives another post.
     other = f"{line}\nHousing"
     assert contradicted_as(cut, _evidence(analysis, other)).other_office
+
+
+def test_what_a_correction_takes_back_is_no_answer_unless_the_error_is_asked() -> None:
+    withdrawn = (
+        "[Updated 28 March 2025: an earlier version of this statement gave the dates of the "
+        "second focused visit as 17 and 18 September 2023."
+    )
+    asked = ask("On what dates was Ofsted's second focused visit?")
+    assert _evidence(asked, withdrawn).taken_back
+    assert not _evidence(asked, "The correct dates are 17 and 18 October 2023.").taken_back
+    about_error = ask("What dates did the earlier version of the statement give?")
+    assert not _evidence(about_error, withdrawn).taken_back
+    # The right value in the same sentence keeps it an answer.
+    put_right = "The total was wrongly given as £5,210,000; the correct figure is £5,120,000."
+    assert not _evidence(ask("What was the total?"), put_right).taken_back
+    # A wrapped line of the correction is taken back with its sentence.
+    line = _evidence(asked, "second focused visit as 17 and 18 September 2023.")
+    assert contradicted_as(line, _evidence(asked, withdrawn)).taken_back
