@@ -623,3 +623,15 @@ def test_what_a_correction_takes_back_is_no_answer_unless_the_error_is_asked() -
     # A wrapped line of the correction is taken back with its sentence.
     line = _evidence(asked, "second focused visit as 17 and 18 September 2023.")
     assert contradicted_as(line, _evidence(asked, withdrawn)).taken_back
+
+
+def test_a_report_of_the_year_asked_does_not_date_the_event_asked_by_one_it_recalls() -> None:
+    """"Its 2025 inspection" is dated in 2025: a report published then recalls the
+    inspection before it ("November 2021"), which is not that one's date."""
+    sentence = "The full inspection before this one took place in November 2021."
+    published = date(2025, 3, 28)
+    event = ask("When did Ofsted carry out its 2025 inspection?")
+    assert sentence_evidence(event, sentence, sentence, sentence, published).time_conflict
+    # A question dating its source, not the event, still takes the dates it recalls.
+    source = ask("According to the 2025 statement, when was the full inspection before?")
+    assert not sentence_evidence(source, sentence, sentence, sentence, published).time_conflict
