@@ -626,8 +626,8 @@ def test_what_a_correction_takes_back_is_no_answer_unless_the_error_is_asked() -
 
 
 def test_a_report_of_the_year_asked_does_not_date_the_event_asked_by_one_it_recalls() -> None:
-    """"Its 2025 inspection" is dated in 2025: a report published then recalls the
-    inspection before it ("November 2021"), which is not that one's date."""
+    """A question's "its 2025 inspection" is dated in 2025: a report published then
+    recalls the inspection before it ("November 2021"), which is not that one's date."""
     sentence = "The full inspection before this one took place in November 2021."
     published = date(2025, 3, 28)
     event = ask("When did Ofsted carry out its 2025 inspection?")
