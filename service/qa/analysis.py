@@ -43,6 +43,7 @@ from service.qa.offices import Office, office_asked, predecessor_asked, successo
 from service.qa.periods import (
     TimeConstraint,
     moved_by_years,
+    names_event,
     spell_out_months,
     time_constraint,
     years_moved,
@@ -98,6 +99,8 @@ class QuestionAnalysis:
     asks_start: bool = False
     # What its names are about ("Larchfield House": the council that runs the home).
     subjects_named: frozenset[str] = frozenset()
+    # "When did Ofsted carry out its 2025 inspection?": its period dates the event asked.
+    dates_event: bool = False
 
     @property
     def unit(self) -> Unit | None:
@@ -226,4 +229,5 @@ def analyse(
         rating_parts=parts_asked(rated) if kind == "rating" else frozenset(),
         asks_start=bool(_ASKS_START.search(scoring)),
         subjects_named=lexicon.subjects_named(known) if lexicon is not None else frozenset(),
+        dates_event=kind == "date" and time is not None and names_event(time, scoring),
     )

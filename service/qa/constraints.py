@@ -72,11 +72,6 @@ class SentenceEvidence:
     taken_back: bool = False  # it gives what a correction withdraws ("an earlier version gave")
 
 
-# An event the period names ("its 2025 inspection", "the March 2024 monitoring visit").
-_EVENT_AFTER = (
-    r"\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-inspection|visit|review|hearing|meeting|"
-    r"audit|assessment|conference)s?\b"
-)
 _SET_AHEAD = timedelta(days=366)  # how long before its period a budget may be set
 
 
@@ -236,8 +231,7 @@ def sentence_evidence(
         )
         published_then = published_in or just_after
         # "When was its 2025 inspection?" is not dated by the one a 2025 report recalls.
-        event = re.search(re.escape(time.text) + _EVENT_AFTER, analysis.scoring_question)
-        recalls = published_then and not (analysis.kind == "date" and event)
+        recalls = published_then and not analysis.dates_event
         time_conflict = own_dated and not own_fits and not near and not recalls
     # A rating question about a report's own inspection is not answered by the judgement
     # it recalls from the one before ("Overall judgement at last inspection: good").

@@ -202,6 +202,17 @@ def _named_period(question: str, today: date | None) -> TimeConstraint | None:
 _PLANS = r"(?:priorities|plans?|strateg(?:y|ies)|budgets?|targets?|ambitions?|objectives|goals)"
 _PLAN = re.compile(rf"\s+(?:[a-z-]+\s+)?{_PLANS}\b", re.IGNORECASE)
 _PLAN_BEFORE = re.compile(rf"\b{_PLANS}\s+(?:for|in)\s+(?:the\s+)?$", re.IGNORECASE)
+# An event the period names ("its 2025 inspection", "the March 2024 monitoring visit").
+_EVENT_AFTER = (
+    r"\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-inspection|visit|review|hearing|meeting|"
+    r"audit|assessment|conference)s?\b"
+)
+
+
+def names_event(time: TimeConstraint, question: str) -> bool:
+    """Whether `question` names `time` as the date of an event: "its 2025 inspection"
+    (then "When was it?" asks that event's date, not any recalled in a 2025 report)."""
+    return re.search(re.escape(time.text) + _EVENT_AFTER, question) is not None
 
 
 def _bounded(
