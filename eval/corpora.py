@@ -91,7 +91,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # inspection report, a principal social worker's annual report, a council media
 # statement with questions and answers, a family group conference annual report, full
 # council minutes on a motion, a youth justice out-of-court scrutiny panel report), with
-# `fresh23.jsonl` and `heldout-fresh23.jsonl`.
+# `fresh23.jsonl` and `heldout-fresh23.jsonl`; six more on three councils (a residential
+# family centre inspection report, a special guardianship support review, a child death
+# overview panel annual report, a cabinet webcast transcript, a health of children in
+# care annual report, a children missing education report), with `fresh24.jsonl` and
+# `heldout-fresh24.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -115,6 +119,7 @@ FRESH20 = REPO / "eval" / "corpora" / "fresh20" / "documents"
 FRESH21 = REPO / "eval" / "corpora" / "fresh21" / "documents"
 FRESH22 = REPO / "eval" / "corpora" / "fresh22" / "documents"
 FRESH23 = REPO / "eval" / "corpora" / "fresh23" / "documents"
+FRESH24 = REPO / "eval" / "corpora" / "fresh24" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -140,6 +145,7 @@ FRESH_ROUNDS = (
     FRESH21,
     FRESH22,
     FRESH23,
+    FRESH24,
 )
 
 
