@@ -12,6 +12,12 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from service.qa.asked_kind import PER_POPULATION, asks_body_not_council
+from service.qa.counted import (
+    counts_another_group,
+    counts_another_thing,
+    names_no_group_asked,
+    singular_words,
+)
 from service.qa.dates import asks_deadline, dates_what_is_to_come, sets_deadline
 from service.qa.entities import entity_key
 from service.qa.facts import (
@@ -77,100 +83,12 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
         return False
     if unit == "count" and (
-        _counts_another_group(text, question) or _counts_another_thing(text, question)
+        counts_another_group(text, question) or counts_another_thing(text, question)
     ):
         return False
     if unit == "share" and RATIO.search(text):
         return not _ASKS_PERCENTAGE.search(question)
     return _UNIT_FITS[unit](text)
-
-
-# Whom a count counts, when it says: "how many children" is not answered by "398 care
-# leavers" nor "60 foster carers" (a figure with no noun may count anyone). Only when the
-# question and the figure each name one group: "young people leaving care" names two.
-_GROUPS = tuple(
-    re.compile(group, re.IGNORECASE)
-    for group in (
-        # "UASC" and a school's pupils are children; "children's homes" are homes,
-        # counted apart.
-        r"child(?!ren['’]?s['’]? homes?\b)|young people|youngster|kids|looked[- ]after|\bUASC\b"
-        r"|\bpupils?\b",
-        r"care leaver|leaving care",
-        r"foster carer|fostering household",
-        r"social worker|practitioner|personal adviser",
-        r"council|authorit",
-        # Jobs and places are counted apart from the people in them: "three additional
-        # IRO posts" is no count of children, "eight places" none of foster carers.
-        r"\b(?:posts?|jobs?|vacanc(?:y|ies)|roles?)\b",
-        r"\b(?:places?|beds?)\b",
-        r"\bhomes?\b",
-    )
-)
-# What "how many" counts: the words up to the question's verb.
-_HOW_MANY_OF = re.compile(
-    r"\bhow\s+many\s+(.+?)(?=\s+(?:were|was|are|is|did|do|does|had|have|has|will|would|"
-    r"can|could|live|lived|left|joined)\b|[?,]|$)",
-    re.IGNORECASE,
-)
-
-
-def _groups_in(words: str) -> set[int]:
-    return {i for i, group in enumerate(_GROUPS) if group.search(words)}
-
-
-@lru_cache(maxsize=4096)
-def _counted_asked(question: str) -> str | None:
-    """The words "how many" counts in `question`, in lower case (cached: the same for every
-    candidate)."""
-    asked = _HOW_MANY_OF.search(question)
-    return asked.group(1).lower() if asked else None
-
-
-@lru_cache(maxsize=4096)
-def _groups_asked(question: str) -> frozenset[int]:
-    """The groups "how many" counts in `question`."""
-    asked = _counted_asked(question)
-    return frozenset(_groups_in(asked)) if asked is not None else frozenset()
-
-
-def _counts_another_group(text: str, question: str) -> bool:
-    wanted = _groups_asked(question)
-    if len(wanted) != 1:
-        return False
-    counted = _groups_in(text)
-    return len(counted) == 1 and wanted != counted
-
-
-# The plural noun a count keeps ("11 decisions", "12 cases"): it counts something else
-# than "how many complaints" or "how many people" asks for, unless the question names it.
-_COUNTED_PLURAL = re.compile(r"\s([a-z-]{3,}(?<!ss)s)$")
-
-
-def _counts_another_thing(text: str, question: str) -> bool:
-    counted = _COUNTED_PLURAL.search(text)
-    asked = _counted_asked(question)
-    if counted is None or asked is None:
-        return False
-    thing = counted.group(1)
-    return not (
-        _singular_words(thing) <= _singular_words(asked)
-        or _groups_in(text) & _groups_asked(question)
-    )
-
-
-# "Of these, 18 had been placed by the council": the group is the sentence before's.
-_OF_THESE = re.compile(r"^\W*(?:of|among|amongst)\s+(?:these|those|them|whom)\b", re.IGNORECASE)
-
-
-def _names_no_group_asked(sentence: str, question: str) -> bool:
-    """Whether "how many" asks for one group (foster carers) that `sentence` never names,
-    nor points back to."""
-    wanted = _groups_asked(question)
-    return (
-        len(wanted) == 1
-        and not any(_GROUPS[group].search(sentence) for group in wanted)
-        and not _OF_THESE.search(sentence)
-    )
 
 
 # A date only relative to its report ("last year", "last November") is a date, but a
@@ -201,16 +119,8 @@ _ROLE = re.compile(
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
-_WORD = re.compile(r"[a-z]+")
 # A person stands behind "he said", "she wrote": named around the sentence.
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def _singular_words(text: str) -> frozenset[str]:
-    """The lower-case words of `text`, a plural's "s" dropped (cached: the question is
-    read once per candidate)."""
-    return frozenset(w.removesuffix("s") for w in _WORD.findall(text))
 
 
 def _names_role(sentence: str, asked: str) -> bool:
@@ -218,9 +128,9 @@ def _names_role(sentence: str, asked: str) -> bool:
     a title before a name ("chief executive Paul Moffat") is part of that name."""
     # Compared as words, singular: "leaders" is not in "leadership", "inspector" is in
     # "Who were the inspectors?".
-    asked_words = _singular_words(asked)
+    asked_words = singular_words(asked)
     return any(
-        not _singular_words(m.group().lower()) <= asked_words
+        not singular_words(m.group().lower()) <= asked_words
         and not _BEFORE_NAME.match(sentence, m.end())
         for m in _ROLE.finditer(sentence)
     )
@@ -335,7 +245,7 @@ def kind_strength(
     """
     if kind in ("number", "date") and names_other_strand(sentence, question):
         return 0.0  # "child protection visits" for "child in need visits"
-    if kind == "number" and unit == "count" and _names_no_group_asked(sentence, question):
+    if kind == "number" and unit == "count" and names_no_group_asked(sentence, question):
         return 0.0  # "How many foster carers?" is not answered where none are named
     facts = tuple(
         f
