@@ -93,10 +93,29 @@ def counts_another_thing(text: str, question: str) -> bool:
 _OF_THESE = re.compile(r"^\W*(?:of|among|amongst)\s+(?:these|those|them|whom)\b", re.IGNORECASE)
 
 
+# A group is what "how many" counts only as its head noun: "how many child death
+# notifications" counts notifications, "how many children in care" children. The head is
+# the last word before a phrase qualifying it.
+_QUALIFIER = re.compile(r"\s+(?:in|of|on|with|at|for|under|from|aged|who|that|placed)\b.*$")
+
+
+@lru_cache(maxsize=4096)
+def _group_counted(question: str) -> frozenset[int]:
+    """The group "how many" counts in `question`, if it names one as its head noun (or
+    the groups it names, if several)."""
+    groups = _groups_asked(question)
+    if len(groups) != 1:
+        return groups
+    phrase = _QUALIFIER.sub("", _counted_asked(question) or "")
+    head = phrase.rfind(" ") + 1
+    (group,) = groups
+    return groups if any(m.end() > head for m in _GROUPS[group].finditer(phrase)) else frozenset()
+
+
 def names_no_group_asked(sentence: str, question: str) -> bool:
-    """Whether "how many" asks for one group (foster carers) that `sentence` never names,
+    """Whether "how many" counts one group (foster carers) that `sentence` never names,
     nor points back to."""
-    wanted = _groups_asked(question)
+    wanted = _group_counted(question)
     return (
         len(wanted) == 1
         and not any(_GROUPS[group].search(sentence) for group in wanted)

@@ -490,6 +490,10 @@ def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
     ]
     caption = "Table 1: Private fostering activity by year"
     assert facts_of(caption, "number") == []
+    # A subsection is part of its section's label: "6" in "section 38(6)".
+    court = "It assesses families under section 38(6) of the Children Act 1989."
+    assert facts_of(court, "number") == []
+    assert [f.text for f in facts_of("In 38 (6%) cases.", "number")] == ["38", "6%"]
 
 
 def test_a_paragraph_number_opening_a_sentence_is_no_amount() -> None:
@@ -560,6 +564,12 @@ def test_a_sentence_naming_none_of_the_group_counted_is_no_answer_to_how_many() 
     # A question naming two groups is not held to either.
     two = "How many young people leaving care were seen?"
     assert kind_strength("Advisers saw 41 of them.", "number", "count", two) == 1
+    # The group counted is the head noun: "child death notifications" are notifications.
+    deaths = "How many child death notifications did the panel receive in 2023-24?"
+    compared = "This compares with 36 notifications in 2023-24 and 29 in 2022-23."
+    assert kind_strength(compared, "number", "count", deaths) == 1
+    in_care = "How many children in care were placed out of area?"
+    assert kind_strength("Average caseloads fell to 18.", "number", "count", in_care) == 0
 
 
 def test_a_financial_year_is_a_date_not_a_number() -> None:
