@@ -165,6 +165,7 @@ def sentence_evidence(
     reference: date | None,
     heading: str = "",
     in_currency: bool = False,
+    lead: str = "",
 ) -> SentenceEvidence:
     """Check one candidate against the question's constraints.
 
@@ -176,6 +177,7 @@ def sentence_evidence(
         reference: its document's date, to place relative dates ("last November").
         heading: its document's title and source (`entities.heading_of`), which name things too.
         in_currency: it is a row of a table in a currency (`corpus.table_rows.table_in_currency`).
+        lead: the heading or label it sits under (`corpus.sentences.leads`).
     """
     entity = 0.0
     if analysis.entities:
@@ -273,7 +275,7 @@ def sentence_evidence(
         ratings if analysis.kind == "date" else ratings_in(context)
     )
     other_office, holds_office, predecessor = office_evidence(
-        analysis.office, sentence, analysis.predecessor
+        analysis.office, sentence, analysis.predecessor, lead
     )
     return SentenceEvidence(
         entity,

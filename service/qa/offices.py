@@ -22,7 +22,8 @@ from service.qa.text import content_stems
 _HEADS = (
     r"director|executive|inspector|officer|chair(?:man|woman|person)?|leader|mayor|minister|"
     r"secretary(?: of state)?|commissioner|manager|member|councillor|president|"
-    r"spokes(?:man|woman|person)|editor|reporter|correspondent|governor|ombudsman|advis[eo]r"
+    r"spokes(?:man|woman|person)|editor|reporter|correspondent|governor|ombudsman|advis[eo]r|"
+    r"head|decision maker|champion|co-?ordinator"
 )
 _QUALIFIERS = (
     r"chief|lead|deputy|assistant|executive|operating|principal|senior|strategic|"
@@ -30,6 +31,13 @@ _QUALIFIERS = (
 )
 _DROPPED = r"current|new|former|then|interim|acting|permanent|independent|present"
 _POST = rf"(?:(?:{_QUALIFIERS})\s+)*(?:{_HEADS})s?\b"
+# A post as a question names it after "the", with up to three words of its own name
+# before the head ("the Monitoring Officer", "the Family Hubs Service Manager"); not a
+# body's ("Which Ofsted inspector").
+_NAMED_POST = (
+    r"(?:(?<=\bthe\s)(?:(?!(?:of|for|at|in|on|to|by|with|and|or|does|did|do|is|was|are|were|"
+    rf"has|had|who|which|what)\b)[a-z][a-z'-]*\s+){{1,3}}?)?{_POST}"
+)
 # A director's or minister's field is part of the post ("director of children's
 # services", "minister for children"); other heads' complements name the body ("chief
 # executive of the trust"), which the question's names already constrain. Its words are
@@ -49,7 +57,7 @@ _ASKED = re.compile(
     r"|(?:which|what)(?:\s+\w+)??"
     r"|what\s+(?:is|was)\s+the\s+name\s+of"
     rf")\s+(?:(?:the|a|an)\s+)?(?:{_OWNER})?(?:(?:{_DROPPED})\s+)*"
-    rf"(?P<post>{_POST}){_FIELD}"
+    rf"(?P<post>{_NAMED_POST}){_FIELD}"
 )
 _FIELD_HEADS = re.compile(r"\b(?:director|minister|secretary(?: of state)?)s?$")
 # A post may be stated by its verb: "an improvement board chaired by Mr Colin Rayfield".
@@ -81,8 +89,9 @@ class Office:
     def stated_in(self, plain: str, *, current: bool = False) -> bool:
         """Whether lower-case text states the post, of its field ("director of children's
         services" or "children's services director"; not "director of learning" in a
-        sentence about "Doncaster Children's Services Trust"), or by its verb ("chaired
-        by"). `current`: as held now, not "a former director" or "where she was director"."""
+        sentence about "Doncaster Children's Services Trust"), by its verb ("chaired
+        by"), or as a line's label ("Contact:" for the contact officer). `current`: as
+        held now, not "a former director" or "where she was director"."""
         post, field = re.escape(self.post), re.escape(self.field)
         pattern = (
             rf"\b{post}s?\s+(?:of|for)\s+(?:the\s+)?{field}|\b{field}\s+{post}"
@@ -92,6 +101,15 @@ class Office:
         return any(
             not (current and _NO_LONGER.search(plain, 0, m.start()))
             for m in re.finditer(pattern, plain)
+        ) or self._labels(plain)
+
+    def _labels(self, plain: str) -> bool:
+        """Whether a line's label is the post without its head: "Contact: Moira Stallard,
+        Head of Commissioning" names the contact officer."""
+        label, _, head = self.post.rpartition(" ")
+        return (
+            bool(label and head)
+            and re.search(rf"(?m)^\s*{re.escape(label)}\s*:", plain) is not None
         )
 
     def fits(self, post: str, field: str) -> bool:
@@ -156,17 +174,24 @@ _TITLES_NEXT = re.compile(
 _AFTER = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<title>[^,.;:()\"“”]*)")
 _FIELD_AFTER = re.compile(r"\s+(?:of|for)\s+(?P<field>[^,.;:()\"“”]*)")
 # A title written with its field first: "Jonathan Vessey, Children's Services Commissioner".
-_FIELD_FIRST = re.compile(rf"(?P<field>(?:[A-Z][\w'’]*\s+){{1,4}}?)(?P<post>(?i:{_POST}))\s*$")
+# Or one of two posts: "Hester Quinlan, Fostering Team Manager and Panel Adviser".
+_FIELD_FIRST = re.compile(
+    rf"(?P<field>(?:[A-Z][\w'’]*\s+){{1,4}}?)(?P<post>(?i:{_POST}))(?:\s*$|\s+and\s)"
+)
 
 
 def office_evidence(
-    office: Office | None, sentence: str, predecessor: str | None = None
+    office: Office | None, sentence: str, predecessor: str | None = None, lead: str = ""
 ) -> tuple[bool, bool, bool]:
     """(`sentence` gives its people other posts than `office`, it names the holder now,
-    its only holder is the `predecessor` the question asks the successor of)."""
+    its only holder is the `predecessor` the question asks the successor of). A heading
+    it sits under may state the post: "Moira Stallard, Director of Children's Services"
+    under "8. CONTACT OFFICER" names the contact officer."""
     if office is None:
         return False, False, False
     about_predecessor = predecessor is not None and held_by_only(office, predecessor, sentence)
+    if lead and office.stated_in(_plain(lead), current=True) and facts_of(sentence, "person"):
+        return False, True, about_predecessor
     return gives_other_office(office, sentence), names_holder(office, sentence), about_predecessor
 
 

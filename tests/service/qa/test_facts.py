@@ -84,6 +84,14 @@ def test_numbers_keep_their_unit_and_what_they_count() -> None:
     # Pence are money: "45p per mile".
     assert [f.text for f in facts_of("45p per mile for two journeys.", "number")][0] == "45p"
     assert kind_strength("It pays 45p per mile.", "number", "money") == 1.0
+    # A modifier and its plural noun are counted together.
+    households = "38 fostering households stopped, and 24 young people and 39 children left."
+    assert [f.text for f in facts_of(households, "number")] == [
+        "38 fostering households",
+        "24 young people",
+        "39 children",
+    ]
+    assert not fits_unit("count", "38 fostering households", "How many members does it have?")
 
 
 def test_number_words_are_numbers_and_years_are_dates() -> None:

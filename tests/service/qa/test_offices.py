@@ -11,6 +11,7 @@ from service.qa.offices import (
     names_holder,
     names_successor,
     office_asked,
+    office_evidence,
     predecessor_asked,
     successor_asked,
 )
@@ -41,6 +42,10 @@ from service.qa.offices import (
         # The inspector who led an inspection is its lead inspector.
         ("Which Ofsted inspector led the 2024 inspection?", "lead inspector"),
         ("Who is the registered manager at Northgate Youth Homes?", "registered manager"),
+        # A post's own name before its head: "Monitoring Officer", "decision maker".
+        ("Who is the Monitoring Officer at Cressingford City Council?", "monitoring officer"),
+        ("Who is the Family Hubs Service Manager in Quarndale?", "family hubs service manager"),
+        ("Who is the agency decision maker for the fostering panel?", "agency decision maker"),
     ],
 )
 def test_the_post_asked_about(question: str, office: str) -> None:
@@ -110,6 +115,13 @@ CHIEF_INSPECTOR = Office("chief inspector")
             'Ofsted\'s chief inspector, Sir Michael Wilshaw said: "No excuse."',
             False,
         ),
+        # A head of service holds a post; so does one of two posts after a name.
+        (DCS, "Agent: Saskia Penwarden, Head of Placements and Sufficiency", True),
+        (
+            Office("monitoring officer"),
+            "Contact: Hester Quinlan, Fostering Team Manager and Panel Adviser",
+            True,
+        ),
         # A person with no post, or a post titling no one.
         (CHIEF_INSPECTOR, "Paul Moffat told reporters the news.", False),
         (CHIEF_INSPECTOR, "The inspectors met Paul Moffat and the chief executive.", False),
@@ -139,6 +151,14 @@ def test_a_sentence_naming_the_holder_of_the_post() -> None:
     )
     assert not names_holder(DCS, "The director of children's services was not available.")
     assert not names_holder(DCS, "Riana Nelson, director of learning, said the plan worked.")
+    # A line's label may be the post without its head: "Contact:" names the contact officer.
+    contact = Office("contact officer")
+    assert names_holder(contact, "Contact: Moira Stallard, Head of Commissioning")
+    assert not gives_other_office(contact, "Contact: Moira Stallard, Head of Commissioning")
+    # So may the heading it sits under.
+    under = "Moira Stallard, Director of Children's Services, Civic Centre."
+    assert office_evidence(contact, under, lead="8. CONTACT OFFICER") == (False, True, False)
+    assert office_evidence(contact, under)[0]
 
 
 def test_a_post_stated_by_its_verb_is_the_post() -> None:
