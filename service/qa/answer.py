@@ -178,7 +178,7 @@ class Answerer:
         considered = [whole_paragraphs(p) for p in passages[: self.passages_considered]]
         spans: list[tuple[Passage, int, int]] = []
         read_as: list[str] = []  # each sentence with the heading or label it sits under
-        heads: list[str] = []  # that heading or label alone
+        headings: list[str] = []  # that heading or label alone
         for passage in considered:
             sentences = answer_spans(passage.chunk.text, offset=passage.chunk.start)
             title = normalised(passage.document.title)
@@ -187,7 +187,7 @@ class Answerer:
             kept = [(s, e) for s, e in sentences if normalised(text[s:e]) != title] or sentences
             spans.extend((passage, start, end) for start, end in kept)
             found = leads(text, kept)
-            heads.extend(found)
+            headings.extend(found)
             read_as.extend(
                 f"{lead}\n{text[s:e]}" if lead else text[s:e]
                 for lead, (s, e) in zip(found, kept, strict=True)
@@ -254,7 +254,7 @@ class Answerer:
                 heading_of(passage.document),
                 analysis.unit == "money" and table_in_currency(passage.document.text, start),
             )
-            evidence = sentence_evidence(analysis, text, *checks, lead=heads[i])
+            evidence = sentence_evidence(analysis, text, *checks, lead=headings[i])
             # A line of a paragraph wrapped at a fixed width is weighed as a line, but is
             # contradicted as the whole sentence it is part of: "(a) note the forecast
             # overspend of £9.3m for the Children" / "and Families Directorate at Quarter
@@ -262,7 +262,7 @@ class Answerer:
             whole = wholes[i]
             if whole != text:
                 evidence = contradicted_as(
-                    evidence, sentence_evidence(analysis, whole, *checks, lead=heads[i])
+                    evidence, sentence_evidence(analysis, whole, *checks, lead=headings[i])
                 )
             if analysis.time is not None and columns_dated_elsewhere(
                 passage.document.text, start, analysis.time

@@ -66,6 +66,7 @@ def _groups_asked(question: str) -> frozenset[int]:
 
 
 def counts_another_group(text: str, question: str) -> bool:
+    """Whether the figure `text` counts one group and "how many" asks for another."""
     wanted = _groups_asked(question)
     if len(wanted) != 1:
         return False
@@ -79,6 +80,7 @@ _COUNTED_PLURAL = re.compile(r"\s([a-z-]{3,}(?<!ss)s)$")
 
 
 def counts_another_thing(text: str, question: str) -> bool:
+    """Whether the figure `text` keeps a plural noun the question's count does not name."""
     counted = _COUNTED_PLURAL.search(text)
     asked = _counted_asked(question)
     if counted is None or asked is None:
@@ -87,10 +89,6 @@ def counts_another_thing(text: str, question: str) -> bool:
     return not (
         singular_words(thing) <= singular_words(asked) or _groups_in(text) & _groups_asked(question)
     )
-
-
-# "Of these, 18 had been placed by the council": the group is the sentence before's.
-_OF_THESE = re.compile(r"^\W*(?:of|among|amongst)\s+(?:these|those|them|whom)\b", re.IGNORECASE)
 
 
 # A group is what "how many" counts only as its head noun: "how many child death
@@ -110,6 +108,10 @@ def _group_counted(question: str) -> frozenset[int]:
     head = phrase.rfind(" ") + 1
     (group,) = groups
     return groups if any(m.end() > head for m in _GROUPS[group].finditer(phrase)) else frozenset()
+
+
+# "Of these, 18 had been placed by the council": the group is the sentence before's.
+_OF_THESE = re.compile(r"^\W*(?:of|among|amongst)\s+(?:these|those|them|whom)\b", re.IGNORECASE)
 
 
 def names_no_group_asked(sentence: str, question: str) -> bool:

@@ -96,13 +96,13 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 # What is counted, when a plain noun follows the figure: "39 children", "two weeks",
-# "one working day"; a modifier and its plural noun, "38 fostering households".
+# "one working day"; a modifier (no plural) and its plural noun, "38 fostering households".
 _COUNTED = re.compile(
     r"\s+(?:more\s+|fewer\s+|new\s+|extra\s+|additional\s+)?"
     r"(?!(?:at|in|on|of|to|and|or|per|from|by|for|the|a|an|was|were|is|are|had|have|"
     r"has|who|which|that|this|than)\b)"
     r"([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits|(?<=working)\s+(?:days?|weeks?)"
-    r"|(?<![^s]s)(?<!ss)\s+(?:[a-z][a-z-]{2,}(?<!ss)s|people|children)(?![\w-]))?)\b"
+    r"|(?<!s)\s+(?:[a-z][a-z-]{2,}(?<!ss)s|people|children)(?![\w-]))?)\b"
 )
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 # The school terms of England, as (first month, months long); a "winter term" is the season.

@@ -106,11 +106,8 @@ class Office:
     def _labels(self, plain: str) -> bool:
         """Whether a line's label is the post without its head: "Contact: Moira Stallard,
         Head of Commissioning" names the contact officer."""
-        label, _, head = self.post.rpartition(" ")
-        return (
-            bool(label and head)
-            and re.search(rf"(?m)^\s*{re.escape(label)}\s*:", plain) is not None
-        )
+        label = self.post.rpartition(" ")[0]
+        return bool(label) and re.search(rf"(?m)^\s*{re.escape(label)}\s*:", plain) is not None
 
     def fits(self, post: str, field: str) -> bool:
         """Whether a post written `post` of `field` may be this one: it has the same head
