@@ -85,14 +85,18 @@ class Chunker:
 
         The splitter returns verbatim substrings (separators are kept, whitespace is
         only stripped at the ends), so each piece starts after the start of the
-        previous one and ends after its end: each piece adds text. Searching from the
-        first position that satisfies both matters in repetitive text, where the same
-        words also occur inside the previous piece.
+        previous one and, as a rule, ends after its end: it adds text. Searching from
+        the first position that satisfies both matters in repetitive text, where the
+        same words also occur inside the previous piece. The exception is a piece that
+        is only the overlap, the end of the previous piece again (a table's last row,
+        when the paragraph break after it counts tokens of its own): it is dropped.
         """
         spans: list[tuple[int, int]] = []
         cursor, previous_end = 0, 0
         for piece in self._splitter.split_text(text):
             start = text.find(piece, max(cursor, previous_end - len(piece) + 1))
+            if start < 0 and text.endswith(piece, cursor, previous_end):
+                continue
             if start < 0:
                 raise ValueError(f"chunk text not found in document at or after {cursor}")
             end = start + len(piece)

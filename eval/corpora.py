@@ -95,7 +95,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # family centre inspection report, a special guardianship support review, a child death
 # overview panel annual report, a cabinet webcast transcript, a health of children in
 # care annual report, a children missing education report), with `fresh24.jsonl` and
-# `heldout-fresh24.jsonl`.
+# `heldout-fresh24.jsonl`; six more on three councils (a section 11 safeguarding audit
+# summary, a care proceedings performance report to a family justice board, a social
+# work academy's ASYE annual report, a child exploitation problem profile, a young
+# carers service annual report, a report on children deprived of their liberty), with
+# `fresh25.jsonl` and `heldout-fresh25.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -120,6 +124,7 @@ FRESH21 = REPO / "eval" / "corpora" / "fresh21" / "documents"
 FRESH22 = REPO / "eval" / "corpora" / "fresh22" / "documents"
 FRESH23 = REPO / "eval" / "corpora" / "fresh23" / "documents"
 FRESH24 = REPO / "eval" / "corpora" / "fresh24" / "documents"
+FRESH25 = REPO / "eval" / "corpora" / "fresh25" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -146,6 +151,7 @@ FRESH_ROUNDS = (
     FRESH22,
     FRESH23,
     FRESH24,
+    FRESH25,
 )
 
 

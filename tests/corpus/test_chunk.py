@@ -78,3 +78,24 @@ def test_repetitive_text_is_covered_to_the_end() -> None:
     assert all(text[c.start : c.end] == c.text for c in chunks)
     assert [c.start for c in chunks] == sorted(c.start for c in chunks)
     assert max(c.end for c in chunks) == len(text)
+
+
+def test_a_piece_that_is_only_the_overlap_is_dropped() -> None:
+    # Found on a report whose table ended a paragraph: the paragraph break is a piece of
+    # its own, and a tokenizer counts even whitespace (its special tokens), so the
+    # splitter emitted the table's last row again, alone, as the overlap of a chunk that
+    # added nothing. The build stopped with "chunk text not found".
+    chunker = Chunker(
+        lambda t: len(t.split()) + 2, max_tokens=60, target_tokens=16, overlap_tokens=3
+    )
+    text = (
+        "w47 w77 w60\nw77 w1\nw33 w70 w29 w24 w91 w60 w69 w70\n"
+        "w50 w81 w19 w29 w81 w19 w66 w49\nw85\n\nw97 w75 w5"
+    )
+    doc = Document("4" * 16, text, "t", None, "report", "s", "t.txt")
+    chunks = chunker.chunk(doc)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    assert max(c.end for c in chunks) == len(text)
+    # Each chunk adds text: none lies inside the one before it.
+    assert all(b.end > a.end for a, b in zip(chunks, chunks[1:], strict=False))
+    assert "w85" in {c.text.split()[-1] for c in chunks}
