@@ -5,7 +5,8 @@ No English NER pipeline can be installed here (spaCy's models are not on PyPI), 
 a generic tagger would not know "DCST" or "Growing Futures" anyway. The lexicon is
 read off the indexed documents instead: capitalised runs and acronyms, each word of a
 run on its own ("Doncaster" from "Doncaster Children's Services Trust"), and an
-acronym's expansion where the text gives it ("Local Government Association (LGA)").
+acronym's expansion where the text gives it ("Local Government Association (LGA)"); an
+acronym a question writes is also named by the reports that write it out (`acronyms`).
 A question then names an entity when its words (in any case) match one, and a
 document is about it when its text does.
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.models import Document
+from service.qa.acronyms import ACRONYM, Acronyms
 from service.qa.councils import COUNCIL_WORDS, NOT_PLACES, council_places
 from service.qa.document_subjects import choose_subject
 
@@ -30,12 +32,13 @@ from service.qa.document_subjects import choose_subject
 # with a hyphenated or possessive tail.
 NAME_WORD = r"[A-Z](?:[a-z]{1,2}[A-Z][a-z]+|[a-z]+|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
 _RUN = re.compile(
+    # "DfE" is an acronym, not the name "Df" (tried first: a name's word would take it).
+    r"\b[A-Z][a-z](?=[A-Z])[A-Z]{1,4}s?\b|"
     rf"\b{NAME_WORD}(?:\s+(?:of\s+|for\s+|and\s+)?{NAME_WORD})*"
     r"|\b[A-Z]{2,6}s?\b"
 )
 _ACRONYM_DEFINED = re.compile(rf"((?:{NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 # A participle joined to a name modifies it: "DfE-appointed", "council-run", "Ofsted-rated".
 _JOINED_MODIFIER = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|run|wide)\b")
 # E-mail and web addresses write names in lower case ("foi@x.gov.uk", "x.example/contracts").
@@ -44,8 +47,6 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
-# Words an acronym leaves out ("ILACS": inspection of local authority children's services).
-_SMALL_WORDS = ("of", "and", "for", "the", "in", "on", "to")
 # Capitalised because of their place, or too common to name anything in particular.
 _NOT_NAMES = frozenset(
     """a an the this that these those it its he she they we i you our their his her
@@ -111,32 +112,23 @@ class EntityLexicon:
         lower_case: set[str] = set()  # words the corpus also writes in lower case
         written_as_names: set[str] = set()  # "Corvingham", beside a letterhead's CORVINGHAM
         self._mentions: Counter[str] = Counter()  # capitalised mentions, not sentence-initial
-        in_capitals: dict[str, set[str]] = defaultdict(set)  # "SEND": the documents writing it
         self.document_count = len(documents)
         names_by_doc = []
-        self._documents = {document.doc_id: document for document in documents}
-        # The first letters of each document's words, small words aside (acronyms).
-        self._initials: dict[str, str] = {}
+        self._acronym_documents = Acronyms()
         for document in documents:
             text = _named_text(document)
             words = _WORD.findall(text)
-            self._initials[document.doc_id] = "".join(
-                part[0].lower()
-                for w in words
-                for part in w.split("-")  # "Multi-Agency Safeguarding Hub": MASH
-                if part and part.lower() not in _SMALL_WORDS
-            )
+            self._acronym_documents.add(document.doc_id, text, words)
             self._vocabulary.update(w.lower() for w in words)
             # "press.office@wethercombe.gov.uk" does not write Wethercombe in lower case.
             plain = _WORD.findall(_ADDRESS.sub(" ", text))
             lower_case.update(entity_key(w) for w in plain if w[0].islower())
-            for acronym in {entity_key(w) for w in words if _ACRONYM.fullmatch(w)}:
-                in_capitals[acronym].add(document.doc_id)
             written_as_names.update(entity_key(w) for w in words if not w.isupper())
             names, openers = self._scan(text)
             self._mentions.update(names)
             names_by_doc.append((document.doc_id, set(names), openers))
         # Names the corpus writes only in capitals ("SEND").
+        in_capitals = self._acronym_documents.written()
         self._acronyms = set(in_capitals) - written_as_names
         for doc_id, keys, openers in names_by_doc:
             # "Deborah Quayle said ..." opens a sentence, so "Deborah" is no name there;
@@ -165,7 +157,7 @@ class EntityLexicon:
                 # in every report writing it (defined there or not).
                 acronym = entity_key(match.group(2))
                 self._aliases[acronym] = entity_key(match.group(1))
-                self._docs_of[acronym] |= in_capitals[acronym]
+                self._docs_of[acronym] |= in_capitals.get(acronym, set())
         self._longest = max((len(k.split()) for k in self._docs_of), default=1)
         # Words the corpus writes in lower case: not part of a name they come before.
         self.common_words = frozenset(lower_case)
@@ -296,14 +288,25 @@ class EntityLexicon:
                 # only when some word of it is no name on its own ("Growing Futures").
                 if size > 1 and all(self._docs_of.get(k) for k in keys[i : i + size]):
                     continue
+                # "Ludmoor's Cabinet" is the cabinet of Ludmoor: a council and its body.
+                if size > 1 and any(
+                    keys[j] in self._councils and tokens[j].group().endswith(("'s", "’s"))
+                    for j in range(i, i + size - 1)
+                ):
+                    continue
                 documents = self.documents_of(key)
+                if size == 1 and ACRONYM.fullmatch(tokens[i].group()):
+                    # And by the reports writing it in capitals or spelling it out, whether
+                    # or not they read as naming it ("Dedicated Schools Grant" for DSG).
+                    documents |= self._acronym_documents.documents(tokens[i].group())
                 # Typed in lower case, a word is taken for a name only if the reports use
                 # it as one more than once ("doncaster", not a heading's "Total"), or it
                 # is a place whose council they name and the question uses it as one
                 # ("caseload in pellbridge?"; not "in parliament").
                 lower = not tokens[i].group()[0].isupper()
                 place = key in self._councils and _used_as_place(keys, i)
-                rare = lower and self._mentions[key] < 2 and not place
+                # The question's first word is capitalised whatever it is ("According").
+                rare = (lower or i == 0) and self._mentions[key] < 2 and not place
                 # An acronym typed in lower case where the question writes names with
                 # capitals is a word: "to send" beside "Corvingham", though a report defines SEND.
                 a_word = key in self._acronyms or key in self._aliases and key in self.common_words
@@ -316,27 +319,10 @@ class EntityLexicon:
             else:
                 if self._unknown_name(tokens, keys, i):
                     word = tokens[i].group()
-                    found.append(EntityMention(word, keys[i], self._spelt_out(word)))
+                    spelt = self._acronym_documents.spelt_out(word)
+                    found.append(EntityMention(word, keys[i], spelt))
                 i += 1
         return _distinct(found)
-
-    def _spelt_out(self, word: str) -> frozenset[str]:
-        """The documents that spell out an acronym the reports never write ("JTAI":
-        "joint targeted area inspection"); empty for any other word."""
-        if not _ACRONYM.fullmatch(word) or len(word.rstrip("s")) < 3:
-            return frozenset()  # two letters ("LA", "IT") spell out too much by chance
-        letters = word.rstrip("s")
-        # Found first in the documents' initials (a substring test, fast), then checked:
-        # each letter opens a word, small words allowed between ("inspection of local
-        # authority children's services" is ILACS).
-        joiner = rf"[\s-]+(?:(?:{'|'.join(_SMALL_WORDS)})\s+)?"
-        initials = joiner.join(rf"{letter}[\w'’]*" for letter in letters)
-        pattern = re.compile(rf"\b{initials}\b", re.IGNORECASE)
-        return frozenset(
-            doc_id
-            for doc_id, spelt in self._initials.items()
-            if letters.lower() in spelt and pattern.search(_named_text(self._documents[doc_id]))
-        )
 
     def _unknown_name(self, tokens: list[re.Match[str]], keys: list[str], i: int) -> bool:
         word, key = tokens[i].group(), keys[i]

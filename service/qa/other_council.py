@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from service.qa.acronyms import ACRONYM
 from service.qa.analysis import QuestionAnalysis
 from service.qa.councils import NOT_PLACES
 from service.qa.entities import entity_key, mentions
@@ -47,8 +48,9 @@ def names_other_council(analysis: QuestionAnalysis, sentence: str) -> bool:
     """
     if not analysis.home_names and not analysis.entities:
         return False  # several councils' reports, and a question naming none: not needed
-    # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"
-    if any(mentions(sentence, m.key) for m in analysis.entities):
+    # "Norfolk County Council leader Cliff Jordan" for "What did Cliff Jordan say?"; not
+    # an acronym, which names a kind of thing every council has ("IRO", "SEND").
+    if any(mentions(sentence, m.key) for m in analysis.entities if not ACRONYM.fullmatch(m.text)):
         return False
     # The names asked about: the question's own words and the names it keeps from its
     # topic (a follow-up about Doncaster after one about Norfolk drops Norfolk).

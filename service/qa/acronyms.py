@@ -1,0 +1,86 @@
+"""Acronyms, and the documents that write one or write out what it stands for.
+
+A report may write "DSG" or "Dedicated Schools Grant", "DfE" or "the Department for
+Education", "EHCPs" or "education, health and care plans". A question naming the
+acronym names what either spelling is about, so the documents it constrains to are
+those writing it in capitals and those spelling it out, whether or not they define it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+# "SEND", "LGAs"; "DfE", whose small letter stands for a small word ("for").
+ACRONYM = re.compile(r"[A-Z](?:[A-Z]|[a-z](?=[A-Z])){1,5}s?")
+# Words an acronym leaves out ("ILACS": inspection of local authority children's services).
+_SMALL_WORDS = ("of", "and", "for", "the", "in", "on", "to")
+_CACHED = 4096
+
+
+def acronym_key(word: str) -> str:
+    """An acronym's comparable form: lower case, its plural's "s" dropped ("EHCPs": ehcp;
+    "CAMHS" keeps its S)."""
+    if word.endswith("s") and len(word) > 2:
+        word = word[:-1]
+    return word.lower()
+
+
+class Acronyms:
+    """Which documents write each acronym, and what each document's words begin with."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        # The first letters of each document's words, small words aside.
+        self._initials: dict[str, str] = {}
+        self._written: dict[str, set[str]] = defaultdict(set)
+        self._spelt: dict[str, frozenset[str]] = {}  # by the acronym as written
+
+    def add(self, doc_id: str, text: str, words: Sequence[str]) -> None:
+        """Read one document: `text` as the lexicon names things in it, `words` its words."""
+        self._texts[doc_id] = text
+        self._initials[doc_id] = "".join(
+            part[0].lower()
+            for w in words
+            for part in w.split("-")  # "Multi-Agency Safeguarding Hub": MASH
+            if part and part.lower() not in _SMALL_WORDS
+        )
+        for key in {acronym_key(w) for w in words if ACRONYM.fullmatch(w)}:
+            self._written[key].add(doc_id)
+
+    def written(self) -> dict[str, set[str]]:
+        """Each acronym's key with the documents writing it ("SEND": in capitals)."""
+        return self._written
+
+    def documents(self, word: str) -> frozenset[str]:
+        """The documents writing `word` (an acronym as a question writes it) or spelling
+        it out."""
+        return frozenset(self._written.get(acronym_key(word), ())) | self.spelt_out(word)
+
+    def spelt_out(self, word: str) -> frozenset[str]:
+        """The documents that spell out the acronym `word` ("JTAI": "joint targeted area
+        inspection"); empty for any other word. Cached: questions repeat acronyms."""
+        if word not in self._spelt:
+            if len(self._spelt) >= _CACHED:
+                self._spelt.clear()  # questions are free text: bound what they can fill
+            self._spelt[word] = self._spell_out(word)
+        return self._spelt[word]
+
+    def _spell_out(self, word: str) -> frozenset[str]:
+        if not ACRONYM.fullmatch(word) or len(word.rstrip("s")) < 3:
+            return frozenset()  # two letters ("LA", "IT") spell out too much by chance
+        letters = word.rstrip("s")
+        capitals = "".join(c for c in letters if c.isupper()).lower()
+        # Found first in the documents' initials (a substring test, fast), then checked:
+        # each letter opens a word, small words allowed between ("inspection of local
+        # authority children's services" is ILACS), and a small letter is a small word
+        # ("Department for Education" is DfE).
+        joiner = rf"[\s,-]+(?:(?:{'|'.join(_SMALL_WORDS)})\s+)?"
+        initials = joiner.join(rf"{letter}[\w'’]*" for letter in letters)
+        pattern = re.compile(rf"\b{initials}\b", re.IGNORECASE)
+        return frozenset(
+            doc_id
+            for doc_id, spelt in self._initials.items()
+            if capitals in spelt and pattern.search(self._texts[doc_id])
+        )
