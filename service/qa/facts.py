@@ -231,11 +231,11 @@ _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$",
 
 
 # A number after one of these words labels an item ("minute 28", "Rule 15", "Table 1",
-# the subsection of "section 38(6)") or gives an age ("aged 18 to 25", "aged between 18
-# and 25"): it is no amount. Read in a short window before the number.
+# "Quarter 2", "Key Stage 4", the subsection of "section 38(6)") or gives an age ("aged
+# 18 to 25", "aged between 18 and 25"): it is no amount. Read in a short window before it.
 _REFERENCE = re.compile(
     r"\b(?:minute|item|paragraph|para|section|rule|page|appendix|annex|clause|chapter|"
-    r"table|figure|chart|graph|"
+    r"table|figure|chart|graph|quarter|phase|stage|tier|lot|wave|step|"
     r"recommendation|regulation|no\.?|aged|age|ages)"
     r"\s+(?:(?:between|from)\s+)?(?:\d+\s*(?:to|-|–|and)\s*|\d+[A-Za-z]?\(\s*)?$",
     re.IGNORECASE,

@@ -264,7 +264,8 @@ def test_a_month_is_not_a_name_and_mayor_is_a_title() -> None:
 def test_the_number_of_an_item_the_question_names_is_no_figure_asked_for() -> None:
     question = "What total score did the winning bidder get for Lot 1?"
     assert kind_strength("Lot 1 - Independent Advocacy", "number", None, question) == 0.0
-    assert kind_strength("Lot 2 - Independent Visitors", "number", None, question) == 1.0
+    # Nor is another lot's number a figure: it labels the lot.
+    assert kind_strength("Lot 2 - Independent Visitors", "number", None, question) == 0.0
     assert (
         kind_strength("VoiceBridge Advocacy CIC | 51.0 | 85.4 | 1", "number", None, question) == 1.0
     )
@@ -502,6 +503,12 @@ def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
     court = "It assesses families under section 38(6) of the Children Act 1989."
     assert facts_of(court, "number") == []
     assert [f.text for f in facts_of("In 38 (6%) cases.", "number")] == ["38", "6%"]
+    # A quarter, a key stage, a lot are numbered, not counted.
+    heading = "Harrowby Council - Quarter 2, 2025/26 (1 July to 30 September 2025)"
+    assert facts_of(heading, "number") == []
+    assert [f.text for f in facts_of("At Key Stage 4, 52 pupils sat exams.", "number")] == [
+        "52 pupils"
+    ]
 
 
 def test_a_paragraph_number_opening_a_sentence_is_no_amount() -> None:
