@@ -35,10 +35,31 @@ _NUMBER = re.compile(r"(?<![\d.,£$])\b\d{1,3}[a-z]?\b(?![.,]\d)")
 _QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
 
 
+# An item named as the point a figure is compared with: "has risen to 72%, from 59% in Q3
+# last year" is a figure of another quarter than the third.
+_COMPARED_WITH = re.compile(
+    r"\b(?:from|compared\s+(?:with|to)|against|than)\s+(?:[^\s,;]+\s+){0,3}(?:in|at)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _labels(text: str) -> set[tuple[str, str]]:
-    """The numbered items `text` names, lower-cased: ("quarter", "2"), ("level", "3")."""
-    found = {(word.lower(), number) for word, number in _LABEL.findall(text)}
-    return found | {("quarter", number) for number in _QUARTER.findall(text)}
+    """The numbered items `text` names, lower-cased: ("quarter", "2"), ("level", "3"); not
+    those it compares a figure with."""
+    found = {
+        (match.group(1).lower(), match.group(2))
+        for match in _LABEL.finditer(text)
+        if not _compared_with(text, match.start())
+    }
+    return found | {
+        ("quarter", match.group(1))
+        for match in _QUARTER.finditer(text)
+        if not _compared_with(text, match.start())
+    }
+
+
+def _compared_with(text: str, at: int) -> bool:
+    return bool(_COMPARED_WITH.search(text[max(0, at - 40) : at]))
 
 
 @lru_cache(maxsize=1024)

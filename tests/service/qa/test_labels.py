@@ -31,6 +31,17 @@ def test_amounts_and_unlabelled_sentences_are_no_other_item() -> None:
     assert not names_other_label("How many children were in care?", "Level 1: £80")
 
 
+def test_an_item_a_figure_is_compared_with_is_not_the_item_it_is_about() -> None:
+    question = "In Q2 2025/26, what share of families were offered a conference?"
+    sentence = (
+        "The share of families offered a conference has risen to 72%, from 59% in Q3 last year."
+    )
+    assert not names_other_label(question, sentence)
+    # The item it is about still counts: level 1's fee, compared with level 2's.
+    level = "Level 1 carers get £80, up from £70 at Level 2."
+    assert names_other_label("What fee is paid at Level 3?", level)
+
+
 def test_a_committee_named_otherwise_is_another_committee() -> None:
     question = (
         "Who chaired the Education Committee's oral evidence session on the children's "
