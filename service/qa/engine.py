@@ -269,7 +269,8 @@ class QAEngine:
                 query, depth, mode=request.mode, filters=request.filters,
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
-        passages = prefer_phrases(passages, query, self.settings.phrase_weight)
+        names = [mention.text for mention in analysis.entities]
+        passages = prefer_phrases(passages, query, self.settings.phrase_weight, names)
         passages = quoted_first(passages, analysis.quoted)[:depth]
         read = self.settings.answer_passages
         passages = with_role_holder(passages, analysis, read, self._passage_naming)

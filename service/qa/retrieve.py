@@ -8,6 +8,7 @@ plus the date of their evidence (`service.qa.dates`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
@@ -21,11 +22,13 @@ from corpus.models import Chunk, Document
 from index.backend import IndexReader
 from index.embedders.base import Embedder
 from service.qa.contract import Filters, Fusion
+from service.qa.councils import COUNCIL_WORDS
 from service.qa.dates import evidence_date, recency, without_recency_words
 from service.qa.text import content_bigrams
 from service.settings import SearchMode, Settings
 
 T = TypeVar("T")
+_COUNCIL_WORDS = rf"(?:\s+(?:{'|'.join(sorted(COUNCIL_WORDS))})\b)*"
 # BM25 beside the dense search of each request; a few threads serve every request thread.
 _LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reportqa-bm25")
 
@@ -193,16 +196,23 @@ def _or(value: T | None, default: T) -> T:
     return default if value is None else value
 
 
-def prefer_phrases(passages: list[Passage], query: str, weight: float) -> list[Passage]:
+def prefer_phrases(
+    passages: list[Passage], query: str, weight: float, names: Collection[str] = ()
+) -> list[Passage]:
     """Re-rank on relevance plus phrases: score / best score + weight * the share of the
     query's word pairs the passage holds in order ("director of practice", "contact
     officer"), which neither BM25 nor one embedding of the whole passage rewards.
+
+    The `names` the question gives (and the council words after them) are no part of its
+    phrases: the documents were let through for naming them, and a pair of a name's words
+    ("Thistlecombe Borough Council") rewards the chunks that repeat it, a web page's
+    banners and footers, over the one answering "Who is the Kinship Champion?".
 
     Returns the passages best first, ranks renumbered.
     """
     if not passages:
         return passages
-    pairs = content_bigrams(query)
+    pairs = frozenset().union(*(content_bigrams(part) for part in _around_names(query, names)))
     best = passages[0].score or 1.0
 
     def rescored(passage: Passage) -> Passage:
@@ -212,6 +222,15 @@ def prefer_phrases(passages: list[Passage], query: str, weight: float) -> list[P
 
     ranked = sorted((rescored(p) for p in passages), key=lambda p: (-p.score, p.rank))
     return [replace(p, rank=i) for i, p in enumerate(ranked, start=1)]
+
+
+def _around_names(query: str, names: Collection[str]) -> list[str]:
+    """The parts of `query` between the names it gives: the words either side of a name
+    make no pair."""
+    if not names:
+        return [query]
+    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.split(rf"(?:{pattern}){_COUNCIL_WORDS}", query, flags=re.IGNORECASE)
 
 
 def prefer_recent_evidence(
