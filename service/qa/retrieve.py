@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -197,28 +197,39 @@ def _or(value: T | None, default: T) -> T:
 
 
 def prefer_phrases(
-    passages: list[Passage], query: str, weight: float, names: Collection[str] = ()
+    passages: list[Passage],
+    query: str,
+    weight: float,
+    subjects: Mapping[str, Collection[str]] | None = None,
 ) -> list[Passage]:
     """Re-rank on relevance plus phrases: score / best score + weight * the share of the
     query's word pairs the passage holds in order ("director of practice", "contact
     officer"), which neither BM25 nor one embedding of the whole passage rewards.
 
-    The `names` the question gives (and the council words after them) are no part of its
-    phrases: the documents were let through for naming them, and a pair of a name's words
-    ("Thistlecombe Borough Council") rewards the chunks that repeat it, a web page's
-    banners and footers, over the one answering "Who is the Kinship Champion?".
+    `subjects` maps each name the question gives to the documents about it: a passage
+    of such a document holds the pairs of the name's words (with the council words after
+    it) whether or not it repeats them. Otherwise "Thistlecombe Borough Council" would
+    reward the chunks that repeat it, a web page's banners and footers, over the one
+    answering "Who is the Kinship Champion?"; in a report about another council, only
+    a passage naming it speaks of it.
 
     Returns the passages best first, ranks renumbered.
     """
     if not passages:
         return passages
-    pairs = frozenset().union(*(content_bigrams(part) for part in _around_names(query, names)))
+    pairs = content_bigrams(query)
+    subjects = subjects or {}
+    outside = frozenset().union(*(content_bigrams(p) for p in _around_names(query, subjects)))
+    name_pairs = pairs - outside
     best = passages[0].score or 1.0
 
     def rescored(passage: Passage) -> Passage:
+        held = pairs & content_bigrams(passage.chunk.text)
+        if any(passage.document.doc_id in about for about in subjects.values()):
+            held |= name_pairs
         # Relative to the best hit in every case, as the response documents it.
-        held = len(pairs & content_bigrams(passage.chunk.text)) / len(pairs) if pairs else 0.0
-        return replace(passage, score=passage.score / best + weight * held)
+        share = len(held) / len(pairs) if pairs else 0.0
+        return replace(passage, score=passage.score / best + weight * share)
 
     ranked = sorted((rescored(p) for p in passages), key=lambda p: (-p.score, p.rank))
     return [replace(p, rank=i) for i, p in enumerate(ranked, start=1)]
