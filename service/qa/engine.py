@@ -44,7 +44,7 @@ from service.qa.quotes import quoted_first
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.roles import with_role_holder
 from service.qa.shortfalls import foreign_question
-from service.qa.subjects import about_named_subjects, documents_about
+from service.qa.subjects import about_named_subjects
 from service.qa.warmup import warm_embedder
 from service.settings import SearchMode, Settings
 
@@ -269,12 +269,7 @@ class QAEngine:
                 query, depth, mode=request.mode, filters=request.filters,
                 fusion=request.fusion, query_vector=vector,
             )  # fmt: skip
-        passages = prefer_phrases(
-            passages,
-            query,
-            self.settings.phrase_weight,
-            documents_about(analysis.entities, passages, self.lexicon),
-        )
+        passages = prefer_phrases(passages, query, self.settings.phrase_weight)
         passages = quoted_first(passages, analysis.quoted)[:depth]
         read = self.settings.answer_passages
         passages = with_role_holder(passages, analysis, read, self._passage_naming)

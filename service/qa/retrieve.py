@@ -8,9 +8,8 @@ plus the date of their evidence (`service.qa.dates`).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,13 +21,11 @@ from corpus.models import Chunk, Document
 from index.backend import IndexReader
 from index.embedders.base import Embedder
 from service.qa.contract import Filters, Fusion
-from service.qa.councils import COUNCIL_WORDS
 from service.qa.dates import evidence_date, recency, without_recency_words
 from service.qa.text import content_bigrams
 from service.settings import SearchMode, Settings
 
 T = TypeVar("T")
-_COUNCIL_WORDS = rf"(?:\s+(?:{'|'.join(sorted(COUNCIL_WORDS))})\b)*"
 # BM25 beside the dense search of each request; a few threads serve every request thread.
 _LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reportqa-bm25")
 
@@ -196,52 +193,25 @@ def _or(value: T | None, default: T) -> T:
     return default if value is None else value
 
 
-def prefer_phrases(
-    passages: list[Passage],
-    query: str,
-    weight: float,
-    subjects: Mapping[str, Collection[str]] | None = None,
-) -> list[Passage]:
+def prefer_phrases(passages: list[Passage], query: str, weight: float) -> list[Passage]:
     """Re-rank on relevance plus phrases: score / best score + weight * the share of the
     query's word pairs the passage holds in order ("director of practice", "contact
     officer"), which neither BM25 nor one embedding of the whole passage rewards.
-
-    `subjects` maps each name the question gives to the documents about it: a passage
-    of such a document holds the pairs of the name's words (with the council words after
-    it) whether or not it repeats them. Otherwise "Thistlecombe Borough Council" would
-    reward the chunks that repeat it, a web page's banners and footers, over the one
-    answering "Who is the Kinship Champion?"; in a report about another council, only
-    a passage naming it speaks of it.
 
     Returns the passages best first, ranks renumbered.
     """
     if not passages:
         return passages
     pairs = content_bigrams(query)
-    subjects = subjects or {}
-    outside = frozenset().union(*(content_bigrams(p) for p in _around_names(query, subjects)))
-    name_pairs = pairs - outside
     best = passages[0].score or 1.0
 
     def rescored(passage: Passage) -> Passage:
-        held = pairs & content_bigrams(passage.chunk.text)
-        if any(passage.document.doc_id in about for about in subjects.values()):
-            held |= name_pairs
         # Relative to the best hit in every case, as the response documents it.
-        share = len(held) / len(pairs) if pairs else 0.0
-        return replace(passage, score=passage.score / best + weight * share)
+        held = len(pairs & content_bigrams(passage.chunk.text)) / len(pairs) if pairs else 0.0
+        return replace(passage, score=passage.score / best + weight * held)
 
     ranked = sorted((rescored(p) for p in passages), key=lambda p: (-p.score, p.rank))
     return [replace(p, rank=i) for i, p in enumerate(ranked, start=1)]
-
-
-def _around_names(query: str, names: Collection[str]) -> list[str]:
-    """The parts of `query` between the names it gives: the words either side of a name
-    make no pair."""
-    if not names:
-        return [query]
-    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.split(rf"(?:{pattern}){_COUNCIL_WORDS}", query, flags=re.IGNORECASE)
 
 
 def prefer_recent_evidence(

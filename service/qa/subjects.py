@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from service.qa.constraints import unmet_constraints
-from service.qa.entities import EntityLexicon, EntityMention, entity_key, heading_of, mentions
+from service.qa.entities import EntityLexicon, entity_key, heading_of, mentions
 from service.qa.short_answer import fact_span
 from service.qa.shortfalls import missing_kind
 from service.qa.text import normalised
@@ -34,18 +34,6 @@ MAX_OTHER_SUBJECTS = 3
 
 # How the note for a person opens (see `describe_other_subjects`).
 NOTE_OPENINGS = ("This answer is about ", "Reports about ")
-
-
-def documents_about(
-    names: Sequence[EntityMention], passages: Sequence[Passage], lexicon: EntityLexicon
-) -> dict[str, set[str]]:
-    """Each name a question gives, with the documents of `passages` about it (their
-    subject, `EntityLexicon.subject_of`)."""
-    subject_of = {p.document.doc_id: lexicon.subject_of(p.document.doc_id) for p in passages}
-    return {
-        mention.text: {d for d, s in subject_of.items() if s and entity_key(s) == mention.key}
-        for mention in names
-    }
 
 
 def describe_other_subjects(subject: str | None, others: Sequence[str]) -> str:
