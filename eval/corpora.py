@@ -100,6 +100,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # work academy's ASYE annual report, a child exploitation problem profile, a young
 # carers service annual report, a report on children deprived of their liberty), with
 # `fresh25.jsonl` and `heldout-fresh25.jsonl`.
+# Six more on three councils (an early help strategy evaluation, a family hubs and Start
+# for Life progress report, a report on families with no recourse to public funds, a youth
+# justice improvement plan update after an HMIP inspection, an advocacy and independent
+# visitor annual report, an alternative provision review), with `fresh26.jsonl` and
+# `heldout-fresh26.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -125,6 +130,7 @@ FRESH22 = REPO / "eval" / "corpora" / "fresh22" / "documents"
 FRESH23 = REPO / "eval" / "corpora" / "fresh23" / "documents"
 FRESH24 = REPO / "eval" / "corpora" / "fresh24" / "documents"
 FRESH25 = REPO / "eval" / "corpora" / "fresh25" / "documents"
+FRESH26 = REPO / "eval" / "corpora" / "fresh26" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -152,6 +158,7 @@ FRESH_ROUNDS = (
     FRESH23,
     FRESH24,
     FRESH25,
+    FRESH26,
 )
 
 
