@@ -17,6 +17,9 @@ ACRONYM = re.compile(r"[A-Z](?:[A-Z]|[a-z](?=[A-Z])){1,5}s?")
 # Words an acronym leaves out ("ILACS": inspection of local authority children's services).
 _SMALL_WORDS = ("of", "and", "for", "the", "in", "on", "to")
 _CACHED = 4096
+# An acronym defined in brackets after what it stands for: "no recourse to public funds
+# (NRPF)", "education, health and care plans (EHCPs)"; up to eight words are read before.
+_DEFINED = re.compile(r"((?:[A-Za-z][\w'’-]*,?\s+){1,8})\((" + ACRONYM.pattern + r")\)")
 
 
 def acronym_key(word: str) -> str:
@@ -36,6 +39,8 @@ class Acronyms:
         self._initials: dict[str, str] = {}
         self._written: dict[str, set[str]] = defaultdict(set)
         self._spelt: dict[str, frozenset[str]] = {}  # by the acronym as written
+        # What the reports define each acronym as: "no recourse to public funds": "NRPF".
+        self._defined: dict[str, str] = {}
 
     def add(self, doc_id: str, text: str, words: Sequence[str]) -> None:
         """Read one document: `text` as the lexicon names things in it, `words` its words."""
@@ -48,6 +53,10 @@ class Acronyms:
         )
         for key in {acronym_key(w) for w in words if ACRONYM.fullmatch(w)}:
             self._written[key].add(doc_id)
+        for match in _DEFINED.finditer(text):
+            phrase = _spelling(match.group(1).split(), match.group(2))
+            if phrase:
+                self._defined[phrase] = match.group(2).rstrip("s")
 
     def written(self) -> dict[str, set[str]]:
         """Each acronym's key with the documents writing it ("SEND": in capitals)."""
@@ -84,3 +93,40 @@ class Acronyms:
             for doc_id, spelt in self._initials.items()
             if capitals in spelt and pattern.search(self._texts[doc_id])
         )
+
+    def written_for(self, question: str) -> tuple[str, ...]:
+        """The acronyms the reports define for words `question` spells out ("no recourse
+        to public funds": NRPF), for retrieval to search by too: a report defining one
+        writes it, not the words, from then on."""
+        words = f" {' '.join(_plain(question.split()))} "
+        return tuple(
+            dict.fromkeys(
+                acronym
+                for phrase, acronym in self._defined.items()
+                if f" {phrase} " in words and acronym.lower() not in words
+            )
+        )
+
+
+def _plain(words: Sequence[str]) -> list[str]:
+    """Words in lower case without the punctuation around them ("plans," "plans")."""
+    return [w for w in (word.strip(",.;:?!()\"'‘’“”").lower() for word in words) if w]
+
+
+def _spelling(words: list[str], acronym: str) -> str:
+    """The last of `words` that spell out `acronym`, each letter opening a word (or a
+    hyphen's part) and small words allowed between, in lower case; '' if none do."""
+    letters = acronym.rstrip("s").lower()
+    plain = _plain(words)
+    for start in range(len(plain) - 1, -1, -1):
+        initials = "".join(
+            part[0]
+            for word in plain[start:]
+            for part in word.split("-")
+            if part and part not in _SMALL_WORDS
+        )
+        if initials == letters and plain[start] not in _SMALL_WORDS:
+            return " ".join(plain[start:])
+        if len(initials) >= len(letters):
+            break
+    return ""

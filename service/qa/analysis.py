@@ -157,6 +157,10 @@ def analyse(
         known, scoring, retrieval = asked_of_own_council(
             question, scoring, retrieval, known, lexicon
         )
+    # "no recourse to public funds" is written "NRPF" once a report has defined it: a
+    # sentence is searched and read for either.
+    acronyms = lexicon.acronyms_for(scoring) if lexicon is not None else ()
+    retrieval = " ".join([retrieval, *(a for a in acronyms if a.lower() not in retrieval.lower())])
     unknown = tuple(m for m in mentions if not m.documents)
     # "And Harrowby?" after "When was Westfold rated inadequate?" asks the topic's
     # question of another council: its form (a date, the judgement named) is the topic's.
@@ -195,7 +199,7 @@ def analyse(
         scoring_question=scoring,
         retrieval_query=retrieval,
         is_followup=resolved.is_followup,
-        stems=content_stems(scoring),
+        stems=content_stems(scoring) | content_stems(" ".join(acronyms)),
         kind=kind,
         asks_share=asks_share(form),
         asks_rate=asks_rate(form, kind),

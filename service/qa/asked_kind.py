@@ -46,9 +46,15 @@ _RATE_NOUN = (
     # "the agency rate a year before that", "the rate before the campaign"
     r"|\s+(?:a\s+)?(?:year|month|quarter|week)s?\b|\s+(?:before|after|since|previously|earlier)\b"
 )
-_PRICE_NOUNS = r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price"
+_PRICE_NOUNS = (
+    r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price|allocation|"
+    r"spend|expenditure|overspend|underspend"
+)
+# "What is the most children ...?" asks a count ("the most serious issues" asks none).
+_MOST_OF = r"(?:most|fewest)(?=\s+[a-z]+(?:ren|(?<!ou)(?<![si])s)\b)"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
+    f"maximum|minimum|{_MOST_OF}|"
     f"{_PRICE_NOUNS}|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
 _WHAT_PERCENT = r"\bwhat\s*%"  # "What % of care leavers ...?": a number, a share
@@ -76,7 +82,8 @@ _PROVIDES = r"\s+(?:provide[sd]?|supplie[sd]|fund(?:s|ed)?|commission(?:s|ed)?)\
 # no firm, "Which firm was it?" does.
 _BODY_NOUNS = (
     r"agency(?!\s+(?:social\s+)?(?:worker|staff|carer))|charity|association|union|company|"
-    r"companies|supplier|contractor|consultancy|firm(?=s|\s+(?:was|is|did|does|had|has|won)\b)"
+    r"companies|supplier|provider|contractor|consultancy|"
+    r"firm(?=s|\s+(?:was|is|did|does|had|has|won)\b)"
 )
 # "What did the council spend on agency staff?", "What will students pay towards
 # transport?", "What did the review cost?": an amount of money, asked with a verb.
@@ -115,6 +122,10 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(
             rf"\b(?:rating|rated|rate(?!{_RATE_NOUN})|grade|graded|grading|judgement|judgment|"
             r"judged|verdict|(?:assurance|audit)\s+opinion|level\s+of\s+assurance|"
+            # "What did Ofsted judge the unit?": an inspectorate judging (not "the judge"),
+            # a thing; what it judged something "to be" or judged "that" may be anything.
+            r"(?:(?<=ofsted\s)|(?<=inspectors\s)|(?<=inspectorate\s))"
+            r"judge(?!\s+(?:to|that|as|whether|it)\b)(?!.*\bto\s+be\b)|"
             # an inspection's outcome is its judgement ("the outcome of the SEND area
             # inspection", "the inspection result")
             r"(?:outcome|result)s?\s+of\s+(?:[\w'-]+\s+){0,6}?inspection|"
@@ -272,7 +283,7 @@ def _telegraphic_kind(question: str) -> FactKind | None:
     return "date" if _BARE_DATE.search(question) else None
 
 
-_ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
+_ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:dates?|days?)\b", re.I)
 _ASKS_MONTH = re.compile(r"\b(?:what|which)\s+month\b|\bmonth and year\b", re.I)
 
 

@@ -254,6 +254,10 @@ class EntityLexicon:
             found |= self._docs_of.get(expansion, set())
         return frozenset(found)
 
+    def acronyms_for(self, question: str) -> tuple[str, ...]:
+        """The acronyms the reports define for words `question` spells out (NRPF)."""
+        return self._acronym_documents.written_for(question)
+
     def discriminating(self, mention: EntityMention) -> bool:
         """Whether naming it narrows the documents down (it is not in most of them)."""
         return len(mention.documents) <= COMMON_SHARE * max(self.document_count, 1)

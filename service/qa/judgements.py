@@ -28,17 +28,24 @@ _RATING = re.compile(
     r"|widespread\s+and/or\s+systemic\s+failings)\b"
     # A RAG status (red, amber, green) is a judgement as a table's cell ("Persistent
     # absence | 25.2% | 20.0% | Red") or when called one ("RAG rated amber").
-    r"|\|[ \t]*(?P<c>(?:red|amber|green)(?:/(?:red|amber|green))?)[ \t]*(?=\||\n|$)"
-    r"|\brag(?:[ -]rated|\s+(?:rating|status))\s*(?:of|as|is|was|:)?\s*(?P<t>red|amber|green)\b",
+    r"|\|[ \t]*(?P<c>(?:red|amber|green)(?:[-/](?:red|amber|green))?)[ \t]*(?=\||\n|$)"
+    r"|\brag(?:[ -]rated|\s+(?:rating|status))\s*(?:of|as|is|was|:)?\s*(?P<t>red|amber|green)\b"
+    # A rating or status given as a colour: "the overall delivery confidence rating for
+    # 2024-25 is Amber-Green", "status: Red" (not "the status of Green Lane").
+    r"|\b(?:rating|status)\b(?:[^.|\n]{0,40}?\b(?:is|was|of)\b|\s*:)\s*['\"‘“]?"
+    r"(?P<u>(?:red|amber|green)(?:[-/](?:red|amber|green))?)\b(?!(?-i:\s+[A-Z][a-z]))",
     re.IGNORECASE,
 )
+
+
+_GROUPS = ("r", "q", "g", "v", "e", "a", "s", "c", "t", "u")
 
 
 def rating_spans(text: str) -> list[tuple[int, int]]:
     """Where each judgement of `text` lies in it."""
     spans = []
     for match in _RATING.finditer(text):
-        group = next(g for g in ("r", "q", "g", "v", "e", "a", "s", "c", "t") if match.group(g))
+        group = next(g for g in _GROUPS if match.group(g))
         spans.append(match.span(group))
     return spans
 

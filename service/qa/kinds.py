@@ -21,17 +21,15 @@ from service.qa.counted import (
 from service.qa.dates import asks_deadline, dates_what_is_to_come, sets_deadline
 from service.qa.entities import entity_key
 from service.qa.facts import (
-    DUE_WITHIN,
-    DURATION,
     MONTHS,
     NUMERIC_DAY,
-    RATIO,
     Fact,
     FactKind,
     Period,
     Unit,
     find_facts,
 )
+from service.qa.figures import DUE_WITHIN, DURATION, FUSED_MEASURE, RATIO
 from service.qa.people import name_key, place_words
 from service.qa.strands import names_other_strand
 
@@ -57,6 +55,8 @@ _MEASURE_UNIT = (
     r"meters?)"
 )
 _MEASURE = re.compile(rf"(?<!-)\b{_MEASURE_UNIT}\b(?!-)", re.IGNORECASE)
+# The figure itself joined to a measure ("six-month review"; "12 half-day sessions" counts).
+_FUSED_FIGURE = re.compile(r"\S+?" + FUSED_MEASURE.pattern)
 _ASKS_FIGURE = re.compile(r"\b(?:average|mean|median|rate|score)\b", re.IGNORECASE)
 _ASKS_MEASURE = re.compile(
     rf"\bhow\s+(?:long|far)\b|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?{_MEASURE_UNIT}\b",
@@ -80,7 +80,8 @@ def fits_unit(unit: Unit, text: str, question: str = "") -> bool:
     money, "18%" a share, "39 children" a count and "nine years" a count only of years
     ("20 miles" of miles); "398 care leavers" is no count of children; "7 in 10" is a
     share, but not the percentage "what percentage" asks for."""
-    if unit == "count" and _MEASURE.search(text) and not _ASKS_MEASURE.search(question):
+    measured = _MEASURE.search(text) or _FUSED_FIGURE.match(text)  # "nine years", "six-month"
+    if unit == "count" and measured and not _ASKS_MEASURE.search(question):
         return False
     if unit == "count" and (
         counts_another_group(text, question) or counts_another_thing(text, question)

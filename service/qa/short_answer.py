@@ -37,7 +37,6 @@ from corpus.table_rows import cell_spans, column_names, table_header
 from service.qa.councils import COUNCIL_WORDS
 from service.qa.facts import (
     DATE,
-    DURATION,
     RELATIVE_DAYS,
     Fact,
     FactKind,
@@ -45,6 +44,7 @@ from service.qa.facts import (
     Unit,
     facts_of,
 )
+from service.qa.figures import DURATION
 from service.qa.kinds import SHARE, fits_unit
 from service.qa.people import name_key
 from service.qa.text import (

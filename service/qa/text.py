@@ -25,7 +25,8 @@ _STOP = set(STOPWORDS_EN_PLUS) | {
 _IRREGULAR = {
     "led": "lead", "held": "hold", "wrote": "write", "written": "write", "paid": "pay",
     "chose": "choose", "chosen": "choose", "began": "begin", "begun": "begin",
-    "sent": "send", "spent": "spend", "rose": "rise", "risen": "rise", "fell": "fall",
+    "sent": "send", "spent": "spend", "overspent": "overspend", "underspent": "underspend",
+    "overpaid": "overpay", "underpaid": "underpay", "rose": "rise", "risen": "rise", "fell": "fall",
     "fallen": "fall", "bought": "buy", "sought": "seek", "won": "win", "sold": "sell",
     "built": "build", "taught": "teach", "withdrew": "withdraw", "withdrawn": "withdraw",
     "oversaw": "oversee", "overseen": "oversee", "undertook": "undertake",

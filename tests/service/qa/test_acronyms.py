@@ -96,3 +96,20 @@ def test_acronym_keys_and_spellings() -> None:
     assert acronyms.documents("DSG") == {"d1", "d2"}
     # Two letters spell out too much by chance; a word is no acronym.
     assert acronyms.spelt_out("LA") == frozenset() and acronyms.spelt_out("Leaders") == frozenset()
+
+
+def test_words_a_question_spells_out_are_searched_by_their_acronym_too() -> None:
+    """A report defining an acronym writes it from then on: "supporting 58 families with
+    NRPF" answers a question about "no recourse to public funds"."""
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "NRPF report", "Families with no recourse to public funds (NRPF) rose."),
+            _doc("d2", "Update", "The council supported 58 families with NRPF in March."),
+        ]
+    )
+    question = "How many families with no recourse to public funds were supported?"
+    assert lexicon.acronyms_for(question) == ("NRPF",)
+    asked = analyse(resolve(question, []), lexicon)
+    assert asked.retrieval_query.endswith(" NRPF") and "nrpf" in asked.stems
+    # Initials no report defines are no acronym: "How many children" is no "HMC".
+    assert lexicon.acronyms_for("How many children were in care?") == ()

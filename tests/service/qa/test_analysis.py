@@ -116,6 +116,15 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("Which judge decided the care case?", "person"),
         ("Which MP asked the minister about the review?", "person"),
         ("deadline for submitting tenders?", "date"),
+        # The most or fewest of something countable is a number; the most of a quality not.
+        ("What is the most children an NQSW should be allocated?", "number"),
+        ("What is the maximum caseload allowed?", "number"),
+        ("What were the most serious issues found?", None),
+        # An inspectorate judging is a rating; a judge is a person.
+        ("What did Ofsted judge the pupil referral unit in February 2025?", "rating"),
+        ("What did the judge say about the delay?", None),
+        ("What did Ofsted judge to be the main weakness?", None),
+        ("Which provider runs the advocacy service?", "organisation"),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:
@@ -365,6 +374,9 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         # Or by a verb of paying: "What did the council spend on ...?"
         ("What did the council spend on agency social workers?", True),
         ("What did the review cost?", True),
+        # What is allocated or spent is money.
+        ("What was the grant allocation for 2024-25?", True),
+        ("What was the total spend on alternative provision in 2024/25?", True),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
@@ -774,6 +786,7 @@ def test_the_lexicon_knows_the_words_the_corpus_writes_in_lower_case() -> None:
         ("In which month was Ashcombe judged inadequate in 2013?", "month"),
         ("In what month and year did the trust start operating?", "month"),
         ("On what date was the report published?", "day"),
+        ("On which dates did the challenge panels sit?", "day"),
         ("When was the report published?", None),
     ],
 )

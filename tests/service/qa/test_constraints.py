@@ -224,6 +224,11 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     assert ratings_in("The project was RAG rated amber in March.") == {"amber"}
     assert ratings_in("Measure | Spring | Target | RAG") == frozenset()
     assert ratings_in("The green space and the red door were new.") == frozenset()
+    # A rating or status given as a colour, or a blend of two.
+    confidence = "The overall delivery confidence rating for 2024-25 is Amber-Green."
+    assert ratings_in(confidence) == {"amber-green"}
+    assert ratings_in("Status: Red") == {"red"}
+    assert ratings_in("The status of Green Lane is unclear.") == frozenset()
 
 
 def test_the_date_of_a_judgement_is_written_with_it() -> None:

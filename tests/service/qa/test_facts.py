@@ -331,6 +331,14 @@ def test_a_count_is_no_share_or_duration_unless_it_asks_for_one() -> None:
     assert fits_unit("count", "612", "How many children were in care?")
     assert fits_unit("count", "48 days", "What was the average number of days they waited?")
     assert fits_unit("count", "12 half-day sessions")  # "half-day" holds no share
+    # An agenda's item and an address's unit are labels, not counts.
+    contact = "Item: 5. Contact: Caspian Mortlake, Lathersby YJS, Unit 4, Tannery Yard"
+    assert facts_of(contact, "number") == []
+    # A figure joined to a measure qualifies a noun: "the six-month review" counts nothing.
+    fused = "No child is to be allocated to an NQSW before the six-month review."
+    assert [f.text for f in facts_of(fused, "number")] == ["six-month"]
+    assert kind_strength(fused, "number", "count", "How many children at most?") == 0.0
+    assert fits_unit("count", "12-week", "How many weeks does the course last?")
     # "one working day" is a time, not a count of "working".
     screened = "92% of contacts were screened within one working day."
     assert [f.text for f in facts_of(screened, "number")] == ["92%", "one working day"]
