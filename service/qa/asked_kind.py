@@ -121,7 +121,7 @@ _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "rating",
         re.compile(
             rf"\b(?:rating|rated|rate(?!{_RATE_NOUN})|grade|graded|grading|judgement|judgment|"
-            r"judged|verdict|(?:assurance|audit)\s+opinion|level\s+of\s+assurance|"
+            r"judged|verdict|(?:assurance|audit)\s+opinion|level\s+of\s+assurance|rag|"
             # "What did Ofsted judge the unit?": an inspectorate judging (not "the judge"),
             # a thing; what it judged something "to be" or judged "that" may be anything.
             r"(?:(?<=ofsted\s)|(?<=inspectors\s)|(?<=inspectorate\s))"

@@ -63,7 +63,7 @@ _NOT_NAMES = frozenset(
     requires improvement sign updated read watch hide ad more operating member members lead
     deputy assistant corporate strategic principal senior interim acting independent
     virtual regional quality assurance safeguarding partnership partnerships
-    mp mps hmi dcs ceo""".split()  # noqa: SIM905 (posts written short: "the MP for ...")
+    mp mps hmi dcs ceo rag""".split()  # noqa: SIM905 (posts, a rating's scale written short)
 ) | {m.lower() for m in MONTHS}
 # What a sentence opens after: its end, a line's, a table cell's ("| Deadline |").
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;|\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")

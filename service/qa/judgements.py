@@ -33,12 +33,15 @@ _RATING = re.compile(
     # A rating or status given as a colour: "the overall delivery confidence rating for
     # 2024-25 is Amber-Green", "status: Red" (not "the status of Green Lane").
     r"|\b(?:rating|status)\b(?:[^.|\n]{0,40}?\b(?:is|was|of)\b|\s*:)\s*['\"‘“]?"
-    r"(?P<u>(?:red|amber|green)(?:[-/](?:red|amber|green))?)\b(?!(?-i:\s+[A-Z][a-z]))",
+    r"(?P<u>(?:red|amber|green)(?:[-/](?:red|amber|green))?)\b(?!(?-i:\s+[A-Z][a-z]))"
+    # or a measure's status changing colour: "moved to green", "fell from amber to red".
+    r"|\b(?:moved|changed|improved|deteriorated|fell|dropped|rose|went|returned)\s+"
+    r"(?:from\s+(?:red|amber|green)\s+)?to\s+(?P<m>red|amber|green)\b(?!(?-i:\s+[A-Z][a-z]))",
     re.IGNORECASE,
 )
 
 
-_GROUPS = ("r", "q", "g", "v", "e", "a", "s", "c", "t", "u")
+_GROUPS = ("r", "q", "g", "v", "e", "a", "s", "c", "t", "u", "m")
 
 
 def rating_spans(text: str) -> list[tuple[int, int]]:

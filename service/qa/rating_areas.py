@@ -26,9 +26,14 @@ _PART = re.compile(
 _WHOLE = re.compile(r"\b(?:overall|all\s+aspects|every|across)\b", re.IGNORECASE)
 
 
+# A RAG status is a measure's, not a part of the service's: "What RAG status did health
+# attendance at initial child protection conferences move to?" asks of no part.
+_RAG = re.compile(r"\brag\b", re.IGNORECASE)
+
+
 def asks_whole(question: str) -> bool:
     """Whether a rating `question` names no part of the service (it asks for the whole)."""
-    return not _PART.search(question)
+    return not _PART.search(question) and not _RAG.search(question)
 
 
 # The same part, however a report names it.
@@ -49,7 +54,9 @@ def parts_named(text: str) -> frozenset[str]:
 def parts_asked(question: str) -> frozenset[str]:
     """The parts whose rating `question` asks for; none when it asks for the overall one
     ("and the overall rating?" after a question about care leavers)."""
-    return frozenset() if _WHOLE.search(question) else parts_named(question)
+    if _WHOLE.search(question) or _RAG.search(question):
+        return frozenset()
+    return parts_named(question)
 
 
 def rates_no_part_asked(parts: frozenset[str], sentence: str) -> bool:

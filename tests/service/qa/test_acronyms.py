@@ -113,3 +113,15 @@ def test_words_a_question_spells_out_are_searched_by_their_acronym_too() -> None
     assert asked.retrieval_query.endswith(" NRPF") and "nrpf" in asked.stems
     # Initials no report defines are no acronym: "How many children" is no "HMC".
     assert lexicon.acronyms_for("How many children were in care?") == ()
+
+
+def test_a_rating_scale_written_short_is_no_name() -> None:
+    """ "RAG" names the scale a status is given on, not a thing a report must mention."""
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Scorecard", "Each measure has a RAG status. Harrowby moved to green."),
+            _doc("d2", "Other", "Inspectors visited Harrowby. Children were seen."),
+        ]
+    )
+    keys = [m.key for m in lexicon.mentions("What RAG status did Harrowby's measure move to?")]
+    assert keys == ["harrowby"]

@@ -125,6 +125,7 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("What did the judge say about the delay?", None),
         ("What did Ofsted judge to be the main weakness?", None),
         ("Which provider runs the advocacy service?", "organisation"),
+        ("What RAG status did health attendance move to in Q3?", "rating"),
     ],
 )
 def test_answer_kind(question: str, expected: str | None) -> None:

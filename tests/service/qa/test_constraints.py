@@ -229,6 +229,9 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     assert ratings_in(confidence) == {"amber-green"}
     assert ratings_in("Status: Red") == {"red"}
     assert ratings_in("The status of Green Lane is unclear.") == frozenset()
+    assert ratings_in("Health attendance at ICPCs (A14) moved to green.") == {"green"}
+    assert ratings_in("It fell from amber to red in Q2.") == {"red"}
+    assert ratings_in("The team moved to Green Lane.") == frozenset()
 
 
 def test_the_date_of_a_judgement_is_written_with_it() -> None:

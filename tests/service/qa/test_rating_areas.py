@@ -22,6 +22,9 @@ def test_a_rating_question_naming_no_part_asks_for_the_whole() -> None:
     assert asks_whole("What is the overall rating for Calderwick?")
     assert not asks_whole("How was the leadership of the trust judged?")
     assert not asks_whole("What were Norfolk's adoption services rated?")
+    # A RAG status is a measure's: the words of its measure name no part of the service.
+    rag = "What RAG status did health attendance at child protection conferences move to?"
+    assert not asks_whole(rag) and parts_asked(rag) == frozenset()
 
 
 def test_a_sentence_rating_only_a_part() -> None:
