@@ -45,12 +45,7 @@ class Acronyms:
     def add(self, doc_id: str, text: str, words: Sequence[str]) -> None:
         """Read one document: `text` as the lexicon names things in it, `words` its words."""
         self._texts[doc_id] = text
-        self._initials[doc_id] = "".join(
-            part[0].lower()
-            for w in words
-            for part in w.split("-")  # "Multi-Agency Safeguarding Hub": MASH
-            if part and part.lower() not in _SMALL_WORDS
-        )
+        self._initials[doc_id] = _initials(words)
         for key in {acronym_key(w) for w in words if ACRONYM.fullmatch(w)}:
             self._written[key].add(doc_id)
         for match in _DEFINED.finditer(text):
@@ -108,6 +103,17 @@ class Acronyms:
         )
 
 
+def _initials(words: Sequence[str]) -> str:
+    """The first letters of `words` in lower case, small words aside, each part of a
+    hyphened word counting ("Multi-Agency Safeguarding Hub": mash)."""
+    return "".join(
+        part[0].lower()
+        for word in words
+        for part in word.split("-")
+        if part and part.lower() not in _SMALL_WORDS
+    )
+
+
 def _plain(words: Sequence[str]) -> list[str]:
     """Words in lower case without the punctuation around them ("plans," "plans")."""
     return [w for w in (word.strip(",.;:?!()\"'‘’“”").lower() for word in words) if w]
@@ -119,12 +125,7 @@ def _spelling(words: list[str], acronym: str) -> str:
     letters = acronym.rstrip("s").lower()
     plain = _plain(words)
     for start in range(len(plain) - 1, -1, -1):
-        initials = "".join(
-            part[0]
-            for word in plain[start:]
-            for part in word.split("-")
-            if part and part not in _SMALL_WORDS
-        )
+        initials = _initials(plain[start:])
         if initials == letters and plain[start] not in _SMALL_WORDS:
             return " ".join(plain[start:])
         if len(initials) >= len(letters):
