@@ -105,6 +105,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # justice improvement plan update after an HMIP inspection, an advocacy and independent
 # visitor annual report, an alternative provision review), with `fresh26.jsonl` and
 # `heldout-fresh26.jsonl`.
+# Six more on three councils (an inspection of a council's fostering agency, a local news
+# live blog of a budget meeting, an audit of care leavers' accommodation with its own
+# grades, a scrutiny call-in of a cabinet decision, a domestic abuse and children annual
+# report, a children's services staff bulletin), with `fresh27.jsonl` and
+# `heldout-fresh27.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -131,6 +136,7 @@ FRESH23 = REPO / "eval" / "corpora" / "fresh23" / "documents"
 FRESH24 = REPO / "eval" / "corpora" / "fresh24" / "documents"
 FRESH25 = REPO / "eval" / "corpora" / "fresh25" / "documents"
 FRESH26 = REPO / "eval" / "corpora" / "fresh26" / "documents"
+FRESH27 = REPO / "eval" / "corpora" / "fresh27" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -159,6 +165,7 @@ FRESH_ROUNDS = (
     FRESH24,
     FRESH25,
     FRESH26,
+    FRESH27,
 )
 
 
