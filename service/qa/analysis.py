@@ -14,6 +14,7 @@ same ones:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from service.qa.asked_kind import (
@@ -86,6 +87,7 @@ class QuestionAnalysis:
     predecessor: str | None  # "Who replaced Paul Moffat?": the holder before
     successor: str | None  # "Who was director before Helen Marchbank?": the holder after
     common_words: frozenset[str]  # words the corpus writes in lower case (`people._trimmed`)
+    scales: Mapping[str, frozenset[str]]  # document id -> its own judgement scale (`scales`)
     time: TimeConstraint | None
     # The period whose column of a table answers: the one asked about, or the year a
     # follow-up moves to ("And the year before?").
@@ -127,7 +129,12 @@ _ASKS_START = re.compile(
     r"took\s+over|take\s+over|set\s+up|found(?:ed)?|establish(?:ed)?|creat(?:e|ed))\b",
     re.IGNORECASE,
 )
-_WHAT_ABOUT = re.compile(r"\W*(?:and\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
+# "And what about ...?", "And what did the inspectors conclude about how well ...?"
+_WHAT_ABOUT = re.compile(
+    r"\W*(?:and\s+)?(?:(?:what|how)\s+about|what\s+did\s+(?:[\w'’]+\s+){1,3}?"
+    r"(?:conclude|find|decide|judge)\s+(?:about|of|on))\b",
+    re.IGNORECASE,
+)
 _ASKS_WHICH_COUNCIL = re.compile(
     r"\b(?:which|what|name|identify)\s+(?:\w+\s+){0,2}(?:councils?|authorit(?:y|ies))\b",
     re.IGNORECASE,
@@ -224,6 +231,7 @@ def analyse(
         predecessor=predecessor_asked(form) if kind == "person" else None,
         successor=successor_asked(form) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
+        scales=lexicon.scales if lexicon is not None else {},
         time=time,
         column_period=column.period if column is not None and column.relation == "in" else None,
         prefer_recent=asks_for_latest(scoring) if prefer_recent is None else prefer_recent,

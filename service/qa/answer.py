@@ -253,6 +253,7 @@ class Answerer:
                 references[passage.chunk.chunk_id],
                 heading_of(passage.document),
                 analysis.unit == "money" and table_in_currency(passage.document.text, start),
+                analysis.scales.get(passage.document.doc_id, frozenset()),
             )
             evidence = sentence_evidence(analysis, text, *checks, lead=headings[i])
             # A line of a paragraph wrapped at a fixed width is weighed as a line, but is

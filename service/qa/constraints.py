@@ -165,6 +165,7 @@ def sentence_evidence(
     reference: date | None,
     heading: str = "",
     in_currency: bool = False,
+    scale: frozenset[str] = frozenset(),
     lead: str = "",
 ) -> SentenceEvidence:
     """Check one candidate against the question's constraints.
@@ -177,6 +178,7 @@ def sentence_evidence(
         reference: its document's date, to place relative dates ("last November").
         heading: its document's title and source (`entities.heading_of`), which name things too.
         in_currency: it is a row of a table in a currency (`corpus.table_rows.table_in_currency`).
+        scale: the values of its document's own judgement scale (`scales`).
         lead: the heading or label it sits under (`corpus.sentences.leads`).
     """
     entity = 0.0
@@ -253,6 +255,7 @@ def sentence_evidence(
             analysis.common_words,
             analysis.time.admits if analysis.time and analysis.time.relation == "in" else None,
             in_currency,
+            scale,
         )
         if analysis.kind is not None
         else 0.0

@@ -26,6 +26,7 @@ from corpus.models import Document
 from service.qa.acronyms import ACRONYM, Acronyms
 from service.qa.councils import COUNCIL_WORDS, NOT_PLACES, council_places
 from service.qa.document_subjects import choose_subject
+from service.qa.scales import scale_values
 
 # A capitalised word, whole when a capital follows an apostrophe or a short prefix
 # inside it ("O’Brien", "McDonald", "MacLeod", "DeShawn"; not a scraped "ServicesRead"),
@@ -146,6 +147,10 @@ class EntityLexicon:
                 if (named_on or first in self._mentions or first in named)
                 and first not in lower_case
             )
+            # A name of several words the corpus writes as one mid-sentence elsewhere
+            # names it where it opens a line too, though its first word is common:
+            # "Fostering Carrowmere is the fostering service of ...".
+            keys.update(key for first, key, _ in openers if key != first and key in self._mentions)
             # A name is never written in lower case: not the "Provision" opening a sentence.
             for key in keys:
                 if any(word not in lower_case for word in key.split()):
@@ -167,6 +172,7 @@ class EntityLexicon:
             key for doc in documents for key in _council_names(doc) if key in self._docs_of
         )
         self._subjects = {document.doc_id: self._subject(document) for document in documents}
+        self.scales = {d.doc_id: values for d in documents if (values := scale_values(d.text))}
         self._subject_keys = {entity_key(s): s for s in self._subjects.values() if s}
 
     @staticmethod

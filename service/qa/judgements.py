@@ -36,12 +36,18 @@ _RATING = re.compile(
     r"(?P<u>(?:red|amber|green)(?:[-/](?:red|amber|green))?)\b(?!(?-i:\s+[A-Z][a-z]))"
     # or a measure's status changing colour: "moved to green", "fell from amber to red".
     r"|\b(?:moved|changed|improved|deteriorated|fell|dropped|rose|went|returned)\s+"
-    r"(?:from\s+(?:red|amber|green)\s+)?to\s+(?P<m>red|amber|green)\b(?!(?-i:\s+[A-Z][a-z]))",
+    r"(?:from\s+(?:red|amber|green)\s+)?to\s+(?P<m>red|amber|green)\b(?!(?-i:\s+[A-Z][a-z]))"
+    # A grade on a report's own scale, written in capitals where it is given ("The overall
+    # audit judgement is ADEQUATE") or capitalised after "graded" ("four cases graded
+    # Unsafe").
+    r"|\b(?:judgement|grade|rating|opinion)\b(?:[^.|\n]{0,40}?\b(?:is|was)\b|\s*:)\s*['\"‘“]?"
+    r"(?P<w>(?-i:[A-Z]{3,}(?:\s+[A-Z]{2,}){0,3}))\b"
+    r"|\bgraded\s+(?:as\s+)?['\"‘“]?(?P<x>(?-i:[A-Z][a-z]+))\b(?![\w'’])",
     re.IGNORECASE,
 )
 
 
-_GROUPS = ("r", "q", "g", "v", "e", "a", "s", "c", "t", "u", "m")
+_GROUPS = ("r", "q", "g", "v", "e", "a", "s", "c", "t", "u", "m", "w", "x")
 
 
 def rating_spans(text: str) -> list[tuple[int, int]]:

@@ -31,6 +31,7 @@ from service.qa.facts import (
 )
 from service.qa.figures import DUE_WITHIN, DURATION, FUSED_MEASURE, RATIO
 from service.qa.people import name_key, place_words
+from service.qa.scales import on_scale
 from service.qa.strands import names_other_strand
 
 # A share, not a word holding one: "a third", not "third-party" or "half-day".
@@ -231,6 +232,7 @@ def kind_strength(
     common_words: frozenset[str] = frozenset(),
     admits: Callable[[Period], bool] | None = None,
     in_currency: bool = False,
+    scale: frozenset[str] = frozenset(),
 ) -> float:
     """1 when `sentence` holds a fact of `kind` (a number of the `unit` asked for); 0.75
     when its only dates are "last", "this" or "next" ones ("last year"); 0.5 when a "who"
@@ -243,6 +245,7 @@ def kind_strength(
     asked must fall in it: "In which month was it judged inadequate in 2013?" is not
     answered by "November 2023" beside a bare "2013". `in_currency`: the sentence is a
     row of a table whose header or caption names a currency, so its figures are money.
+    `scale`: the values of the sentence's report's own judgement scale, ratings too.
     """
     if kind in ("number", "date") and names_other_strand(sentence, question):
         return 0.0  # "child protection visits" for "child in need visits"
@@ -299,7 +302,8 @@ def kind_strength(
         for f in facts
         if not (asked and _given(f, question, keys) or _council_not_asked(f, question))
     }
-    if kind in kinds:
+    # A value of the report's own scale the question does not give: "Limited progress".
+    if kind in kinds or (kind == "rating" and on_scale(sentence, scale, asked)):
         return 1.0
     if kind == "person" and not named and ("organisation" in kinds or _names_role(sentence, asked)):
         return 0.5  # unless the question asks for people by name ("which inspectors")

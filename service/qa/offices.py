@@ -93,10 +93,15 @@ class Office:
         by"), or as a line's label ("Contact:" for the contact officer). `current`: as
         held now, not "a former director" or "where she was director"."""
         post, field = re.escape(self.post), re.escape(self.field)
+        # "Cllr Torquil Banham" is a councillor, whatever other post the sentence gives.
+        post = re.sub(r"councillor$", "(?:councillor|cllr)", post)
+        # A team's lead written after the post: "Morag Pettigrew, Inspector (lead)".
+        lead = re.fullmatch(r"lead (\w+)", self.post)
+        stated_otherwise = rf"\b{lead.group(1)}\s*\(lead\)" if lead else _VERBS.get(self.post, "$^")
         pattern = (
             rf"\b{post}s?\s+(?:of|for)\s+(?:the\s+)?{field}|\b{field}\s+{post}"
             if self.field
-            else rf"\b{post}s?\b|{_VERBS.get(self.post, '$^')}"
+            else rf"\b{post}s?\b|{stated_otherwise}"
         )
         return any(
             not (current and _NO_LONGER.search(plain, 0, m.start()))
@@ -135,6 +140,12 @@ def _heads(post: str) -> set[str]:
 
 # A team's member who "led" its work holds the post of lead: "lead inspector".
 _LED_BY = re.compile(r"(?:inspector|reviewer|peer)s?\s+led\b")
+# Whoever "led" an inspection or a visit is its lead inspector: "Who led Ofsted's
+# inspection of the fostering agency?".
+_LED_INSPECTION = re.compile(
+    r"^(?:and\s+)?who\s+led\s+(?:the\s+|an?\s+|its\s+|their\s+|[\w.-]+'s\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:inspection|visit)s?\b"
+)
 
 
 def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
@@ -146,6 +157,8 @@ def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
         names: the names it gives; a complement naming one is the body, not the post.
     """
     lowered = _plain(question)
+    if _LED_INSPECTION.match(lowered):
+        return Office("lead inspector")
     match = _ASKED.match(lowered)
     if match is None:
         return None

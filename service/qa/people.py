@@ -35,7 +35,7 @@ _NOT_NAME_WORDS = frozenset(
 # may be spelt the same.
 _ADDRESS_NAME_ENDS = frozenset(
     """hall place house parade court building buildings way drive close crescent terrace
-    gardens park quay walk mews wharf yard""".split()  # noqa: SIM905
+    gardens park quay walk mews wharf yard gate""".split()  # noqa: SIM905
 )
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 _ADDRESS_REACH = 60  # characters from a building's name to its postcode

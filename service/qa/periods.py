@@ -261,6 +261,7 @@ def _relation(lead: str) -> Relation:
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _YEARS_MOVED = re.compile(
     r"\b(?:(?P<n>a|one|two|three|four|five|[1-5])\s+years?\s+(?P<way>before|earlier|after|later)"
+    r"|(?:twelve|12)\s+months\s+(?P<months>before|earlier|after|later)"
     r"|the\s+(?:previous|preceding|prior)\s+year|the\s+year\s+(?P<side>before|after)"
     r"|the\s+following\s+year)\b",
     re.IGNORECASE,
@@ -277,8 +278,8 @@ def years_moved(question: str) -> int:
     if m.group("n"):
         n = _NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
         return -n if m.group("way").lower() in ("before", "earlier") else n
-    side = (m.group("side") or "").lower()
-    return 1 if side == "after" or "following" in m.group().lower() else -1
+    side = (m.group("side") or m.group("months") or "").lower()
+    return 1 if side in ("after", "later") or "following" in m.group().lower() else -1
 
 
 def moved_by_years(time: TimeConstraint, years: int) -> TimeConstraint:

@@ -538,6 +538,20 @@ def test_a_name_opening_its_lines_whole_more_than_once_is_a_name() -> None:
     assert not any(m.key == "millstream" for m in lexicon.mentions("Is Millstream open?"))
 
 
+def test_a_name_written_mid_sentence_elsewhere_names_it_where_it_opens_lines() -> None:
+    """ "Fostering" is a word, but "Fostering Carrowmere" is written as a name mid-sentence
+    in one report: the inspection report whose lines it only opens is about it too."""
+    lexicon = EntityLexicon(
+        [
+            _doc("d1", "Inspection", "Fostering Carrowmere is the fostering service here."),
+            _doc("d2", "Blog", "She adds that Fostering Carrowmere now has 296 households."),
+            _doc("d3", "Other", "Fostering is hard. Carrowmere has many carers."),
+        ]
+    )
+    mentions = lexicon.mentions("Who led the inspection of Fostering Carrowmere?")
+    assert [(m.key, set(m.documents)) for m in mentions] == [("fostering carrowmere", {"d1", "d2"})]
+
+
 def test_abbreviations_are_no_names_where_they_read_as_words() -> None:
     lexicon = EntityLexicon(
         [
@@ -615,6 +629,8 @@ def test_what_about_asks_the_topics_kind_of_fact_of_something_else() -> None:
     assert not part.asks_whole_rating  # a part's judgement, though the topic asked the whole
     plain = analyse(resolve("What did inspectors say about leaders?", judgement), None)
     assert plain.kind is None
+    concluded = "And what did the inspectors conclude about how well children are protected?"
+    assert analyse(resolve(concluded, judgement), None).kind == "rating"
 
 
 def test_a_follow_up_naming_its_own_council_asks_about_that_one() -> None:
@@ -800,6 +816,8 @@ def test_a_follow_up_moves_its_topics_period_by_whole_years() -> None:
     assert years_moved("How many did they receive the year before?") == -1
     assert years_moved("What was it two years before that?") == -2
     assert years_moved("And a year later?") == 1
+    assert years_moved("And what was it twelve months before that?") == -1
+    assert years_moved("And 12 months later?") == 1
     assert years_moved("How long before the report was it?") == 0
     day = time_constraint("What was it at 31 March 2025?")
     assert day is not None and moved_by_years(day, -2).text == "31 March 2023"

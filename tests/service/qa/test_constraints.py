@@ -232,6 +232,14 @@ def test_a_sentence_stating_another_judgement_than_the_one_named_is_about_anothe
     assert ratings_in("Health attendance at ICPCs (A14) moved to green.") == {"green"}
     assert ratings_in("It fell from amber to red in Q2.") == {"red"}
     assert ratings_in("The team moved to Green Lane.") == frozenset()
+    # A grade on a report's own scale, in capitals where it is given or after "graded".
+    audit = "2.2 The overall audit judgement is ADEQUATE, on the four-point scale."
+    assert ratings_in(audit) == {"adequate"}
+    assert ratings_in("Grade: SECURE") == {"secure"}
+    assert ratings_in("All four cases graded Unsafe related to bed and breakfast.") == {"unsafe"}
+    assert ratings_in("The judgement was that the council had improved.") == frozenset()
+    assert ratings_in("The rating is OK for now.") == frozenset()
+    assert ratings_in("Inspectors graded Ferncastle's work.") == frozenset()
 
 
 def test_the_date_of_a_judgement_is_written_with_it() -> None:

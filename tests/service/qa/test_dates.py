@@ -20,6 +20,7 @@ from service.qa.dates import (
         "Is the trust still rated good?",
         "What did the latest inspection find?",
         "How are services currently rated?",
+        "How many children are waiting for the project at the moment?",
     ],
 )
 def test_latest_state_questions_are_detected(question: str) -> None:

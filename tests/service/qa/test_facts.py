@@ -450,6 +450,8 @@ def test_a_building_or_street_of_an_address_is_no_person() -> None:
     line = "in Committee Room 2, Shire Hall, Market Parade, Stavelcombe, SV2 7LB"
     assert facts_of(line, "person") == []
     assert facts_of("Ofsted, Agora, 6 Cumberland Place, Nottingham NG1 6HJ", "person") == []
+    letterhead = "Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD"
+    assert facts_of(letterhead, "person") == []
     # Without an address a surname spelt as a building is a name, and so it is with a
     # post between it and the address.
     assert [f.text for f in facts_of("Jenny Hall chaired the panel.", "person")] == ["Jenny Hall"]

@@ -41,6 +41,8 @@ from service.qa.offices import (
         ("Who was appointed commissioner for Saltmere's children's services?", "commissioner"),
         # The inspector who led an inspection is its lead inspector.
         ("Which Ofsted inspector led the 2024 inspection?", "lead inspector"),
+        ("Who led Ofsted's inspection of Fostering Carrowmere?", "lead inspector"),
+        ("Who led the monitoring visit in 2017?", "lead inspector"),
         ("Who is the registered manager at Northgate Youth Homes?", "registered manager"),
         # A post's own name before its head: "Monitoring Officer", "decision maker".
         ("Who is the Monitoring Officer at Cressingford City Council?", "monitoring officer"),
@@ -143,6 +145,20 @@ def test_a_sentence_giving_its_person_another_post(
 )
 def test_the_same_post_written_another_way_is_no_other(office: Office, sentence: str) -> None:
     assert not gives_other_office(office, sentence)
+
+
+def test_posts_written_short_or_after_the_name() -> None:
+    # A councillor is titled "Cllr", whatever other post the sentence gives them.
+    councillor = Office("councillor")
+    moves = "Labour's children's spokesperson, Cllr Torquil Banham, moves the amendment."
+    assert names_holder(councillor, moves)
+    assert not gives_other_office(councillor, moves)
+    # An inspection letter marks its lead inspector "(lead)" after the post.
+    lead = Office("lead inspector")
+    letter = "Inspectors: Morag Pettigrew, Social Care Regulatory Inspector (lead)"
+    assert names_holder(lead, letter)
+    assert not names_holder(lead, "Cedric Gullivant, Social Care Regulatory Inspector")
+    assert office_asked("Who led the council's response?") is None
 
 
 def test_a_sentence_naming_the_holder_of_the_post() -> None:
