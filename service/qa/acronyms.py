@@ -96,9 +96,7 @@ class Acronyms:
         words = f" {' '.join(_plain(question.split()))} "
         return tuple(
             dict.fromkeys(
-                acronym
-                for phrase, acronym in self._defined.items()
-                if f" {phrase} " in words and acronym.lower() not in words
+                acronym for phrase, acronym in self._defined.items() if f" {phrase} " in words
             )
         )
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from service.qa.acronyms import acronym_key
 from service.qa.asked_kind import (
     answer_kind,
     asks_count,
@@ -167,7 +168,9 @@ def analyse(
     # "no recourse to public funds" is written "NRPF" once a report has defined it: a
     # sentence is searched and read for either.
     acronyms = lexicon.acronyms_for(scoring) if lexicon is not None else ()
-    retrieval = " ".join([retrieval, *(a for a in acronyms if a.lower() not in retrieval.lower())])
+    # Unless the query writes it already ("AP" is not written in "apply").
+    written = {acronym_key(word) for word in re.findall(r"[\w'’]+", retrieval)}
+    retrieval = " ".join([retrieval, *(a for a in acronyms if acronym_key(a) not in written)])
     unknown = tuple(m for m in mentions if not m.documents)
     # "And Harrowby?" after "When was Westfold rated inadequate?" asks the topic's
     # question of another council: its form (a date, the judgement named) is the topic's.

@@ -2,7 +2,9 @@
 
 A sentence that announces what follows ("The visit focused on the following areas:")
 or is summed up by the next ("... good across all aspects of its work. This includes
-child protection, adoption ...") does not answer "Which areas?" by itself: the answer
+child protection, adoption ...") does not answer "Which areas?" by itself, nor does a plan
+the next sentence revises ("was due to go live on 3 November 2025. It has been delayed to
+2 March 2026") answer "When is it now due?": the answer
 runs on through the list's items (one a line, whatever their sentences; bullets or
 numbers), the first sentence of a paragraph after the colon, or the summing-up
 sentence, past the retrieved passage if need be. A sentence that leans on the one
@@ -33,6 +35,14 @@ _LEANS_BACK = re.compile(
     r"|\b(?:see|make|made|keep|kept|want|wants|give|gave|offer|offered)\s+"
     r"(?:these|those)\b(?!\s+(?:of|who|which|that)\b)"
 )
+# A plan the next sentence revises: "... was due to go live on 3 November 2025." / "It has
+# been delayed to 2 March 2026 ...": the answer shows both.
+_PLANNED = re.compile(r"\b(?:was|were)\s+(?:due|expected|planned|scheduled|set|intended)\b")
+_REVISED = re.compile(
+    r"^\W*(?:It|This|That|They|These)\s+(?:has|have|had)\s+(?:now\s+|since\s+)?been\s+"
+    r"(?:delayed|postponed|put\s+back|pushed\s+back|moved|brought\s+forward|deferred|"
+    r"rescheduled|extended|revised|changed)\b"
+)
 # How far back the sentence leaned on is looked for (one sentence, same paragraph).
 LEAN_CHARS = 600
 COMPLETION_CHARS = 1500  # how far past the sentence its completion is looked for
@@ -44,8 +54,13 @@ def completed_end(text: str, start: int, end: int) -> int:
     if text[start:end].rstrip().endswith(":"):
         return _announced_end(text, end)
     following = answer_spans(text[end : end + COMPLETION_CHARS], offset=end)
-    if following and _CONTINUES.match(text[following[0][0] : following[0][1]]):
+    if not following:
+        return end
+    after = text[following[0][0] : following[0][1]]
+    if _CONTINUES.match(after):
         return following[0][1]
+    if _PLANNED.search(text[start:end]) and _REVISED.match(after):
+        return wrapped_sentence(text, *following[0])[1]  # all of it, if wrapped
     return end
 
 

@@ -113,6 +113,13 @@ def test_words_a_question_spells_out_are_searched_by_their_acronym_too() -> None
     assert asked.retrieval_query.endswith(" NRPF") and "nrpf" in asked.stems
     # Initials no report defines are no acronym: "How many children" is no "HMC".
     assert lexicon.acronyms_for("How many children were in care?") == ()
+    # An acronym the question writes already is not added again; one written only inside
+    # a word ("AP" in "apply") is.
+    both = analyse(resolve(f"{question[:-1]} (NRPFs)?", []), lexicon)
+    assert both.retrieval_query.count("NRPF") == 1
+    provision = EntityLexicon([_doc("d1", "AP", "Alternative provision (AP) grew.")])
+    asked = analyse(resolve("Who can apply for alternative provision?", []), provision)
+    assert asked.retrieval_query.endswith(" AP")
 
 
 def test_a_rating_scale_written_short_is_no_name() -> None:

@@ -60,6 +60,24 @@ def test_a_complete_sentence_is_left_as_it_is() -> None:
     assert completed(best) is best
 
 
+def test_a_plan_the_next_sentence_revises_brings_the_revision() -> None:
+    text = (
+        "The new case record was due to go live on 3 November 2025. It has been delayed to "
+        "2 March 2026 after a test failed. The budget is £2.35m."
+    )
+    answer = completed(
+        candidate_in(text, "The new case record was due to go live on 3 November 2025.")
+    )
+    assert answer.text.endswith("It has been delayed to 2 March 2026 after a test failed.")
+    # A plan the next sentence does not revise, or a sentence stating no plan, stays.
+    kept = "The go-live was due on 3 November 2025. It went well. It has been delayed."
+    plan = candidate_in(kept, "The go-live was due on 3 November 2025.")
+    assert completed(plan) is plan
+    met = "The go-live happened on 3 November 2025. It has been delayed since then."
+    done = candidate_in(met, "The go-live happened on 3 November 2025.")
+    assert completed(done) is done
+
+
 def candidate_in(text: str, sentence: str) -> Candidate:
     start = text.index(sentence)
     document = Document("d", text, "Visit", None, "inspection letter", "Ofsted", "d.txt")
