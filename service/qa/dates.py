@@ -27,7 +27,8 @@ K = TypeVar("K", bound=Hashable)
 # rated good?" is a question about today.
 _LATEST = re.compile(
     r"\b(?:current(?:ly)?|latest|most\s+recent(?:ly)?|newest|now|nowadays|today|"
-    r"at\s+present|at\s+the\s+moment|as\s+things\s+stand|presently|still|these\s+days|up[\s-]to[\s-]date|recent(?:ly)?)\b",
+    r"at\s+present|at\s+the\s+moment|as\s+things\s+stand|presently|still|these\s+days|"
+    r"up[\s-]to[\s-]date|recent(?:ly)?)\b",
     re.IGNORECASE,
 )
 _MONTHS = tuple(month.lower() for month in MONTHS)
