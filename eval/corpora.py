@@ -110,6 +110,11 @@ DISTRACTORS = REPO / "eval" / "corpora" / "distractors" / "documents"
 # grades, a scrutiny call-in of a cabinet decision, a domestic abuse and children annual
 # report, a children's services staff bulletin), with `fresh27.jsonl` and
 # `heldout-fresh27.jsonl`.
+# Six more on three councils (a planning committee report on a children's home, the note
+# of an Ofsted annual engagement meeting, an external auditor's value for money report, a
+# staff consultation on a social work team redesign, an edge-of-care business case, an
+# independent scrutineer's report on a safeguarding partnership), with `fresh28.jsonl` and
+# `heldout-fresh28.jsonl`.
 FRESH = REPO / "eval" / "corpora" / "fresh" / "documents"
 FRESH2 = REPO / "eval" / "corpora" / "fresh2" / "documents"
 FRESH3 = REPO / "eval" / "corpora" / "fresh3" / "documents"
@@ -137,6 +142,7 @@ FRESH24 = REPO / "eval" / "corpora" / "fresh24" / "documents"
 FRESH25 = REPO / "eval" / "corpora" / "fresh25" / "documents"
 FRESH26 = REPO / "eval" / "corpora" / "fresh26" / "documents"
 FRESH27 = REPO / "eval" / "corpora" / "fresh27" / "documents"
+FRESH28 = REPO / "eval" / "corpora" / "fresh28" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -166,6 +172,7 @@ FRESH_ROUNDS = (
     FRESH25,
     FRESH26,
     FRESH27,
+    FRESH28,
 )
 
 
