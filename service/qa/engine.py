@@ -22,7 +22,6 @@ from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.answer import Answer, Answerer, Candidate
 from service.qa.ask_cache import AskCache
 from service.qa.assemble import cited, constraints_report, normalised_score, short_answer_of
-from service.qa.constraints import allowed_documents, unmet_constraints
 from service.qa.contract import (
     AlsoIn,
     AskRequest,
@@ -43,6 +42,7 @@ from service.qa.generate import Generator
 from service.qa.quotes import quoted_first
 from service.qa.retrieve import Passage, Retriever, prefer_phrases
 from service.qa.roles import with_role_holder
+from service.qa.scope import allowed_documents, unmet_constraints
 from service.qa.shortfalls import foreign_question
 from service.qa.subjects import about_named_subjects
 from service.qa.warmup import warm_embedder

@@ -8,9 +8,9 @@ from datetime import date
 from corpus.models import Document
 from service.qa.acronyms import Acronyms, acronym_key
 from service.qa.analysis import analyse
-from service.qa.constraints import allowed_documents
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
+from service.qa.scope import allowed_documents
 
 
 def _doc(doc_id: str, title: str, text: str) -> Document:

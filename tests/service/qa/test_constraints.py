@@ -7,14 +7,7 @@ from datetime import date
 
 from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
-from service.qa.constraints import (
-    SentenceEvidence,
-    allowed_documents,
-    contradicted_as,
-    sentence_evidence,
-    time_covered,
-    unmet_constraints,
-)
+from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
 from service.qa.councils import council_places
 from service.qa.dates import periods_named
 from service.qa.document_questions import kind_matches
@@ -23,6 +16,7 @@ from service.qa.followup import resolve
 from service.qa.judgements import ratings_in
 from service.qa.retrieve import Passage
 from service.qa.roles import names_role_holder, role_holders, with_role_holder
+from service.qa.scope import allowed_documents, time_covered, unmet_constraints
 from service.qa.shortfalls import (
     about_another_council,
     best_falls_short,

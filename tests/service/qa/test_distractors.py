@@ -18,9 +18,9 @@ from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 from index.files import FilesIndex
 from service.qa import AskRequest, AskResponse, QAEngine
 from service.qa.analysis import analyse
-from service.qa.constraints import describes_answer
 from service.qa.contract import Turn
 from service.qa.followup import resolve
+from service.qa.scope import describes_answer
 from service.settings import Settings
 from tests.conftest import REPO
 
