@@ -10,9 +10,12 @@ from corpus.table_rows import is_table_row, line_around, same_table_row
 _CLOSERS = "\"'\u2019\u201d)]"
 # A sentence ends after . ! or ? (and any closing quotes/brackets) when whitespace
 # and then a capital, digit, opening quote or bullet follows. A line break always
-# ends one: headings, bylines and list items carry no full stop.
+# ends one: headings, bylines and list items carry no full stop. Leader dots between
+# a label and its figure end none ("Posts filled by agency social workers   ...  24%").
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])[" + re.escape(_CLOSERS) + r"]*[ \t]+(?=[\"'\u2018\u201c(\[]?[A-Z0-9\u2022-])"
+    r"(?<=[.!?])(?<!\s\.\.\.)(?<!\.\.\.\.)["
+    + re.escape(_CLOSERS)
+    + r"]*[ \t]+(?=[\"'\u2018\u201c(\[]?[A-Z0-9\u2022-])"
     r"|\s*\n\s*"
 )
 # A full stop after these does not end a sentence ("Mr Allen" is written without one
@@ -227,12 +230,14 @@ _PAGE_OF = re.compile(
 # A header closing with "Page 42" in a line that holds no sentence ("Sorrelbury City
 # Council - Cabinet - 12 November 2025   Page 42"); prose writes "on page 42".
 _CLOSING_PAGE = re.compile(r"^[^.!?\n]*\S\s+Page\s+\d+\s*$")
+# A web page's print footer: "ludmoor.gov.uk/send-travel-assistance   Printed 02/10/2025".
+_PRINTED = re.compile(r"\S\s+Printed(?:\s+on)?:?\s+\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$")
 
 
 def is_page_furniture(line: str) -> bool:
     """A running header or footer ("... Page 1 of 1"): its dates and names are the
     document's, it answers nothing."""
-    return bool(_PAGE_OF.search(line) or _CLOSING_PAGE.match(line))
+    return bool(_PAGE_OF.search(line) or _CLOSING_PAGE.match(line) or _PRINTED.search(line))
 
 
 _CAPTION = re.compile(r"\s*(?:table|figure|chart|graph)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)

@@ -54,7 +54,7 @@ _PRICE_NOUNS = (
 _MOST_OF = r"(?:most|fewest)(?=\s+[a-z]+(?:ren|(?<!ou)(?<![si])s)\b)"
 _NUMBER_NOUNS = (
     "percentage|proportion|share|fraction|number|amount|sum|figure|total|average|caseload|"
-    f"maximum|minimum|{_MOST_OF}|"
+    f"headcount|count(?=\\s+of\\b)|maximum|minimum|{_MOST_OF}|"
     f"{_PRICE_NOUNS}|value(?=\\s+of\\b)|rate(?={_RATE_NOUN})"
 )
 _WHAT_PERCENT = r"\bwhat\s*%"  # "What % of care leavers ...?": a number, a share
@@ -167,7 +167,7 @@ _HOW_LONG = re.compile(
     re.IGNORECASE,
 )
 # "What was the average caseload", "the number of children": counts, as "how many" asks.
-_COUNT_NOUN = re.compile(r"\b(?:caseloads?|number of)\b", re.IGNORECASE)
+_COUNT_NOUN = re.compile(r"\b(?:caseloads?|(?:number|count) of|headcount)\b", re.IGNORECASE)
 # "What was the annual budget", "Which grant ...": the figure asked for is an amount
 # of money ("For how many years has funding been secured" asks for years).
 _MONEY_NOUNS = f"{_PRICE_NOUNS}|spending|funding|grant|investment|value"

@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from corpus.sentences import answer_spans, wrapped_sentence
+from service.qa.dates import STATES_PLAN
 
 if TYPE_CHECKING:
     from service.qa.answer import Candidate
@@ -37,7 +38,6 @@ _LEANS_BACK = re.compile(
 )
 # A plan the next sentence revises: "... was due to go live on 3 November 2025." / "It has
 # been delayed to 2 March 2026 ...": the answer shows both.
-_PLANNED = re.compile(r"\b(?:was|were)\s+(?:due|expected|planned|scheduled|set|intended)\b")
 _REVISED = re.compile(
     r"^\W*(?:It|This|That|They|These)\s+(?:has|have|had)\s+(?:now\s+|since\s+)?been\s+"
     r"(?:delayed|postponed|put\s+back|pushed\s+back|moved|brought\s+forward|deferred|"
@@ -59,7 +59,7 @@ def completed_end(text: str, start: int, end: int) -> int:
     after = text[following[0][0] : following[0][1]]
     if _CONTINUES.match(after):
         return following[0][1]
-    if _PLANNED.search(text[start:end]) and _REVISED.match(after):
+    if STATES_PLAN.search(text[start:end]) and _REVISED.match(after):
         return wrapped_sentence(text, *following[0])[1]  # all of it, if wrapped
     return end
 

@@ -16,7 +16,7 @@ from datetime import date
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.corrections import takes_back
-from service.qa.dates import gives_comparison
+from service.qa.dates import dates_only_the_past, gives_comparison
 from service.qa.entities import mentions
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
@@ -173,6 +173,14 @@ def sentence_evidence(
         if analysis.kind is not None
         else 0.0
     )
+    # "When is it now due?" is not dated by what had passed when the report was written.
+    if analysis.kind == "date" and dates_only_the_past(
+        analysis.scoring_question,
+        sentence,
+        [f.period for f in facts_of(sentence, "date", reference) if f.period],
+        reference,
+    ):
+        kind = 0.0
     closeness = _nearness(analysis, sentence) if kind else 0.0
     # Asked about a council, a sentence of a report headed with another, naming with its
     # neighbours none of the subjects the question names, is about that one ("the

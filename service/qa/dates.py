@@ -165,3 +165,30 @@ def dates_what_is_to_come(question: str, sentence: str) -> bool:
         and not _ASKS_PLAN.search(question)
         and _LOOKS_AHEAD.search(sentence)
     )
+
+
+# "When is the service now due to launch?" asks what is still to come: a sentence whose
+# dates all passed before its report was written ("approved by Cabinet in July 2025", in
+# October 2025) does not answer it; one moving the launch "from 1 October 2025 to 5
+# January 2026" does, and so does a plan, though its day has passed ("was due to go live
+# on 3 November 2025": the sentence after it may revise it, `completion`).
+STATES_PLAN = re.compile(r"\b(?:was|were)\s+(?:due|expected|planned|scheduled|set|intended)\b")
+_ASKS_FUTURE = re.compile(
+    r"^\s*when\s+(?:is|are)\b.*\b(?:due|expected|planned|scheduled|going|set)\s+to\b"
+    r"|^\s*when\s+will\b",
+    re.IGNORECASE,
+)
+
+
+def dates_only_the_past(
+    question: str, sentence: str, periods: list[Period], written: date | None
+) -> bool:
+    """Whether the dates of `sentence` (their `periods`) all end before its report was
+    `written`, for a `question` about what is still to come, and it states no plan."""
+    return (
+        written is not None
+        and bool(periods)
+        and all(p.end < written for p in periods)
+        and _ASKS_FUTURE.search(question) is not None
+        and not STATES_PLAN.search(sentence)
+    )

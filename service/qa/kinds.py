@@ -141,6 +141,11 @@ def _names_role(sentence: str, asked: str) -> bool:
 def _given(fact: Fact, question: str, keys: str) -> bool:
     """Whether the question gives the name `fact` is: in full, or a person's by surname
     ("Councillor Varma" is "Councillor Ashok Varma")."""
+    if fact.kind == "date":
+        # A date the question writes to name a thing, not to ask when: "When did Cabinet
+        # approve the 2025/26 policy?", "When did Ofsted carry out its 2025 inspection?"
+        attributive = rf"\b(?:the|its|their|this|that|\w['’]s)\s+{re.escape(fact.text)}\s+[a-z]"
+        return re.search(attributive, question, re.IGNORECASE) is not None
     if fact.kind not in _NAMED_KINDS:
         return False
     own = _own_name(fact)
@@ -150,19 +155,14 @@ def _given(fact: Fact, question: str, keys: str) -> bool:
     return fact.kind == "person" and re.search(rf"\b{re.escape(surname)}\b", question) is not None
 
 
-_LABEL_BEFORE = re.compile(r"\b([A-Za-z]{2,})[ \t]+$")
-
-
-def _label_given(sentence: str, fact: Fact, question: str) -> bool:
-    """Whether `fact` is the number of an item the question names by it: the "1" of "Lot
-    1 - Independent Advocacy" is no score asked "for Lot 1"."""
+def _written_in_question(fact: Fact, question: str) -> bool:
+    """Whether `fact` is a figure the question itself writes, so no answer to it: the "1"
+    of "Lot 1 - Independent Advocacy" asked "for Lot 1", the "27" of "Site: 27 Hatherby
+    Rise" asked of "the home at 27 Hatherby Rise"."""
     if fact.kind != "number" or fact.text.lower() not in question.lower():
         return False  # most figures: the question does not write them (no search)
-    label = _LABEL_BEFORE.search(sentence, 0, fact.start)
-    return label is not None and (
-        re.search(rf"\b{label.group(1)}\s+{re.escape(fact.text)}(?!\w)", question, re.IGNORECASE)
-        is not None
-    )
+    written = rf"(?<![\w.,]){re.escape(fact.text)}(?![\w.,]\w)"
+    return re.search(written, question, re.IGNORECASE) is not None
 
 
 # A company's legal form, which a question leaves off ("Northgate Youth Homes Ltd").
@@ -252,9 +252,7 @@ def kind_strength(
     if kind == "number" and unit == "count" and names_no_group_asked(sentence, question):
         return 0.0  # "How many foster carers?" is not answered where none are named
     facts = tuple(
-        f
-        for f in find_facts(sentence, None, common_words)
-        if not _label_given(sentence, f, question)
+        f for f in find_facts(sentence, None, common_words) if not _written_in_question(f, question)
     )
     dates = [f for f in facts if f.kind == "date"]
     if kind == "date" and unit is not None:

@@ -205,7 +205,7 @@ def names_another_item(question: str, sentence: str) -> bool:
 
 # A form's field: a short label, a colon, its value ("Consultation closes: 11.59pm on 5
 # January 2025", "Chair of Board: Dr Edmund Quarrie").
-_FIELD = re.compile(r"\s*(?P<label>[A-Z][\w '’()/-]{0,40}?)\s*:[ \t]+\S")
+_FIELD = re.compile(r"\s*(?P<label>[A-Z][\w '’()/-]{0,40}?(?:\s[Nn]o\.)?)\s*:[ \t]+\S")
 _FIELD_LABEL_WORDS = 6
 
 

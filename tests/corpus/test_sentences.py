@@ -26,6 +26,20 @@ def test_splits_on_full_stops_and_line_breaks() -> None:
     ]
 
 
+def test_leader_dots_between_a_label_and_its_figure_end_no_sentence() -> None:
+    text = (
+        "Posts filled by agency social workers (30 Nov 2025)     ...  24% (69 FTE)\n"
+        "Social work establishment ........ 286.0\n"
+        "It was going well... Then it was not."
+    )
+    assert _sentences(text) == [
+        "Posts filled by agency social workers (30 Nov 2025)     ...  24% (69 FTE)",
+        "Social work establishment ........ 286.0",
+        "It was going well...",
+        "Then it was not.",
+    ]
+
+
 def test_an_initial_of_a_name_ends_no_sentence() -> None:
     text = "Councillor L. Pritchard declared an interest. Dr J. R. Smith and S. Yardley left."
     assert _sentences(text) == [
@@ -97,6 +111,9 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     assert is_page_furniture("Willowbank House | Reg 44 report | March 2025 | OFFICIAL  p.4")
     assert is_page_furniture("Sorrelbury City Council - Cabinet - 12 November 2025    Page 42")
     assert not is_page_furniture("The cabinet agreed the plan. It is on Page 42")
+    # A web page's print footer, by its address and the day it was printed.
+    assert is_page_furniture("ludmoor.gov.uk/send-travel-assistance        Printed 02/10/2025")
+    assert not is_page_furniture("The leaflet was Printed 02/10/2025 and sent out.")
     # Nor does a table's caption, or a numbered section's title: the lines below it do.
     assert is_caption("Question 5 - Agencies used and amounts paid")
     assert not is_caption("Question 5 - Agencies used. We paid them £2m.")

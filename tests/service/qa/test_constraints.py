@@ -645,3 +645,19 @@ def test_a_report_of_the_year_asked_does_not_date_the_event_asked_by_one_it_reca
     # A question dating its source, not the event, still takes the dates it recalls.
     source = ask("According to the 2025 statement, when was the full inspection before?")
     assert not sentence_evidence(source, sentence, sentence, sentence, published).time_conflict
+
+
+def test_what_is_still_to_come_is_not_dated_by_what_had_passed_when_written() -> None:
+    asked = ask("When is the Harbour Service now due to launch?")
+    written = date(2025, 11, 3)
+    approved = "The Harbour Service was approved by Cabinet in July 2025."
+    moved = "The launch has been postponed from 1 October 2025 to 5 January 2026."
+    assert sentence_evidence(asked, approved, approved, approved, written).kind == 0.0
+    assert sentence_evidence(asked, moved, moved, moved, written).kind == 1.0
+    # A plan stands, though its day has passed: the sentence after it may revise it.
+    plan = "The service was due to go live on 1 October 2025."
+    assert sentence_evidence(asked, plan, plan, plan, written).kind == 1.0
+    # Undated, or asked about the past, the date answers.
+    assert sentence_evidence(asked, approved, approved, approved, None).kind == 1.0
+    past = ask("When was the Harbour Service approved?")
+    assert sentence_evidence(past, approved, approved, approved, written).kind == 1.0

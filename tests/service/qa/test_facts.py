@@ -271,6 +271,34 @@ def test_the_number_of_an_item_the_question_names_is_no_figure_asked_for() -> No
     )
 
 
+def test_a_figure_the_question_writes_is_no_answer_to_it() -> None:
+    question = "What is the planning application number for the home at 27 Hatherby Rise?"
+    assert kind_strength("Site: 27 Hatherby Rise, Norrell Green", "number", None, question) == 0.0
+    assert kind_strength("Application no.: 24/01873/COU", "number", None, question) == 1.0
+    # Written inside a longer figure, it is not the question's.
+    assert kind_strength("There were 127 objections.", "number", None, "Of the 27 homes?") == 1.0
+
+
+def test_a_date_naming_the_thing_asked_about_does_not_say_when() -> None:
+    question = "When did Ludmoor's Cabinet approve the 2025/26 SEND travel assistance policy?"
+    budget = "The council's budget for SEND travel assistance in 2025/26 is £12.4 million."
+    assert kind_strength(budget, "date", None, question) == 0.0
+    approved = "It was approved by Cabinet on 18 June 2025 following a public consultation."
+    assert kind_strength(approved, "date", None, question) == 1.0
+    # A date the question asks within is no name: "in 2025" still dates the sentence.
+    asked_in = "When in 2025 did Cabinet approve the policy?"
+    assert kind_strength("Cabinet approved it in 2025.", "date", None, asked_in) == 1.0
+    assert (
+        kind_strength(
+            "Ofsted carried out its 2025 inspection between 3 and 14 February 2025.",
+            "date",
+            None,
+            "When did Ofsted carry out its 2025 inspection of Saltinghey?",
+        )
+        == 1.0
+    )
+
+
 def test_a_body_the_question_names_is_no_answer_whatever_its_possessive() -> None:
     question = "Which authority was she director at before joining the Trust?"
     sentence = "The Trust's chief executive joined from a neighbouring authority."

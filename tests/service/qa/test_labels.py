@@ -88,6 +88,9 @@ def test_a_forms_field_is_asked_for_when_the_question_names_its_label() -> None:
     chair = content_stems("Who chairs the Ardingworth Virtual School Governing Board?")
     assert names_field_asked("Chair of Board: Dr Edmund Quarrie, Headteacher", chair)
     assert not names_field_asked("Presented by: Marguerite Dunstan, Virtual School Head", chair)
+    # "No." closing a label is its number: "Application no.:" for the application number.
+    number = content_stems("What is the planning application number for 27 Hatherby Rise?")
+    assert names_field_asked("Application no.:    24/01873/COU", number)
     # A sentence with a colon is no field, nor is a long label.
     assert not names_field_asked("The board said: the chair will stay.", chair)
     assert not names_field_asked(
