@@ -238,8 +238,6 @@ def _nearness(analysis: QuestionAnalysis, sentence: str) -> float:
     return max((1.0 / (1.0 + gap / NEAR_CHARS) for gap in gaps), default=0.0)
 
 
-# How long after a period a report on it is typically published (a monitoring letter
-# follows its visit by weeks, news of an inspection its publication by days).
 def contradicted_as(line: SentenceEvidence, whole: SentenceEvidence) -> SentenceEvidence:
     """A wrapped line's evidence with the contradictions of its whole sentence: the
     period, council, judgement or numbered item the rest of the sentence names, and the

@@ -99,6 +99,8 @@ def _compares(analysis: QuestionAnalysis) -> bool:
     return first >= 0 and last > first and bool(_COMPARING.search(question[first:last]))
 
 
+# How long after a period a report on it is typically published (a monitoring letter
+# follows its visit by weeks, news of an inspection its publication by days).
 REPORTING_LAG = timedelta(days=62)
 
 
