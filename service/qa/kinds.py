@@ -140,10 +140,10 @@ def _names_role(sentence: str, asked: str) -> bool:
 
 def _given(fact: Fact, question: str, keys: str) -> bool:
     """Whether the question gives the name `fact` is: in full, or a person's by surname
-    ("Councillor Varma" is "Councillor Ashok Varma")."""
+    ("Councillor Varma" is "Councillor Ashok Varma"); or, a date, writes it to name a
+    thing, not to ask when ("When did Cabinet approve the 2025/26 policy?", "When did
+    Ofsted carry out its 2025 inspection?")."""
     if fact.kind == "date":
-        # A date the question writes to name a thing, not to ask when: "When did Cabinet
-        # approve the 2025/26 policy?", "When did Ofsted carry out its 2025 inspection?"
         attributive = rf"\b(?:the|its|their|this|that|\w['’]s)\s+{re.escape(fact.text)}\s+[a-z]"
         return re.search(attributive, question, re.IGNORECASE) is not None
     if fact.kind not in _NAMED_KINDS:
