@@ -175,10 +175,7 @@ def sentence_evidence(
     )
     # "When is it now due?" is not dated by what had passed when the report was written.
     if analysis.kind == "date" and dates_only_the_past(
-        analysis.scoring_question,
-        sentence,
-        [f.period for f in facts_of(sentence, "date", reference) if f.period],
-        reference,
+        analysis.scoring_question, sentence, reference
     ):
         kind = 0.0
     closeness = _nearness(analysis, sentence) if kind else 0.0

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from corpus.models import Document
-from service.qa.facts import DATE, MONTHS, Period, period_of
+from service.qa.facts import DATE, MONTHS, Period, facts_of, period_of
 
 K = TypeVar("K", bound=Hashable)
 
@@ -180,15 +180,11 @@ _ASKS_FUTURE = re.compile(
 )
 
 
-def dates_only_the_past(
-    question: str, sentence: str, periods: list[Period], written: date | None
-) -> bool:
-    """Whether the dates of `sentence` (their `periods`) all end before its report was
-    `written`, for a `question` about what is still to come, and it states no plan."""
-    return (
-        written is not None
-        and bool(periods)
-        and all(p.end < written for p in periods)
-        and _ASKS_FUTURE.search(question) is not None
-        and not STATES_PLAN.search(sentence)
-    )
+def dates_only_the_past(question: str, sentence: str, written: date | None) -> bool:
+    """Whether the dates of `sentence` all end before its report was `written`, for a
+    `question` about what is still to come, and it states no plan. The question is read
+    first: most ask nothing of the kind, and their candidates' dates are not placed."""
+    if written is None or _ASKS_FUTURE.search(question) is None or STATES_PLAN.search(sentence):
+        return False
+    periods = [f.period for f in facts_of(sentence, "date", written) if f.period is not None]
+    return bool(periods) and all(p.end < written for p in periods)
