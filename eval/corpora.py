@@ -143,6 +143,7 @@ FRESH25 = REPO / "eval" / "corpora" / "fresh25" / "documents"
 FRESH26 = REPO / "eval" / "corpora" / "fresh26" / "documents"
 FRESH27 = REPO / "eval" / "corpora" / "fresh27" / "documents"
 FRESH28 = REPO / "eval" / "corpora" / "fresh28" / "documents"
+FRESH29 = REPO / "eval" / "corpora" / "fresh29" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -173,6 +174,7 @@ FRESH_ROUNDS = (
     FRESH26,
     FRESH27,
     FRESH28,
+    FRESH29,
 )
 
 
