@@ -282,7 +282,7 @@ def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
     takes none."""
     found = []
     for i, (start, end) in enumerate(spans):
-        if not _STATES.search(text[start:end]):
+        if not states(text[start:end]):
             found.append("")  # a title line under the letterhead is no entry of a section
             continue
         j = i
@@ -294,4 +294,12 @@ def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 # An entry says something: a sentence, or a line with a figure ("2019: 612").
 _STATES = re.compile(r"[.!?'\"’”]\s*$|\d")
+
+
+def states(line: str) -> bool:
+    """Whether `line` says something: it ends as a sentence does or holds a figure (not a
+    title, a heading in small letters or a bare name)."""
+    return bool(_STATES.search(line))
+
+
 _LEAD_LINES = 2  # "Question 1: ...?" then "Number of CLA at 31 March:"

@@ -63,7 +63,12 @@ from service.qa.answer_model import (
 from service.qa.completion import completed
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
 from service.qa.dates import evidence_date, evidence_day, recency
-from service.qa.document_lines import dates_no_event, gives_document_fact, is_dateline
+from service.qa.document_lines import (
+    dates_no_event,
+    gives_document_fact,
+    is_dateline,
+    is_title_line,
+)
 from service.qa.entities import EntityLexicon, heading_of
 from service.qa.labels import names_field_asked
 from service.qa.retrieve import Passage
@@ -233,11 +238,13 @@ class Answerer:
                 or is_section_number(text)
                 or is_page_furniture(text)
                 or text.rstrip().endswith("?")
+                or is_title_line(analysis, wholes[i].strip())
                 # The figure ending a wrapped sentence ("(September 2023:" / "21).") is
                 # read with the line it ends.
                 or (wholes[i] != text and not any(c.isalpha() for c in text))
             ):
-                continue  # "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3", "Q2: ...?"
+                continue  # "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3", "Q2: ...?",
+                # "Children in care in Draycombe"
             neighbours = set(sentence_stems[i])
             around = [text]
             for j in (i - 1, i + 1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from corpus.sentences import states
 from service.qa.analysis import QuestionAnalysis
 from service.qa.document_questions import kind_matches
 from service.qa.facts import find_facts
@@ -54,6 +55,33 @@ def dates_no_event(analysis: QuestionAnalysis) -> bool:
         analysis.kind == "date"
         and not analysis.asks_publication
         and not _ASKS_WHEN_SAID.search(analysis.question)
+    )
+
+
+# A form's field gives a value: "Registered provider: Brantmere Borough Council".
+_FIELD_VALUE = re.compile(r"^[^:]{1,60}:\s+[A-Z0-9£]")
+# A list's item or a table's row is part of what a line above it announces.
+_ITEM = re.compile(r"^\s*(?:[-*•]|\(?[a-z0-9]{1,3}[.)])\s|\|")
+# What a title line may still answer: a name, a judgement, a place ("Mr Damien Allen",
+# "Overall effectiveness: Good").
+_NAMED_KINDS = frozenset({"person", "organisation", "place", "rating"})
+
+
+def is_title_line(analysis: QuestionAnalysis, line: str) -> bool:
+    """Whether `line` is a title that answers nothing `analysis` asks: one line that
+    states nothing and ends in a word, not a list's item, a row, a field's value or a
+    signature's name, post and body ('"Closer Together": proposed redesign of locality
+    social work services'); unless the question asks for a name, judgement or place,
+    which such a line may give."""
+    if analysis.kind in _NAMED_KINDS or analysis.asks_name or analysis.asks_named:
+        return False
+    return (
+        "\n" not in line
+        and "," not in line
+        and line[-1:].isalpha()
+        and not states(line)
+        and not _FIELD_VALUE.search(line)
+        and not _ITEM.search(line)
     )
 
 

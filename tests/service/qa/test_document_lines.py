@@ -7,7 +7,7 @@ from datetime import date
 
 from corpus.models import Chunk, Document
 from service.qa.analysis import analyse
-from service.qa.document_lines import dates_no_event, is_dateline
+from service.qa.document_lines import dates_no_event, is_dateline, is_title_line
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
 
@@ -47,3 +47,23 @@ def test_a_dateline_dates_the_document_and_what_it_says_not_other_events() -> No
     assert not asked("When was the press release published?")
     assert not asked("When did the chief executive say the trust was proud?")
     assert not asked("Who chairs the board?")
+
+
+def test_a_title_line_answers_no_question_but_one_asking_a_name_or_judgement() -> None:
+    def title(line: str, question: str) -> bool:
+        return is_title_line(analyse(resolve(question, []), None), line)
+
+    localities = "What are the proposed new localities in the Closer Together redesign?"
+    subtitle = '"Closer Together": proposed redesign of locality social work services'
+    assert title(subtitle, localities)
+    assert title("Children in care in Draycombe", "How many children were in care?")
+    # A line that states something, an item, a row, a field or a signature is no title.
+    assert not title("The localities are North and East.", localities)
+    assert not title("- North (Hollencross)", localities)
+    assert not title("North | Hollencross", localities)
+    assert not title("Proposed localities: North and East", localities)
+    assert not title("Rebecca Tansley-Munro, Director of Nursing, Pickwell ICB", localities)
+    assert not title("Children in care at 31 March 2025", "How many children were in care?")
+    # Such a line may name what a question asks for.
+    assert not title("Mr Damien Allen", "Who received the letter?")
+    assert not title("Overall effectiveness Good", "What was the overall effectiveness rating?")
