@@ -116,6 +116,10 @@ _MONTH_START = re.compile(
 # A name's last words, and the sentence running on after them in lower case or ending.
 _NAME_END = re.compile(r"\b[A-Z][\w'’-]*\s*$")
 _NAME_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
+# A place's name after "at" or "in", and its address running on over commas ("at
+# Cordwainer" / "House, Bellfoundry Lane, replacing separate referral routes;").
+_PLACE_END = re.compile(r"\b(?:at|in|from|near)\s+(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*\s*$")
+_ADDRESS_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
 _LEADER = "...."
 # A line that starts an item of its own: a bullet, a lettered or numbered point, a
 # section number, or a label ("Date: 12 March 2025", "Answer (Cllr Bhardwaj):").
@@ -151,13 +155,15 @@ def _mid_phrase(line: str, following: str) -> bool:
     """Whether `line` breaks off mid-phrase before `following`, which opens with a capital:
     after a lower-case word or a comma, between a day and its month, or inside a name the
     next line ends and runs on from ("... by Orrinhall Research" / "Partnership, including
-    a survey"; "... is Tamsin" / "Greenhalgh."). A line ending in a name, a title or a
-    figure is otherwise an entry of a list or a table ("..., CQC" / "Roy Blackett, His
+    a survey"; "... is Tamsin" / "Greenhalgh."), or in an address after "at" or "in" ("at
+    Cordwainer" / "House, Bellfoundry Lane, replacing"). A line ending in a name, a title
+    or a figure is otherwise an entry of a list or a table ("..., CQC" / "Roy Blackett, His
     Majesty's Inspector"; "Tuition £148,900" / "Educational psychology £96,500")."""
     return bool(
         _MID_PHRASE_END.search(line)
         or (_DAY_END.search(line) and _MONTH_START.match(following))
         or (_NAME_END.search(line) and _NAME_RUNS_ON.match(following))
+        or (_PLACE_END.search(line) and _ADDRESS_RUNS_ON.match(following))
     )
 
 

@@ -255,6 +255,19 @@ def test_a_name_broken_over_a_wrapped_line_runs_on() -> None:
     assert _whole(text, lead) == lead
 
 
+def test_an_address_broken_over_a_wrapped_line_runs_on() -> None:
+    text = (
+        "The protocol replaces version 1.1 (January 2022) with these main changes:\n"
+        "  - a single front door, the Young People's Housing Hub, at Cordwainer\n"
+        "    House, Bellfoundry Lane, replacing separate referral routes;\n"
+        "  - a joint assessment to be completed within 10 working days, not 15;\n"
+    )
+    assert _whole(text, "- a single front door, the Young People's Housing Hub, at Cordwainer") == (
+        "- a single front door, the Young People's Housing Hub, at Cordwainer     House, "
+        "Bellfoundry Lane, replacing separate referral routes;"
+    )
+
+
 def test_a_stop_inside_an_open_bracket_ends_no_wrapped_sentence() -> None:
     text = (
         "3.2 Children in care placed more than 20 miles from their home address\n"
