@@ -40,15 +40,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from corpus.sentences import (
-    answer_spans,
-    is_caption,
-    is_heading,
-    is_page_furniture,
-    is_section_number,
-    leads,
-    wrapped_sentence,
-)
+from corpus.sentences import answer_spans, leads, wrapped_sentence
 from corpus.table_rows import table_in_currency
 from index.embedders.base import Embedder
 from service.qa.admissible import admissible
@@ -64,10 +56,10 @@ from service.qa.completion import completed
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import (
+    answers_nothing,
     dates_no_event,
     gives_document_fact,
     is_dateline,
-    is_title_line,
 )
 from service.qa.entities import EntityLexicon, heading_of
 from service.qa.labels import names_field_asked
@@ -232,19 +224,8 @@ class Answerer:
         for i, ((passage, start, end), text, sim) in enumerate(
             zip(spans, texts, semantic, strict=True)
         ):
-            if (
-                is_heading(text)
-                or is_caption(text)
-                or is_section_number(text)
-                or is_page_furniture(text)
-                or text.rstrip().endswith("?")
-                or is_title_line(analysis, wholes[i].strip())
-                # The figure ending a wrapped sentence ("(September 2023:" / "21).") is
-                # read with the line it ends.
-                or (wholes[i] != text and not any(c.isalpha() for c in text))
-            ):
-                continue  # "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3", "Q2: ...?",
-                # "Children in care in Draycombe"
+            if answers_nothing(analysis, text, wholes[i]):
+                continue
             neighbours = set(sentence_stems[i])
             around = [text]
             for j in (i - 1, i + 1):

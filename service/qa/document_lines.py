@@ -1,5 +1,6 @@
 """A document's own lines: the dateline, byline, signature or addressee that a question
-about the document asks for, and the dateline that answers no other question.
+about the document asks for, the dateline that answers no other question, and the lines
+that answer none (headings, captions, page furniture, titles).
 
 "When was the article published?" is answered by its dateline ("Friday, January 19,
 2018"); "When did Harrowby Children's Trust launch?" is not, though the line under a
@@ -13,7 +14,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.sentences import states
+from corpus.sentences import (
+    is_caption,
+    is_heading,
+    is_page_furniture,
+    is_section_number,
+    states,
+)
 from service.qa.analysis import QuestionAnalysis
 from service.qa.document_questions import kind_matches
 from service.qa.facts import find_facts
@@ -82,6 +89,23 @@ def is_title_line(analysis: QuestionAnalysis, line: str) -> bool:
         and not states(line)
         and not _FIELD_VALUE.search(line)
         and not _ITEM.search(line)
+    )
+
+
+def answers_nothing(analysis: QuestionAnalysis, line: str, whole: str) -> bool:
+    """Whether `line` (of the sentence `whole`, when a wrapped line break cut it) answers
+    nothing `analysis` asks: "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3",
+    "Q2: ...?", a title line ("Children in care in Draycombe")."""
+    return (
+        is_heading(line)
+        or is_caption(line)
+        or is_section_number(line)
+        or is_page_furniture(line)
+        or line.rstrip().endswith("?")
+        or is_title_line(analysis, whole.strip())
+        # The figure ending a wrapped sentence ("(September 2023:" / "21).") is read with
+        # the line it ends.
+        or (whole != line and not any(c.isalpha() for c in line))
     )
 
 
