@@ -31,7 +31,7 @@ ASKS_PUBLICATION = re.compile(
 _DOCUMENT = (
     r"(?:letters?|article|story|piece|report|correspondence|email|memo|press release|"
     r"statement|column|blog|response|reply|briefing|note|newsletter|notice|paper|bulletin|"
-    r"assessment|submission)"
+    r"assessment|submission|reprimand|warning|decision notice)"
 )
 # "the letter", or a possessive: "Hollinsford's February 2024 response".
 _DETERMINER = r"(?:the|this|that|its|their|a|an|[\w-]+(?:'s|’s))"
@@ -93,6 +93,9 @@ _KIND_WORDS = {
     "piece": _ARTICLE,
     "report": ("report", "letter", "summary"),  # a monitoring letter reports a visit
     "letter": ("letter",),
+    "reprimand": ("reprimand",),  # a regulator's, sent as a letter
+    "warning": ("warning",),
+    "decision notice": ("decision notice",),
     "press release": _RELEASE,
     "statement": _RELEASE,
     "debate": ("debate", "minutes", "evidence"),

@@ -675,6 +675,11 @@ def test_a_role_question_says_which_document_it_asks_about() -> None:
     # "in response to" is no document: the phrase does not run across a preposition.
     plan = analyse(resolve("Who wrote the plan in response to the inspection?", []), None)
     assert plan.asks_role is None
+    # A regulator's reprimand is a letter with a signatory, of a kind of its own.
+    asked = analyse(resolve("Who signed the ICO reprimand to Kessingvale Council?", []), None)
+    assert asked.asks_role == "writer" and asked.role_document == "reprimand"
+    assert kind_matches("reprimand", "data protection regulator's reprimand letter")
+    assert not kind_matches("reprimand", "seven-minute briefing")
 
 
 def test_an_acronym_the_reports_only_spell_out_names_the_documents_that_do() -> None:
