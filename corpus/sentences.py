@@ -156,14 +156,17 @@ def _mid_phrase(line: str, following: str) -> bool:
     after a lower-case word or a comma, between a day and its month, or inside a name the
     next line ends and runs on from ("... by Orrinhall Research" / "Partnership, including
     a survey"; "... is Tamsin" / "Greenhalgh."), or in an address after "at" or "in" ("at
-    Cordwainer" / "House, Bellfoundry Lane, replacing"). A line ending in a name, a title
-    or a figure is otherwise an entry of a list or a table ("..., CQC" / "Roy Blackett, His
-    Majesty's Inspector"; "Tuition £148,900" / "Educational psychology £96,500")."""
+    Cordwainer" / "House, Bellfoundry Lane, replacing"), or in a bracket left open. A line
+    ending in a name, a title or a figure is otherwise an entry of a list or a table
+    ("..., CQC" / "Roy Blackett, His Majesty's Inspector"; "Tuition £148,900" /
+    "Educational psychology £96,500")."""
     return bool(
         _MID_PHRASE_END.search(line)
         or (_DAY_END.search(line) and _MONTH_START.match(following))
         or (_NAME_END.search(line) and _NAME_RUNS_ON.match(following))
         or (_PLACE_END.search(line) and _ADDRESS_RUNS_ON.match(following))
+        # A bracket left open: "(owner: Inspector" / "Fenella Darrow, 30 September 2025)".
+        or line.rfind("(") > line.rfind(")")
     )
 
 

@@ -268,6 +268,18 @@ def test_an_address_broken_over_a_wrapped_line_runs_on() -> None:
     )
 
 
+def test_a_bracket_left_open_runs_on_over_a_wrapped_line() -> None:
+    text = (
+        "The panel should record the reason for choosing a conditional caution over a\n"
+        "caution in every weapons case from now on (owner: Inspector\n"
+        "Fenella Darrow; by 30 September 2025). The panel agreed this at its meeting.\n"
+        "Each case is then reviewed by the panel chair within ten working days of it.\n"
+    )
+    assert _whole(text, "caution in every weapons case from now on (owner: Inspector").endswith(
+        "(owner: Inspector Fenella Darrow; by 30 September 2025)."
+    )
+
+
 def test_a_stop_inside_an_open_bracket_ends_no_wrapped_sentence() -> None:
     text = (
         "3.2 Children in care placed more than 20 miles from their home address\n"
