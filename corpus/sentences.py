@@ -116,8 +116,8 @@ _MONTH_START = re.compile(
 # A name's last words, and the sentence running on after them in lower case or ending.
 _NAME_END = re.compile(r"\b[A-Z][\w'’-]*\s*$")
 _NAME_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
-# A place's name after "at" or "in", and its address running on over commas ("at
-# Cordwainer" / "House, Bellfoundry Lane, replacing separate referral routes;").
+# A place's name after "at", "in", "from" or "near", and its address running on over
+# commas ("at Cordwainer" / "House, Bellfoundry Lane, replacing separate referral routes;").
 _PLACE_END = re.compile(r"\b(?:at|in|from|near)\s+(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*\s*$")
 _ADDRESS_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
 _LEADER = "...."
@@ -165,7 +165,7 @@ def _mid_phrase(line: str, following: str) -> bool:
         or (_DAY_END.search(line) and _MONTH_START.match(following))
         or (_NAME_END.search(line) and _NAME_RUNS_ON.match(following))
         or (_PLACE_END.search(line) and _ADDRESS_RUNS_ON.match(following))
-        # A bracket left open: "(owner: Inspector" / "Fenella Darrow, 30 September 2025)".
+        # A bracket left open: "(owner: Inspector" / "Fenella Darrow; by 30 September 2025).".
         or line.rfind("(") > line.rfind(")")
     )
 

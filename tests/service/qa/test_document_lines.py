@@ -1,5 +1,5 @@
 """A document's own lines: its dateline answers when it was published, not when what
-it reports happened."""
+it reports happened; a title line answers nothing but a name or a judgement."""
 
 from __future__ import annotations
 
