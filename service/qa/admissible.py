@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence
 from service.qa.dates import evidence_day
-from service.qa.entities import mentions
+from service.qa.names import mentions
 from service.qa.shortfalls import BODY_KINDS, HOLDS_KIND, asks_strict_kind, names_no_holder
 
 if TYPE_CHECKING:

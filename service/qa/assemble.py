@@ -13,8 +13,9 @@ from service.qa.analysis import QuestionAnalysis
 from service.qa.answer import Answer
 from service.qa.contract import Citation, Constraints, EntityCheck, ShortAnswer, TimeCheck
 from service.qa.document_lines import names_day
-from service.qa.entities import heading_of, mentions
+from service.qa.entities import heading_of
 from service.qa.facts import DATE, RELATIVE_DAY, REPORTING_VERBS
+from service.qa.names import mentions
 from service.qa.names_asked import name_given
 from service.qa.retrieve import Passage
 from service.qa.short_answer import Span, fact_span

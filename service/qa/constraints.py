@@ -17,11 +17,11 @@ from datetime import date
 from service.qa.analysis import QuestionAnalysis
 from service.qa.corrections import takes_back
 from service.qa.dates import dates_only_the_past, gives_comparison
-from service.qa.entities import mentions
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
 from service.qa.kinds import kind_strength
 from service.qa.labels import names_another_item
+from service.qa.names import mentions
 from service.qa.names_asked import gives_name
 from service.qa.offices import names_successor, office_evidence
 from service.qa.other_council import names_other_council

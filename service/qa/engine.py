@@ -6,11 +6,10 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from corpus.models import Chunk, Document
+from corpus.models import Document
 from index.backend import IndexReader, open_index
 from index.dense import set_search_threads
 from index.embedders.base import Embedder
@@ -22,8 +21,8 @@ from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.answer import Answer, Answerer, Candidate
 from service.qa.ask_cache import AskCache
 from service.qa.assemble import cited, constraints_report, normalised_score, short_answer_of
+from service.qa.citations import citations, passage_fields, summary
 from service.qa.contract import (
-    AlsoIn,
     AskRequest,
     AskResponse,
     Citation,
@@ -31,7 +30,6 @@ from service.qa.contract import (
     DocumentSummary,
     Filters,
     Fusion,
-    Highlight,
     SearchHit,
     SearchResponse,
 )
@@ -51,29 +49,6 @@ from service.settings import SearchMode, Settings
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
-
-
-def _date_value(passage: Passage) -> str | None:
-    when = evidence_date(passage.document)
-    return when.value if when else None
-
-
-def _date_inferred(passage: Passage) -> bool:
-    when = evidence_date(passage.document)
-    return bool(when and when.inferred)
-
-
-def _summary(doc: Document) -> DocumentSummary:
-    return DocumentSummary(
-        doc_id=doc.doc_id,
-        title=doc.title,
-        date=doc.date,
-        kind=doc.kind,
-        source=doc.source,
-        path=doc.path,
-        chars=len(doc.text),
-        extra=doc.extra,
-    )
 
 
 @dataclass(frozen=True)
@@ -197,8 +172,10 @@ class QAEngine:
         retrieved = time.perf_counter()
         if on_retrieved is not None:
             on_retrieved(
-                self._citations(
-                    found.passages[:k], Answer(best=None, confidence=0.0, answered=False)
+                citations(
+                    found.passages[:k],
+                    Answer(best=None, confidence=0.0, answered=False),
+                    self.stored_document,
                 )
             )
         inputs = self._answer_inputs(found)
@@ -215,15 +192,15 @@ class QAEngine:
             generated = composed.text if composed else None
             timing["generate"] = _ms(generating)
         as_of = evidence_date(answer.best.passage.document) if answer.best else None
-        citations = self._citations(passages, answer)
+        cited_passages = citations(passages, answer, self.stored_document)
         response = AskResponse(
             question=request.question,
             answer=answer.best.text if answer.best else None,
             answered=answer.answered,
             confidence=round(answer.confidence, 4),
             tentative=answer.tentative,
-            short_answer=short_answer_of(analysis, answer, citations),
-            citations=citations,
+            short_answer=short_answer_of(analysis, answer, cited_passages),
+            citations=cited_passages,
             index_version=self.index_version,
             timing_ms=timing,
             as_of=as_of.value if as_of else None,
@@ -328,7 +305,7 @@ class QAEngine:
             SearchHit(
                 rank=p.rank,
                 score_normalised=normalised_score(p.score, top),
-                **self._passage_fields(p),
+                **passage_fields(p, self.stored_document),
             )
             for p in ranked[offset : offset + k]
         ]
@@ -343,52 +320,13 @@ class QAEngine:
         )
 
     def documents(self) -> list[DocumentSummary]:
-        return [_summary(d) for d in self.stored_documents()]
+        return [summary(d) for d in self.stored_documents()]
 
     def document(self, doc_id: str) -> DocumentResponse:
         doc = self.stored_document(doc_id)
         if doc is None:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-        return DocumentResponse(**_summary(doc).model_dump(), text=doc.text)
-
-    def _citations(self, passages: list[Passage], answer: Answer) -> list[Citation]:
-        citations = []
-        for n, p in enumerate(passages, start=1):
-            highlight = None
-            best = answer.best
-            if best and best.passage.chunk.chunk_id == p.chunk.chunk_id:
-                p = best.passage  # cited up to the answer's end (a list it announces)
-                offset = p.chunk.start
-                highlight = Highlight(start=best.start - offset, end=best.end - offset)
-            citations.append(Citation(n=n, highlight=highlight, **self._passage_fields(p)))
-        return citations
-
-    def _passage_fields(self, p: Passage) -> dict[str, Any]:
-        """What a citation and a search hit both say of a passage."""
-        return {
-            "doc_id": p.document.doc_id,
-            "title": p.document.title,
-            "date": p.document.date,
-            "kind": p.document.kind,
-            "chunk_id": p.chunk.chunk_id,
-            "text": p.chunk.text,
-            "start": p.chunk.start,
-            "end": p.chunk.end,
-            "score": round(p.score, 6),
-            "also_in": self._also_in(p.chunk),
-            "page": p.document.page_at(p.chunk.start),
-            "evidence_date": _date_value(p),
-            "evidence_date_inferred": _date_inferred(p),
-        }
-
-    def _also_in(self, chunk: Chunk) -> list[AlsoIn]:
-        """Where else the passage occurs (near-duplicates that were not embedded)."""
-        found = []
-        for where in chunk.also_in:
-            doc = self.stored_document(where.doc_id)
-            title = doc.title if doc is not None else where.doc_id
-            found.append(AlsoIn(doc_id=where.doc_id, title=title, start=where.start, end=where.end))
-        return found
+        return DocumentResponse(**summary(doc).model_dump(), text=doc.text)
 
     def close(self) -> None:
         self.index.close()

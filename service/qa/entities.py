@@ -20,67 +20,21 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from corpus.models import Document
 from service.qa.acronyms import ACRONYM, Acronyms
-from service.qa.councils import COUNCIL_WORDS, NOT_PLACES, council_places
+from service.qa.councils import NOT_PLACES, council_places
 from service.qa.document_subjects import choose_subject
+from service.qa.names import NAME_WORD, NOT_NAMES, WORD, entity_key, names_in, scan_names
 from service.qa.scales import scale_values
 
-# A capitalised word, whole when a capital follows an apostrophe or a short prefix
-# inside it ("O’Brien", "McDonald", "MacLeod", "DeShawn"; not a scraped "ServicesRead"),
-# with a hyphenated or possessive tail.
-NAME_WORD = r"[A-Z](?:[a-z]{1,2}[A-Z][a-z]+|[a-z]+|['’][A-Z][a-z]+)(?:[-'’][A-Za-z]+)?"
-_RUN = re.compile(
-    # "DfE" is an acronym, not the name "Df" (tried first: a name's word would take it).
-    r"\b[A-Z][a-z](?=[A-Z])[A-Z]{1,4}s?\b|"
-    rf"\b{NAME_WORD}(?:\s+(?:of\s+|for\s+|and\s+)?{NAME_WORD})*"
-    r"|\b[A-Z]{2,6}s?\b"
-)
 _ACRONYM_DEFINED = re.compile(rf"((?:{NAME_WORD}\s+){{1,6}})\(([A-Z]{{2,6}})\)")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A participle joined to a name modifies it: "DfE-appointed", "council-run", "Ofsted-rated".
 _JOINED_MODIFIER = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|run|wide)\b")
 # E-mail and web addresses write names in lower case ("foi@x.gov.uk", "x.example/contracts").
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:gov|org|co|com|net|nhs|ac|[a-z]{2,}/)\S*")
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-# Capitalised because of their place, or too common to name anything in particular.
-_NOT_NAMES = frozenset(
-    """a an the this that these those it its he she they we i you our their his her
-    what when who whom whose which where why how and or but if in on at of for to from by
-    with as is was were are be been has have had do did does not no yes so than then also
-    mr mrs ms dr sir dame lord lady cllr councillor mayor chief executive director officer
-    inspector inspectors manager head minister secretary leader chair
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter
-    children children's childrens services service social care council county borough
-    metropolitan city trust report reports inspection inspections news article letter
-    her majesty's majesty department government authority local national england english
-    uk british watchdog rating ratings review visit monitoring good outstanding inadequate
-    requires improvement sign updated read watch hide ad more operating member members lead
-    deputy assistant corporate strategic principal senior interim acting independent
-    virtual regional quality assurance safeguarding partnership partnerships
-    mp mps hmi dcs ceo rag""".split()  # noqa: SIM905 (posts, a rating's scale written short)
-) | {m.lower() for m in MONTHS}
-# What a sentence opens after: its end, a line's, a table cell's ("| Deadline |").
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\n]\s*|[.!?:]['\"’”]\s*|['\"‘“]\s*)$")
 # Share of documents above which a name no longer tells documents apart.
 COMMON_SHARE = 0.6
-
-
-@lru_cache(maxsize=65536)
-def entity_key(text: str) -> str:
-    """The comparable form of a name: lower case, possessive and punctuation dropped.
-
-    Cached: candidates compare the same question and sentences to names many times."""
-    words = [
-        w.lower().replace("’", "'").removesuffix("'s").strip("'-") for w in _WORD.findall(text)
-    ]
-    return " ".join(w for w in words if w)
 
 
 @dataclass(frozen=True)
@@ -118,14 +72,14 @@ class EntityLexicon:
         self._acronym_documents = Acronyms()
         for document in documents:
             text = _named_text(document)
-            words = _WORD.findall(text)
+            words = WORD.findall(text)
             self._acronym_documents.add(document.doc_id, text, words)
             self._vocabulary.update(w.lower() for w in words)
             # "press.office@wethercombe.gov.uk" does not write Wethercombe in lower case.
-            plain = _WORD.findall(_ADDRESS.sub(" ", text))
+            plain = WORD.findall(_ADDRESS.sub(" ", text))
             lower_case.update(entity_key(w) for w in plain if w[0].islower())
             written_as_names.update(entity_key(w) for w in words if not w.isupper())
-            names, openers = self._scan(text)
+            names, openers = scan_names(text)
             self._mentions.update(names)
             names_by_doc.append((document.doc_id, set(names), openers))
         # Names the corpus writes only in capitals ("SEND").
@@ -175,43 +129,12 @@ class EntityLexicon:
         self.scales = {d.doc_id: values for d in documents if (values := scale_values(d.text))}
         self._subject_keys = {entity_key(s): s for s in self._subjects.values() if s}
 
-    @staticmethod
-    def _scan(text: str) -> tuple[list[str], list[tuple[str, str, bool]]]:
-        """The names of `text`, and (first word, name, a council word follows) for each
-        capitalised run opening a sentence, whose first word is left out of the names
-        unless the corpus never writes it in lower case and uses it as a name elsewhere
-        or a council follows it: ("deborah", "deborah quayle", False) from "Deborah
-        Quayle said ...", ("ashcombe", "ashcombe", True) from "Ashcombe Metropolitan
-        Borough Council, judged ..."."""
-        keys: list[str] = []
-        openers: list[tuple[str, str, bool]] = []
-        for run in _RUN.finditer(text):
-            words = [w for w in (entity_key(w) for w in run.group().split()) if w]
-            # A sentence's first word is capitalised whatever it is ("According to").
-            first = None
-            if words and _starts_sentence(text, run.start()):
-                first, words = words[0], words[1:]
-            own = [w for w in words if w not in _NOT_NAMES and not w.isdigit()]
-            if first is not None and first not in _NOT_NAMES:
-                # "Ashcombe Metropolitan Borough Council": a place names its council.
-                council = bool(words) and words[0] in COUNCIL_WORDS
-                openers.append((first, first, council))
-                if own:
-                    openers.append((first, " ".join([first, *own]), council))
-            if not own:
-                continue
-            keys.extend(own)
-            # Multi-word names too, so "Growing Futures" can be asked for as one.
-            if len(own) > 1:
-                keys.append(" ".join(own))
-        return keys, openers
-
     def _subject(self, document: Document) -> str | None:
         """The name a document is about, as its text writes it (`choose_subject`)."""
         limit = COMMON_SHARE * self.document_count
         return choose_subject(
             document.text,
-            {entity_key(word) for word in _WORD.findall(document.title)},
+            {entity_key(word) for word in WORD.findall(document.title)},
             Counter(names_in(document.text)),
             lambda key: 0 < len(self._docs_of.get(key, ())) <= limit,
             self._councils,
@@ -279,7 +202,7 @@ class EntityLexicon:
         word used as a place ("sheffield children's services", "in sheffield").
         """
         question = _JOINED_MODIFIER.sub(lambda m: " " * len(m.group()), question)
-        tokens = list(_WORD.finditer(question))
+        tokens = list(WORD.finditer(question))
         keys = [entity_key(t.group()) for t in tokens]
         cased = any(t.group()[0].isupper() for t in tokens[1:])
         found: list[EntityMention] = []
@@ -288,7 +211,7 @@ class EntityLexicon:
             abbreviation = _TWO_CAPITALS.fullmatch(tokens[i].group())  # "a CP plan"
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 key = " ".join(keys[i : i + size])
-                if size == 1 and (key in _NOT_NAMES or not key or abbreviation):
+                if size == 1 and (key in NOT_NAMES or not key or abbreviation):
                     continue
                 # Several words are one name only as the question writes one ("Growing
                 # Futures"); "doncaster ofsted rating" names Doncaster, then Ofsted.
@@ -336,7 +259,7 @@ class EntityLexicon:
 
     def _unknown_name(self, tokens: list[re.Match[str]], keys: list[str], i: int) -> bool:
         word, key = tokens[i].group(), keys[i]
-        if not key or set(key.split("-")) <= _NOT_NAMES or self.knows_word(key) or len(key) < 3:
+        if not key or set(key.split("-")) <= NOT_NAMES or self.knows_word(key) or len(key) < 3:
             return False  # "April-September" is no name
         if word.endswith("-"):
             return False  # "mid-2016"
@@ -357,28 +280,6 @@ def _used_as_place(keys: list[str], i: int) -> bool:
     return following.startswith(
         ("council", "county", "borough", "city", "children service", "childrens service")
     ) or (before in ("in", "at", "for") and last)
-
-
-def _starts_sentence(text: str, at: int) -> bool:
-    """Whether `text[at:]` opens a sentence (`_SENTENCE_START` at `at`). Only the
-    whitespace before `at` and the two characters before it can decide, so only they are
-    searched: searching all of `text[:at]` for each capitalised run was quadratic in a
-    document's length."""
-    before = at
-    while before > 0 and text[before - 1].isspace():
-        before -= 1
-    return _SENTENCE_START.search(text, max(0, before - 2), at) is not None
-
-
-def mentions(text: str, key: str) -> bool:
-    """Whether `text` names the entity `key` (compared as entity keys)."""
-    return f" {key} " in f" {entity_key(text)} "
-
-
-def names_in(text: str) -> list[str]:
-    """The keys of the names `text` writes (capitalised runs, a sentence's first word
-    aside, and their words), as the lexicon reads them."""
-    return EntityLexicon._scan(text)[0]
 
 
 def _council_names(document: Document) -> Iterator[str]:

@@ -18,9 +18,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from service.qa.entities import MONTHS as MONTHS  # re-exported: one list of months
 from service.qa.figures import figure_spans
 from service.qa.judgements import rating_spans
+from service.qa.names import MONTHS as MONTHS  # re-exported: one list of months
 from service.qa.organisations import bodies
 from service.qa.people import POSTCODE, STREET_ADDRESS, VENUE, people
 

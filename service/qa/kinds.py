@@ -19,7 +19,6 @@ from service.qa.counted import (
     singular_words,
 )
 from service.qa.dates import asks_deadline, dates_what_is_to_come, sets_deadline
-from service.qa.entities import entity_key
 from service.qa.facts import (
     MONTHS,
     NUMERIC_DAY,
@@ -30,6 +29,7 @@ from service.qa.facts import (
     find_facts,
 )
 from service.qa.figures import DUE_WITHIN, DURATION, FUSED_MEASURE, RATIO
+from service.qa.names import entity_key
 from service.qa.people import name_key, place_words
 from service.qa.scales import on_scale
 from service.qa.strands import names_other_strand

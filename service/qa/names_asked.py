@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from service.qa.entities import NAME_WORD, entity_key, mentions, names_in
 from service.qa.facts import MONTHS_LOWER
+from service.qa.names import NAME_WORD, entity_key, mentions, names_in
 
 # "What is the name of ...", "What is it called?": a name asked for in so many words
 # ("Which strategy ...?" may be answered by "the sufficiency strategy"; "Why were the

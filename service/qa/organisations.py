@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
-from service.qa.entities import MONTHS, NAME_WORD
+from service.qa.names import MONTHS, NAME_WORD
 
 
 def _run_pattern(initials: str) -> re.Pattern[str]:
     """Capitalised runs within one line (the lines of an address block are separate
-    names), a word capitalised as a name is ("O'Brien", "McDonald": `entities.NAME_WORD`),
+    names), a word capitalised as a name is ("O'Brien", "McDonald": `names.NAME_WORD`),
     each word after `initials`; or an acronym. With initials, a name may open with one."""
     named = rf"{initials}{NAME_WORD}"
     opened = rf"|\b[A-Z]\.[ \t]+{named}" if initials else ""

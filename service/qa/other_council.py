@@ -12,8 +12,8 @@ import re
 from service.qa.acronyms import ACRONYM
 from service.qa.analysis import QuestionAnalysis
 from service.qa.councils import NOT_PLACES
-from service.qa.entities import entity_key, mentions
 from service.qa.facts import facts_of
+from service.qa.names import entity_key, mentions
 from service.qa.people import place_words
 
 _COUNCIL = re.compile(r"\b(?:council|county|borough|city)\b", re.IGNORECASE)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Set as AbstractSet
 
 from service.qa.councils import COUNCIL_WORDS
-from service.qa.entities import MONTHS, entity_key
+from service.qa.names import MONTHS, entity_key
 from service.qa.organisations import ORGANISATION_WORDS, PERSON_TITLES, capitalised_runs
 
 _INITIAL = re.compile(r"[A-Z]\.")

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from service.qa.entities import EntityLexicon, entity_key, heading_of, mentions
+from service.qa.entities import EntityLexicon, heading_of
+from service.qa.names import entity_key, mentions
 from service.qa.scope import unmet_constraints
 from service.qa.short_answer import fact_span
 from service.qa.shortfalls import missing_kind
