@@ -144,6 +144,7 @@ FRESH26 = REPO / "eval" / "corpora" / "fresh26" / "documents"
 FRESH27 = REPO / "eval" / "corpora" / "fresh27" / "documents"
 FRESH28 = REPO / "eval" / "corpora" / "fresh28" / "documents"
 FRESH29 = REPO / "eval" / "corpora" / "fresh29" / "documents"
+FRESH30 = REPO / "eval" / "corpora" / "fresh30" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -175,6 +176,7 @@ FRESH_ROUNDS = (
     FRESH27,
     FRESH28,
     FRESH29,
+    FRESH30,
 )
 
 
