@@ -162,8 +162,8 @@ def _contradicting_citations(engine: QAEngine, paths: list[Path]) -> int:
             for entity in analysis.entities:
                 # "Which NHS body ...?" may be answered by one its document never calls so.
                 if not describes_answer(analysis, entity) and gold.id not in KNOWN_CONTRADICTIONS:
-                    named = cited.doc_id in entity.documents or citing & entity.documents
-                    assert named, (gold.id, entity.text)
+                    named_by = cited.doc_id in entity.documents or citing & entity.documents
+                    assert named_by, (gold.id, entity.text)
             time = analysis.time
             published = engine.published[cited.doc_id]
             if time is not None and published is not None and time.predates(published):
