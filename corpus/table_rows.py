@@ -24,6 +24,13 @@ def is_table_row(line: str) -> bool:
     return " | " in line or line.startswith("|") or line.count("|") >= 2
 
 
+def other_records(row: str, neighbour: str) -> bool:
+    """Whether two neighbouring lines are rows of a table, each a record of its own: the
+    row around "September | 4" says nothing of it ("August | 6" does not date it), as the
+    sentence around a sentence may."""
+    return is_table_row(row) and is_table_row(neighbour)
+
+
 def same_table_row(text: str, end: int, start: int) -> bool:
     """Whether the spans ending at `end` and starting at `start` are cells of one row."""
     if "\n" in text[end:start]:

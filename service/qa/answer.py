@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from corpus.sentences import answer_spans, leads, wrapped_sentence
-from corpus.table_rows import table_in_currency
+from corpus.table_rows import other_records, table_in_currency
 from index.embedders.base import Embedder
 from service.qa.admissible import admissible
 from service.qa.analysis import QuestionAnalysis
@@ -231,7 +231,8 @@ class Answerer:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(spans) and spans[j][0] is passage:
                     neighbours |= sentence_stems[j]
-                    around.append(texts[j])
+                    if not other_records(text, texts[j]):  # a row is dated by its own cells
+                        around.append(texts[j])
             overlap = float(overlaps[i])
             context = self._share(wanted_stems, neighbours, total)
             coverage = self._share(wanted_stems, passage_stems[passage.chunk.chunk_id], total)

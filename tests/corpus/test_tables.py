@@ -1,6 +1,6 @@
 from collections import Counter
 
-from corpus.table_rows import table_header
+from corpus.table_rows import other_records, table_header
 from corpus.tables import pipe_aligned_tables
 
 TABLE = """Table 1: Private fostering activity
@@ -95,3 +95,9 @@ def test_a_two_column_table_under_a_ruled_header_gets_bars_but_prose_side_by_sid
     # Two columns of prose wrap line by line; bars would not make rows of them.
     assert lines[8] == "  You said                             What happened"
     assert "|" not in "".join(lines[8:])
+
+
+def test_a_tables_neighbouring_rows_are_other_records_but_a_sentence_is_context() -> None:
+    assert other_records("September | 4", "August | 6")
+    assert not other_records("September | 4", "Monthly returns to the Commissioner:")
+    assert not other_records("In September there were 4.", "In August there were 6.")
