@@ -57,6 +57,8 @@ STREET_ADDRESS = re.compile(
 _VENUE_NAME = r"(?:(?!The\b)[A-Z][\w'’-]*\s+){1,3}"
 VENUE = re.compile(
     rf"\b(?:The\s+)?{_VENUE_NAME}(?:Guildhall|Centre|Center|Hub|Library|Offices|Pavilion)\b"
+    # A council's hall is a building wherever it is named: "Mardlebury Town Hall".
+    rf"|\b{_VENUE_NAME}(?:Town|County|City|Shire)\s+Hall\b"
     rf"|(?:\bThe\s+|(?<=\bat\s)|(?<=\bin\s)|(?<=\bfrom\s)|(?<=\bto\s)){_VENUE_NAME}"
     r"(?:House|Hall|Chambers)\b"
 )
@@ -122,7 +124,12 @@ def people(sentence: str, common_words: AbstractSet[str]) -> list[tuple[int, int
         words = list(re.finditer(r"\S+", run.group()))
         piece: list[re.Match[str]] = []
         for word in [*words, None]:
-            bare = word.group().lower().rstrip(",").replace("’", "'") if word else ""
+            # "Council's" is the council's word too: "Orlingham City Council's Director".
+            bare = (
+                word.group().lower().rstrip(",").replace("’", "'").removesuffix("'s")
+                if word
+                else ""
+            )
             if word is not None and bare not in _NOT_NAME_WORDS:
                 piece.append(word)
                 continue

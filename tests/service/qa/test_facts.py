@@ -480,6 +480,15 @@ def test_a_building_or_street_of_an_address_is_no_person() -> None:
     officer = "Contact: Jenny Hall, Head of Safeguarding, Shire Hall, Market Parade, EM1 2AB"
     assert [f.text for f in facts_of(officer, "person")] == ["Jenny Hall"]
     assert facts_of("Thistlecombe Borough Council, Civic Offices, Market Square,", "person") == []
+    # A council's hall is a building wherever it is named, with no address after it.
+    meeting = "Record of the meeting held at 6.00pm, Committee Room 2, Mardlebury Town Hall"
+    assert facts_of(meeting, "person") == []
+    assert [f.text for f in facts_of(meeting, "place")] == ["Mardlebury Town Hall"]
+
+
+def test_a_bodys_possessive_ends_a_name_as_the_body_word_does() -> None:
+    became = "Dr Woodhouse became Orlingham City Council's Director of Children's Services."
+    assert [f.text for f in facts_of(became, "person")] == ["Dr Woodhouse"]
 
 
 def test_no_persons_name_follows_the() -> None:
