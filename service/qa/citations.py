@@ -19,16 +19,6 @@ from service.qa.retrieve import Passage
 DocumentLookup = Callable[[str], Document | None]
 
 
-def _date_value(passage: Passage) -> str | None:
-    when = evidence_date(passage.document)
-    return when.value if when else None
-
-
-def _date_inferred(passage: Passage) -> bool:
-    when = evidence_date(passage.document)
-    return bool(when and when.inferred)
-
-
 def summary(doc: Document) -> DocumentSummary:
     return DocumentSummary(
         doc_id=doc.doc_id,
@@ -60,6 +50,7 @@ def citations(
 
 def passage_fields(p: Passage, stored_document: DocumentLookup) -> dict[str, Any]:
     """What a citation and a search hit both say of a passage."""
+    when = evidence_date(p.document)
     return {
         "doc_id": p.document.doc_id,
         "title": p.document.title,
@@ -72,8 +63,8 @@ def passage_fields(p: Passage, stored_document: DocumentLookup) -> dict[str, Any
         "score": round(p.score, 6),
         "also_in": _also_in(p.chunk, stored_document),
         "page": p.document.page_at(p.chunk.start),
-        "evidence_date": _date_value(p),
-        "evidence_date_inferred": _date_inferred(p),
+        "evidence_date": when.value if when else None,
+        "evidence_date_inferred": bool(when and when.inferred),
     }
 
 
