@@ -114,12 +114,14 @@ _MONTH_START = re.compile(
     r"December)\b"
 )
 # A name's last words, and the sentence running on after them in lower case or ending.
-_NAME_END = re.compile(r"\b[A-Z][\w'’-]*\s*$")
-_NAME_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
+_CAPITALISED = r"[A-Z][\w'’-]*"
+_RUNS_ON_TAIL = r"(?:,?\s+[a-z(]|[.;:]\s*$)"
+_NAME_END = re.compile(rf"\b{_CAPITALISED}\s*$")
+_NAME_RUNS_ON = re.compile(rf"\s*{_CAPITALISED}(?:\s+{_CAPITALISED})*{_RUNS_ON_TAIL}")
 # A place's name after "at", "in", "from" or "near", and its address running on over
 # commas ("at Cordwainer" / "House, Bellfoundry Lane, replacing separate referral routes;").
-_PLACE_END = re.compile(r"\b(?:at|in|from|near)\s+(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*\s*$")
-_ADDRESS_RUNS_ON = re.compile(r"\s*[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*)*(?:,?\s+[a-z(]|[.;:]\s*$)")
+_PLACE_END = re.compile(rf"\b(?:at|in|from|near)\s+(?:{_CAPITALISED}\s+)*{_CAPITALISED}\s*$")
+_ADDRESS_RUNS_ON = re.compile(rf"\s*{_CAPITALISED}(?:,?\s+{_CAPITALISED})*{_RUNS_ON_TAIL}")
 _LEADER = "...."
 # A line that starts an item of its own: a bullet, a lettered or numbered point, a
 # section number, or a label ("Date: 12 March 2025", "Answer (Cllr Bhardwaj):").

@@ -26,8 +26,8 @@ def is_table_row(line: str) -> bool:
 
 def other_records(row: str, neighbour: str) -> bool:
     """Whether two neighbouring lines are rows of a table, each a record of its own: the
-    row around "September | 4" says nothing of it ("August | 6" does not date it), as the
-    sentence around a sentence may."""
+    rows around "September | 4" say nothing of it ("August | 6" does not date it), as the
+    sentences around a sentence may."""
     return is_table_row(row) and is_table_row(neighbour)
 
 
