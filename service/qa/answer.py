@@ -40,8 +40,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from corpus.sentences import answer_spans, leads, wrapped_sentence
-from corpus.table_rows import other_records, table_in_currency
+from corpus.sentences import wrapped_sentence
+from corpus.table_rows import other_records
 from index.embedders.base import Embedder
 from service.qa.admissible import admissible
 from service.qa.analysis import QuestionAnalysis
@@ -52,8 +52,9 @@ from service.qa.answer_model import (
     load_model,
     score,
 )
+from service.qa.candidate_sentences import evidence_of, sentences_of
 from service.qa.completion import completed
-from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
+from service.qa.constraints import SentenceEvidence
 from service.qa.dates import evidence_date, evidence_day, recency
 from service.qa.document_lines import (
     answers_nothing,
@@ -61,13 +62,12 @@ from service.qa.document_lines import (
     gives_document_fact,
     is_dateline,
 )
-from service.qa.entities import EntityLexicon, heading_of
+from service.qa.entities import EntityLexicon
 from service.qa.labels import names_field_asked
 from service.qa.retrieve import Passage
 from service.qa.shortfalls import HOLDS_KIND, best_falls_short
 from service.qa.subjects import other_subjects
-from service.qa.table_periods import columns_dated_elsewhere
-from service.qa.text import TermStatistics, content_stems, idf_weights, normalised
+from service.qa.text import TermStatistics, content_stems, idf_weights
 
 SHORT_LINE_WORDS = 5  # a line this short is a heading, byline or dateline
 # The confidence reported when the question's constraints cannot be met.
@@ -173,22 +173,7 @@ class Answerer:
             passages: retrieved passages, best first.
         """
         considered = [whole_paragraphs(p) for p in passages[: self.passages_considered]]
-        spans: list[tuple[Passage, int, int]] = []
-        read_as: list[str] = []  # each sentence with the heading or label it sits under
-        headings: list[str] = []  # that heading or label alone
-        for passage in considered:
-            sentences = answer_spans(passage.chunk.text, offset=passage.chunk.start)
-            title = normalised(passage.document.title)
-            # A headline restates the story; the evidence is in the sentences below it.
-            text = passage.document.text
-            kept = [(s, e) for s, e in sentences if normalised(text[s:e]) != title] or sentences
-            spans.extend((passage, start, end) for start, end in kept)
-            found = leads(text, kept)
-            headings.extend(found)
-            read_as.extend(
-                f"{lead}\n{text[s:e]}" if lead else text[s:e]
-                for lead, (s, e) in zip(found, kept, strict=True)
-            )
+        spans, read_as, headings = sentences_of(considered)
         if not spans:
             return []
         target = analysis.scoring_question
@@ -236,28 +221,10 @@ class Answerer:
             overlap = float(overlaps[i])
             context = self._share(wanted_stems, neighbours, total)
             coverage = self._share(wanted_stems, passage_stems[passage.chunk.chunk_id], total)
-            checks = (
-                " ".join(around),
-                passage.chunk.text,
+            evidence = evidence_of(
+                analysis, passage, start, text, wholes[i], around, headings[i],
                 references[passage.chunk.chunk_id],
-                heading_of(passage.document),
-                analysis.unit == "money" and table_in_currency(passage.document.text, start),
-                analysis.scales.get(passage.document.doc_id, frozenset()),
-            )
-            evidence = sentence_evidence(analysis, text, *checks, lead=headings[i])
-            # A line of a paragraph wrapped at a fixed width is weighed as a line, but is
-            # contradicted as the whole sentence it is part of: "(a) note the forecast
-            # overspend of £9.3m for the Children" / "and Families Directorate at Quarter
-            # 2;" is no answer about Quarter 1.
-            whole = wholes[i]
-            if whole != text:
-                evidence = contradicted_as(
-                    evidence, sentence_evidence(analysis, whole, *checks, lead=headings[i])
-                )
-            if analysis.time is not None and columns_dated_elsewhere(
-                passage.document.text, start, analysis.time
-            ):
-                evidence = replace(evidence, time_conflict=True)
+            )  # fmt: skip
             stems = sentence_stems[i]
             features = {
                 "semantic": float(sim),
