@@ -145,6 +145,7 @@ FRESH27 = REPO / "eval" / "corpora" / "fresh27" / "documents"
 FRESH28 = REPO / "eval" / "corpora" / "fresh28" / "documents"
 FRESH29 = REPO / "eval" / "corpora" / "fresh29" / "documents"
 FRESH30 = REPO / "eval" / "corpora" / "fresh30" / "documents"
+FRESH31 = REPO / "eval" / "corpora" / "fresh31" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -177,6 +178,7 @@ FRESH_ROUNDS = (
     FRESH28,
     FRESH29,
     FRESH30,
+    FRESH31,
 )
 
 
