@@ -88,8 +88,10 @@ def answer_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             and not is_table_row(line)  # rows of a short table are no address block
         )
         gap = text[merged[-1][1] : start] if merged else ""
-        if short and open_block and gap.count("\n") == 1 and not gap.strip():
+        next_line = gap.count("\n") == 1 and not gap.strip()
+        if next_line and open_block and (short or _signs_as(text[slice(*merged[-1])], line)):
             merged[-1] = (merged[-1][0], end)
+            open_block = short  # a signature ends with its post
             continue
         merged.append((start, end))
         open_block = short
@@ -122,6 +124,37 @@ _NAME_RUNS_ON = re.compile(rf"\s*{_CAPITALISED}(?:\s+{_CAPITALISED})*{_RUNS_ON_T
 # commas ("at Cordwainer" / "House, Bellfoundry Lane, replacing separate referral routes;").
 _PLACE_END = re.compile(rf"\b(?:at|in|from|near)\s+(?:{_CAPITALISED}\s+)*{_CAPITALISED}\s*$")
 _ADDRESS_RUNS_ON = re.compile(rf"\s*{_CAPITALISED}(?:,?\s+{_CAPITALISED})*{_RUNS_ON_TAIL}")
+
+
+# A signature: a bare name line, then the post it signs as, however long ("Kwabena
+# Strathdee-Morris" / "Executive Director of Resources (Section 151 Officer), Cattenbridge
+# County Council"); the two say who holds the post only read together.
+_NAME_WORD = r"[A-Z][a-z][\w'’-]*"  # "Strathdee-Morris"; not a heading's "COUNCIL"
+_BARE_NAME = re.compile(
+    r"(?:(?:Dr|Mr|Mrs|Ms|Miss|Professor|Prof|Cllr|Councillor|Sir|Dame)\.?\s+)?"
+    rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}"
+)
+# A post opens with its title ("Executive Director of ...", "Head of Service"), which a
+# body's name under an addressee ("Doncaster Metropolitan Borough Council") does not.
+_POST = re.compile(
+    r"(?:[A-Z][\w-]*\s+){0,3}(?:Director|Officer|Manager|Head|Chief|Executive|Member|Chair|"
+    r"Leader|Lead|Inspector|Commissioner|Secretary|Minister|Advis[eo]r|Coordinator|Clerk|"
+    r"Headteacher|Principal|Solicitor|Auditor|Partner)\b"
+)
+_POST_LINE_WORDS = 20
+
+
+def _signs_as(name: str, line: str) -> bool:
+    """Whether `line` is the post the bare name line `name` above it signs as."""
+    return (
+        _BARE_NAME.fullmatch(name) is not None
+        and _POST.match(line) is not None
+        and len(line.split()) <= _POST_LINE_WORDS
+        and not line.endswith((".", "!", "?"))
+        and not is_table_row(line)
+    )
+
+
 _LEADER = "...."
 # A line that starts an item of its own: a bullet, a lettered or numbered point, a
 # section number, or a label ("Date: 12 March 2025", "Answer (Cllr Bhardwaj):").

@@ -85,6 +85,26 @@ def test_answer_spans_read_an_address_block_as_one() -> None:
     assert len(answer_spans("It rose.\nIt fell.")) == 2
 
 
+def test_answer_spans_read_a_signature_with_its_post() -> None:
+    text = (
+        "I confirm that the return is accurate.\n\nKwabena Strathdee-Morris\n"
+        "Executive Director of Resources (Section 151 Officer), Cattenbridge County Council\n"
+        "11 December 2024"
+    )
+    pieces = [text[s:e] for s, e in answer_spans(text)]
+    assert pieces[1:] == [
+        "Kwabena Strathdee-Morris\nExecutive Director of Resources (Section 151 Officer), "
+        "Cattenbridge County Council",
+        "11 December 2024",  # the post ends the signature
+    ]
+    # A heading in capitals is no name; a body's name under one is no post.
+    for head, body in (
+        ("LOWDENHAM CITY COUNCIL", "Lowdenham Domestic Abuse Local Partnership Board Report"),
+        ("Mr Damien Allen", "Doncaster Metropolitan Borough Council Children's Services"),
+    ):
+        assert len(answer_spans(f"{head}\n{body}")) == 2
+
+
 def test_lines_are_read_under_their_heading_label_or_question() -> None:
     text = (
         "THORNLEIGH COUNCIL\n\nReport of the Director\n\n"
