@@ -318,6 +318,29 @@ def _leads_on(line: str) -> bool:
     return is_heading(line) or line.endswith((":", "?"))
 
 
+# A list's item: a bullet, or a lettered or numbered point ("- ", "(b) ", "3. ").
+_BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u2013]\s|\(?[a-z]{1,3}\)\s|\(?\d{1,2}[.)]\s)")
+_LIST_REACH = 15  # lines read back over a list's earlier items
+
+
+def list_lead(text: str, start: int) -> str:
+    """The line introducing the list whose item's line holds `start` ("At 30 November
+    2025:" above "- 497 children were in the council's care"), or '' when the line is no
+    list item or its list has no such line: what it says holds for every item."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _BULLET.match(text, line_start):
+        return ""
+    for _ in range(_LIST_REACH):
+        if line_start == 0:
+            return ""
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[above : line_start - 1]
+        if line.strip() and not _BULLET.match(line):
+            return line.strip() if line.rstrip().endswith(":") else ""
+        line_start = above
+    return ""
+
+
 def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
     """For each span of `text` that states something (a sentence, or a line with a figure),
     the heading, label or question lines directly before it (a table under "Number of CLA

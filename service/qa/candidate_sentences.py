@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from corpus.sentences import answer_spans, leads
+from corpus.sentences import answer_spans, leads, list_lead
 from corpus.table_rows import table_in_currency
 from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
@@ -72,13 +72,14 @@ def evidence_of(
         analysis.unit == "money" and table_in_currency(passage.document.text, start),
         analysis.scales.get(passage.document.doc_id, frozenset()),
     )
-    evidence = sentence_evidence(analysis, text, *checks, lead=heading)
+    dated_by = list_lead(passage.document.text, start)
+    evidence = sentence_evidence(analysis, text, *checks, lead=heading, list_lead=dated_by)
     # A line of a paragraph wrapped at a fixed width is weighed as a line, but is
     # contradicted as the whole sentence it is part of: "(a) note the forecast
     # overspend of £9.3m for the Children" / "and Families Directorate at Quarter
     # 2;" is no answer about Quarter 1.
     if whole != text:
-        as_whole = sentence_evidence(analysis, whole, *checks, lead=heading)
+        as_whole = sentence_evidence(analysis, whole, *checks, lead=heading, list_lead=dated_by)
         evidence = contradicted_as(evidence, as_whole)
     if analysis.time is not None and columns_dated_elsewhere(
         passage.document.text, start, analysis.time

@@ -80,6 +80,7 @@ def sentence_evidence(
     in_currency: bool = False,
     scale: frozenset[str] = frozenset(),
     lead: str = "",
+    list_lead: str = "",
 ) -> SentenceEvidence:
     """Check one candidate against the question's constraints.
 
@@ -93,6 +94,8 @@ def sentence_evidence(
         in_currency: it is a row of a table in a currency (`corpus.table_rows.table_in_currency`).
         scale: the values of its document's own judgement scale (`scales`).
         lead: the heading or label it sits under (`corpus.sentences.leads`).
+        list_lead: the line introducing the list it is an item of, which dates it when
+            it names no date itself (`corpus.sentences.list_lead`).
     """
     entity = 0.0
     if analysis.entities:
@@ -119,6 +122,8 @@ def sentence_evidence(
         # March 2017. Inspectors found ..."), so the neighbours count as much.
         near, _ = fits(context)
         own_fits, own_dated = fits(sentence)
+        if not own_dated and list_lead:  # "At 30 November 2025:" / "- 497 children ..."
+            own_fits, own_dated = fits(list_lead)
         if near or own_fits:
             time_match = 1.0
         elif fits(passage)[0]:

@@ -5,6 +5,7 @@ from corpus.sentences import (
     is_page_furniture,
     is_section_number,
     leads,
+    list_lead,
     sentence_spans,
     wrapped_sentence,
 )
@@ -372,3 +373,16 @@ def test_a_table_names_its_currency_in_its_caption_or_header() -> None:
     assert not table_in_currency(text, text.index("Table 3"))  # a caption is no row
     header = "Service | Budget 2024-25 (£) | Outturn\nFostering | 4,210,000 | 4,388,000\n"
     assert table_in_currency(header, header.index("Fostering"))
+
+
+def test_every_item_of_a_list_is_read_under_the_line_introducing_it() -> None:
+    text = (
+        "5. Current position\n\nAt 30 November 2025:\n- there were 193 households;\n\n"
+        "- 497 children were in care; and\n- 40 were placed far away.\n\nIt rose."
+    )
+    for item in ("- there", "- 497", "- 40"):
+        assert list_lead(text, text.index(item) + 4) == "At 30 November 2025:"
+    assert list_lead(text, text.index("It rose")) == ""  # no list item
+    # A list under a sentence, or a wrapped item's line, has no such line.
+    assert list_lead("It was agreed.\n- a\n- b", 17) == ""
+    assert list_lead("At 1 May:\n- a long item\n  wrapped here\n- b", 39) == ""

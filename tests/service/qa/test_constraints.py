@@ -661,3 +661,22 @@ def test_what_is_still_to_come_is_not_dated_by_what_had_passed_when_written() ->
     assert sentence_evidence(asked, approved, approved, approved, None).kind == 1.0
     past = ask("When was the Harbour Service approved?")
     assert sentence_evidence(past, approved, approved, approved, written).kind == 1.0
+
+
+def test_a_list_item_is_dated_by_the_line_introducing_its_list() -> None:
+    question = ask("How many children were in care at 31 March 2025?")
+    item = "- 497 children were in the council's care."
+
+    def evidence(list_lead: str) -> SentenceEvidence:
+        return sentence_evidence(question, item, item, item, None, list_lead=list_lead)
+
+    assert evidence("At 30 November 2025:").time_conflict
+    assert evidence("At 31 March 2025:").time_match == 1.0
+    assert not evidence("").time_conflict  # undated, as before
+    dated = "- 486 children were in care at 31 March 2025."
+    assert (
+        sentence_evidence(
+            question, dated, dated, dated, None, list_lead="At 30 November 2025:"
+        ).time_match
+        == 1.0
+    )
