@@ -92,10 +92,27 @@ def is_title_line(analysis: QuestionAnalysis, line: str) -> bool:
     )
 
 
+# A contact line ("Contact: MSCP Business Unit, ... - mscp@murrowden.gov.uk", "Contact for
+# queries: ...") says whom to ask: an answer only to a question asking that, not to "Which
+# organisation made the MASH contact?".
+_CONTACT_LINE = re.compile(
+    r"\s*(?:(?:main|further|key|lead|press|media)\s+)?contacts?(?:\s+(?:officers?|details|"
+    r"points?|persons?|us|for\s+(?:queries|enquiries|further\s+information)))?\s*:",
+    re.IGNORECASE,
+)
+_ASKS_CONTACT = re.compile(
+    r"\bcontact\s+(?:officers?|persons?|details?|points?|names?|e-?mail|numbers?|for)\b"
+    r"|\bwho(?:m)?\s+(?:should|can|could|do|does|to|is\s+the)\b[^?]*\b(?:contact|get\s+in\s+touch)\b"
+    r"|\be-?mail\b|\b(?:tele)?phone\b|\benquir(?:y|ies)\b|\bqueries\b",
+    re.IGNORECASE,
+)
+
+
 def answers_nothing(analysis: QuestionAnalysis, line: str, whole: str) -> bool:
     """Whether `line` (of the sentence `whole`, when a wrapped line break cut it) answers
     nothing `analysis` asks: "8. CONTACT OFFICER", "Table 5: ...", "7.", "Page 1 of 3",
-    "Q2: ...?", a title line ("Children in care in Draycombe")."""
+    "Q2: ...?", a title line ("Children in care in Draycombe"), a contact line for a
+    question not asking whom to contact."""
     return (
         is_heading(line)
         or is_caption(line)
@@ -103,6 +120,10 @@ def answers_nothing(analysis: QuestionAnalysis, line: str, whole: str) -> bool:
         or is_page_furniture(line)
         or line.rstrip().endswith("?")
         or is_title_line(analysis, whole.strip())
+        or (
+            _CONTACT_LINE.match(line) is not None
+            and not _ASKS_CONTACT.search(analysis.scoring_question)
+        )
         # The figure ending a wrapped sentence ("(September 2023:" / "21).") is read with
         # the line it ends.
         or (whole != line and not any(c.isalpha() for c in line))

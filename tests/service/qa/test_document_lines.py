@@ -7,7 +7,7 @@ from datetime import date
 
 from corpus.models import Chunk, Document
 from service.qa.analysis import analyse
-from service.qa.document_lines import dates_no_event, is_dateline, is_title_line
+from service.qa.document_lines import answers_nothing, dates_no_event, is_dateline, is_title_line
 from service.qa.followup import resolve
 from service.qa.retrieve import Passage
 
@@ -67,3 +67,18 @@ def test_a_title_line_answers_no_question_but_one_asking_a_name_or_judgement() -
     # Such a line may name what a question asks for.
     assert not title("Mr Damien Allen", "Who received the letter?")
     assert not title("Overall effectiveness Good", "What was the overall effectiveness rating?")
+
+
+def test_a_contact_line_answers_only_a_question_asking_whom_to_contact() -> None:
+    def nothing(line: str, question: str) -> bool:
+        return answers_nothing(analyse(resolve(question, []), None), line, line)
+
+    line = "Contact: MSCP Business Unit, Murrowden Town Hall - mscp@murrowden.gov.uk"
+    assert nothing(line, "Which organisation made the MASH contact that was missing?")
+    assert nothing("Contact for queries: Gideon Marchbank-Ellis, Head of SEND", "Who runs SEND?")
+    assert not nothing(line, "What is the email address of the business unit?")
+    officer = "Contact officer: Tomasz Wierzbicki, Head of Children's Commissioning"
+    assert not nothing(officer, "Who is the contact officer on the scrutiny report?")
+    assert not nothing(officer, "Who should families contact about the review?")
+    # A figure of contacts is no contact line.
+    assert not nothing("Contacts to the MASH in 2024-25: 5,210", "How many contacts were there?")
