@@ -201,7 +201,13 @@ def _named_period(question: str, today: date | None) -> TimeConstraint | None:
 # priorities for 2024-25".
 _PLANS = r"(?:priorities|plans?|strateg(?:y|ies)|budgets?|targets?|ambitions?|objectives|goals)"
 _PLAN = re.compile(rf"\s+(?:[a-z-]+\s+)?{_PLANS}\b", re.IGNORECASE)
-_PLAN_BEFORE = re.compile(rf"\b{_PLANS}\s+(?:for|in)\s+(?:the\s+)?$", re.IGNORECASE)
+# A price set ahead of the day it takes effect: "fees from April 2025", "the allowance
+# rates from 1 April" (agreed before April, by a decision dated before it).
+_PLAN_BEFORE = re.compile(
+    rf"\b{_PLANS}\s+(?:for|in)\s+(?:the\s+)?$"
+    r"|\b(?:fees?|rates?|allowances?|uplifts?|charges?|prices?|tariffs?)\s+from\s+$",
+    re.IGNORECASE,
+)
 # An event the period names ("its 2025 inspection", "the March 2024 monitoring visit").
 _EVENT_AFTER = (
     r"\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-inspection|visit|review|hearing|meeting|"

@@ -284,6 +284,11 @@ def test_before_and_after_take_in_the_named_period() -> None:
     assert not following.admits(Period(date(2025, 1, 23), date(2025, 1, 23)))
     assert following.admits(Period(date(2025, 3, 20), date(2025, 3, 20)))
     assert not following.predates(date(2025, 1, 30))
+    # A price is set before the day it takes effect; what was spent from a day is not.
+    fees = time_constraint("What increase did it agree for agency fees from April 2025?")
+    assert fees is not None and fees.planned and not fees.predates(date(2025, 2, 20))
+    spent = time_constraint("What did it spend from April 2025?")
+    assert spent is not None and not spent.planned
 
 
 # --- names, from the corpus's own lexicon --------------------------------------
