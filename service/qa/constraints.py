@@ -16,7 +16,7 @@ from datetime import date
 
 from service.qa.analysis import QuestionAnalysis
 from service.qa.corrections import takes_back
-from service.qa.dates import dates_only_the_past, gives_comparison
+from service.qa.dates import dates_only_the_past, gives_comparison, recalls_earlier_report
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
 from service.qa.kinds import kind_strength
@@ -182,6 +182,9 @@ def sentence_evidence(
     if analysis.kind == "date" and dates_only_the_past(
         analysis.scoring_question, sentence, reference
     ):
+        kind = 0.0
+    # "When is it now expected to open?" is not answered by what an earlier report said.
+    if analysis.prefer_recent and recalls_earlier_report(sentence):
         kind = 0.0
     closeness = _nearness(analysis, sentence) if kind else 0.0
     # Asked about a council, a sentence of a report headed with another, naming with its

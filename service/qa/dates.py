@@ -180,6 +180,25 @@ _ASKS_FUTURE = re.compile(
 )
 
 
+# "Members will recall that we reported in December that the school would open in January
+# 2026", "Your report records the evidence of Mr C that, on 2 May 2025, 9 children ...":
+# what an earlier report said, which the document goes on to revise.
+_RECALLS_REPORT = re.compile(
+    r"\bwill\s+recall\b"
+    r"|\bwe\s+(?:had\s+)?(?:reported|said|stated|told\s+\w+)\b(?:\s+[\w,]+){0,6}?\s+that\b"
+    r"|\b(?:report|letter|summary|statement|account|update)\s+(?:records|recorded|stated|said|"
+    r"reported|gave)\b"
+    r"|\bpreviously\s+(?:reported|stated|said|given)\b",
+    re.IGNORECASE,
+)
+
+
+def recalls_earlier_report(sentence: str) -> bool:
+    """Whether `sentence` gives what an earlier report said: no answer to a question
+    about the present."""
+    return bool(_RECALLS_REPORT.search(sentence))
+
+
 def dates_only_the_past(question: str, sentence: str, written: date | None) -> bool:
     """Whether the dates of `sentence` all end before its report was `written`, for a
     `question` about what is still to come, and it states no plan. The question is read

@@ -680,3 +680,17 @@ def test_a_list_item_is_dated_by_the_line_introducing_its_list() -> None:
         ).time_match
         == 1.0
     )
+
+
+def test_what_an_earlier_report_said_answers_no_question_about_the_present() -> None:
+    now = ask("When is Kingfisher Vale Academy now expected to open?")
+    recalled = (
+        "Kingfisher Vale Academy: members will recall that we reported in December that the"
+        " school would open in January 2026."
+    )
+    assert _evidence(now, recalled).kind == 0.0
+    assert _evidence(now, "The trust now expects it to open in April 2026.").kind == 1.0
+    records = "Your report records the evidence that, on 2 May 2025, 9 children were placed."
+    assert _evidence(ask("How many children are currently placed?"), records).kind == 0.0
+    # A question about the past may be answered by what the report recalls.
+    assert _evidence(ask("When was the academy expected to open?"), recalled).kind == 1.0
