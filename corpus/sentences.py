@@ -158,8 +158,9 @@ def _signs_as(name: str, line: str) -> bool:
 _LEADER = "...."
 # A line that starts an item of its own: a bullet, a lettered or numbered point, a
 # section number, or a label ("Date: 12 March 2025", "Answer (Cllr Bhardwaj):").
+_MARK = r"[-\u2022*\u2013]\s|\(?[a-z]{1,3}\)\s"  # a bullet or a lettered point
 _ITEM_START = re.compile(
-    r"\s*(?:[-\u2022*\u2013]\s|\(?[a-z]{1,3}\)\s|\d{1,2}(?:\.\d{1,2})*[.)]?\s"
+    rf"\s*(?:{_MARK}|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?\s"
     r"|[A-Z][\w '()-]{0,40}:(?:\s|$))"
 )
 
@@ -318,8 +319,9 @@ def _leads_on(line: str) -> bool:
     return is_heading(line) or line.endswith((":", "?"))
 
 
-# A list's item: a bullet, or a lettered or numbered point ("- ", "(b) ", "3. ").
-_BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u2013]\s|\(?[a-z]{1,3}\)\s|\(?\d{1,2}[.)]\s)")
+# A list's item: a bullet, or a lettered or numbered point ("- ", "(b) ", "3. "), not a
+# section number or a label as an item of its own may be (`_ITEM_START`).
+_BULLET = re.compile(rf"[ \t]*(?:{_MARK}|\(?\d{{1,2}}[.)]\s)")
 _LIST_REACH = 15  # lines read back over a list's earlier items
 
 

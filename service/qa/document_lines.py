@@ -102,7 +102,7 @@ _CONTACT_LINE = re.compile(
 )
 _ASKS_CONTACT = re.compile(
     r"\bcontact\s+(?:officers?|persons?|details?|points?|names?|e-?mail|numbers?|for)\b"
-    r"|\bwho(?:m)?\s+(?:should|can|could|do|does|to|is\s+the)\b[^?]*\b(?:contact|get\s+in\s+touch)\b"
+    r"|\bwhom?\s+(?:should|can|could|do|does|to|is\s+the)\b[^?]*\b(?:contact|get\s+in\s+touch)\b"
     r"|\be-?mail\b|\b(?:tele)?phone\b|\benquir(?:y|ies)\b|\bqueries\b",
     re.IGNORECASE,
 )
