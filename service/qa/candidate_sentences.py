@@ -72,7 +72,8 @@ def evidence_of(
         analysis.unit == "money" and table_in_currency(passage.document.text, start),
         analysis.scales.get(passage.document.doc_id, frozenset()),
     )
-    dated_by = list_lead(passage.document.text, start)
+    # Only a question naming a time reads the date a list's lead gives its items.
+    dated_by = list_lead(passage.document.text, start) if analysis.time is not None else ""
     evidence = sentence_evidence(analysis, text, *checks, lead=heading, list_lead=dated_by)
     # A line of a paragraph wrapped at a fixed width is weighed as a line, but is
     # contradicted as the whole sentence it is part of: "(a) note the forecast
