@@ -146,6 +146,7 @@ FRESH28 = REPO / "eval" / "corpora" / "fresh28" / "documents"
 FRESH29 = REPO / "eval" / "corpora" / "fresh29" / "documents"
 FRESH30 = REPO / "eval" / "corpora" / "fresh30" / "documents"
 FRESH31 = REPO / "eval" / "corpora" / "fresh31" / "documents"
+FRESH32 = REPO / "eval" / "corpora" / "fresh32" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -179,6 +180,7 @@ FRESH_ROUNDS = (
     FRESH29,
     FRESH30,
     FRESH31,
+    FRESH32,
 )
 
 
