@@ -157,6 +157,11 @@ _ASKS_MONEY = re.compile(
 )
 # "By how much did allowances rise?" asks for a change, of money or a share.
 _HOW_MUCH = re.compile(r"(?<!\bby )\bhow much\b", re.IGNORECASE)
+# ... except by how much a budget was missed: "By how much did the service overspend?"
+# asks for money, as an overspend is one.
+_BY_HOW_MUCH_OVER = re.compile(
+    r"\bby\s+how\s+much\b.*\b(?:over|under)spen[dt]\b|\bover\s+budget\b", re.IGNORECASE
+)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 # "How long after ...", "How long had it been in place?", "How long did it take?"; not
 # "How long is the waiting list?" (a count) or "How long was the report?" (pages).
@@ -183,6 +188,8 @@ def asks_money(question: str, kind: FactKind | None) -> bool:
     amount of money ("How much did it cost?")."""
     if _HOW_MUCH.search(question):
         return bool(_ASKS_MONEY.search(question))
+    if _BY_HOW_MUCH_OVER.search(question):
+        return True
     if kind != "number":
         return False
     about = _ASKS_ABOUT_MONEY if QUESTION_WORD.search(question) else _MONEY_NOUN

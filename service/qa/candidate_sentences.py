@@ -16,6 +16,7 @@ from corpus.sentences import answer_spans, leads, list_lead
 from corpus.table_rows import table_in_currency
 from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
+from service.qa.dates import report_year
 from service.qa.entities import heading_of
 from service.qa.retrieve import Passage
 from service.qa.table_periods import columns_dated_elsewhere
@@ -46,6 +47,9 @@ def sentences_of(
     return spans, read_as, headings
 
 
+_FOLLOWING = 120  # characters after a sentence read for a correction of it
+
+
 def evidence_of(
     analysis: QuestionAnalysis,
     passage: Passage,
@@ -74,13 +78,22 @@ def evidence_of(
     )
     # Only a question naming a time reads the date a list's lead gives its items.
     dated_by = list_lead(passage.document.text, start) if analysis.time is not None else ""
-    evidence = sentence_evidence(analysis, text, *checks, lead=heading, list_lead=dated_by)
+    year = report_year(passage.document.title)
+    end = start - max(whole.find(text), 0) + len(whole)  # of the whole sentence
+    following = passage.document.text[end : end + _FOLLOWING]
+    evidence = sentence_evidence(
+        analysis, text, *checks, lead=heading, list_lead=dated_by, report_year=year,
+        following=following,
+    )  # fmt: skip
     # A line of a paragraph wrapped at a fixed width is weighed as a line, but is
     # contradicted as the whole sentence it is part of: "(a) note the forecast
     # overspend of £9.3m for the Children" / "and Families Directorate at Quarter
     # 2;" is no answer about Quarter 1.
     if whole != text:
-        as_whole = sentence_evidence(analysis, whole, *checks, lead=heading, list_lead=dated_by)
+        as_whole = sentence_evidence(
+            analysis, whole, *checks, lead=heading, list_lead=dated_by, report_year=year,
+            following=following,
+        )  # fmt: skip
         evidence = contradicted_as(evidence, as_whole)
     if analysis.time is not None and columns_dated_elsewhere(
         passage.document.text, start, analysis.time

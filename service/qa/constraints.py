@@ -14,9 +14,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from corpus.table_rows import is_table_row
 from service.qa.analysis import QuestionAnalysis
 from service.qa.corrections import takes_back
-from service.qa.dates import dates_only_the_past, gives_comparison, recalls_earlier_report
+from service.qa.dates import (
+    dates_a_comparison,
+    dates_only_the_past,
+    gives_comparison,
+    held_only_until,
+    recalls_earlier_report,
+)
 from service.qa.facts import Period, facts_of, find_facts
 from service.qa.judgements import ratings_in
 from service.qa.kinds import kind_strength
@@ -81,6 +88,8 @@ def sentence_evidence(
     scale: frozenset[str] = frozenset(),
     lead: str = "",
     list_lead: str = "",
+    report_year: Period | None = None,
+    following: str = "",
 ) -> SentenceEvidence:
     """Check one candidate against the question's constraints.
 
@@ -96,6 +105,9 @@ def sentence_evidence(
         lead: the heading or label it sits under (`corpus.sentences.leads`).
         list_lead: the line introducing the list it is an item of, which dates it when
             it names no date itself (`corpus.sentences.list_lead`).
+        report_year: the year its document reports on, if an annual report
+            (`dates.report_year`), which is the year of what it says undated.
+        following: the text after it, which may put right what it says.
     """
     entity = 0.0
     if analysis.entities:
@@ -107,23 +119,41 @@ def sentence_evidence(
         time = analysis.time
         since_is_later = time.relation == "in" and not analysis.asks_start
 
-        def fits(text: str) -> tuple[bool, bool]:
-            """(some date of `text` fits, `text` is dated at all)."""
+        def fits(text: str) -> tuple[bool, bool, bool]:
+            """(some date of `text` fits, `text` is dated at all, dated beyond the
+            figures it compares with)."""
             facts = [f for f in find_facts(text, reference) if f.period is not None]
             # "58 apprenticeships since 2017" (written in 2019) is no figure of 2017; "chief
             # executive since 2018" does say who became one in 2018.
             fitting = [
                 f for f in facts if not since_is_later or not _SINCE.search(text, 0, f.start)
             ]
-            dated = any(not gives_comparison(text, f.start, f.end) for f in facts)
-            return any(time.admits(f.period) for f in fitting if f.period), dated
+            dated = [f for f in facts if not gives_comparison(text, f.start, f.end)]
+            own = any(not dates_a_comparison(text, f.start, f.end) for f in dated)
+            return any(time.admits(f.period) for f in fitting if f.period), bool(dated), own
 
         # The answer often sits beside the sentence that dates it ("The visit was in
         # March 2017. Inspectors found ..."), so the neighbours count as much.
-        near, _ = fits(context)
-        own_fits, own_dated = fits(sentence)
+        near, _, _ = fits(context)
+        own_fits, own_dated, dates_own_figure = fits(sentence)
         if not own_dated and list_lead:  # "At 30 November 2025:" / "- 497 children ..."
-            own_fits, own_dated = fits(list_lead)
+            own_fits, own_dated, dates_own_figure = fits(list_lead)
+        # An annual report's figure, dated by none but those it compares with, is of the
+        # year it reports on, whenever it was published: "141 cases were heard, compared
+        # with 118 in 2022/23" in the report for 2023/24 (published in December 2024)
+        # answers 2023/24, not 2024/25. (A table's row is dated by its columns; a post is
+        # held when the report is written.)
+        in_report_year = (
+            time.admits(report_year)
+            if analysis.kind == "number"
+            and report_year is not None
+            and time.relation in ("in", "between")
+            and not dates_own_figure
+            and not own_fits
+            and not is_table_row(sentence)
+            else None
+        )
+        own_fits = own_fits or in_report_year is True
         if near or own_fits:
             time_match = 1.0
         elif fits(passage)[0]:
@@ -154,7 +184,9 @@ def sentence_evidence(
         published_then = published_in or just_after
         # "When was its 2025 inspection?" is not dated by the one a 2025 report recalls.
         recalls = published_then and not analysis.dates_event
-        time_conflict = own_dated and not own_fits and not near and not recalls
+        time_conflict = (
+            not near and ((own_dated and not own_fits and not recalls) or in_report_year is False)
+        ) or (time.relation != "before" and held_only_until(sentence, time.period.start, reference))
     # A rating question about a report's own inspection is not answered by the judgement
     # it recalls from the one before ("Overall judgement at last inspection: good").
     time_conflict = time_conflict or (
@@ -226,7 +258,7 @@ def sentence_evidence(
         or rates_no_part_asked(analysis.rating_parts, sentence),
         states_rating=states_rating,
         other_label=names_another_item(analysis.scoring_question, sentence),
-        taken_back=takes_back(sentence, analysis.scoring_question),
+        taken_back=takes_back(sentence, analysis.scoring_question, following),
     )
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from corpus.models import Document
-from service.qa.facts import DATE, MONTHS, Period, facts_of, period_of
+from service.qa.facts import DATE, FINANCIAL_YEAR, MONTHS, Period, facts_of, period_of
 
 K = TypeVar("K", bound=Hashable)
 
@@ -115,6 +115,21 @@ def periods_named(document: Document) -> frozenset[Period]:
     return frozenset(period for period in found if period is not None)
 
 
+# An annual report is of one year, which its title names as a financial or academic one:
+# "Annual Report 2024-25", "Annual Report for the academic year 2023/24". (A calendar year
+# in such a title may be the year of publishing: "Annual Review letter 2025".)
+_ANNUAL = re.compile(r"\bannual\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def report_year(title: str) -> Period | None:
+    """The one year an annual report's `title` says it covers, if it names one."""
+    if not _ANNUAL.search(title):
+        return None
+    years = {period_of(m.group()) for m in FINANCIAL_YEAR.finditer(title)}
+    return years.pop() if len(years) == 1 else None
+
+
 # "64% were satisfied (2023: 57%)": a period in brackets before its own figure gives the
 # figure of another year to compare with; it does not date the sentence.
 _COMPARISON_OPEN = re.compile(r"\(\s*$")
@@ -124,6 +139,23 @@ _COMPARISON_CLOSE = re.compile(r"\s*:\s*[£$€]?[-\d]")
 def gives_comparison(text: str, start: int, end: int) -> bool:
     """Whether the date at `start:end` of `text` opens a bracketed comparison figure."""
     return bool(_COMPARISON_OPEN.search(text, 0, start) and _COMPARISON_CLOSE.match(text, end))
+
+
+# "141 cases, compared with 118 in 2022/23", "down from 57 at January 2016": a date
+# given to the figure compared with, not to the sentence's own.
+_COMPARED_WITH = re.compile(
+    r"\b(?:compared\s+(?:with|to)|up\s+from|down\s+from|from)\s+[£$]?[\d.,]+\s*%?"
+    r"(?:\s+[a-z]+){0,2}?\s+(?:in|at|for)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def dates_a_comparison(text: str, start: int, end: int) -> bool:
+    """Whether the date at `start:end` of `text` dates only a figure compared with, in
+    brackets ("(2023: 57%)") or after "compared with" ("compared with 118 in 2022/23")."""
+    return gives_comparison(text, start, end) or bool(
+        _COMPARED_WITH.search(text[max(0, start - 60) : start])
+    )
 
 
 # "By when must families book?" asks for a deadline: a date the sentence sets as one
@@ -207,3 +239,21 @@ def dates_only_the_past(question: str, sentence: str, written: date | None) -> b
         return False
     periods = [f.period for f in facts_of(sentence, "date", written) if f.period is not None]
     return bool(periods) and all(p.end < written for p in periods)
+
+
+# "Until 18 August 2024 a first penalty notice was £60": what held up to a day, and no
+# longer after it.
+_UNTIL = re.compile(
+    r"\b(?:until|till|up\s+(?:un)?til|up\s+to|prior\s+to|before)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def held_only_until(sentence: str, start: date, reference: date | None) -> bool:
+    """Whether `sentence` says what held only until a day before `start` (the asked
+    period's first day), as a report of that period may recall."""
+    return any(
+        f.period is not None
+        and f.period.end < start
+        and _UNTIL.search(sentence[max(0, f.start - 20) : f.start]) is not None
+        for f in facts_of(sentence, "date", reference)
+    )

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from service.qa.figures import figure_spans
+from service.qa.figures import REFERENCE_CODE, figure_spans
 from service.qa.judgements import rating_spans
 from service.qa.names import MONTHS as MONTHS  # re-exported: one list of months
 from service.qa.organisations import bodies
@@ -61,9 +61,9 @@ DATE = re.compile(
             # 14/03/2022: a day, written the British way round
             NUMERIC_DAY,
             # A financial year: "2020-21", "2020/21"; no year inside a reference
-            # ("HCC-CFE-2025-041").
-            rf"(?<![\d£$])(?<![A-Z][-–])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
-            rf"(?<![\d£$])(?<![A-Z][-–])\b{_YEAR}\b(?![\d%]|[-–]\d{{3}}(?!\d))",
+            # ("HCC-CFE-2025-041", "DPIA/CS/2025/007").
+            rf"(?<![\d£$])(?<![A-Z][-–/])\b{_YEAR}[-–/]\d\d\b(?![\d%]|[-–/]\d)",
+            rf"(?<![\d£$])(?<![A-Z][-–/])\b{_YEAR}\b(?![\d%]|[-–]\d{{3}}(?!\d))",
         )
     )
 )
@@ -246,7 +246,13 @@ def find_facts(
         Fact("date", m.start(), m.end(), m.group(), _day_of(m.group(), reference))
         for m in RELATIVE_DAY.finditer(sentence)
     ]
-    organisations = bodies(sentence, common_words)
+    codes = [m.span() for m in REFERENCE_CODE.finditer(sentence)]
+    # "DPIA/CS/2025/007" names no body: its capitals are a reference's parts.
+    organisations = [
+        (start, end)
+        for start, end in bodies(sentence, common_words)
+        if not any(a <= start and end <= b for a, b in codes)
+    ]
     places = [
         Fact("place", m.start(), m.end(), m.group())
         for rx in (STREET_ADDRESS, VENUE)

@@ -40,9 +40,10 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 # What is counted, when a plain noun follows the figure: "39 children", "two weeks",
-# "one working day"; a modifier (no plural) and its plural noun, "38 fostering households".
+# "one working day"; a modifier (no plural) and its plural noun, "38 fostering households";
+# over a threshold's "or more" ("three or more placements" counts placements).
 _COUNTED = re.compile(
-    r"\s+(?:more\s+|fewer\s+|new\s+|extra\s+|additional\s+)?"
+    r"\s+(?:more\s+|fewer\s+|new\s+|extra\s+|additional\s+|or\s+(?:more|fewer)\s+)?"
     r"(?!(?:at|in|on|of|to|and|or|per|from|by|for|the|a|an|was|were|is|are|had|have|"
     r"has|who|which|that|this|than)\b)"
     r"([a-z][a-z-]{2,}(?:\s+workers|\s+leavers|\s+visits|(?<=working)\s+(?:days?|weeks?)"
@@ -52,6 +53,11 @@ _COUNTED = re.compile(
 FUSED_MEASURE = re.compile(r"-(?:years?|months?|weeks?|days?|hours?)\b(?:-olds?\b)?")
 
 
+# A document's reference is a label, its figures none: "DPIA/CS/2025/007", "CAP/CF/0231",
+# "WB/2025/04" (capitals, then a part with a figure after a slash).
+REFERENCE_CODE = re.compile(
+    r"\b[A-Z]{2,}[A-Z0-9]*(?:[/-][A-Za-z0-9]+)*/\d[A-Za-z0-9]*(?:[/-][A-Za-z0-9]+)*"
+)
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)
 _AMOUNT = re.compile(r"[%£]|per\s?cent|million|billion|\d(?:m|bn|k|p)$", re.IGNORECASE)
@@ -60,13 +66,13 @@ _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$",
 
 
 # A number after one of these words labels an item ("minute 28", "Rule 15", "Table 1",
-# "Quarter 2", "Key Stage 4", "Item: 5", the "Unit 4" of an address, the subsection of
-# "section 38(6)") or gives an age ("aged 18 to 25", "aged between 18 and 25"): it is no
-# amount. Read in a short window before it.
+# "Quarter 2", "Key Stage 4", "Item: 5", "Version 2.1", the "Unit 4" of an address, the
+# subsection of "section 38(6)") or gives an age ("aged 18 to 25", "aged between 18 and
+# 25"): it is no amount. Read in a short window before it.
 _REFERENCE = re.compile(
     r"\b(?:minute|item|paragraph|para|section|rule|page|appendix|annex|clause|chapter|"
     r"table|figure|chart|graph|quarter|phase|stage|tier|lot|wave|step|unit|suite|room|"
-    r"recommendation|regulation|no\.?|aged|age|ages)"
+    r"recommendation|regulation|version|edition|no\.?|aged|age|ages)"
     r"(?::\s*|\s+)(?:(?:between|from)\s+)?(?:\d+\s*(?:to|-|–|and)\s*|\d+[A-Za-z]?\(\s*)?$",
     re.IGNORECASE,
 )
@@ -108,7 +114,11 @@ def figure_spans(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[int,
     (start, end, figure): the span runs on over what a count counts ("39 children") or
     over a ratio's whole ("7 in 10")."""
     found: list[tuple[int, int, str]] = []
-    taken = [*taken, *(m.span() for m in _CLOCK.finditer(sentence))]
+    taken = [
+        *taken,
+        *(m.span() for m in _CLOCK.finditer(sentence)),
+        *(m.span() for m in REFERENCE_CODE.finditer(sentence)),
+    ]
     label = _SECTION_NUMBER.match(sentence)
     labelled = label.end() if label else 0
     for match in NUMBER.finditer(sentence):

@@ -385,6 +385,9 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         # What is allocated or spent is money.
         ("What was the grant allocation for 2024-25?", True),
         ("What was the total spend on alternative provision in 2024/25?", True),
+        # An overspend is money, however much it is asked "by"; a rise may be a share.
+        ("By how much did children's services overspend in 2023/24?", True),
+        ("By how much did allowances rise?", False),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:

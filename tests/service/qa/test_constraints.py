@@ -9,7 +9,7 @@ from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
 from service.qa.councils import council_places
-from service.qa.dates import periods_named
+from service.qa.dates import periods_named, report_year
 from service.qa.document_questions import kind_matches
 from service.qa.entities import EntityLexicon
 from service.qa.followup import resolve
@@ -694,3 +694,48 @@ def test_what_an_earlier_report_said_answers_no_question_about_the_present() -> 
     assert _evidence(ask("How many children are currently placed?"), records).kind == 0.0
     # A question about the past may be answered by what the report recalls.
     assert _evidence(ask("When was the academy expected to open?"), recalled).kind == 1.0
+
+
+def test_an_annual_reports_undated_figure_is_of_the_year_it_reports_on() -> None:
+    """The report for 2023/24, published in December 2024 (within 2024/25)."""
+    year = report_year("Item 7: School Attendance Service - Annual Report for the year 2023/24")
+    assert year is not None and year.start == date(2023, 4, 1)
+    asked = ask("How many attendance cases were heard in the magistrates' courts in 2024/25?")
+    sentence = "141 cases were heard in the magistrates' courts, compared with 118 in 2022/23."
+
+    def evidence(question: QuestionAnalysis, text: str) -> SentenceEvidence:
+        return sentence_evidence(question, text, text, text, date(2024, 12, 10), report_year=year)
+
+    assert evidence(asked, sentence).time_conflict
+    assert not evidence(ask("How many cases were heard in 2023/24?"), sentence).time_conflict
+    # The year compared with is asked: the sentence names it.
+    assert not evidence(ask("How many cases were heard in 2022/23?"), sentence).time_conflict
+    # A table's row is dated by its columns; a post is held when the report is written.
+    assert not evidence(asked, "| Cases heard | 118 | 141 | 163 |").time_conflict
+    officer = ask("Who was the contact officer in 2024/25?")
+    assert not evidence(officer, "Contact officer: Rhiannon Castellow-Pryce").time_conflict
+    # Only an annual report names its year so; a calendar year may be the year it came out.
+    assert report_year("Ombudsman Annual Review letter 2025 (year ending 31 March 2025)") is None
+    assert report_year("Foster Carer Payments Schedule 2025-26") is None
+
+
+def test_what_held_only_until_a_day_before_the_asked_period_does_not_answer_it() -> None:
+    asked = ask("Under the 2025 code, how much is a first penalty notice?")
+    until = "For comparison, until 18 August 2024 a first penalty notice was £60."
+    published = date(2025, 8, 4)  # a report of the asked year, which recalls the old fee
+    assert sentence_evidence(asked, until, until, until, published).time_conflict
+    then = ask("How much was a first penalty notice in 2024?")
+    assert not sentence_evidence(then, until, until, until, published).time_conflict
+
+
+def test_what_an_earlier_document_said_is_taken_back_by_the_sentence_after_it() -> None:
+    gave = "Children open to social care: the DPIA gave 3,068 children open at 28 February."
+    put_right = "This was a transposition error; the correct figure was 3,086."
+    asked = ask("What is the corrected number of children open to social care?")
+    evidence = sentence_evidence(asked, gave, gave, gave, None, following=f" {put_right}")
+    assert evidence.taken_back
+    assert not sentence_evidence(asked, gave, gave, gave, None).taken_back
+    about_error = ask("What number did the DPIA wrongly give?")
+    assert not sentence_evidence(
+        about_error, gave, gave, gave, None, following=put_right
+    ).taken_back

@@ -92,6 +92,10 @@ def test_numbers_keep_their_unit_and_what_they_count() -> None:
         "39 children",
     ]
     assert not fits_unit("count", "38 fostering households", "How many members does it have?")
+    # A threshold counts what follows its "or more": placements, not children.
+    moves = "9.1% of children had three or more placements in the year."
+    assert [f.text for f in facts_of(moves, "number")] == ["9.1%", "three or more placements"]
+    assert not fits_unit("count", "three or more placements", "How many children were adopted?")
 
 
 def test_number_words_are_numbers_and_years_are_dates() -> None:
@@ -831,3 +835,18 @@ def test_a_short_month_is_a_date_beside_a_day_or_a_year() -> None:
         [found] = facts_of(text, "date")
         assert (found.text, found.period) == (text, Period(first, last))
     assert facts_of("Jan Smith chaired the panel.", "date") == []  # a name, not a month
+
+
+def test_a_documents_reference_holds_no_date_figure_or_body() -> None:
+    sentence = "Reference: DPIA/CS/2025/007, approved 24 March 2025 for 12 teams."
+    assert [(f.kind, f.text) for f in find_facts(sentence)] == [
+        ("date", "24 March 2025"),
+        ("number", "12 teams"),
+    ]
+    assert time_constraint("Which firm carried out investigation WB/2025/04?") is None
+    # Figures written with a slash are still figures: "£250/week", "2023/24", "14/03/2022".
+    kinds_found = [(f.kind, f.text) for f in find_facts("£250/week in 2023/24, from 14/03/2022.")]
+    assert kinds_found == [("number", "£250"), ("date", "2023/24"), ("date", "14/03/2022")]
+    # Nor is a version's number a figure.
+    version = "Version 2.1 - agreed 14 July 2025"
+    assert [f.kind for f in find_facts(version)] == ["date"]
