@@ -79,11 +79,11 @@ _ASKS_NAMED = re.compile(
 _PROVIDES = r"\s+(?:provide[sd]?|supplie[sd]|fund(?:s|ed)?|commission(?:s|ed)?)\b"
 # Bodies no council is: a question asking for one is not answered by a council.
 # "the agency social worker" is a person, not an agency; "What firm action ...?" asks for
-# no firm, "Which firm was it?" does.
+# no firm, "Which firm was it?" and "Which firm carried out ...?" do.
 _BODY_NOUNS = (
     r"agency(?!\s+(?:social\s+)?(?:worker|staff|carer))|charity|association|union|company|"
     r"companies|supplier|provider|contractor|consultancy|"
-    r"firm(?=s|\s+(?:was|is|did|does|had|has|won)\b)"
+    r"firm(?=s|\s+(?:was|is|did|does|had|has|won|[a-z]+ed)\b)"
 )
 # "What did the council spend on agency staff?", "What will students pay towards
 # transport?", "What did the review cost?": an amount of money, asked with a verb.

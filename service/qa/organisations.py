@@ -15,6 +15,9 @@ from collections.abc import Set as AbstractSet
 
 from service.qa.names import MONTHS, NAME_WORD
 
+# A company's suffix in capitals ends its name: "Calloway Ferris Assurance LLP".
+_COMPANY_SUFFIX = r"(?:[ \t]+(?:LLP|LTD|PLC|CIC)\b)?"
+
 
 def _run_pattern(initials: str) -> re.Pattern[str]:
     """Capitalised runs within one line (the lines of an address block are separate
@@ -23,7 +26,7 @@ def _run_pattern(initials: str) -> re.Pattern[str]:
     named = rf"{initials}{NAME_WORD}"
     opened = rf"|\b[A-Z]\.[ \t]+{named}" if initials else ""
     return re.compile(
-        rf"{named}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{named})+{opened}"
+        rf"{named}(?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+)?{named})+{_COMPANY_SUFFIX}{opened}"
         # A judge is written "HHJ Ashworth-Nunn" (His or Her Honour Judge).
         rf"|\bHHJ[ \t]+{named}|\b[A-Z]{{2,6}}\b|\bOfsted\b"
     )

@@ -60,6 +60,7 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("Through which partnership does the council commission placements?", "organisation"),
         ("Which company supplied the new recording system?", "organisation"),
         ("Which firms provide agency social workers?", "organisation"),
+        ("Which firm carried out the independent investigation?", "organisation"),
         # The body that provides, supplies or funds a service, not a person.
         ("Who provides independent advocacy for the council's children?", "organisation"),
         ("Who funded the research on care leavers?", "organisation"),

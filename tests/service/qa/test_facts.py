@@ -850,3 +850,11 @@ def test_a_documents_reference_holds_no_date_figure_or_body() -> None:
     # Nor is a version's number a figure.
     version = "Version 2.1 - agreed 14 July 2025"
     assert [f.kind for f in find_facts(version)] == ["date"]
+
+
+def test_a_company_suffix_in_capitals_ends_its_name() -> None:
+    sentence = "Investigating body: Calloway Ferris Assurance LLP (lead: Naomi Steadwell)."
+    assert [(f.kind, f.text) for f in find_facts(sentence)] == [
+        ("organisation", "Calloway Ferris Assurance LLP"),
+        ("person", "Naomi Steadwell"),
+    ]
