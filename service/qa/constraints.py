@@ -280,9 +280,12 @@ def contradicted_as(line: SentenceEvidence, whole: SentenceEvidence) -> Sentence
     period, council, judgement or numbered item the rest of the sentence names, and the
     posts it gives its people ("Report of: Rupert Okwuosa, Director of Law and
     Governance and" / "Monitoring Officer" names the monitoring officer). What the line
-    holds of the question (its kind of fact, its words) stays the line's own."""
+    holds of the question (its kind of fact, its words) stays the line's own, unless the
+    whole sentence rules its facts out (what an earlier report recorded, for a question
+    about now)."""
     return replace(
         line,
+        kind=min(line.kind, whole.kind),
         time_conflict=whole.time_conflict,
         other_council=line.other_council or whole.other_council,
         other_rating=line.other_rating or whole.other_rating,

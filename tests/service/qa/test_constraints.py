@@ -617,6 +617,14 @@ def test_a_wrapped_line_gives_its_people_the_posts_its_whole_sentence_gives() ->
     assert contradicted_as(cut, _evidence(analysis, other)).other_office
 
 
+def test_a_wrapped_line_of_what_an_earlier_report_recorded_answers_nothing_of_now() -> None:
+    now = ask("How many children are currently placed in unregistered settings?")
+    first = "2.1 Your report records the evidence of Mr C that, on 2 May 2025, 9"
+    line = "children were placed in unregistered settings, of whom 3 had been so placed"
+    assert _evidence(now, line).kind == 1.0
+    assert contradicted_as(_evidence(now, line), _evidence(now, f"{first}\n{line}")).kind == 0.0
+
+
 def test_what_a_correction_takes_back_is_no_answer_unless_the_error_is_asked() -> None:
     withdrawn = (
         "[Updated 28 March 2025: an earlier version of this statement gave the dates of the "
