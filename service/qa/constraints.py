@@ -119,25 +119,25 @@ def sentence_evidence(
         time = analysis.time
         since_is_later = time.relation == "in" and not analysis.asks_start
 
-        def fits(text: str) -> tuple[bool, bool, bool]:
-            """(some date of `text` fits, `text` is dated at all, dated beyond the
-            figures it compares with)."""
+        def fits(text: str) -> tuple[bool, bool]:
+            """(some date of `text` fits, `text` is dated at all)."""
             facts = [f for f in find_facts(text, reference) if f.period is not None]
             # "58 apprenticeships since 2017" (written in 2019) is no figure of 2017; "chief
             # executive since 2018" does say who became one in 2018.
             fitting = [
                 f for f in facts if not since_is_later or not _SINCE.search(text, 0, f.start)
             ]
-            dated = [f for f in facts if not gives_comparison(text, f.start, f.end)]
-            own = any(not dates_a_comparison(text, f.start, f.end) for f in dated)
-            return any(time.admits(f.period) for f in fitting if f.period), bool(dated), own
+            dated = any(not gives_comparison(text, f.start, f.end) for f in facts)
+            return any(time.admits(f.period) for f in fitting if f.period), dated
 
         # The answer often sits beside the sentence that dates it ("The visit was in
         # March 2017. Inspectors found ..."), so the neighbours count as much.
-        near, _, _ = fits(context)
-        own_fits, own_dated, dates_own_figure = fits(sentence)
+        near, _ = fits(context)
+        own_fits, own_dated = fits(sentence)
+        dated_by = sentence
         if not own_dated and list_lead:  # "At 30 November 2025:" / "- 497 children ..."
-            own_fits, own_dated, dates_own_figure = fits(list_lead)
+            own_fits, own_dated = fits(list_lead)
+            dated_by = list_lead
         # An annual report's figure, dated by none but those it compares with, is of the
         # year it reports on, whenever it was published: "141 cases were heard, compared
         # with 118 in 2022/23" in the report for 2023/24 (published in December 2024)
@@ -148,9 +148,9 @@ def sentence_evidence(
             if analysis.kind == "number"
             and report_year is not None
             and time.relation in ("in", "between")
-            and not dates_own_figure
             and not own_fits
             and not is_table_row(sentence)
+            and not _dates_own_figure(dated_by, reference)
             else None
         )
         own_fits = own_fits or in_report_year is True
@@ -259,6 +259,14 @@ def sentence_evidence(
         states_rating=states_rating,
         other_label=names_another_item(analysis.scoring_question, sentence),
         taken_back=takes_back(sentence, analysis.scoring_question, following),
+    )
+
+
+def _dates_own_figure(text: str, reference: date | None) -> bool:
+    """Whether `text` dates a figure of its own, not only those it compares with."""
+    return any(
+        f.period is not None and not dates_a_comparison(text, f.start, f.end)
+        for f in find_facts(text, reference)
     )
 
 
