@@ -184,6 +184,8 @@ def sentence_evidence(
         published_then = published_in or just_after
         # "When was its 2025 inspection?" is not dated by the one a 2025 report recalls.
         recalls = published_then and not analysis.dates_event
+        # What held only until a day before the asked period ("until 18 August 2024 a
+        # first penalty notice was £60") is no answer of it, even recalled in its report.
         time_conflict = (
             not near and ((own_dated and not own_fits and not recalls) or in_report_year is False)
         ) or (time.relation != "before" and held_only_until(sentence, time.period.start, reference))
