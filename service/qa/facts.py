@@ -186,10 +186,12 @@ def period_of(text: str, reference: date | None = None) -> Period | None:
     return _from_first(named, year)
 
 
-def _numbers(sentence: str, dates: list[Fact], addresses: list[Fact]) -> list[Fact]:
+def _numbers(
+    sentence: str, dates: list[Fact], addresses: list[Fact], codes: list[tuple[int, int]]
+) -> list[Fact]:
     # A year is a date, not a count: "57 at January 2016" offers 57, not 2016; nor is a
-    # house number ("14 Market Cross").
-    taken = [(f.start, f.end) for f in (*dates, *addresses)]
+    # house number ("14 Market Cross") or a reference's part ("DPIA/CS/2025/007").
+    taken = [*((f.start, f.end) for f in (*dates, *addresses)), *codes]
     return [
         Fact("number", start, end, sentence[start:end], value=figure)
         for start, end, figure in figure_spans(sentence, taken)
@@ -247,7 +249,7 @@ def find_facts(
         for m in RELATIVE_DAY.finditer(sentence)
     ]
     codes = [m.span() for m in REFERENCE_CODE.finditer(sentence)]
-    # "DPIA/CS/2025/007" names no body: its capitals are a reference's parts.
+    # "DPIA/CS/2025/007" names no body (nor figure): its capitals are a reference's parts.
     organisations = [
         (start, end)
         for start, end in bodies(sentence, common_words)
@@ -260,7 +262,7 @@ def find_facts(
     ]
     facts = [
         *(d for d in dates if not _names_a_law(sentence, d)),
-        *_numbers(sentence, dates, places),
+        *_numbers(sentence, dates, places, codes),
         # A name the sentence calls a body, or a building, is no person's ("the charity
         # Foundling Futures", "Riverside House").
         *(

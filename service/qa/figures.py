@@ -110,15 +110,11 @@ def _ratio_end(sentence: str, start: int, end: int) -> int | None:
 
 
 def figure_spans(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Each figure of `sentence` outside the `taken` spans (its dates and addresses), as
-    (start, end, figure): the span runs on over what a count counts ("39 children") or
-    over a ratio's whole ("7 in 10")."""
+    """Each figure of `sentence` outside the `taken` spans (its dates, addresses and
+    reference codes: `REFERENCE_CODE`), as (start, end, figure): the span runs on over
+    what a count counts ("39 children") or over a ratio's whole ("7 in 10")."""
     found: list[tuple[int, int, str]] = []
-    taken = [
-        *taken,
-        *(m.span() for m in _CLOCK.finditer(sentence)),
-        *(m.span() for m in REFERENCE_CODE.finditer(sentence)),
-    ]
+    taken = [*taken, *(m.span() for m in _CLOCK.finditer(sentence))]
     label = _SECTION_NUMBER.match(sentence)
     labelled = label.end() if label else 0
     for match in NUMBER.finditer(sentence):
