@@ -160,7 +160,7 @@ _HOW_MUCH = re.compile(r"(?<!\bby )\bhow much\b", re.IGNORECASE)
 # ... except by how much a budget was missed: "By how much did the service overspend?"
 # asks for money, as an overspend is one.
 _BY_HOW_MUCH_OVER = re.compile(
-    r"\bby\s+how\s+much\b.*\b(?:over|under)spen[dt]\b|\bover\s+budget\b", re.IGNORECASE
+    r"\bby\s+how\s+much\b.*\b(?:(?:over|under)spen[dt]|over\s+budget)\b", re.IGNORECASE
 )
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 # "How long after ...", "How long had it been in place?", "How long did it take?"; not

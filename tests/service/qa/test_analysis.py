@@ -389,6 +389,8 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         # An overspend is money, however much it is asked "by"; a rise may be a share.
         ("By how much did children's services overspend in 2023/24?", True),
         ("By how much did allowances rise?", False),
+        ("By how much was the project over budget?", True),
+        ("How many projects were over budget?", False),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
