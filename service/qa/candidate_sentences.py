@@ -76,9 +76,11 @@ def evidence_of(
         analysis.unit == "money" and table_in_currency(passage.document.text, start),
         analysis.scales.get(passage.document.doc_id, frozenset()),
     )
-    # Only a question naming a time reads the date a list's lead gives its items.
-    dated_by = list_lead(passage.document.text, start) if analysis.time is not None else ""
-    year = report_year(passage.document.title)
+    # Only a question naming a time reads the date a list's lead gives its items, or the
+    # year an annual report covers.
+    timed = analysis.time is not None
+    dated_by = list_lead(passage.document.text, start) if timed else ""
+    year = report_year(passage.document.title) if timed else None
     end = start - max(whole.find(text), 0) + len(whole)  # of the whole sentence
     following = passage.document.text[end : end + _FOLLOWING]
     evidence = sentence_evidence(
