@@ -147,6 +147,7 @@ FRESH29 = REPO / "eval" / "corpora" / "fresh29" / "documents"
 FRESH30 = REPO / "eval" / "corpora" / "fresh30" / "documents"
 FRESH31 = REPO / "eval" / "corpora" / "fresh31" / "documents"
 FRESH32 = REPO / "eval" / "corpora" / "fresh32" / "documents"
+FRESH33 = REPO / "eval" / "corpora" / "fresh33" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -181,6 +182,7 @@ FRESH_ROUNDS = (
     FRESH30,
     FRESH31,
     FRESH32,
+    FRESH33,
 )
 
 
