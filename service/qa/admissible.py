@@ -77,6 +77,10 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     # "Who was director before Helen Marchbank took over?" is not answered by whoever
     # replaced her.
     kept = _without(kept, lambda e: e.about_successor)
+    if analysis.predecessor and analysis.office is None:
+        # "Who replaced him?", naming no post, is answered where someone is appointed or
+        # takes over (a post asked is read by the rules on posts).
+        kept = _without(kept, lambda e: not e.states_succession)
     if analysis.successor:
         # Nor by a sentence naming no one but her (`kinds.kind_strength` gives it a
         # role's 0.5): "Councillor Owen Lyddiard - Cabinet Member" for "Before Owen

@@ -48,6 +48,7 @@ from service.qa.periods import (
     names_event,
     spell_out_months,
     time_constraint,
+    without_years_moved,
     years_moved,
 )
 from service.qa.quotes import quoted_phrases
@@ -175,10 +176,12 @@ def analyse(
     # "And Harrowby?" after "When was Westfold rated inadequate?" asks the topic's
     # question of another council: its form (a date, the judgement named) is the topic's.
     topic = None
-    if resolved.is_followup and answer_kind(question) is None:
+    # "What about the year after?" asks for no year: it moves the topic's period.
+    own = without_years_moved(question) if resolved.is_followup else question
+    if resolved.is_followup and answer_kind(own) is None:
         names = [m.text for m in lexicon.mentions(question)] if lexicon is not None else []
         topic = topic_of(scoring, question) if asks_nothing_new(question, names) else None
-    form = topic or question
+    form = topic or own
     # "And what about the impact of leaders?" after "What judgement did it get?" asks the
     # same kind of fact of something else.
     what_about = resolved.is_followup and bool(_WHAT_ABOUT.match(question))
@@ -189,10 +192,16 @@ def analyse(
     # about a 2025 report asks for a date that need not be in 2025 ("When was it sent?"
     # asks about the topic itself).
     publication = ASKS_PUBLICATION.search(question) if kind == "date" else None
-    inherits_time = resolved.is_followup and (
-        kind != "date"
-        or topic is not None
-        or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
+    predecessor = predecessor_asked(form, resolved.last_answer) if kind == "person" else None
+    # "Who replaced him?" asks who came after the topic's time, not who held it then.
+    inherits_time = (
+        resolved.is_followup
+        and predecessor is None
+        and (
+            kind != "date"
+            or topic is not None
+            or bool(ABOUT_TOPIC.search(question) or ASKS_PUBLICATION.search(question))
+        )
     )
     own_time = time_constraint(question)
     time = own_time or (time_constraint(scoring) if inherits_time else None)
@@ -231,7 +240,7 @@ def analyse(
         asks_which_council=bool(_ASKS_WHICH_COUNCIL.search(scoring)),
         rating_named=rating_named(form, kind),
         office=office_asked(form, (m.text for m in mentions)) if kind == "person" else None,
-        predecessor=predecessor_asked(form) if kind == "person" else None,
+        predecessor=predecessor,
         successor=successor_asked(form) if kind == "person" else None,
         common_words=lexicon.common_words if lexicon is not None else frozenset(),
         scales=lexicon.scales if lexicon is not None else {},

@@ -48,7 +48,7 @@ _RATE_NOUN = (
 )
 _PRICE_NOUNS = (
     r"budget|cost|(?:most|least)\s+expensive|salar(?:y|ie)|fee|allowance|price|allocation|"
-    r"spend|expenditure|overspend|underspend"
+    r"spend|expenditure|overspend|underspend|deficit"
 )
 # "What is the most children ...?" asks a count ("the most serious issues" asks none).
 _MOST_OF = r"(?:most|fewest)(?=\s+[a-z]+(?:ren|(?<!ou)(?<![si])s)\b)"

@@ -18,6 +18,7 @@ from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
 from service.qa.dates import report_year
 from service.qa.entities import heading_of
+from service.qa.labels import names_other_list_item
 from service.qa.retrieve import Passage
 from service.qa.table_periods import columns_dated_elsewhere
 from service.qa.text import normalised
@@ -97,6 +98,8 @@ def evidence_of(
             following=following,
         )  # fmt: skip
         evidence = contradicted_as(evidence, as_whole)
+    if names_other_list_item(passage.document.text, start, analysis.stems):
+        evidence = replace(evidence, other_label=True)
     if analysis.time is not None and columns_dated_elsewhere(
         passage.document.text, start, analysis.time
     ):

@@ -30,7 +30,7 @@ from service.qa.kinds import kind_strength
 from service.qa.labels import names_another_item
 from service.qa.names import mentions
 from service.qa.names_asked import gives_name
-from service.qa.offices import names_successor, office_evidence
+from service.qa.offices import names_successor, office_evidence, states_succession
 from service.qa.other_council import names_other_council
 from service.qa.quotes import holds_quotes, paragraph_around
 from service.qa.rating_areas import (
@@ -59,6 +59,8 @@ class SentenceEvidence:
     holds_office: bool = False  # names a person and the post asked ("who is the director")
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
     about_successor: bool = False  # it names who came after the one asked the predecessor of
+    # For "who replaced X": it says someone was appointed, took over or became something.
+    states_succession: bool = True
     quotes: bool = True  # it or its neighbours hold the phrases the question quotes
     gives_name: bool = True  # for "what is it called": it names what the question does not
     rates_a_part: bool = False  # it rates only a part (for the whole), or not the one asked
@@ -252,6 +254,7 @@ def sentence_evidence(
         holds_office=holds_office,
         about_predecessor=predecessor,
         about_successor=names_successor(analysis.successor, sentence),
+        states_succession=states_succession(sentence) if analysis.predecessor else True,
         quotes=holds_quotes(context, analysis.quoted)
         or holds_quotes(paragraph_around(passage, sentence), analysis.quoted),
         gives_name=not analysis.asks_name

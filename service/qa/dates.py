@@ -162,7 +162,9 @@ def dates_a_comparison(text: str, start: int, end: int) -> bool:
 # ("book by Friday 17 October"), not the dates of what is booked ("27-31 Oct 2025").
 _ASKS_DEADLINE = re.compile(r"\bby\s+when\b|\bdeadline\b|\bclosing\s+date\b", re.IGNORECASE)
 _SETS_DEADLINE = re.compile(
-    r"\b(?:by|before|until|no\s+later\s+than|deadline(?:\s+(?:is|of))?:?|closes?(?:\s+on)?)"
+    r"\b(?:by|before|until|no\s+later\s+than|deadline(?:\s+(?:is|of))?:?|closes?(?:\s+on)?|"
+    # or moved: "The date for the full offer is revised to 1 January 2026."
+    r"(?:revised|moved|changed|extended|deferred|postponed|put\s+back|pushed\s+back)\s+to)"
     r"\s+(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$",
     re.IGNORECASE,
 )
@@ -181,11 +183,22 @@ def sets_deadline(sentence: str, start: int) -> bool:
 # still to come ("The next monitoring visit is expected to take place in spring 2023")
 # does not answer it. (A question asking the month or day is read by its precision,
 # `kinds.kind_strength`.) Unless it asks after the plan itself ("When was it due?").
-_ASKS_PAST = re.compile(r"^\s*(?:when|(?:in\s+which|what)\s+year)\s+(?:did|was|were)\b", re.I)
-_ASKS_PLAN = re.compile(r"\b(?:due|expected|planned|scheduled|next|will)\b", re.IGNORECASE)
+_ASKS_PAST = re.compile(
+    r"^\s*(?:when|(?:on\s+|in\s+)?(?:which|what)\s+(?:year|month|date|day))\s+(?:did|was|were)\b",
+    re.I,
+)
+_ASKS_PLAN = re.compile(
+    r"\b(?:due|expected|planned|scheduled|next|will|meant|supposed|required|originally|target)\b",
+    re.IGNORECASE,
+)
 _LOOKS_AHEAD = re.compile(
     r"\b(?:(?:is|are)\s+(?:expected|due|scheduled|planned|likely)\s+to|"
-    r"next\s+(?:\w+\s+)?(?:visit|inspection|meeting|review))\b",
+    r"next\s+(?:\w+\s+)?(?:visit|inspection|meeting|review))\b"
+    # A date set as a deadline, by a plan or a requirement: "The provider will launch the
+    # offer by 1 October 2024", "The specification required the offer to launch by ...".
+    r"|\b(?:will|must|shall|should|required|requires)\b[^.;]{0,100}?\bby\s+(?:the\s+end\s+of\s+)?"
+    r"(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b",
     re.IGNORECASE,
 )
 
@@ -214,12 +227,15 @@ _ASKS_FUTURE = re.compile(
 
 # "Members will recall that we reported in December that the school would open in January
 # 2026", "Your report records the evidence of Mr C that, on 2 May 2025, 9 children ...":
-# what an earlier report said, which the document goes on to revise.
+# what an earlier report said or an earlier plan set, which the document goes on to revise.
 _RECALLS_REPORT = re.compile(
     r"\bwill\s+recall\b"
     r"|\bwe\s+(?:had\s+)?(?:reported|said|stated|told\s+\w+)\b(?:\s+[\w,]+){0,6}?\s+that\b"
     r"|\b(?:report|letter|summary|statement|account|update)\s+(?:records|recorded|stated|said|"
     r"reported|gave)\b"
+    # What an earlier plan set: "The specification required the offer to launch by ...".
+    r"|\b(?:specification|plan|contract|strategy|policy|assessment)\s+(?:required|specified|"
+    r"assumed|expected|estimated|projected)\b"
     r"|\bpreviously\s+(?:reported|stated|said|given)\b",
     re.IGNORECASE,
 )

@@ -72,7 +72,7 @@ _PRONOUN_ONE = re.compile(r"\b(?:every|each|no|any|which)(?:\s+single)?[\s-]+$",
 _REFERENCE = re.compile(
     r"\b(?:minute|item|paragraph|para|section|rule|page|appendix|annex|clause|chapter|"
     r"table|figure|chart|graph|quarter|phase|stage|tier|lot|wave|step|unit|suite|room|"
-    r"recommendation|regulation|version|edition|no\.?|aged|age|ages)"
+    r"recommendation|regulation|version|edition|kpi|no\.?|aged|age|ages)"
     r"(?::\s*|\s+)(?:(?:between|from)\s+)?(?:\d+\s*(?:to|-|–|and)\s*|\d+[A-Za-z]?\(\s*)?$",
     re.IGNORECASE,
 )
@@ -81,6 +81,10 @@ _REFERENCE_REACH = 40
 # Private fostering sits within ...", "(2) Reduce the reoffending rate ...", '5.1 "Choose
 # Orvingdale" campaign'. No amount is written that way.
 _SECTION_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})+|\(\d{1,2}\))\s+(?=[\"“‘'(]?[A-Z][a-z])")
+# A word and a number opening a line with a colon or a dash after them name an item of a
+# list, when a title follows: "Change 2: Antenatal contact target", "Action 1 - Overdue
+# reviews" (not "Total 45: see below").
+_ITEM_LABEL = re.compile(r"\s*[A-Z][A-Za-z]+\s+\d{1,2}[A-Za-z]?(?=\s*(?::|[-–])\s+[\"“‘']?[A-Z])")
 # A ratio is one share: "7 in 10 councils", "one in five", "12 out of 15"; not "3 in
 # 2023", "30 in 12 months", "12 in 2 homes" (a share is at most the whole).
 RATIO = re.compile(
@@ -115,7 +119,7 @@ def figure_spans(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[int,
     what a count counts ("39 children") or over a ratio's whole ("7 in 10")."""
     found: list[tuple[int, int, str]] = []
     taken = [*taken, *(m.span() for m in _CLOCK.finditer(sentence))]
-    label = _SECTION_NUMBER.match(sentence)
+    label = _SECTION_NUMBER.match(sentence) or _ITEM_LABEL.match(sentence)
     labelled = label.end() if label else 0
     for match in NUMBER.finditer(sentence):
         start, end = match.start(), match.end()

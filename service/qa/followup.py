@@ -42,6 +42,7 @@ class ResolvedQuestion:
     retrieval_query: str  # what to search: earlier topic + earlier answer + question
     scoring_question: str  # what candidate sentences are compared with
     is_followup: bool
+    last_answer: str | None = None  # the answer a follow-up's "him" or "it" may mean
 
 
 def is_followup(question: str, history: Sequence[Turn]) -> bool:
@@ -76,6 +77,7 @@ def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
         retrieval_query=retrieval,
         scoring_question=f"{earlier} {question}",
         is_followup=True,
+        last_answer=last_answer,
     )
 
 

@@ -255,6 +255,8 @@ def kind_strength(
         f for f in find_facts(sentence, None, common_words) if not _written_in_question(f, question)
     )
     dates = [f for f in facts if f.kind == "date"]
+    if kind == "date" and dates_what_is_to_come(question, sentence):
+        return 0.0  # however precise its date
     if kind == "date" and unit is not None:
         precise = [
             f
@@ -263,8 +265,6 @@ def kind_strength(
             and (admits is None or f.period is None or admits(f.period))
         ]
         return 1.0 if precise else 0.5 if dates else 0.0
-    if kind == "date" and dates_what_is_to_come(question, sentence):
-        return 0.0
     if kind == "date" and asks_deadline(question):
         return (
             1.0 if any(sets_deadline(sentence, f.start) for f in dates) else 0.5 if dates else 0.0

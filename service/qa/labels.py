@@ -203,6 +203,38 @@ def names_another_item(question: str, sentence: str) -> bool:
     )
 
 
+# A list's item labelled before a colon: "- North: Tranby Family Hub, 14 Cobbold Lane".
+_LABELLED_ITEM = re.compile(r"[ \t]*[-*•–][ \t]+(?P<label>[A-Z][\w '’/-]{0,30}?):[ \t]+\S")
+
+
+def names_other_list_item(text: str, start: int, question_stems: AbstractSet[str]) -> bool:
+    """Whether the line at `start` of `text` is an item of a list of labelled items, and
+    the question names another item's label, not its own: "- North: Tranby Family Hub"
+    for "Which family hub is the base for the team covering the east?" ("- East: ...")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    lines = text[line_start:].split("\n", 1)[:1]
+    own = _LABELLED_ITEM.match(lines[0]) if lines else None
+    if own is None or content_stems(own.group("label")) <= question_stems:
+        return False
+    siblings = [*_items_around(text, line_start, -1), *_items_around(text, line_start, 1)]
+    return any(content_stems(label) <= question_stems for label in siblings if content_stems(label))
+
+
+def _items_around(text: str, line_start: int, step: int) -> list[str]:
+    """The labels of the labelled items next to the line at `line_start`, before it
+    (`step` -1) or after it (1), up to a line that is none."""
+    lines = (
+        text[:line_start].split("\n")[:-1][::-1] if step < 0 else text[line_start:].split("\n")[1:]
+    )
+    labels = []
+    for line in lines:
+        item = _LABELLED_ITEM.match(line)
+        if item is None:
+            break
+        labels.append(item.group("label"))
+    return labels
+
+
 # A form's field: a short label, a colon, its value ("Consultation closes: 11.59pm on 5
 # January 2025", "Chair of Board: Dr Edmund Quarrie").
 _FIELD = re.compile(r"\s*(?P<label>[A-Z][\w '’()/-]{0,40}?(?:\s[Nn]o\.)?)\s*:[ \t]+\S")

@@ -198,7 +198,9 @@ def office_evidence(
     it sits under may state the post: "Moira Stallard, Director of Children's Services"
     under "8. CONTACT OFFICER" names the contact officer."""
     if office is None:
-        return False, False, False
+        # "Who replaced him?" names no post: a sentence naming only him says nothing of
+        # who came after him.
+        return False, False, predecessor is not None and names_only(predecessor, sentence)
     about_predecessor = predecessor is not None and held_by_only(office, predecessor, sentence)
     if lead and office.stated_in(_plain(lead), current=True) and facts_of(sentence, "person"):
         return False, True, about_predecessor
@@ -235,11 +237,21 @@ _REPLACED = re.compile(
 )
 
 
-def predecessor_asked(question: str) -> str | None:
+_PRONOUN = re.compile(r"him|her|them", re.IGNORECASE)
+
+
+def predecessor_asked(question: str, last_answer: str | None = None) -> str | None:
     """The person whose successor `question` asks for ("Who replaced Caroline Whitmarsh
-    as director?": Caroline Whitmarsh), or None."""
+    as director?": Caroline Whitmarsh), or None. A follow-up's "Who replaced him?" asks
+    for the successor of the person its `last_answer` named first."""
     match = _REPLACED.search(question)
-    return match.group("name").strip() if match else None
+    if match is None:
+        return None
+    name = match.group("name").strip()
+    if _PRONOUN.fullmatch(name):
+        named = facts_of(last_answer or "", "person")
+        return named[0].text if named else None
+    return name
 
 
 def held_by_only(office: Office, person: str, sentence: str) -> bool:
@@ -253,6 +265,29 @@ def held_by_only(office: Office, person: str, sentence: str) -> bool:
     }
     name = _plain(person)
     return bool(holders) and all(name in holder or holder in name for holder in holders)
+
+
+# Who came after someone is said as an appointment, a taking over or a new holder now:
+# "Maryam Osei-Whitlock was appointed Head of ... from 1 July 2025", "The signatory is now
+# Kerry-Ann Fairbrass".
+_SUCCESSION = re.compile(
+    r"\b(?:appointed|appointment|t(?:ook|akes?|aken|aking)\s+over|replac(?:ed|es|ing)|"
+    r"succe(?:ed(?:ed|s|ing)?|ssor)|bec(?:ame|omes)|join(?:ed|s)|t(?:ook|akes?)\s+up|"
+    r"in\s+place\s+of|(?:is|are)\s+now|new)\b",
+    re.IGNORECASE,
+)
+
+
+def states_succession(sentence: str) -> bool:
+    """Whether `sentence` says someone came into a post (for "Who replaced him?")."""
+    return _SUCCESSION.search(sentence) is not None
+
+
+def names_only(person: str, sentence: str) -> bool:
+    """Whether every person `sentence` names is `person`, and it names one."""
+    named = {_plain(fact.text) for fact in facts_of(sentence, "person")}
+    name = _plain(person)
+    return bool(named) and all(name in other or other in name for other in named)
 
 
 def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:

@@ -263,13 +263,14 @@ def _relation(lead: str) -> Relation:
 
 
 # A follow-up moving its topic's period by whole years: "And the year before?", "What
-# was it two years before that?", "a year earlier", "the previous year", "the year after".
+# was it two years before that?", "a year earlier", "the previous year", "the year after",
+# "the next year".
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _YEARS_MOVED = re.compile(
     r"\b(?:(?P<n>a|one|two|three|four|five|[1-5])\s+years?\s+(?P<way>before|earlier|after|later)"
     r"|(?:twelve|12)\s+months\s+(?P<months>before|earlier|after|later)"
     r"|the\s+(?:previous|preceding|prior)\s+year|the\s+year\s+(?P<side>before|after)"
-    r"|the\s+following\s+year)\b",
+    r"|the\s+(?:following|next)\s+year)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d(?:([-/])(\d{2,4}))?\b")
@@ -285,7 +286,14 @@ def years_moved(question: str) -> int:
         n = _NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
         return -n if m.group("way").lower() in ("before", "earlier") else n
     side = (m.group("side") or m.group("months") or "").lower()
-    return 1 if side in ("after", "later") or "following" in m.group().lower() else -1
+    forward = side in ("after", "later") or re.search(r"following|next", m.group(), re.I)
+    return 1 if forward else -1
+
+
+def without_years_moved(question: str) -> str:
+    """`question` without the years it moves its topic's period by: "And in the following
+    year?" asks nothing new of its own, but the time."""
+    return _YEARS_MOVED.sub(" ", question)
 
 
 def moved_by_years(time: TimeConstraint, years: int) -> TimeConstraint:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from service.qa.entities import EntityLexicon, EntityMention
 from service.qa.facts import MONTHS, facts_of
 from service.qa.followup import CONNECTIVE, asked_instead
+from service.qa.periods import without_years_moved
 from service.qa.text import QUESTION_WORD, content_stems
 
 _COMPARES = re.compile(r"\b(?:compare[ds]?|than|versus|vs|both|as well|too|also)\b", re.I)
@@ -74,9 +75,9 @@ def asked_of_own_council(
 
 def asks_nothing_new(question: str, names: Sequence[str]) -> bool:
     """Whether a follow-up gives only names or a time ("And Harrowby?", "What about in
-    2017?"; not "And its director?", "And why?", "Is that right?"); its `names` are
-    those the corpus knows in it."""
-    rest = _BARE.sub(" ", CONNECTIVE.sub("", question))
+    2017?", "And the year after?"; not "And its director?", "And why?", "Is that right?");
+    its `names` are those the corpus knows in it."""
+    rest = _BARE.sub(" ", CONNECTIVE.sub("", without_years_moved(question)))
     for name in names:
         rest = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", rest, flags=re.I)
     # A capitalised word past the question's first is a name the lexicon may not know.

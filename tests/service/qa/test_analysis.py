@@ -391,6 +391,8 @@ def test_analyse_separates_discriminating_known_and_unknown_names() -> None:
         ("By how much did allowances rise?", False),
         ("By how much was the project over budget?", True),
         ("How many projects were over budget?", False),
+        # A deficit is money, as an overspend is.
+        ("What was the council's deficit at 31 March 2024?", True),
     ],
 )
 def test_an_amount_of_money_is_asked_by_its_noun_too(question: str, money: bool) -> None:
@@ -619,6 +621,10 @@ def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     kept = analyse(resolve("Who signed it?", report), None).time
     assert kept is not None and kept.period.start == date(2025, 1, 1)
     assert analyse(resolve("When did she start in the job?", report), None).time is None
+    # Who replaced the person the last answer named came after the topic's time.
+    sponsor = [*report, Turn(role="assistant", content="Trevor Glanville, Head of Service.")]
+    successor = analyse(resolve("Who replaced him?", sponsor), None)
+    assert successor.predecessor == "Trevor Glanville" and successor.time is None
     published = analyse(resolve("When was it published?", report), None).time
     assert published is not None and published.period.start == date(2025, 1, 1)
     own = analyse(resolve("And what about in 2021?", report), None).time
@@ -634,6 +640,11 @@ def test_a_follow_up_keeps_its_topics_period_unless_it_asks_when() -> None:
     assert analyse(resolve("And in 2021?", year), None).column_period == Period(
         date(2021, 1, 1), date(2021, 12, 31)
     )
+    # Moving the period asks nothing new: the topic's question, of the year moved to.
+    for moved in ("And in the following year?", "What about the year after?", "And the next year?"):
+        following = analyse(resolve(moved, year), None)
+        assert following.kind == "number"
+        assert following.column_period == Period(date(2024, 4, 1), date(2025, 3, 31))
 
 
 def test_what_about_asks_the_topics_kind_of_fact_of_something_else() -> None:

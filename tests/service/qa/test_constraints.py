@@ -702,6 +702,12 @@ def test_what_an_earlier_report_said_answers_no_question_about_the_present() -> 
     assert _evidence(ask("How many children are currently placed?"), records).kind == 0.0
     # A question about the past may be answered by what the report recalls.
     assert _evidence(ask("When was the academy expected to open?"), recalled).kind == 1.0
+    # Nor by what an earlier plan set: the document goes on to revise it.
+    required = "The specification required the online offer to launch by 1 October 2024."
+    latest = ask("What is the latest deadline for the online offer?")
+    assert _evidence(latest, required).kind == 0.0
+    revised = "The date for the full offer is revised to 1 January 2026."
+    assert _evidence(latest, revised).kind == 1.0
 
 
 def test_an_annual_reports_undated_figure_is_of_the_year_it_reports_on() -> None:

@@ -556,6 +556,16 @@ def test_a_number_labelling_an_item_or_an_age_is_no_amount() -> None:
     ]
 
 
+def test_a_numbered_item_opening_a_line_is_no_amount() -> None:
+    # A word and a number before a colon or a dash and a title number an item of a list.
+    assert facts_of("Change 2: Antenatal contact target", "number") == []
+    assert facts_of("Action 1 - Overdue reviews (partially implemented).", "number") == []
+    row = "KPI 1 Antenatal contact from 28 weeks | 49.8% | 53.6%"
+    assert [f.text for f in facts_of(row, "number")] == ["28 weeks", "49.8%", "53.6%"]
+    # Without a title after it, the number may be an amount.
+    assert [f.text for f in facts_of("Total 45: see below.", "number")] == ["45"]
+
+
 def test_a_paragraph_number_opening_a_sentence_is_no_amount() -> None:
     assert facts_of("4.1 Private fostering sits within the Assessment Service.", "number") == []
     assert facts_of("(2) Reduce the reoffending rate to the average.", "number") == []
@@ -823,6 +833,13 @@ def test_a_question_about_the_past_is_not_answered_by_a_date_still_to_come() -> 
     assert kind_strength("The inspection took place in May 2022.", "date", None, question) == 1.0
     # Asking after the plan itself, it is the answer.
     assert kind_strength(ahead, "date", None, "When was the next monitoring visit due?") == 1.0
+    # A date set as a deadline is not when it happened, however precise the date asked.
+    went_live = "On what date did online booking actually go live?"
+    required = "The specification required the online offer to launch by 1 October 2024."
+    assert kind_strength(required, "date", "day", went_live) == 0.0
+    live = "Online booking went live on 4 November 2024."
+    assert kind_strength(live, "date", "day", went_live) == 1.0
+    assert kind_strength(required, "date", "day", "By what date was it meant to launch?") == 1.0
 
 
 def test_a_short_month_is_a_date_beside_a_day_or_a_year() -> None:

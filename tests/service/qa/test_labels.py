@@ -4,6 +4,7 @@ from service.qa.labels import (
     names_other_age,
     names_other_body,
     names_other_label,
+    names_other_list_item,
 )
 from service.qa.text import content_stems
 
@@ -96,3 +97,20 @@ def test_a_forms_field_is_asked_for_when_the_question_names_its_label() -> None:
     assert not names_field_asked(
         "The chair of the board of the virtual school governors: Dr Quarrie", chair
     )
+
+
+def test_an_item_of_a_labelled_list_is_another_item_when_the_question_names_another() -> None:
+    text = (
+        "5.1 Health visiting teams will be based in four localities:\n"
+        "- North: Tranby Family Hub, 14 Cobbold Lane, Tranby TB4 6RW\n"
+        "- East: Coldmere Family Hub, Mill Road, Coldmere CM7 3JQ\n"
+        "\n"
+        "5.2 The provider's head office is Ridgeholt House.\n"
+    )
+    east = content_stems("Which family hub is the base for the team covering the east?")
+    assert names_other_list_item(text, text.index("- North"), east)
+    assert not names_other_list_item(text, text.index("- East"), east)
+    assert not names_other_list_item(text, text.index("5.2"), east)  # no item of it
+    # A question naming no item's label leaves every item standing.
+    hubs = content_stems("Where is the family hub in Coldmere?")
+    assert not names_other_list_item(text, text.index("- North"), hubs)

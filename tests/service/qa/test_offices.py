@@ -13,6 +13,7 @@ from service.qa.offices import (
     office_asked,
     office_evidence,
     predecessor_asked,
+    states_succession,
     successor_asked,
 )
 
@@ -232,6 +233,21 @@ def test_who_replaced_someone_is_not_answered_by_them_holding_the_post() -> None
     # Naming her beside the one who replaced her is the answer, not her post.
     replaced = "Tobias Greenhalgh replaced Caroline Whitmarsh as director of children's services."
     assert not held_by_only(DCS, "Caroline Whitmarsh", replaced)
+
+
+def test_a_follow_up_asks_who_replaced_the_person_its_last_answer_named() -> None:
+    last = "Trevor Glanville, Head of Disabled Children's Service."
+    assert predecessor_asked("Who replaced him?", last) == "Trevor Glanville"
+    assert predecessor_asked("Who replaced him?") is None  # no one to mean
+    # With no post asked, a sentence naming only him says nothing of who came after him.
+    about_him = "Trevor Glanville, Head of Disabled Children's Service (audit sponsor)"
+    assert office_evidence(None, about_him, "Trevor Glanville") == (False, False, True)
+    after_him = "Maryam Osei-Whitlock was appointed Head of Disabled Children's Service."
+    assert office_evidence(None, after_him, "Trevor Glanville") == (False, False, False)
+    # Who came after someone is said as an appointment or a taking over.
+    assert states_succession(after_him)
+    assert states_succession("The provider's authorised signatory is now Kerry-Ann Fairbrass.")
+    assert not states_succession("Head of Internal Audit: Lewis Carraway")
 
 
 def test_who_came_before_someone_is_not_who_replaced_them() -> None:
