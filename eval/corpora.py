@@ -148,6 +148,7 @@ FRESH30 = REPO / "eval" / "corpora" / "fresh30" / "documents"
 FRESH31 = REPO / "eval" / "corpora" / "fresh31" / "documents"
 FRESH32 = REPO / "eval" / "corpora" / "fresh32" / "documents"
 FRESH33 = REPO / "eval" / "corpora" / "fresh33" / "documents"
+FRESH34 = REPO / "eval" / "corpora" / "fresh34" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -183,6 +184,7 @@ FRESH_ROUNDS = (
     FRESH31,
     FRESH32,
     FRESH33,
+    FRESH34,
 )
 
 
