@@ -57,6 +57,8 @@ class SentenceEvidence:
     other_rating: bool = False  # states judgements, none the one the question names
     other_office: bool = False  # gives a person it names another post than the one asked
     holds_office: bool = False  # names a person and the post asked ("who is the director")
+    # A role the post's verb gives it to: "the chairing of the board by the lead member".
+    role_holder: bool = False
     about_predecessor: bool = False  # its only holder of the post is the one "replaced"
     about_successor: bool = False  # it names who came after the one asked the predecessor of
     # For "who replaced X": it says someone was appointed, took over or became something.
@@ -242,6 +244,14 @@ def sentence_evidence(
     other_office, holds_office, predecessor = office_evidence(
         analysis.office, sentence, analysis.predecessor, lead
     )
+    # A role may hold the post its verb gives: "the chairing of the corporate parenting
+    # board by the lead member" says who chairs it; "the minister for children" names the
+    # post asked, not its holder.
+    role_holder = (
+        analysis.office is not None
+        and 0 < kind < 1
+        and analysis.office.given_by_verb(sentence.lower())
+    )
     return SentenceEvidence(
         entity,
         time_match,
@@ -251,7 +261,8 @@ def sentence_evidence(
         other_council=other,
         other_rating=other_rating,
         other_office=other_office,
-        holds_office=holds_office,
+        holds_office=holds_office or role_holder,
+        role_holder=role_holder,
         about_predecessor=predecessor,
         about_successor=names_successor(analysis.successor, sentence),
         states_succession=states_succession(sentence) if analysis.predecessor else True,
@@ -306,4 +317,5 @@ def contradicted_as(line: SentenceEvidence, whole: SentenceEvidence) -> Sentence
         taken_back=line.taken_back or whole.taken_back,
         other_office=whole.other_office,
         holds_office=line.holds_office or whole.holds_office,
+        role_holder=line.role_holder or whole.role_holder,
     )

@@ -231,8 +231,8 @@ _ASKS_FUTURE = re.compile(
 _RECALLS_REPORT = re.compile(
     r"\bwill\s+recall\b"
     r"|\bwe\s+(?:had\s+)?(?:reported|said|stated|told\s+\w+)\b(?:\s+[\w,]+){0,6}?\s+that\b"
-    r"|\b(?:report|letter|summary|statement|account|update)\s+(?:records|recorded|stated|said|"
-    r"reported|gave)\b"
+    r"|\b(?:report|letter|summary|statement|account|update|proposal)\s+(?:records|recorded|"
+    r"stated|said|reported|gave|named|listed)\b"
     # What an earlier plan set: "The specification required the offer to launch by ...".
     r"|\b(?:specification|plan|contract|strategy|policy|assessment)\s+(?:required|specified|"
     r"assumed|expected|estimated|projected)\b"

@@ -59,6 +59,7 @@ _ASKED = re.compile(
     rf")\s+(?:(?:the|a|an)\s+)?(?:{_OWNER})?(?:(?:{_DROPPED})\s+)*"
     rf"(?P<post>{_NAMED_POST}){_FIELD}"
 )
+_CHAIRS = re.compile(r"^(?:and\s+)?who\s+(?:now\s+|currently\s+)?chair(?:s|ed)\b")
 _FIELD_HEADS = re.compile(r"\b(?:director|minister|secretary(?: of state)?)s?$")
 # A post may be stated by its verb: "an improvement board chaired by Mr Colin Rayfield".
 _VERBS = {
@@ -107,6 +108,12 @@ class Office:
             not (current and _NO_LONGER.search(plain, 0, m.start()))
             for m in re.finditer(pattern, plain)
         ) or self._labels(plain)
+
+    def given_by_verb(self, plain: str) -> bool:
+        """Whether lower-case text gives the post by its verb ("the chairing of the board
+        by the lead member", "a panel chaired by"), as it gives a post to a role."""
+        verb = _VERBS.get(self.post)
+        return verb is not None and re.search(verb, plain) is not None
 
     def _labels(self, plain: str) -> bool:
         """Whether a line's label is the post without its head: "Contact: Moira Stallard,
@@ -159,6 +166,8 @@ def office_asked(question: str, names: Iterable[str] = ()) -> Office | None:
     lowered = _plain(question)
     if _LED_INSPECTION.match(lowered):
         return Office("lead inspector")
+    if _CHAIRS.match(lowered):
+        return Office("chair")  # "Who chairs the subgroup?" asks for its chair
     match = _ASKED.match(lowered)
     if match is None:
         return None

@@ -92,10 +92,11 @@ def another_office(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | 
 def names_no_holder(evidence: SentenceEvidence) -> bool:
     """For a question asking a post's holder: the sentence names no person (but those
     the question names), only bodies or roles ("Westfold was judged inadequate in July
-    2022" for "Who was Ofsted's chief inspector in 2022?"). A name the person pattern
+    2022" for "Who was Ofsted's chief inspector in 2022?"), unless it gives the post to
+    a role ("the chairing of the board by the lead member"). A name the person pattern
     misses ("Maria de la Cruz") reads as none; counting every other capitalised name
     instead let bodies and places through (measured: two held-out answers worse)."""
-    return evidence.kind < 1
+    return evidence.kind < 1 and not evidence.role_holder
 
 
 def best_falls_short(analysis: QuestionAnalysis, best: SentenceEvidence) -> str | None:

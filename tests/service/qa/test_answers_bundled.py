@@ -50,6 +50,8 @@ PROBES = [
     ("Who is the chief executive of Doncaster Children's Services Trust?", "Paul Moffat"),
     ("What share of looked-after children were matched with independent visitors?", "6.7%"),
     ("Who chairs the Doncaster Safeguarding Children Board?", "John Harris"),
+    # A role may hold the post asked: the chairing of the board "by the lead member".
+    ("Who chairs Doncaster's corporate parenting board?", "lead member"),
 ]
 
 

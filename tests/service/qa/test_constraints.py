@@ -22,6 +22,7 @@ from service.qa.shortfalls import (
     best_falls_short,
     foreign_question,
     missing_kind,
+    names_no_holder,
 )
 
 
@@ -702,6 +703,9 @@ def test_what_an_earlier_report_said_answers_no_question_about_the_present() -> 
     assert _evidence(ask("How many children are currently placed?"), records).kind == 0.0
     # A question about the past may be answered by what the report recalls.
     assert _evidence(ask("When was the academy expected to open?"), recalled).kind == 1.0
+    # Nor by whom an earlier proposal named: "currently" asks who holds the post now.
+    named = "The published proposal named Mrs Harriet Penwarden as headteacher."
+    assert _evidence(ask("Who is currently the headteacher?"), named).kind == 0.0
     # Nor by what an earlier plan set: the document goes on to revise it.
     required = "The specification required the online offer to launch by 1 October 2024."
     latest = ask("What is the latest deadline for the online offer?")
@@ -753,3 +757,19 @@ def test_what_an_earlier_document_said_is_taken_back_by_the_sentence_after_it() 
     assert not sentence_evidence(
         about_error, gave, gave, gave, None, following=put_right
     ).taken_back
+
+
+def test_a_role_holds_the_post_its_verb_gives_it() -> None:
+    chairs = ask("Who chairs Doncaster's corporate parenting board?")
+    by_role = "The chairing of the corporate parenting board by the lead member continues."
+    assert _evidence(chairs, by_role).role_holder
+    assert not names_no_holder(_evidence(chairs, by_role))
+    # Naming the asked post as a role names no holder of it, nor does the person the
+    # question names.
+    minister = ask("What is the name of the minister for children who met Cliff Jordan?")
+    told = (
+        '"I went to see the minister for children in November 2016 and he told me off,"'
+        " council leader Cliff Jordan said."
+    )
+    assert not _evidence(minister, told).role_holder
+    assert names_no_holder(_evidence(minister, told))

@@ -181,6 +181,11 @@ def test_a_sentence_naming_the_holder_of_the_post() -> None:
 def test_a_post_stated_by_its_verb_is_the_post() -> None:
     chair = office_asked("Who is the chair of Eastmoor's improvement board?")
     assert chair == Office("chair")
+    # Asked by its verb too: "Who chairs the subgroup?" asks for its chair.
+    assert office_asked("Who chairs the Quality Assurance and Performance Subgroup?") == chair
+    author = "Author: Dr Imogen Kettleborough, Quality Assurance Lead, Thurlebeck Partnership"
+    assert not names_holder(chair, author)
+    assert names_holder(chair, "Subgroup chair: Marcus Oyelaran-Finch, Head of Public Protection")
     sentence = "The council set up an improvement board chaired by an adviser, Mr Colin Rayfield."
     assert not gives_other_office(chair, sentence)
 
