@@ -91,10 +91,8 @@ _WHAT_PAID = (
     r"\bwhat\s+(?:did|does|do|will|would|has|have)\s+(?:[\w'’-]+\s+){0,8}?"
     r"(?:spen[dt]\s+on|pa(?:y|id)\s+(?:for|to|towards|out)\s+\w|cost\b)"
 )
-# "How large was the underspend?", "How high is the rate?": a figure's size.
-_NUMBER_ASKED = (
-    rf"\bhow (?:many|much|long|often|large|big|high|low|small)\b|{_WHAT_PERCENT}|{_WHAT_PAID}|"
-    + _asks_about(_NUMBER_NOUNS)
+_NUMBER_ASKED = rf"\bhow (?:many|much|long|often)\b|{_WHAT_PERCENT}|{_WHAT_PAID}|" + _asks_about(
+    _NUMBER_NOUNS
 )
 _KIND_PHRASES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("number", re.compile(_NUMBER_ASKED)),
@@ -165,7 +163,6 @@ _BY_HOW_MUCH_OVER = re.compile(
     r"\bby\s+how\s+much\b.*\b(?:(?:over|under)spen[dt]|over\s+budget)\b", re.IGNORECASE
 )
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
-_HOW_LARGE = re.compile(r"\bhow\s+(?:large|big|high|low|small)\b", re.IGNORECASE)
 # "How long after ...", "How long had it been in place?", "How long did it take?"; not
 # "How long is the waiting list?" (a count) or "How long was the report?" (pages).
 _HOW_LONG = re.compile(
@@ -191,8 +188,6 @@ def asks_money(question: str, kind: FactKind | None) -> bool:
     amount of money ("How much did it cost?")."""
     if _HOW_MUCH.search(question):
         return bool(_ASKS_MONEY.search(question))
-    if _HOW_LARGE.search(question):  # "How large was the underspend?"
-        return bool(_ASKS_MONEY.search(question) or _MONEY_NOUN.search(question))
     if _BY_HOW_MUCH_OVER.search(question):
         return True
     if kind != "number":
