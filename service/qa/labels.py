@@ -19,6 +19,7 @@ import re
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
+from corpus.table_rows import line_around
 from service.qa.text import content_stems
 
 # The words that number an item of a list, a plan, a scale or a document ("over 18",
@@ -211,24 +212,24 @@ def names_other_list_item(text: str, start: int, question_stems: AbstractSet[str
     """Whether the line at `start` of `text` is an item of a list of labelled items, and
     the question names another item's label, not its own: "- North: Tranby Family Hub"
     for "Which family hub is the base for the team covering the east?" ("- East: ...")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    lines = text[line_start:].split("\n", 1)[:1]
-    own = _LABELLED_ITEM.match(lines[0]) if lines else None
+    line_start, line_end = line_around(text, start)
+    own = _LABELLED_ITEM.match(text, line_start, line_end)
     if own is None or content_stems(own.group("label")) <= question_stems:
         return False
-    siblings = [*_items_around(text, line_start, -1), *_items_around(text, line_start, 1)]
+    siblings = [
+        *_items_around(text, line_start, line_end, -1),
+        *_items_around(text, line_start, line_end, 1),
+    ]
     return any(content_stems(label) <= question_stems for label in siblings if content_stems(label))
 
 
-def _items_around(text: str, line_start: int, step: int) -> list[str]:
-    """The labels of the labelled items next to the line at `line_start`, before it
-    (`step` -1) or after it (1), up to a line that is none."""
-    lines = (
-        text[:line_start].split("\n")[:-1][::-1] if step < 0 else text[line_start:].split("\n")[1:]
-    )
+def _items_around(text: str, line_start: int, line_end: int, step: int) -> list[str]:
+    """The labels of the labelled items next to the line at `line_start:line_end`, before
+    it (`step` -1) or after it (1), up to a line that is none."""
     labels = []
-    for line in lines:
-        item = _LABELLED_ITEM.match(line)
+    while (line_start > 0) if step < 0 else (line_end < len(text)):
+        line_start, line_end = line_around(text, line_start - 1 if step < 0 else line_end + 1)
+        item = _LABELLED_ITEM.match(text, line_start, line_end)
         if item is None:
             break
         labels.append(item.group("label"))

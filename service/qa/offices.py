@@ -268,12 +268,19 @@ def held_by_only(office: Office, person: str, sentence: str) -> bool:
     director of children's services, Caroline Whitmarsh, ..." is about her, not about
     whoever replaced her."""
     holders = {
-        _plain(fact.text)
+        fact.text
         for fact in facts_of(sentence, "person")
         if any(office.fits(p, f) for p, f in _posts_of(sentence, fact.start, fact.end))
     }
+    return _all_are(person, holders)
+
+
+def _all_are(person: str, names: Iterable[str]) -> bool:
+    """Whether `names` hold one at least, each of them `person` (written whole or in part:
+    "Ms Whitmarsh", "Caroline Whitmarsh")."""
     name = _plain(person)
-    return bool(holders) and all(name in holder or holder in name for holder in holders)
+    plain = {_plain(other) for other in names}
+    return bool(plain) and all(name in other or other in name for other in plain)
 
 
 # Who came after someone is said as an appointment, a taking over or a new holder now:
@@ -294,9 +301,7 @@ def states_succession(sentence: str) -> bool:
 
 def names_only(person: str, sentence: str) -> bool:
     """Whether every person `sentence` names is `person`, and it names one."""
-    named = {_plain(fact.text) for fact in facts_of(sentence, "person")}
-    name = _plain(person)
-    return bool(named) and all(name in other or other in name for other in named)
+    return _all_are(person, (fact.text for fact in facts_of(sentence, "person")))
 
 
 def _posts_of(sentence: str, start: int, end: int) -> Iterable[tuple[str, str]]:
