@@ -149,6 +149,7 @@ FRESH31 = REPO / "eval" / "corpora" / "fresh31" / "documents"
 FRESH32 = REPO / "eval" / "corpora" / "fresh32" / "documents"
 FRESH33 = REPO / "eval" / "corpora" / "fresh33" / "documents"
 FRESH34 = REPO / "eval" / "corpora" / "fresh34" / "documents"
+FRESH35 = REPO / "eval" / "corpora" / "fresh35" / "documents"
 # Every report written for evaluation, in the order the rounds came.
 FRESH_ROUNDS = (
     FRESH,
@@ -185,6 +186,7 @@ FRESH_ROUNDS = (
     FRESH32,
     FRESH33,
     FRESH34,
+    FRESH35,
 )
 
 
