@@ -15,7 +15,7 @@ from corpus.clean import Block, word_count
 
 _TITLES = r"Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Professor|Prof|Cllr|Councillor|Rev|Reverend"
 _ADDRESSEE_FIRST = re.compile(rf"^(?:{_TITLES})\.?\s+[A-Z][\w'\u2019-]+")
-_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _SALUTATION = re.compile(r"^Dear\s+\S.{0,80}$")
 _VALEDICTION = re.compile(r"^Yours\s+(sincerely|faithfully|truly)\b", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^(published|updated|posted|date|dated|issued)[:\s]+", re.IGNORECASE)
@@ -46,7 +46,7 @@ def is_addressee_block(block: Block) -> bool:
         return False
     if any(word_count(line) > 10 or line.endswith(".") for line in lines):
         return False
-    return len(lines) >= 3 or any(_UK_POSTCODE.search(line) for line in lines)
+    return len(lines) >= 3 or any(UK_POSTCODE.search(line) for line in lines)
 
 
 def is_salutation(block: Block) -> bool:

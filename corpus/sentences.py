@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from corpus.metadata import UK_POSTCODE
 from corpus.table_rows import is_table_row, line_around, same_table_row
 
 _CLOSERS = "\"'\u2019\u201d)]"
@@ -346,9 +347,9 @@ def list_lead(text: str, start: int) -> str:
 def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
     """For each span of `text` that states something (a sentence, or a line with a figure),
     the heading, label or question lines directly before it (a table under "Number of CLA
-    at 31 March:", "Moira Stallard, Director ..." under "8. CONTACT OFFICER"), or ''. Read
-    with the span, they say what its figures and names are. A bare name line or a title
-    takes none."""
+    at 31 March:", "Moira Stallard, Director ..." under "8. CONTACT OFFICER"), or the
+    name line an address sits under, or ''. Read with the span, they say what its
+    figures and names are. A bare name line or a title takes none."""
     found = []
     for i, (start, end) in enumerate(spans):
         if not states(text[start:end]):
@@ -357,8 +358,23 @@ def leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
         j = i
         while j > 0 and i - j < _LEAD_LINES and _leads_on(text[spans[j - 1][0] : spans[j - 1][1]]):
             j -= 1
+        if j == i and i > 0 and _names_the_address(text, spans[i - 1], (start, end)):
+            j -= 1
         found.append("\n".join(text[s:e] for s, e in spans[j:i]))
     return found
+
+
+def _names_the_address(text: str, above: tuple[int, int], line: tuple[int, int]) -> bool:
+    """Whether `line` is an address (it holds a postcode) and the line directly `above`
+    it a bare name ("Scarrowfield Safeguarding Children Partnership Business Unit" over
+    "Floor 3, Causey House, 18 Bridlegate, Scarrowfield SC1 2HN"): whose address it is."""
+    name = text[above[0] : above[1]]
+    return (
+        text[above[1] : line[0]].count("\n") == 1
+        and bool(UK_POSTCODE.search(text, line[0], line[1]))
+        and not states(name)
+        and not is_heading(name)
+    )
 
 
 # An entry says something: a sentence, or a line with a figure ("2019: 612").

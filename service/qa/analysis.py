@@ -38,7 +38,7 @@ from service.qa.document_questions import (
     asks_role,
 )
 from service.qa.entities import EntityLexicon, EntityMention
-from service.qa.facts import FactKind, Period, Unit
+from service.qa.facts import FactKind, Period, Unit, facts_of
 from service.qa.followup import ResolvedQuestion, topic_of
 from service.qa.names_asked import asks_name
 from service.qa.offices import Office, office_asked, predecessor_asked, successor_asked
@@ -105,6 +105,9 @@ class QuestionAnalysis:
     subjects_named: frozenset[str] = frozenset()
     # "When did Ofsted carry out its 2025 inspection?": its period dates the event asked.
     dates_event: bool = False
+    # "And a year later?" after "There were 288 ...": the figures the last answer gave,
+    # which the moved period's answer is not.
+    figures_given: frozenset[str] = frozenset()
 
     @property
     def unit(self) -> Unit | None:
@@ -254,4 +257,7 @@ def analyse(
         asks_start=bool(_ASKS_START.search(scoring)),
         subjects_named=lexicon.subjects_named(known) if lexicon is not None else frozenset(),
         dates_event=kind == "date" and time is not None and names_event(time, scoring),
+        figures_given=frozenset(f.value for f in facts_of(resolved.last_answer or "", "number"))
+        if moved and kind == "number"
+        else frozenset(),
     )

@@ -17,7 +17,8 @@ from service.qa.text import QUESTION_WORD
 # words in between are modifiers, never a verb ("What did the director say" asks for
 # what was said, not a person).
 _AUXILIARY = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should)\b"
-_GAP = rf"(?:(?!{_AUXILIARY})[\w'’-]+\s+)"
+# (A word may be a financial year: "the 2024/25 budget".)
+_GAP = rf"(?:(?!{_AUXILIARY})[\w'’/-]+\s+)"
 _ABOUT = (
     r"(?:what|which)\s+(?:of\s+)?(?:(?:is|was|are|were)\s+)?"
     # A determiner, or a possessive of up to four words ("the Aldermoss safeguarding

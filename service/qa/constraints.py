@@ -18,6 +18,7 @@ from corpus.table_rows import is_table_row
 from service.qa.analysis import QuestionAnalysis
 from service.qa.corrections import takes_back
 from service.qa.dates import (
+    dated_in_another_year,
     dates_a_comparison,
     dates_only_the_past,
     gives_comparison,
@@ -74,6 +75,9 @@ class SentenceEvidence:
     # or reference ("SIN/24/13" for "SIN/24/11").
     other_label: bool = False
     taken_back: bool = False  # it gives what a correction withdraws ("an earlier version gave")
+    # Its figures are all the last answer's, when a follow-up moves the period ("And a
+    # year later?" is not answered by the 288 just given).
+    repeats_given: bool = False
 
 
 # A date after "since" starts a period that runs to the document's date: what the
@@ -186,8 +190,17 @@ def sentence_evidence(
             )
         )
         published_then = published_in or just_after
-        # "When was its 2025 inspection?" is not dated by the one a 2025 report recalls.
-        recalls = published_then and not analysis.dates_event
+        # "When was its 2025 inspection?" is not dated by the one a 2025 report recalls,
+        # nor is a figure of 2024/25 given by "63 inspections in 2023/24".
+        recalls = (
+            published_then
+            and not analysis.dates_event
+            and not (
+                analysis.kind == "number"
+                and time.relation == "in"
+                and dated_in_another_year(sentence, time.period, reference)
+            )
+        )
         # What held only until a day before the asked period ("until 18 August 2024 a
         # first penalty notice was £60") is no answer of it, even recalled in its report.
         time_conflict = (
@@ -275,7 +288,16 @@ def sentence_evidence(
         states_rating=states_rating,
         other_label=names_another_item(analysis.scoring_question, sentence),
         taken_back=takes_back(sentence, analysis.scoring_question, following),
+        repeats_given=_repeats_given(analysis, sentence),
     )
+
+
+def _repeats_given(analysis: QuestionAnalysis, sentence: str) -> bool:
+    """Whether every figure of `sentence` is one the last answer gave (`figures_given`)."""
+    if not analysis.figures_given:
+        return False
+    figures = {f.value for f in facts_of(sentence, "number", common_words=analysis.common_words)}
+    return bool(figures) and figures <= analysis.figures_given
 
 
 def _dates_own_figure(text: str, reference: date | None) -> bool:

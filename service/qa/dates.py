@@ -158,9 +158,42 @@ def dates_a_comparison(text: str, start: int, end: int) -> bool:
     )
 
 
-# "By when must families book?" asks for a deadline: a date the sentence sets as one
-# ("book by Friday 17 October"), not the dates of what is booked ("27-31 Oct 2025").
-_ASKS_DEADLINE = re.compile(r"\bby\s+when\b|\bdeadline\b|\bclosing\s+date\b", re.IGNORECASE)
+# "63 inspections in 2023/24": a whole year the sentence gives its figure, which no
+# other whole year asked about shares, however near the report was written.
+# (Not one it compares with: "an improvement from 81% in 2022", "(£5.01 in 2022-23)".)
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|for|throughout|over)\s+(?:the\s+)?(?:year\s+)?$", re.IGNORECASE
+)
+_COMPARING = re.compile(r"\b(?:compared|from|than|against|previous|earlier|last)\b|\(", re.I)
+_YEAR_DAYS = range(360, 370)
+
+
+def dated_in_another_year(text: str, asked: Period, reference: date | None) -> bool:
+    """Whether `text` gives its figure "in" a whole year (calendar, financial or
+    academic) other than the whole year `asked`, and none of its dates falls in it."""
+    if (asked.end - asked.start).days not in _YEAR_DAYS:
+        return False
+    years = []
+    for fact in facts_of(text, "date", reference=reference):
+        if fact.period is None:
+            continue
+        if fact.period.overlaps(asked):
+            return False
+        whole_year = (fact.period.end - fact.period.start).days in _YEAR_DAYS
+        years.append(
+            whole_year
+            and bool(_IN_YEAR.search(text, 0, fact.start))
+            and not _COMPARING.search(text, 0, fact.start)
+        )
+    return any(years)
+
+
+# "By when (by what date) must families book?" asks for a deadline: a date the sentence
+# sets as one ("book by Friday 17 October"), not the dates of what is booked ("27-31 Oct").
+_ASKS_DEADLINE = re.compile(
+    r"\bby\s+(?:when|(?:what|which)\s+(?:date|day))\b|\bdeadline\b|\bclosing\s+date\b",
+    re.IGNORECASE,
+)
 _SETS_DEADLINE = re.compile(
     r"\b(?:by|before|until|no\s+later\s+than|deadline(?:\s+(?:is|of))?:?|closes?(?:\s+on)?|"
     # or moved: "The date for the full offer is revised to 1 January 2026."

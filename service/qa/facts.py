@@ -138,8 +138,9 @@ def _from_first(named: list[tuple[int, int]], year: int) -> Period:
 
 
 _DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}})/(\d{{1,2}})/({_YEAR})")  # NUMERIC_DAY, parsed
-# "2020-21" (a financial year) or "2017-19" (years written short).
-FINANCIAL_YEAR = re.compile(r"((?:19|20)\d\d)[-–/](\d\d)")
+# "2020-21" (a financial year) or "2017-19" (years written short); not inside a
+# reference ("CYPSC/2024/041").
+FINANCIAL_YEAR = re.compile(r"(?<![\w/–-])((?:19|20)\d\d)[-–/](\d\d)(?!\d)")
 
 
 def period_of(text: str, reference: date | None = None) -> Period | None:
@@ -295,3 +296,9 @@ def facts_of(
         if all(fact.end <= k.start or fact.start >= k.end for k in kept):
             kept.append(fact)
     return sorted(kept, key=lambda f: f.start)
+
+
+def dated_within(text: str, period: Period) -> bool:
+    """Whether a date of `text` falls in `period` (a column named "2022-23" or "Jan 2024"
+    for a question about 2022-23)."""
+    return any(f.period is not None and f.period.overlaps(period) for f in facts_of(text, "date"))

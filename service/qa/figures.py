@@ -54,9 +54,11 @@ FUSED_MEASURE = re.compile(r"-(?:years?|months?|weeks?|days?|hours?)\b(?:-olds?\
 
 
 # A document's reference is a label, its figures none: "DPIA/CS/2025/007", "CAP/CF/0231",
-# "WB/2025/04" (capitals, then a part with a figure after a slash).
+# "WB/2025/04", "EY-FUND-2025-26" (capitals, then a part with a figure after a slash or a
+# hyphen); so is a version ("v1.0", "version 2.0").
 REFERENCE_CODE = re.compile(
-    r"\b[A-Z]{2,}[A-Z0-9]*(?:[/-][A-Za-z0-9]+)*/\d[A-Za-z0-9]*(?:[/-][A-Za-z0-9]+)*"
+    r"\b[A-Z]{2,}[A-Z0-9]*(?:[/-][A-Za-z0-9]+)*[/-]\d[A-Za-z0-9]*(?:[/-][A-Za-z0-9]+)*"
+    r"|\b(?:v|[Vv]ersion\s+)\d+(?:\.\d+)+\b"
 )
 # A time of day is no count: "4:15 pm" in a dateline, "at 10am".
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I)

@@ -32,8 +32,9 @@ def allowed_documents(
     A document qualifies when it mentions every name the question gives (or, if no
     document mentions them all, any of them: a comparison of two councils) and was
     not published before the asked period, unless the question asks for an amount of
-    money and it names a date in the period within the year before it (a budget set in
-    February for the year from April). Empty when nothing qualifies.
+    money or a date and it names a date in the period within the year before it (a
+    budget set in February for the year from April, a payment date set in July for the
+    autumn term). Empty when nothing qualifies.
 
     Args:
         analysis: the analysed question.
@@ -56,10 +57,12 @@ def allowed_documents(
         allowed = together or (set.union(*sets) if _compares(analysis) else set())
     if analysis.time is not None:
         time = analysis.time
-        # An amount of money is set before the period it is for (a budget, an allowance):
-        # a document of the year before it, naming the period, may give it. A finding, an
-        # event or a count waits for the period itself.
-        periods = (periods_named or {}) if analysis.asks_money else {}
+        # An amount of money is set before the period it is for (a budget, an allowance),
+        # and a date is scheduled before it ("the autumn term 2025 payment will be made
+        # on 19 September 2025"): a document of the year before it, naming the period,
+        # may give it. A finding, an event's outcome or a count waits for the period.
+        schedules = analysis.asks_money or analysis.kind == "date"
+        periods = (periods_named or {}) if schedules else {}
         timely = {
             d
             for d, when in published.items()

@@ -8,6 +8,9 @@ short answer is a verbatim span of the answer sentence:
 - candidates are the facts of the asked-for kind (`service.qa.facts`: dates, numbers
   with their unit, names, organisations, ratings; longest wins where they overlap:
   "28 February and 1 March 2017" over "2017");
+- a phrase the sentence puts aside ("instead of 12 September", "387, not 402") is
+  not its answer, nor is a date the reader must place ("early September") beside one
+  placed in time;
 - a phrase the question already contains, or that shares a word with it, is not
   an answer to it ("three or more
   moves in January 2017" asks for a count, not for "three" or "January 2017");
@@ -16,6 +19,8 @@ short answer is a verbatim span of the answer sentence:
 - a change "from 57 at January 2016 to 39 at January 2017" answers "how many" with
   its end state (39), the figure as it now stands, unless the question names the
   start's date ("... in January 2016?" -> 57);
+- of figures each followed by its date ("305 at 31 March 2025, compared with 288 at 31
+  March 2024"), the one dated in the period asked about;
 - of the rest, the phrase nearest a word of the question is the one the sentence
   says about the question's subject ("...dating back to 2009, with the Trust
   launching in October 2014" for "When did the Trust launch?");
@@ -42,6 +47,7 @@ from service.qa.facts import (
     FactKind,
     Period,
     Unit,
+    dated_within,
     facts_of,
 )
 from service.qa.figures import DURATION
@@ -70,6 +76,10 @@ _BODY_STEMS = content_stems(" ".join(COUNCIL_WORDS) + " authority trust")
 _LIST_GLUE = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+)$")
 # A title in brackets just after a name, perhaps after a post-nominal: " MP (Chair)".
 _ASIDE = re.compile(r"(?:\s+[A-Z]{2,4})?\s*\((?:[A-Z][\w'’-]*(?:\s+(?:of\s+)?|(?=\))))+\)")
+_SET_ASIDE = re.compile(
+    r"(?:\binstead\s+of|\brather\s+than|\bin\s+place\s+of|\breplacing|,\s*not|\(not)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # How far past a figure its own date may sit ("39 at January 2017").
 _DATE_REACH = 30
 
@@ -160,9 +170,18 @@ def short_answer(
         facts = [f for f in facts if fits_unit(unit, f.text, question)] or facts
     if header:
         facts = _in_asked_column(sentence, header, facts, question_stems, period)
+    # "will be made on 19 September 2025 instead of 12 September 2025", "is 387, not
+    # 402": what the sentence puts aside is no answer of it.
+    facts = [f for f in facts if not _SET_ASIDE.search(sentence, 0, f.start)] or facts
+    if wanted == "date":
+        # A date placed in time outranks one the reader must place ("early September"
+        # beside "19 September 2025").
+        facts = [f for f in facts if f.period is not None] or facts
     if not facts:
         return None
     if wanted == "number":
+        if period is not None and not header:
+            facts = _dated_in_period(sentence, facts, period) or facts
         change = _change_answer(sentence, facts, question)
         if change is not None:
             return change
@@ -198,7 +217,7 @@ def _in_asked_column(
     cells = cell_spans(row)
     held = [[f for f in facts if start <= f.start and f.end <= end] for start, end in cells]
     if period is not None:
-        dated = [i for i, name in enumerate(names) if held[i] and _dated_in(name, period)]
+        dated = [i for i, name in enumerate(names) if held[i] and dated_within(name, period)]
         if len(dated) == 1:
             return held[dated[0]]
     shares = [len(stems & question_stems) / len(stems) if stems else 0.0 for stems in columns]
@@ -209,9 +228,17 @@ def _in_asked_column(
     return held[best]
 
 
-def _dated_in(name: str, period: Period) -> bool:
-    """Whether a column's name dates it in `period` ("2022-23", "Jan 2024")."""
-    return any(f.period is not None and f.period.overlaps(period) for f in facts_of(name, "date"))
+def _dated_in_period(sentence: str, facts: list[Fact], period: Period) -> list[Fact]:
+    """The figures a date just after them places in `period`: "305 approved chaperones
+    on our register at 31 March 2025, compared with 288 at 31 March 2024" gives 305 for
+    2025 and 288 for 2024. Empty unless that tells some figures from others."""
+    ends = [f.start for f in facts[1:]] + [len(sentence)]
+    dated = [
+        f
+        for f, following in zip(facts, ends, strict=True)
+        if dated_within(sentence[f.end : min(following, f.end + 2 * _DATE_REACH)], period)
+    ]
+    return dated if len(dated) < len(facts) else []
 
 
 def _distance(sentence: str, fact: Fact, anchors: list[float]) -> float:

@@ -148,6 +148,21 @@ def test_lines_are_read_under_their_heading_label_or_question() -> None:
     assert table_caption(table, 0) == ""  # no table row there
 
 
+def test_an_address_is_read_under_the_name_line_above_it() -> None:
+    text = (
+        "Contact\n\nScarrowfield Partnership Business Unit\n"
+        "Floor 3, Causey House, 18 Bridlegate, Scarrowfield SC1 2HN\n"
+        "Email: unit@scarrowfield.gov.uk\n\nThe unit replies within 5 days.\n"
+        "Wendholme Police, 4 Mill Road, Wendholme WE1 2AB\n"
+    )
+    spans = answer_spans(text)
+    read = dict(zip((text[s:e] for s, e in spans), leads(text, spans), strict=True))
+    address = "Floor 3, Causey House, 18 Bridlegate, Scarrowfield SC1 2HN"
+    assert read[address] == "Scarrowfield Partnership Business Unit"
+    # Not under a sentence: an address line after one is an entry of its own.
+    assert read["Wendholme Police, 4 Mill Road, Wendholme WE1 2AB"] == ""
+
+
 def test_a_table_row_is_one_span_and_knows_its_header_row() -> None:
     text = (
         "Requirements\n\nRequirement | Due date\n\n"

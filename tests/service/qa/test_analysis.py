@@ -119,6 +119,8 @@ from service.qa.periods import moved_by_years, time_constraint, years_moved
         ("Which judge decided the care case?", "person"),
         ("Which MP asked the minister about the review?", "person"),
         ("deadline for submitting tenders?", "date"),
+        # A financial year may sit between the question word and the noun.
+        ("What was Abbotsgarth's 2024/25 forecast spend on placements?", "number"),
         # The most or fewest of something countable is a number; the most of a quality not.
         ("What is the most children an NQSW should be allocated?", "number"),
         ("What is the maximum caseload allowed?", "number"),

@@ -8,6 +8,7 @@ from datetime import date
 from corpus.models import Chunk, Document
 from service.qa.analysis import QuestionAnalysis, analyse
 from service.qa.constraints import SentenceEvidence, contradicted_as, sentence_evidence
+from service.qa.contract import Turn
 from service.qa.councils import council_places
 from service.qa.dates import periods_named, report_year
 from service.qa.document_questions import kind_matches
@@ -773,3 +774,62 @@ def test_a_role_holds_the_post_its_verb_gives_it() -> None:
     )
     assert not _evidence(minister, told).role_holder
     assert names_no_holder(_evidence(minister, told))
+
+
+def test_a_figure_given_in_another_whole_year_answers_no_other_year() -> None:
+    """A report written within 2024/25 about 2023/24 still gives its 2023/24 figures."""
+    asked = ask("How many inspections did the service carry out in 2024/25?")
+    sentence = "6.3 The service carried out 63 unannounced inspections in 2023/24."
+    evidence = sentence_evidence(asked, sentence, sentence, sentence, date(2024, 11, 19))
+    assert evidence.time_conflict
+    # A year it compares with does not date its figure, however written.
+    for compared in (
+        "92% of visits were on time, an improvement from 81% in the same period in 2023.",
+        "* 3 and 4-year-olds: £5.38 an hour (£5.01 in 2023-24)",
+    ):
+        this_year = ask("What share of visits were on time in 2024/25?")
+        recalled = sentence_evidence(this_year, compared, compared, compared, date(2024, 11, 1))
+        assert not recalled.time_conflict
+
+
+def test_a_reference_in_an_annual_reports_title_names_no_year() -> None:
+    title = "Licensing Annual Report 2023/24, 19 November 2024 (CYPSC/2024/041)"
+    year = report_year(title)
+    assert year is not None and year.start == date(2023, 4, 1)
+
+
+def test_a_date_may_be_set_before_the_period_it_falls_in() -> None:
+    """The autumn term's payment date, set in a July letter."""
+    letter = _doc(
+        "letter", "The autumn term payment will be made on 19 September 2025.", "2025-07-18"
+    )
+    news = _doc("news", "Morlanby's providers were paid.", "2025-07-18")
+    lexicon = EntityLexicon([letter, news])
+    docs = (letter, news)
+    published = {d.doc_id: date.fromisoformat(d.date) for d in docs if d.date}
+    named = {d.doc_id: periods_named(d) for d in docs}
+    question = "When will the autumn term 2025 payment be made?"
+    assert allowed_documents(analyse(resolve(question, []), lexicon), published, named) == {
+        "letter"
+    }
+    # A count waits for its period.
+    count = analyse(resolve("How many providers were paid in autumn term 2025?", []), lexicon)
+    assert allowed_documents(count, published, named) == set()
+
+
+def test_a_follow_up_moving_the_period_asks_another_figure_than_the_one_given() -> None:
+    history = [
+        Turn(
+            role="user", content="How many approved chaperones did Doncaster have at 31 March 2024?"
+        ),
+        Turn(role="assistant", content="There were 288 approved chaperones at 31 March 2024."),
+    ]
+    later = analyse(resolve("And how many were there a year later?", history), LEXICON)
+    assert later.figures_given == {"288"}
+    given = "There were 288 approved chaperones on the register at 31 March 2024."
+    both = "There were 305 chaperones at 31 March 2025, compared with 288 at 31 March 2024."
+    assert _evidence(later, given).repeats_given
+    assert not _evidence(later, both).repeats_given
+    # A follow-up keeping the period may be answered by the figure given.
+    again = analyse(resolve("And how many of them were new?", history), LEXICON)
+    assert not again.figures_given and not _evidence(again, given).repeats_given

@@ -98,6 +98,15 @@ def test_numbers_keep_their_unit_and_what_they_count() -> None:
     assert not fits_unit("count", "three or more placements", "How many children were adopted?")
 
 
+def test_a_references_or_versions_figures_are_no_numbers() -> None:
+    sentence = "Published on 14 March 2025 (reference EY-FUND-2025-26 v1.0), version 2.0."
+    assert facts_of(sentence, "number") == []
+    assert [f.text for f in facts_of("Rates rose 3.5% for 12 children.", "number")] == [
+        "3.5%",
+        "12 children",
+    ]
+
+
 def test_number_words_are_numbers_and_years_are_dates() -> None:
     sentence = "Eleven children had moves, down from 57 at January 2016."
     assert ("number", "Eleven children") in kinds(sentence)
@@ -824,6 +833,12 @@ def test_by_when_asks_for_the_date_set_as_a_deadline() -> None:
     assert kind_strength(deadline, "date", None, question) == 1.0
     assert kind_strength(event, "date", None, question) == 0.5
     assert kind_strength(event, "date", None, "When is the HAF programme?") == 1.0
+    # "By what date" asks the same: the date a report was moved to is the one set.
+    report = "By what date will the partnership publish its yearly report for 2024/25?"
+    moved = "Publication has been moved to 31 October 2025 to include the scrutineer's view."
+    published = "The arrangements were published on 9 December 2024."
+    assert kind_strength(moved, "date", None, report) == 1.0
+    assert kind_strength(published, "date", None, report) == 0.5
 
 
 def test_a_question_about_the_past_is_not_answered_by_a_date_still_to_come() -> None:

@@ -223,3 +223,29 @@ def test_a_table_row_answers_from_the_column_the_question_names() -> None:
     header = "Measure | 2021-22 | 2022-23 | 2023-24"
     year_before = Period(date(2022, 4, 1), date(2023, 3, 31))
     assert _counted("Notifications received | 22 | 19 | 27", question, header, year_before) == "19"
+
+
+def test_what_the_sentence_puts_aside_is_not_its_answer() -> None:
+    moved = (
+        "Because our finance system is being upgraded in early September, the autumn term "
+        "payment will be made on 19 September 2025 instead of 12 September 2025."
+    )
+    question = "When will the autumn term 2025 payment be made?"
+    span = short_answer(moved, question, "date")
+    # Nor is "early September" the answer, a date the reader would have to place.
+    assert span is not None and moved[span.start : span.end] == "19 September 2025"
+    corrected = "The corrected number of theatre licences for 2023/24 is 387, not 402."
+    span = short_answer(corrected, "How many theatre licences were issued?", "number")
+    assert span is not None and corrected[span.start : span.end] == "387"
+
+
+def test_of_figures_each_followed_by_its_date_the_one_of_the_period_asked() -> None:
+    sentence = (
+        "There were 305 approved chaperones on our register at 31 March 2025, compared "
+        "with 288 at 31 March 2024."
+    )
+    question = "How many approved chaperones were there?"
+    for year, figure in ((2025, "305 approved chaperones"), (2024, "288")):
+        asked = Period(date(year, 3, 31), date(year, 3, 31))
+        span = short_answer(sentence, question, "number", unit="count", period=asked)
+        assert span is not None and sentence[span.start : span.end] == figure
