@@ -15,7 +15,6 @@ from service.qa.analysis import QuestionAnalysis
 from service.qa.constraints import SentenceEvidence
 from service.qa.dates import evidence_day
 from service.qa.names import mentions
-from service.qa.restated import restated_later
 from service.qa.shortfalls import BODY_KINDS, HOLDS_KIND, asks_strict_kind, names_no_holder
 
 if TYPE_CHECKING:
@@ -36,8 +35,7 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     or the name it asks for, numbers its item otherwise than the question ("Level 1"
     for "Level 3") or names only other ages ("16 to 17" for "aged 11 to 15"), gives what
     a correction takes back (unless the question asks about the error), gives only the
-    figure the last answer gave when a follow-up moves the period, is a table row a
-    newer report's table gives the asked period's figure anew in, or rates
+    figure the last answer gave when a follow-up moves the period, or rates
     a part of the service when the question asks for the whole. A question about the
     document itself is answered from its own parts, when a sentence has them: its
     dateline for "when was it published", and the byline, signature or addressee for
@@ -56,12 +54,6 @@ def admissible(analysis: QuestionAnalysis, candidates: list[Candidate]) -> list[
     kept = _without(kept, lambda e: e.other_label or e.taken_back)
     # "And a year later?" asks for another figure than the one just given.
     kept = _without(kept, lambda e: e.repeats_given)
-    if analysis.kind == "number" and analysis.column_period is not None and analysis.entities:
-        # A newer report's table gives the period's figure anew: the older row's is the
-        # one it corrected or updated (rows of the council asked about only).
-        about = [c for c in kept if c.evidence is not None and c.evidence.entity == 1]
-        older = {id(about[i]) for i in restated_later(about, analysis.column_period)}
-        kept = [c for c in kept if id(c) not in older] or kept
     if asks_strict_kind(analysis) or analysis.asks_named or analysis.kind == "person":
         # "Which inspectors ...?" asks for names as "when" asks for a date; a date less
         # precise than asked ("2013" for "which month") is still a date, ranked lower.

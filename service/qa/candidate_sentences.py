@@ -20,7 +20,7 @@ from service.qa.dates import report_year
 from service.qa.entities import heading_of
 from service.qa.labels import names_other_list_item
 from service.qa.retrieve import Passage
-from service.qa.table_periods import column_dated_in, columns_dated_elsewhere
+from service.qa.table_periods import columns_dated_elsewhere
 from service.qa.text import normalised
 
 
@@ -100,10 +100,8 @@ def evidence_of(
         evidence = contradicted_as(evidence, as_whole)
     if names_other_list_item(passage.document.text, start, analysis.stems):
         evidence = replace(evidence, other_label=True)
-    if analysis.time is not None:
-        document = passage.document.text
-        if columns_dated_elsewhere(document, start, analysis.time):
-            evidence = replace(evidence, time_conflict=True)
-        elif column_dated_in(document, start, analysis.time):
-            evidence = replace(evidence, time_conflict=False, time_match=1.0)
+    if analysis.time is not None and columns_dated_elsewhere(
+        passage.document.text, start, analysis.time
+    ):
+        evidence = replace(evidence, time_conflict=True)
     return evidence
