@@ -188,12 +188,9 @@ def dated_in_another_year(text: str, asked: Period, reference: date | None) -> b
     return any(years)
 
 
-# "By when (by what date) must families book?" asks for a deadline: a date the sentence
-# sets as one ("book by Friday 17 October"), not the dates of what is booked ("27-31 Oct").
-_ASKS_DEADLINE = re.compile(
-    r"\bby\s+(?:when|(?:what|which)\s+(?:date|day))\b|\bdeadline\b|\bclosing\s+date\b",
-    re.IGNORECASE,
-)
+# "By when must families book?" asks for a deadline: a date the sentence sets as one
+# ("book by Friday 17 October"), not the dates of what is booked ("27-31 Oct 2025").
+_ASKS_DEADLINE = re.compile(r"\bby\s+when\b|\bdeadline\b|\bclosing\s+date\b", re.IGNORECASE)
 _SETS_DEADLINE = re.compile(
     r"\b(?:by|before|until|no\s+later\s+than|deadline(?:\s+(?:is|of))?:?|closes?(?:\s+on)?|"
     # or moved: "The date for the full offer is revised to 1 January 2026."

@@ -833,12 +833,6 @@ def test_by_when_asks_for_the_date_set_as_a_deadline() -> None:
     assert kind_strength(deadline, "date", None, question) == 1.0
     assert kind_strength(event, "date", None, question) == 0.5
     assert kind_strength(event, "date", None, "When is the HAF programme?") == 1.0
-    # "By what date" asks the same: the date a report was moved to is the one set.
-    report = "By what date will the partnership publish its yearly report for 2024/25?"
-    moved = "Publication has been moved to 31 October 2025 to include the scrutineer's view."
-    published = "The arrangements were published on 9 December 2024."
-    assert kind_strength(moved, "date", None, report) == 1.0
-    assert kind_strength(published, "date", None, report) == 0.5
 
 
 def test_a_question_about_the_past_is_not_answered_by_a_date_still_to_come() -> None:
