@@ -296,9 +296,3 @@ def facts_of(
         if all(fact.end <= k.start or fact.start >= k.end for k in kept):
             kept.append(fact)
     return sorted(kept, key=lambda f: f.start)
-
-
-def dated_within(text: str, period: Period) -> bool:
-    """Whether a date of `text` falls in `period` (a column named "2022-23" or "Jan 2024"
-    for a question about 2022-23)."""
-    return any(f.period is not None and f.period.overlaps(period) for f in facts_of(text, "date"))

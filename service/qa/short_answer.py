@@ -47,7 +47,6 @@ from service.qa.facts import (
     FactKind,
     Period,
     Unit,
-    dated_within,
     facts_of,
 )
 from service.qa.figures import DURATION
@@ -217,7 +216,7 @@ def _in_asked_column(
     cells = cell_spans(row)
     held = [[f for f in facts if start <= f.start and f.end <= end] for start, end in cells]
     if period is not None:
-        dated = [i for i, name in enumerate(names) if held[i] and dated_within(name, period)]
+        dated = [i for i, name in enumerate(names) if held[i] and _dated_in(name, period)]
         if len(dated) == 1:
             return held[dated[0]]
     shares = [len(stems & question_stems) / len(stems) if stems else 0.0 for stems in columns]
@@ -228,6 +227,11 @@ def _in_asked_column(
     return held[best]
 
 
+def _dated_in(name: str, period: Period) -> bool:
+    """Whether a column's name dates it in `period` ("2022-23", "Jan 2024")."""
+    return any(f.period is not None and f.period.overlaps(period) for f in facts_of(name, "date"))
+
+
 def _dated_in_period(sentence: str, facts: list[Fact], period: Period) -> list[Fact]:
     """The figures a date just after them places in `period`: "305 approved chaperones
     on our register at 31 March 2025, compared with 288 at 31 March 2024" gives 305 for
@@ -236,7 +240,8 @@ def _dated_in_period(sentence: str, facts: list[Fact], period: Period) -> list[F
     dated = [
         f
         for f, following in zip(facts, ends, strict=True)
-        if dated_within(sentence[f.end : min(following, f.end + 2 * _DATE_REACH)], period)
+        # (Read twice the reach on: the date begins within it and may run past it.)
+        if _dated_in(sentence[f.end : min(following, f.end + 2 * _DATE_REACH)], period)
     ]
     return dated if len(dated) < len(facts) else []
 
